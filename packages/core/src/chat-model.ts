@@ -1,0 +1,64 @@
+import type { JsonSchema } from './tool.ts';
+
+/** A tool call requested by the model; `arguments` is the JSON text exactly as the model wrote it. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+/** One message of a chat conversation. */
+export type ChatMessage =
+  | { role: 'system'; content: string }
+  | { role: 'user'; content: string }
+  | { role: 'assistant'; content: string | null; toolCalls?: readonly ToolCall[] }
+  | { role: 'tool'; toolCallId: string; content: string };
+
+/** A tool offered to the model for native tool calling. */
+export interface ToolDefinition {
+  name: string;
+  description: string;
+  parameters: JsonSchema;
+}
+
+/** Token counts of one model response. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+/** Why the model stopped: normal end, length limit, tool calls, content filter, or something else. */
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'unknown';
+
+/** One request to a chat model. */
+export interface ChatRequest {
+  messages: readonly ChatMessage[];
+  temperature?: number | undefined;
+  /** Tools for native tool calling; omit for plain text replies. */
+  tools?: readonly ToolDefinition[] | undefined;
+  /** Stop sequences. */
+  stop?: readonly string[] | undefined;
+  signal?: AbortSignal | undefined;
+  /** Upper bound on this request, retries included. */
+  timeoutMs?: number | undefined;
+}
+
+/** The model's reply. */
+export interface ChatResponse {
+  /** Assistant text; null when the model only called tools. */
+  content: string | null;
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  /** Token counts, or undefined when the server did not report them (unknown, not zero). */
+  usage: Usage | undefined;
+  /** The model that answered, as the server named it. */
+  model: string | undefined;
+}
+
+/** The one seam between agents and language models: messages in, a reply out. */
+export interface ChatModel {
+  /** The model's name, for traces and results. */
+  readonly modelName: string;
+  complete(request: ChatRequest): Promise<ChatResponse>;
+}

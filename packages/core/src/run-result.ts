@@ -1,0 +1,50 @@
+import type { ChatMessage, Usage } from './chat-model.ts';
+import type { FinalAnswer } from './final-answer.ts';
+
+/** How a run ended. */
+export type RunState = 'completed' | 'step_limit_reached' | 'error' | 'aborted';
+
+/** Token usage summed over a run's model calls. */
+export interface RunUsage {
+  /** Model calls made. */
+  requests: number;
+  /** Calls whose response carried no usage: the token totals leave these out. */
+  requestsWithoutUsage: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+/** Everything known about a finished run. */
+export interface RunResult {
+  /** The final answer as text; empty when the run ended without one. */
+  output: string;
+  finalAnswer: FinalAnswer | undefined;
+  state: RunState;
+  stepsTaken: number;
+  durationMs: number;
+  /** Why the run did not complete, for every state but `completed`. */
+  error?: Error | undefined;
+  usage: RunUsage;
+  /** The whole conversation, system prompt included. */
+  messages: ChatMessage[];
+  metadata: Record<string, unknown>;
+}
+
+/** A RunUsage with nothing counted yet. */
+export function emptyUsage(): RunUsage {
+  return { requests: 0, requestsWithoutUsage: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+}
+
+/** Adds one model call's usage (undefined when the server reported none) to a run's totals, in place. */
+export function addUsage(total: RunUsage, usage: Usage | undefined): RunUsage {
+  total.requests += 1;
+  if (usage === undefined) {
+    total.requestsWithoutUsage += 1;
+  } else {
+    total.inputTokens += usage.inputTokens;
+    total.outputTokens += usage.outputTokens;
+    total.totalTokens += usage.totalTokens;
+  }
+  return total;
+}

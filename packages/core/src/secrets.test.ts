@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SECRET_ENV_VARS, redactSecrets, registerSecret } from './secrets.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('redactSecrets', () => {
+  it('replaces every occurrence of a registered secret', () => {
+    registerSecret('sk-registered-111');
+
+    expect(redactSecrets('key sk-registered-111, again sk-registered-111.')).toBe('key [redacted], again [redacted].');
+  });
+
+  it('leaves text without secrets unchanged', () => {
+    registerSecret('sk-registered-222');
+
+    expect(redactSecrets('nothing to hide here')).toBe('nothing to hide here');
+  });
+
+  it.each(SECRET_ENV_VARS)('redacts the value of %s from the environment', (name) => {
+    vi.stubEnv(name, `env-secret-for-${name}`);
+
+    expect(redactSecrets(`Authorization: Bearer env-secret-for-${name}`)).toBe('Authorization: Bearer [redacted]');
+  });
+
+  it('stops redacting an environment value once the variable is gone', () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-env-temporary');
+    expect(redactSecrets('sk-env-temporary')).toBe('[redacted]');
+
+    vi.stubEnv('OPENAI_API_KEY', undefined);
+
+    expect(redactSecrets('sk-env-temporary')).toBe('sk-env-temporary');
+  });
+
+  it('ignores values too short to be keys, so ordinary words survive', () => {
+    registerSecret('abc');
+    registerSecret('');
+    registerSecret(undefined);
+    registerSecret(null);
+    vi.stubEnv('OPENAI_API_KEY', 'x');
+
+    expect(redactSecrets('abc x y')).toBe('abc x y');
+  });
+
+  it('redacts a longer secret whole when a shorter secret is a part of it', () => {
+    registerSecret('sk-prefix');
+    vi.stubEnv('OPENAI_API_KEY', 'sk-prefix-and-the-rest-of-the-key');
+
+    const text = redactSecrets('key=sk-prefix-and-the-rest-of-the-key');
+
+    expect(text).toBe('key=[redacted]');
+    expect(text).not.toContain('rest-of-the-key');
+  });
+});

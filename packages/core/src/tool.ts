@@ -1,0 +1,216 @@
+import { z } from 'zod';
+import { abortReason, raceAbort, throwIfAborted } from './abort.ts';
+import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
+import type { ToolInputIssue } from './errors.ts';
+import { stringifyResult } from './stringify.ts';
+
+const toolBrand = Symbol.for('@tinyagent/core/tool');
+
+/** A JSON Schema document, as sent to models to describe a tool's arguments. */
+export type JsonSchema = Record<string, unknown>;
+
+/** The zod schema type accepted for a tool's arguments: always an object schema. */
+export type ToolParameters = z.ZodObject;
+
+/** What a tool's `execute` receives besides its arguments. */
+export interface ToolContext {
+  /** Aborted when the run is cancelled or the tool's timeout expires; pass it on to any I/O. */
+  signal: AbortSignal;
+}
+
+/** Options of `Tool.run`. */
+export interface ToolRunOptions {
+  signal?: AbortSignal | undefined;
+}
+
+/** Definition of a tool, as given to `tool()`. */
+export interface ToolOptions<Parameters extends ToolParameters, Result> {
+  /** 1–64 letters, digits, underscores or hyphens: the name the model calls. */
+  name: string;
+  /** What the tool does and when to use it, written for the model. */
+  description: string;
+  /** Zod object schema of the arguments; the single source of their TS type and JSON Schema. */
+  parameters?: Parameters;
+  /** Optional zod schema of the result, shown to models that call tools as code. */
+  returns?: z.ZodType;
+  /** The implementation; may be sync or async. */
+  execute: (args: z.output<Parameters>, context: ToolContext) => Result;
+  /** Fails the call with a ToolExecutionError when it runs longer than this. */
+  timeoutMs?: number;
+}
+
+/** A tool the agents can call: validated arguments in, a string for the model out. */
+export interface Tool<Args = unknown, Result = unknown> {
+  readonly name: string;
+  readonly description: string;
+  readonly parameters: ToolParameters;
+  readonly returns: z.ZodType | undefined;
+  /** JSON Schema of the arguments (zod's input view), for prompts and native tool calling. */
+  readonly jsonSchema: JsonSchema;
+  /** True when `execute` is an async function; the code agent relies on it. */
+  readonly isAsync: boolean;
+  readonly timeoutMs: number | undefined;
+  /** The raw implementation, without validation or stringification. */
+  execute(args: Args, context: ToolContext): Result;
+  /** Validates a payload synchronously; throws ToolInputError. `null`/`undefined` mean no arguments. */
+  parse(payload: unknown): Args;
+  /**
+   * Validates `payload`, runs the tool and returns its result as text. Throws ToolInputError for bad
+   * arguments, ToolExecutionError when the tool fails or times out, and the abort reason on abort.
+   */
+  run(payload: unknown, options?: ToolRunOptions): Promise<string>;
+}
+
+const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** Creates a tool from a zod schema and a sync or async `execute` function. */
+export function tool<Parameters extends ToolParameters = ToolParameters, Result = unknown>(
+  options: ToolOptions<Parameters, Result>,
+): Tool<z.output<Parameters>, Result> {
+  return createTool(options) as Tool<z.output<Parameters>, Result>;
+}
+
+/** True when `value` is a tool made by `tool()` (from any installed copy of core). */
+export function isTool(value: unknown): value is Tool {
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[toolBrand] === true;
+}
+
+function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
+  const { name, description, execute, timeoutMs, returns } = options;
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    throw new ConfigurationError(
+      `Tool name ${JSON.stringify(name)} is invalid: use 1-64 letters, digits, underscores or hyphens.`,
+    );
+  }
+  if (typeof description !== 'string' || description.trim() === '') {
+    throw new ConfigurationError(`Tool '${name}' needs a description string telling the model what it does.`);
+  }
+  if (typeof execute !== 'function') {
+    throw new ConfigurationError(`Tool '${name}' needs an execute function.`);
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new ConfigurationError(`Tool '${name}': timeoutMs must be a positive number of milliseconds.`);
+  }
+  const parameters = options.parameters ?? z.object({});
+  if (!isZodObject(parameters)) {
+    throw new ConfigurationError(
+      `Tool '${name}': parameters must be a zod object schema, e.g. z.object({ city: z.string() }).`,
+    );
+  }
+
+  const parse = (payload: unknown): unknown => {
+    const result = parameters.safeParse(normalizePayload(name, payload));
+    if (!result.success) throw new ToolInputError(name, toIssues(result.error.issues));
+    return result.data;
+  };
+
+  const run = async (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> => {
+    const { signal } = runOptions;
+    throwIfAborted(signal);
+    const result = await parameters.safeParseAsync(normalizePayload(name, payload));
+    if (!result.success) throw new ToolInputError(name, toIssues(result.error.issues));
+    const value = await invoke(name, execute, result.data, signal, timeoutMs);
+    return stringifyResult(value);
+  };
+
+  const definition: Tool = {
+    name,
+    description,
+    parameters,
+    returns,
+    jsonSchema: toJsonSchema(name, parameters),
+    isAsync: isAsyncFunction(execute),
+    timeoutMs,
+    execute: execute,
+    parse,
+    run,
+  };
+  Object.defineProperty(definition, toolBrand, { value: true });
+  return Object.freeze(definition);
+}
+
+async function invoke(
+  name: string,
+  execute: (args: never, context: ToolContext) => unknown,
+  args: unknown,
+  signal: AbortSignal | undefined,
+  timeoutMs: number | undefined,
+): Promise<unknown> {
+  const controller = new AbortController();
+  const forwardAbort = (): void => controller.abort(signal === undefined ? undefined : abortReason(signal));
+  signal?.addEventListener('abort', forwardAbort, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const pending = Promise.resolve().then(() =>
+      (execute as (args: unknown, context: ToolContext) => unknown)(args, { signal: controller.signal }),
+    );
+    const timed =
+      timeoutMs === undefined
+        ? pending
+        : Promise.race([
+            pending,
+            new Promise<never>((_, reject) => {
+              timer = setTimeout(() => {
+                const error = new ToolExecutionError(name, `timed out after ${timeoutMs} ms`);
+                controller.abort(error);
+                reject(error);
+              }, timeoutMs);
+            }),
+          ]);
+    return await raceAbort(timed, signal);
+  } catch (error) {
+    if (signal?.aborted === true) throw abortReason(signal);
+    if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) throw error;
+    throw new ToolExecutionError(name, describeError(error), { cause: error });
+  } finally {
+    clearTimeout(timer);
+    signal?.removeEventListener('abort', forwardAbort);
+  }
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
+  return `threw ${stringifyResult(error)}`;
+}
+
+function normalizePayload(name: string, payload: unknown): unknown {
+  if (payload === undefined || payload === null) return {};
+  if (typeof payload !== 'object' || Array.isArray(payload)) {
+    const kind = Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
+    throw new ToolInputError(name, [
+      { path: [], message: `expected a JSON object of named arguments, received ${kind}` },
+    ]);
+  }
+  return payload;
+}
+
+function toIssues(issues: readonly z.core.$ZodIssue[]): ToolInputIssue[] {
+  return issues.map((issue) => ({
+    path: issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part)),
+    message: issue.message,
+  }));
+}
+
+function toJsonSchema(name: string, parameters: ToolParameters): JsonSchema {
+  try {
+    const { $schema: _ignored, ...schema } = z.toJSONSchema(parameters, { io: 'input' });
+    return schema;
+  } catch (error) {
+    throw new ConfigurationError(
+      `Tool '${name}': its parameters cannot be described to the model as JSON Schema ` +
+        `(${error instanceof Error ? error.message : String(error)}). Use JSON types (string, number, ` +
+        'boolean, arrays, objects), or z.coerce for dates.',
+      { cause: error },
+    );
+  }
+}
+
+function isZodObject(value: unknown): value is ToolParameters {
+  const def = (value as { _zod?: { def?: { type?: unknown } } } | null)?._zod?.def;
+  return def?.type === 'object';
+}
+
+function isAsyncFunction(fn: unknown): boolean {
+  const kind = (fn as { constructor?: { name?: string } }).constructor?.name;
+  return kind === 'AsyncFunction' || kind === 'AsyncGeneratorFunction';
+}

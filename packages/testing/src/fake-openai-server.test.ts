@@ -1,0 +1,227 @@
+import type { APIError } from 'openai';
+import OpenAI, {
+  APIConnectionError,
+  APIUserAbortError,
+  AuthenticationError,
+  InternalServerError,
+  RateLimitError,
+} from 'openai';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAI } from './fake-openai-server.ts';
+import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
+
+// These tests drive the fake server with the real `openai` SDK: whatever it answers, the SDK must
+// accept exactly as it accepts OpenAI's own replies.
+
+let server: FakeOpenAIServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(options: FakeOpenAIOptions): Promise<OpenAI> {
+  server = await startFakeOpenAI(options);
+  return new OpenAI({ apiKey: 'sk-test-fake', baseURL: server.url, maxRetries: 0 });
+}
+
+const question = { model: 'fake-model', messages: [{ role: 'user' as const, content: 'What is 2 + 3?' }] };
+
+describe('startFakeOpenAI', () => {
+  it('answers a chat completion the SDK parses, with usage', async () => {
+    const client = await start({ script: ['The answer is 5.'] });
+
+    const completion = await client.chat.completions.create(question);
+
+    expect(completion.choices[0]?.message.content).toBe('The answer is 5.');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.model).toBe('fake-model');
+    expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('answers with tool calls the SDK parses', async () => {
+    const client = await start({ script: [{ toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] }] });
+
+    const completion = await client.chat.completions.create(question);
+    const choice = completion.choices[0]!;
+
+    expect(choice.finish_reason).toBe('tool_calls');
+    expect(choice.message.content).toBeNull();
+    expect(choice.message.tool_calls).toEqual([
+      { id: 'call_1', type: 'function', function: { name: 'add', arguments: '{"a":2,"b":3}' } },
+    ]);
+  });
+
+  it('streams text and tool calls as server-sent events the SDK reassembles', async () => {
+    const client = await start({
+      script: [{ content: 'Adding now.', toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] }],
+    });
+
+    const stream = client.chat.completions.stream({ ...question, stream_options: { include_usage: true } });
+    const completion = await stream.finalChatCompletion();
+    const message = completion.choices[0]!.message;
+
+    expect(message.content).toBe('Adding now.');
+    expect(message.tool_calls?.[0]).toMatchObject({
+      id: 'call_1',
+      function: { name: 'add', arguments: '{"a":2,"b":3}' },
+    });
+    expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
+    expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('sends status errors with OpenAI-shaped bodies that become the SDK typed errors', async () => {
+    const client = await start({
+      script: [
+        { status: 401, message: 'Incorrect API key provided.', code: 'invalid_api_key' },
+        { status: 429, message: 'Slow down.', retryAfter: 7 },
+        { status: 503 },
+      ],
+    });
+
+    const unauthorized = await client.chat.completions.create(question).catch((error: unknown) => error);
+    const limited = await client.chat.completions.create(question).catch((error: unknown) => error);
+    const unavailable = await client.chat.completions.create(question).catch((error: unknown) => error);
+
+    expect(unauthorized).toBeInstanceOf(AuthenticationError);
+    expect((unauthorized as APIError).code).toBe('invalid_api_key');
+    expect((unauthorized as APIError).message).toContain('Incorrect API key provided.');
+    expect(limited).toBeInstanceOf(RateLimitError);
+    expect((limited as APIError).headers?.get('retry-after')).toBe('7');
+    expect(unavailable).toBeInstanceOf(InternalServerError);
+    expect((unavailable as APIError).status).toBe(503);
+  });
+
+  it('lists its models', async () => {
+    const client = await start({ script: [], models: ['fake-model', 'other-model'] });
+
+    const page = await client.models.list();
+
+    expect(page.data.map((model) => model.id)).toEqual(['fake-model', 'other-model']);
+  });
+
+  it('answers concurrent requests from a handler by their content', async () => {
+    const client = await start({
+      handler: (request) => ({ content: `echo: ${String(request.body.messages.at(-1)?.content)}`, delayMs: 5 }),
+    });
+
+    const replies = await Promise.all(
+      ['a', 'b', 'c', 'd'].map((text) =>
+        client.chat.completions.create({ model: 'fake-model', messages: [{ role: 'user', content: text }] }),
+      ),
+    );
+
+    expect(replies.map((reply) => reply.choices[0]?.message.content)).toEqual([
+      'echo: a',
+      'echo: b',
+      'echo: c',
+      'echo: d',
+    ]);
+  });
+
+  it('records each request with its body and headers', async () => {
+    const client = await start({ script: ['ok'] });
+
+    await client.chat.completions.create({ ...question, temperature: 0 });
+
+    expect(server?.requests).toHaveLength(1);
+    const [recorded] = server!.requests;
+    expect(recorded?.index).toBe(0);
+    expect(recorded?.path).toBe('/v1/chat/completions');
+    expect(recorded?.body.temperature).toBe(0);
+    expect(recorded?.body.messages).toEqual(question.messages);
+    expect(recorded?.headers.authorization).toBe('Bearer sk-test-fake');
+  });
+
+  it('answers a request past the end of the script with a non-retryable 500 that says so', async () => {
+    const client = await start({ script: [] });
+
+    const error = await client.chat.completions.create(question).catch((failure: unknown) => failure);
+
+    expect(error).toBeInstanceOf(InternalServerError);
+    expect((error as APIError).message).toContain('the script has 0 replies and this is request #1');
+    expect((error as APIError).headers?.get('x-should-retry')).toBe('false');
+  });
+
+  it('keeps a hung request open until the client aborts it', async () => {
+    const client = await start({ script: [{ fault: 'hang' }] });
+    const controller = new AbortController();
+
+    const pending = client.chat.completions.create(question, { signal: controller.signal });
+    await waitFor(() => server!.requestCount === 1);
+    controller.abort();
+
+    await expect(pending).rejects.toBeInstanceOf(APIUserAbortError);
+  });
+
+  it('drops hung connections when closed', async () => {
+    const client = await start({ script: [{ fault: 'hang' }] });
+
+    const pending = client.chat.completions.create(question).catch((error: unknown) => error);
+    await waitFor(() => server!.requestCount === 1);
+    await server!.close();
+
+    expect(await pending).toBeInstanceOf(APIConnectionError);
+  });
+
+  it('resets the connection on request', async () => {
+    const client = await start({ script: [{ fault: 'reset' }] });
+
+    await expect(client.chat.completions.create(question)).rejects.toBeInstanceOf(APIConnectionError);
+  });
+
+  it('sends a malformed body, an empty choice list and a truncated reply on request', async () => {
+    const client = await start({
+      script: [{ fault: 'malformed' }, { fault: 'empty-choices' }, { fault: 'truncated-stream' }],
+    });
+
+    await expect(client.chat.completions.create(question)).rejects.toThrow();
+    const empty = await client.chat.completions.create(question);
+    expect(empty.choices).toEqual([]);
+    await expect(client.chat.completions.create(question)).rejects.toThrow();
+  });
+
+  it('cuts a streamed reply before its finish chunk on request', async () => {
+    const client = await start({ script: [{ fault: 'truncated-stream' }] });
+
+    const chunks: unknown[] = [];
+    const consume = async (): Promise<void> => {
+      const stream = await client.chat.completions.create({ ...question, stream: true });
+      for await (const chunk of stream) chunks.push(chunk);
+    };
+
+    await consume().catch(() => undefined);
+    expect(chunks.length).toBeGreaterThan(0);
+    expect(JSON.stringify(chunks)).not.toContain('"finish_reason":"stop"');
+  });
+
+  it('delays answers by the configured latency', async () => {
+    const client = await start({ script: ['slow'], latencyMs: 50 });
+    const started = performance.now();
+
+    await client.chat.completions.create(question);
+
+    expect(performance.now() - started).toBeGreaterThanOrEqual(45);
+  });
+
+  it('refuses unknown routes and bodies that are not JSON', async () => {
+    await start({ script: ['unused'] });
+
+    const missing = await fetch(`${server!.url}/embeddings`, { method: 'POST', body: '{}' });
+    const invalid = await fetch(`${server!.url}/chat/completions`, { method: 'POST', body: '{not json' });
+
+    expect(missing.status).toBe(404);
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { message: string } }).error.message).toContain('not valid JSON');
+    expect(server!.requestCount).toBe(0);
+  });
+
+  it('needs exactly one of script and handler', async () => {
+    await expect(startFakeOpenAI({})).rejects.toThrow(/exactly one of `script`/);
+    await expect(startFakeOpenAI({ script: [], handler: () => 'x' })).rejects.toThrow(/exactly one/);
+  });
+});
+
+async function waitFor(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setImmediate(resolve));
+}

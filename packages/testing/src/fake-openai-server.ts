@@ -1,0 +1,328 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createIdSequence, normalizeReply } from './replies.ts';
+import type { ScriptedReply } from './replies.ts';
+import { completionBody, completionChunks, errorBody, errorTypeFor } from './wire-format.ts';
+
+/** An HTTP error reply with an OpenAI-shaped body; `retryAfter` (seconds) sets the `retry-after` header. */
+export interface FakeHttpError {
+  status: number;
+  message?: string;
+  type?: string;
+  code?: string | null;
+  retryAfter?: number;
+  headers?: Readonly<Record<string, string>>;
+  delayMs?: number;
+}
+
+/**
+ * A broken reply: `hang` never answers, `reset` drops the connection, `malformed` sends invalid
+ * JSON, `empty-choices` a completion with no choices, `truncated-stream` cuts the reply halfway.
+ */
+export interface FakeFault {
+  fault: 'hang' | 'reset' | 'malformed' | 'empty-choices' | 'truncated-stream';
+  delayMs?: number;
+}
+
+/** What the fake server answers one chat request with. */
+export type FakeResponse = ScriptedReply | FakeHttpError | FakeFault;
+
+/** A chat-completions request body as the fake server received it. */
+export interface ChatCompletionBody {
+  model: string;
+  messages: { role: string; content?: unknown; tool_calls?: unknown; tool_call_id?: string }[];
+  stream?: boolean;
+  stream_options?: { include_usage?: boolean };
+  tools?: unknown[];
+  temperature?: number;
+  [key: string]: unknown;
+}
+
+/** A recorded chat request; `index` counts chat requests from 0. */
+export interface FakeRequest {
+  index: number;
+  method: string;
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: ChatCompletionBody;
+}
+
+/** Options of `startFakeOpenAI`: give a `script` (answers in order) or a `handler` (answers by request). */
+export interface FakeOpenAIOptions {
+  script?: readonly FakeResponse[];
+  handler?: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+  /** Delay before every answer unless the answer sets `delayMs`; default 0. */
+  latencyMs?: number;
+  /** Model ids listed by `GET /v1/models`; default `['fake-model']`. */
+  models?: readonly string[];
+  /** Keep every request in `requests`; default true. Turn off for long benchmarks. */
+  recordRequests?: boolean;
+}
+
+/** A running fake server. */
+export interface FakeOpenAIServer extends AsyncDisposable {
+  /** Base URL to give the OpenAI client, ending in `/v1`. */
+  readonly url: string;
+  readonly port: number;
+  /** Chat requests received so far (unless recording is off). */
+  readonly requests: readonly FakeRequest[];
+  /** Chat requests received so far, recorded or not. */
+  readonly requestCount: number;
+  /** Stops the server, drops open connections (hung requests included) and clears pending timers. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts an OpenAI-compatible chat-completions server on 127.0.0.1 at a free port: JSON replies,
+ * server-sent events when the request asks for `stream: true`, `GET /v1/models`, and fault injection
+ * per request. Only ever loopback: tests stay hermetic.
+ */
+export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAIServer> {
+  const { script, handler } = options;
+  if ((script === undefined) === (handler === undefined)) {
+    throw new TypeError(
+      'startFakeOpenAI needs exactly one of `script` (replies in order) or `handler` (a function of the request).',
+    );
+  }
+  const requests: FakeRequest[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const nextCallId = createIdSequence('call_');
+  const nextCompletionId = createIdSequence('chatcmpl-fake-');
+  let requestCount = 0;
+
+  const answer = async (request: FakeRequest): Promise<FakeResponse> => {
+    if (handler !== undefined) return handler(request);
+    const scripted = script?.[request.index];
+    if (scripted !== undefined) return scripted;
+    return {
+      status: 500,
+      message: `Fake OpenAI server: the script has ${script?.length ?? 0} replies and this is request #${request.index + 1}.`,
+      headers: { 'x-should-retry': 'false' },
+    };
+  };
+
+  const wait = (ms: number, response: ServerResponse): Promise<boolean> => {
+    if (ms <= 0) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve(!response.destroyed);
+      }, ms);
+      timers.add(timer);
+      response.once('close', () => {
+        clearTimeout(timer);
+        timers.delete(timer);
+        resolve(false);
+      });
+    });
+  };
+
+  const handleChat = async (
+    incoming: IncomingMessage,
+    response: ServerResponse,
+    body: ChatCompletionBody,
+  ): Promise<void> => {
+    const request: FakeRequest = {
+      index: requestCount,
+      method: incoming.method ?? 'POST',
+      path: incoming.url ?? '',
+      headers: incoming.headers,
+      body,
+    };
+    requestCount += 1;
+    if (options.recordRequests !== false) requests.push(request);
+    let reply: FakeResponse;
+    try {
+      reply = await answer(request);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      sendError(response, {
+        status: 500,
+        message: `Fake OpenAI server: the handler threw: ${reason}`,
+        headers: { 'x-should-retry': 'false' },
+      });
+      return;
+    }
+    const delayMs = typeof reply === 'object' && reply.delayMs !== undefined ? reply.delayMs : (options.latencyMs ?? 0);
+    if (!(await wait(delayMs, response))) return;
+    if (typeof reply === 'object' && 'status' in reply) {
+      sendError(response, reply);
+      return;
+    }
+    if (typeof reply === 'object' && 'fault' in reply) {
+      sendFault(incoming, response, reply.fault, body);
+      return;
+    }
+    const promptText = body.messages
+      .map((message) => (typeof message.content === 'string' ? message.content : ''))
+      .join('\n');
+    const normalized = normalizeReply(reply, nextCallId, promptText);
+    const id = nextCompletionId();
+    if (body.stream === true) {
+      const chunks = completionChunks(normalized, id, body.model, body.stream_options?.include_usage === true);
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      response.end(chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('') + 'data: [DONE]\n\n');
+      return;
+    }
+    sendJson(response, 200, completionBody(normalized, id, body.model));
+  };
+
+  const server = createServer((incoming, response) => {
+    route(incoming, response).catch((error: unknown) => {
+      if (!response.headersSent) sendJson(response, 500, errorBody(String(error), 'server_error', null));
+      else response.destroy();
+    });
+  });
+
+  const route = async (incoming: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const path = (incoming.url ?? '').split('?')[0];
+    if (incoming.method === 'GET' && path === '/v1/models') {
+      const data = (options.models ?? ['fake-model']).map((id) => ({
+        id,
+        object: 'model',
+        created: 1_700_000_000,
+        owned_by: 'tinyagent-testing',
+      }));
+      sendJson(response, 200, { object: 'list', data });
+      return;
+    }
+    if (incoming.method !== 'POST' || path !== '/v1/chat/completions') {
+      sendJson(
+        response,
+        404,
+        errorBody(
+          `Fake OpenAI server: no route for ${incoming.method} ${path}.`,
+          'invalid_request_error',
+          'unknown_url',
+        ),
+      );
+      return;
+    }
+    const text = await readBody(incoming);
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      sendJson(
+        response,
+        400,
+        errorBody('Fake OpenAI server: the request body is not valid JSON.', 'invalid_request_error', null),
+      );
+      return;
+    }
+    if (!isChatCompletionBody(body)) {
+      sendJson(
+        response,
+        400,
+        errorBody("Fake OpenAI server: 'messages' must be an array.", 'invalid_request_error', null),
+      );
+      return;
+    }
+    await handleChat(incoming, response, body);
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const close = async (): Promise<void> => {
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    if (!server.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeAllConnections();
+    await closed;
+  };
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    get requests() {
+      return requests;
+    },
+    get requestCount() {
+      return requestCount;
+    },
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: FakeHttpError): void {
+  const headers: Record<string, string> = { ...error.headers };
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
+  const message = error.message ?? `Fake OpenAI server: scripted ${error.status} error.`;
+  sendJson(
+    response,
+    error.status,
+    errorBody(message, error.type ?? errorTypeFor(error.status), error.code ?? null),
+    headers,
+  );
+}
+
+function sendFault(
+  incoming: IncomingMessage,
+  response: ServerResponse,
+  fault: FakeFault['fault'],
+  body: ChatCompletionBody,
+): void {
+  switch (fault) {
+    case 'hang':
+      return;
+    case 'reset':
+      incoming.socket.resetAndDestroy();
+      return;
+    case 'malformed':
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"index": 0, "mess');
+      return;
+    case 'empty-choices':
+      sendJson(response, 200, {
+        id: 'chatcmpl-empty',
+        object: 'chat.completion',
+        created: 1_700_000_000,
+        model: body.model,
+        choices: [],
+      });
+      return;
+    case 'truncated-stream': {
+      const reply = normalizeReply({ content: 'This reply is cut off before it' }, () => 'call_truncated', '');
+      if (body.stream === true) {
+        const chunks = completionChunks(reply, 'chatcmpl-truncated', body.model, false).slice(0, 3);
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.write(chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join(''), () => response.destroy());
+      } else {
+        const text = JSON.stringify(completionBody(reply, 'chatcmpl-truncated', body.model));
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        response.write(text.slice(0, Math.floor(text.length / 2)), () => response.destroy());
+      }
+      return;
+    }
+  }
+}
+
+function isChatCompletionBody(body: unknown): body is ChatCompletionBody {
+  return typeof body === 'object' && body !== null && Array.isArray((body as { messages?: unknown }).messages);
+}
+
+async function readBody(incoming: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of incoming) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

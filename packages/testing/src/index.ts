@@ -1,0 +1,20 @@
+export { createScriptedModel } from './scripted-model.ts';
+export type {
+  ScriptedModel,
+  ScriptedModelOptions,
+  ScriptedStep,
+  ScriptedFailure,
+  RecordedChatRequest,
+} from './scripted-model.ts';
+export { startFakeOpenAI } from './fake-openai-server.ts';
+export type {
+  FakeOpenAIServer,
+  FakeOpenAIOptions,
+  FakeResponse,
+  FakeHttpError,
+  FakeFault,
+  FakeRequest,
+  ChatCompletionBody,
+} from './fake-openai-server.ts';
+export type { ScriptedReply, ScriptedToolCall } from './replies.ts';
+export { DEAD_BASE_URL } from './dead-base-url.ts';

@@ -1,0 +1,252 @@
+import OpenAI from 'openai';
+import { ModelCallError, OpenAIChatModel } from '@tinyagent/core';
+import type { ChatRequest, OpenAIChatModelOptions } from '@tinyagent/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAI } from './fake-openai-server.ts';
+import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
+
+// Core's model seam, on the real openai SDK, against the fake server over real HTTP.
+
+const KEY = 'sk-sentinel-0123456789abcdef';
+let server: FakeOpenAIServer | undefined;
+
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function start(options: FakeOpenAIOptions, modelOptions: OpenAIChatModelOptions = {}): Promise<OpenAIChatModel> {
+  server = await startFakeOpenAI(options);
+  return new OpenAIChatModel({
+    model: 'fake-model',
+    apiKey: KEY,
+    baseURL: server.url,
+    retryDelayMs: 1,
+    ...modelOptions,
+  });
+}
+
+const ask: ChatRequest = { messages: [{ role: 'user', content: 'What is 2 + 3?' }] };
+
+async function failure(promise: Promise<unknown>): Promise<ModelCallError> {
+  const error = await promise.then(
+    () => undefined,
+    (reason: unknown) => reason,
+  );
+  expect(ModelCallError.isInstance(error)).toBe(true);
+  return error as ModelCallError;
+}
+
+describe('OpenAIChatModel over HTTP', () => {
+  it('returns the reply text, finish reason, usage and model', async () => {
+    const model = await start({
+      script: [{ content: '5', usage: { inputTokens: 7, outputTokens: 1, totalTokens: 8 } }],
+    });
+
+    const reply = await model.complete(ask);
+
+    expect(reply).toEqual({
+      content: '5',
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: { inputTokens: 7, outputTokens: 1, totalTokens: 8 },
+      model: 'fake-model',
+    });
+  });
+
+  it.each([false, true])('assembles text and tool calls the same way when streaming is %s', async (streaming) => {
+    const model = await start(
+      { script: [{ content: 'Adding.', toolCalls: [{ name: 'add', arguments: { a: 2, b: 3 } }] }] },
+      { streaming },
+    );
+
+    const reply = await model.complete(ask);
+
+    expect(reply.content).toBe('Adding.');
+    expect(reply.toolCalls).toEqual([{ id: 'call_1', name: 'add', arguments: '{"a":2,"b":3}' }]);
+    expect(reply.finishReason).toBe('tool_calls');
+    expect(reply.usage?.totalTokens).toBeGreaterThan(0);
+    expect(server!.requests[0]?.body.stream ?? false).toBe(streaming);
+  });
+
+  it.each([false, true])(
+    'reports usage as unknown, not zero, when the server omits it (streaming %s)',
+    async (streaming) => {
+      const model = await start({ script: [{ content: 'no usage', usage: null }] }, { streaming });
+
+      const reply = await model.complete(ask);
+
+      expect(reply.usage).toBeUndefined();
+    },
+  );
+
+  it('sends the conversation, tools and temperature in the chat completions format', async () => {
+    const model = await start({ script: ['done'] });
+
+    await model.complete({
+      messages: [
+        { role: 'system', content: 'Be brief.' },
+        { role: 'user', content: 'Add 2 and 3.' },
+        { role: 'assistant', content: null, toolCalls: [{ id: 'call_9', name: 'add', arguments: '{"a":2,"b":3}' }] },
+        { role: 'tool', toolCallId: 'call_9', content: '5' },
+      ],
+      tools: [{ name: 'add', description: 'Adds.', parameters: { type: 'object', properties: {} } }],
+      temperature: 0,
+    });
+
+    const body = server!.requests[0]!.body;
+    expect(body.model).toBe('fake-model');
+    expect(body.temperature).toBe(0);
+    expect(body.messages).toEqual([
+      { role: 'system', content: 'Be brief.' },
+      { role: 'user', content: 'Add 2 and 3.' },
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'call_9', type: 'function', function: { name: 'add', arguments: '{"a":2,"b":3}' } }],
+      },
+      { role: 'tool', tool_call_id: 'call_9', content: '5' },
+    ]);
+    expect(body.tools).toEqual([
+      {
+        type: 'function',
+        function: { name: 'add', description: 'Adds.', parameters: { type: 'object', properties: {} } },
+      },
+    ]);
+  });
+
+  it('leaves temperature and tools out when the request has none', async () => {
+    const model = await start({ script: ['ok'] });
+
+    await model.complete(ask);
+
+    expect(server!.requests[0]!.body).not.toHaveProperty('temperature');
+    expect(server!.requests[0]!.body).not.toHaveProperty('tools');
+  });
+
+  it('retries a 429 after the retry-after the server asked for, then succeeds', async () => {
+    const model = await start({ script: [{ status: 429, retryAfter: 1 }, 'after the wait'] });
+    const started = performance.now();
+
+    const reply = await model.complete(ask);
+
+    expect(reply.content).toBe('after the wait');
+    expect(server!.requestCount).toBe(2);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(990);
+  });
+
+  it('gives up on repeated 500s with a retryable ModelCallError after every attempt', async () => {
+    const model = await start({ script: [{ status: 500 }, { status: 500 }, { status: 500 }, 'never reached'] });
+
+    const error = await failure(model.complete(ask));
+
+    expect(error.status).toBe(500);
+    expect(error.retryable).toBe(true);
+    expect(error.message).toContain('after 3 attempts');
+    expect(server!.requestCount).toBe(3);
+  });
+
+  it('does not retry a rejected key, says what to check and never repeats the key', async () => {
+    const model = await start({ script: [{ status: 401, message: `Incorrect API key provided: ${KEY}.` }, 'unused'] });
+
+    const error = await failure(model.complete(ask));
+
+    expect(error.status).toBe(401);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain('OPENAI_API_KEY');
+    expect(`${error.message} ${(error.cause as Error).message}`).not.toContain(KEY);
+    expect(server!.requestCount).toBe(1);
+  });
+
+  it('does not retry when the server says not to, nor when it asks to wait too long', async () => {
+    const model = await start(
+      {
+        script: [
+          { status: 503, headers: { 'x-should-retry': 'false' } },
+          { status: 429, retryAfter: 120 },
+        ],
+      },
+      { maxRetryDelayMs: 1_000 },
+    );
+
+    await failure(model.complete(ask));
+    const limited = await failure(model.complete(ask));
+
+    expect(limited.status).toBe(429);
+    expect(server!.requestCount).toBe(2);
+  });
+
+  it('retries a reset connection and a malformed body transparently', async () => {
+    const model = await start({ script: [{ fault: 'reset' }, { fault: 'malformed' }, 'recovered'] });
+
+    const reply = await model.complete(ask);
+
+    expect(reply.content).toBe('recovered');
+    expect(server!.requestCount).toBe(3);
+  });
+
+  it('fails clearly on a reply without choices and on a cut stream', async () => {
+    const empty = await start({ script: [{ fault: 'empty-choices' }] }, { maxRetries: 0 });
+    expect((await failure(empty.complete(ask))).message).toContain('without choices');
+    await server!.close();
+
+    const cut = await start({ script: [{ fault: 'truncated-stream' }] }, { maxRetries: 0, streaming: true });
+    expect((await failure(cut.complete(ask))).message).toMatch(
+      /broke off while the reply was being read|ended the stream/,
+    );
+  });
+
+  it('rejects with the abort reason when aborted during a request', async () => {
+    const model = await start({ script: [{ fault: 'hang' }] });
+    const controller = new AbortController();
+    const reason = new Error('run cancelled');
+
+    const pending = model.complete({ ...ask, signal: controller.signal });
+    while (server!.requestCount === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+
+    await expect(pending).rejects.toBe(reason);
+  });
+
+  it('fails with a ModelCallError when the call outlives its timeout', async () => {
+    const model = await start({ script: [{ fault: 'hang' }] });
+
+    const error = await failure(model.complete({ ...ask, timeoutMs: 50 }));
+
+    expect(error.message).toContain('did not finish within 50 ms');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('says which server it could not reach, from OPENAI_BASE_URL by default', async () => {
+    const model = new OpenAIChatModel({ maxRetries: 0 });
+
+    const error = await failure(model.complete(ask));
+
+    expect(error.message).toContain('Could not reach the model server at http://127.0.0.1:2/v1');
+    expect(error.message).toContain('ECONNREFUSED');
+    expect(error.retryable).toBe(true);
+  });
+
+  it('sends the key as a bearer token, and no Authorization header without a key', async () => {
+    const keyed = await start({ script: ['ok'] });
+    await keyed.complete(ask);
+    expect(server!.requests[0]!.headers.authorization).toBe(`Bearer ${KEY}`);
+    await server!.close();
+
+    server = await startFakeOpenAI({ script: ['ok'] });
+    const keyless = new OpenAIChatModel({ baseURL: server.url, env: {} });
+    await keyless.complete(ask);
+    expect(server.requests[0]!.headers.authorization).toBeUndefined();
+  });
+
+  it('uses a client it is given as is', async () => {
+    server = await startFakeOpenAI({ script: ['from the given client'] });
+    const client = new OpenAI({ apiKey: 'sk-given-client', baseURL: server.url });
+    const model = new OpenAIChatModel({ client, env: {} });
+
+    const reply = await model.complete(ask);
+
+    expect(reply.content).toBe('from the given client');
+    expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-given-client');
+  });
+});

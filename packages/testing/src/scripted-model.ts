@@ -1,0 +1,89 @@
+import { abortReason, sleep } from '@tinyagent/core';
+import type { ChatModel, ChatRequest, ChatResponse } from '@tinyagent/core';
+import { createIdSequence, normalizeReply, toChatResponse } from './replies.ts';
+import type { ScriptedReply } from './replies.ts';
+
+/** A recorded request: what the agent sent, with the messages copied at the time of the call. */
+export type RecordedChatRequest = Omit<ChatRequest, 'signal'> & { hadSignal: boolean };
+
+/** A scripted failure: the call rejects with `error`, after `delayMs` if given. */
+export interface ScriptedFailure {
+  error: Error;
+  delayMs?: number;
+}
+
+/**
+ * One step of a scripted model: a reply, `{ error }` to make the call fail with that error, or a
+ * function of the request (and its 0-based index) returning either.
+ */
+export type ScriptedStep =
+  | ScriptedReply
+  | ScriptedFailure
+  | ((
+      request: RecordedChatRequest,
+      index: number,
+    ) => ScriptedReply | ScriptedFailure | Promise<ScriptedReply | ScriptedFailure>);
+
+/** Options of `createScriptedModel`. */
+export interface ScriptedModelOptions {
+  /** Reported as the model's name; default `scripted-model`. */
+  modelName?: string;
+}
+
+/** An in-process ChatModel that replays a script and records every request it gets. */
+export interface ScriptedModel extends ChatModel {
+  /** Every request so far, in order. */
+  readonly requests: readonly RecordedChatRequest[];
+  /** Steps not yet used. */
+  readonly remaining: number;
+}
+
+/**
+ * Creates a ChatModel that answers the n-th call with the n-th step of `steps`. A call past the end
+ * of the script fails with an error saying so. Honors the request's abort signal, also while a
+ * step's `delayMs` runs.
+ */
+export function createScriptedModel(steps: readonly ScriptedStep[], options: ScriptedModelOptions = {}): ScriptedModel {
+  const modelName = options.modelName ?? 'scripted-model';
+  const requests: RecordedChatRequest[] = [];
+  const nextId = createIdSequence('call_');
+
+  const complete = async (request: ChatRequest): Promise<ChatResponse> => {
+    const { signal, ...rest } = request;
+    const recorded: RecordedChatRequest = {
+      ...rest,
+      messages: structuredClone([...request.messages]),
+      hadSignal: signal !== undefined,
+    };
+    const index = requests.length;
+    requests.push(recorded);
+    if (signal?.aborted === true) throw abortReason(signal);
+    const step = steps[index];
+    if (step === undefined) {
+      throw new Error(
+        `Scripted model '${modelName}' has no step for call #${index + 1}: the script has ${steps.length}. ` +
+          'Add a step, or check why the agent called the model again.',
+      );
+    }
+    const resolved = typeof step === 'function' ? await step(recorded, index) : step;
+    if (typeof resolved === 'object' && 'error' in resolved) {
+      if (resolved.delayMs !== undefined) await sleep(resolved.delayMs, signal);
+      throw resolved.error;
+    }
+    const promptText = request.messages.map((message) => message.content ?? '').join('\n');
+    const reply = normalizeReply(resolved, nextId, promptText);
+    if (reply.delayMs > 0) await sleep(reply.delayMs, signal);
+    return toChatResponse(reply, modelName);
+  };
+
+  return {
+    modelName,
+    complete,
+    get requests() {
+      return requests;
+    },
+    get remaining() {
+      return Math.max(0, steps.length - requests.length);
+    },
+  };
+}

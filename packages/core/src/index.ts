@@ -1,5 +1,5 @@
-export { tool, isTool } from './tool.ts';
-export type { Tool, ToolOptions, ToolContext, ToolRunOptions, ToolParameters, JsonSchema } from './tool.ts';
+export { tool, isTool, createRunScope } from './tool.ts';
+export type { Tool, ToolOptions, ToolContext, ToolRunOptions, ToolParameters, JsonSchema, RunScope } from './tool.ts';
 export { ToolRegistry, getRegistry, freezeRegistry, resetRegistry } from './tool-registry.ts';
 export type { ReadonlyToolRegistry, RegisterOptions } from './tool-registry.ts';
 export { Finalizer } from './final-answer.ts';

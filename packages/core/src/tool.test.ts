@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
-import { isTool, tool } from './tool.ts';
+import { createRunScope, isTool, tool } from './tool.ts';
 import type { ToolContext } from './tool.ts';
 
 const echo = tool({
@@ -217,5 +217,31 @@ describe('tool definitions', () => {
     expect(isTool({ ...echo })).toBe(false);
     expect(isTool({ name: 'echo', run: () => '' })).toBe(false);
     expect(isTool(null)).toBe(false);
+  });
+});
+
+describe('tool run scope', () => {
+  const remember = tool({
+    name: 'remember',
+    description: 'Counts its calls within one run.',
+    execute: (_args, { run }) => {
+      const count = ((run.store.get('count') as number | undefined) ?? 0) + 1;
+      run.store.set('count', count);
+      return `${run.id}:${count}`;
+    },
+  });
+
+  it('shares the store of the run it is given across calls', async () => {
+    const run = createRunScope('run-1');
+
+    await remember.run({}, { run });
+
+    await expect(remember.run({}, { run })).resolves.toBe('run-1:2');
+  });
+
+  it('gives each call outside a run a scope of its own', async () => {
+    await remember.run({});
+
+    await expect(remember.run({})).resolves.toMatch(/:1$/);
   });
 });

@@ -12,15 +12,33 @@ export type JsonSchema = Record<string, unknown>;
 /** The zod schema type accepted for a tool's arguments: always an object schema. */
 export type ToolParameters = z.ZodObject;
 
+/**
+ * The agent run a tool call belongs to. `store` is shared by every tool call of one run and fresh for
+ * each run, so tools can keep run-scoped state (plans, caches) without process-wide globals.
+ */
+export interface RunScope {
+  readonly id: string;
+  readonly store: Map<unknown, unknown>;
+}
+
 /** What a tool's `execute` receives besides its arguments. */
 export interface ToolContext {
   /** Aborted when the run is cancelled or the tool's timeout expires; pass it on to any I/O. */
   signal: AbortSignal;
+  /** The calling run; a call made outside any agent run gets a scope of its own. */
+  run: RunScope;
 }
 
 /** Options of `Tool.run`. */
 export interface ToolRunOptions {
   signal?: AbortSignal | undefined;
+  /** The run this call belongs to; agents pass theirs. */
+  run?: RunScope | undefined;
+}
+
+/** Creates a fresh run scope with an empty store. */
+export function createRunScope(id: string = crypto.randomUUID()): RunScope {
+  return { id, store: new Map() };
 }
 
 /** Definition of a tool, as given to `tool()`. */
@@ -109,7 +127,13 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     throwIfAborted(signal);
     const result = await parameters.safeParseAsync(normalizePayload(name, payload));
     if (!result.success) throw new ToolInputError(name, toIssues(result.error.issues));
-    const value = await invoke(name, execute, result.data, signal, timeoutMs);
+    const value = await invoke(
+      name,
+      execute,
+      result.data,
+      { signal, run: runOptions.run ?? createRunScope() },
+      timeoutMs,
+    );
     return stringifyResult(value);
   };
 
@@ -133,16 +157,17 @@ async function invoke(
   name: string,
   execute: (args: never, context: ToolContext) => unknown,
   args: unknown,
-  signal: AbortSignal | undefined,
+  caller: { signal: AbortSignal | undefined; run: RunScope },
   timeoutMs: number | undefined,
 ): Promise<unknown> {
+  const { signal, run } = caller;
   const controller = new AbortController();
   const forwardAbort = (): void => controller.abort(signal === undefined ? undefined : abortReason(signal));
   signal?.addEventListener('abort', forwardAbort, { once: true });
   let timer: NodeJS.Timeout | undefined;
   try {
     const pending = Promise.resolve().then(() =>
-      (execute as (args: unknown, context: ToolContext) => unknown)(args, { signal: controller.signal }),
+      (execute as (args: unknown, context: ToolContext) => unknown)(args, { signal: controller.signal, run }),
     );
     const timed =
       timeoutMs === undefined

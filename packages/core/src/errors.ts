@@ -14,7 +14,8 @@ export type TinyAgentErrorCode =
   | 'model_call'
   | 'configuration'
   | 'prompt_file'
-  | 'registry';
+  | 'registry'
+  | 'run_aborted';
 
 /** Base class of every error TinyAgent throws; `code` says which kind it is. */
 export class TinyAgentError extends Error {
@@ -214,5 +215,21 @@ export class ToolRegistryError extends TinyAgentError {
   /** True when `value` is a ToolRegistryError from any copy of core. */
   static isInstance(value: unknown): value is ToolRegistryError {
     return hasCode(value, 'registry');
+  }
+}
+
+/** A run was cancelled through its signal, or ran past its `timeoutMs`; `cause` holds the abort reason. */
+export class RunAbortedError extends TinyAgentError {
+  /** True when the run's own `timeoutMs` ended it, false when its signal was aborted. */
+  readonly timedOut: boolean;
+
+  constructor(message: string, options: { timedOut: boolean; cause?: unknown }) {
+    super('run_aborted', message, { cause: options.cause });
+    this.timedOut = options.timedOut;
+  }
+
+  /** True when `value` is a RunAbortedError from any copy of core. */
+  static isInstance(value: unknown): value is RunAbortedError {
+    return hasCode(value, 'run_aborted');
   }
 }

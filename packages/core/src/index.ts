@@ -18,6 +18,7 @@ export {
   ConfigurationError,
   PromptFileError,
   ToolRegistryError,
+  RunAbortedError,
 } from './errors.ts';
 export type { TinyAgentErrorCode, StepLimitContext, ToolInputIssue } from './errors.ts';
 export { loadPromptFromFile, getPromptFallback, renderPrompt, PROMPT_FILE_EXTENSIONS } from './prompts.ts';
@@ -39,3 +40,24 @@ export { getLogger, setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
 export { redactSecrets, registerSecret, SECRET_ENV_VARS } from './secrets.ts';
 export { z } from 'zod';
+export { executeRun, outputOrThrow } from './agent-run.ts';
+export type { RunOptions, RunOptionsWithResult, AgentRun, RunSetup } from './agent-run.ts';
+export type {
+  AgentEvent,
+  AgentEventInput,
+  RunStartEvent,
+  StepStartEvent,
+  ModelRequestEvent,
+  ModelResponseEvent,
+  ToolStartEvent,
+  ToolEndEvent,
+  CodeStartEvent,
+  CodeEndEvent,
+  CorrectionEvent,
+  FinalAnswerEvent,
+  RunEndEvent,
+} from './agent-events.ts';
+export { streamRunEvents } from './event-stream.ts';
+export { createVerboseTrace, describeEvent } from './verbose-trace.ts';
+export { createAgentModel, collectTools } from './agent-setup.ts';
+export type { AgentModelOptions } from './agent-setup.ts';

@@ -23,7 +23,7 @@ export interface RunResult {
   state: RunState;
   stepsTaken: number;
   durationMs: number;
-  /** Why the run did not complete, for every state but `completed`. */
+  /** Why the run failed: set for `error`, `aborted`, and `step_limit_reached` without an answer. */
   error?: Error | undefined;
   usage: RunUsage;
   /** The whole conversation, system prompt included. */

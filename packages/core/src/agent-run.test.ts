@@ -1,0 +1,215 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentEvent } from './agent-events.ts';
+import { executeRun, outputOrThrow } from './agent-run.ts';
+import type { AgentRun, RunOptions } from './agent-run.ts';
+import type { ChatModel, ChatRequest } from './chat-model.ts';
+import { ConfigurationError, ModelCallError, RunAbortedError, StepLimitReached } from './errors.ts';
+import { setLogger } from './logger.ts';
+
+// A model that answers "42" — or waits for its signal when `hang` is set.
+function createModel(hang = false): ChatModel & { requests: ChatRequest[] } {
+  const requests: ChatRequest[] = [];
+  return {
+    modelName: 'test-model',
+    requests,
+    complete: (request) => {
+      requests.push(request);
+      if (!hang) {
+        return Promise.resolve({
+          content: '42',
+          toolCalls: [],
+          finishReason: 'stop',
+          usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
+          model: 'test-model',
+        });
+      }
+      return new Promise((_, reject) => {
+        request.signal?.addEventListener('abort', () => reject(request.signal?.reason as Error));
+      });
+    },
+  };
+}
+
+// The smallest agent loop: one model call, its text is the answer.
+async function answerLoop(run: AgentRun, model: ChatModel): Promise<void> {
+  run.stepsTaken = 1;
+  run.emit({ type: 'step-start', step: 1, maxSteps: run.maxSteps, finalAttempt: false });
+  run.messages.push({ role: 'user', content: run.task });
+  const reply = await run.callModel(model, { messages: run.messages }, 1);
+  const answer = run.finalizer.set(reply.content);
+  run.emit({ type: 'final-answer', step: 1, answer });
+}
+
+function start(options: RunOptions, loop: (run: AgentRun) => Promise<void>, model = createModel()) {
+  return executeRun(
+    { task: 'What is six times seven?', model, toolNames: ['multiply'], defaultMaxSteps: 5, options },
+    loop,
+  );
+}
+
+afterEach(() => {
+  setLogger(undefined);
+  vi.restoreAllMocks();
+});
+
+describe('executeRun', () => {
+  it('completes with the answer, usage, transcript and every event in order', async () => {
+    const model = createModel();
+    const events: AgentEvent[] = [];
+
+    const result = await start({ onEvent: (event) => events.push(event) }, (run) => answerLoop(run, model), model);
+
+    expect(result).toMatchObject({ output: '42', state: 'completed', stepsTaken: 1, error: undefined });
+    expect(result.usage).toEqual({
+      requests: 1,
+      requestsWithoutUsage: 0,
+      inputTokens: 3,
+      outputTokens: 1,
+      totalTokens: 4,
+    });
+    expect(result.messages).toEqual([{ role: 'user', content: 'What is six times seven?' }]);
+    expect(result.metadata).toMatchObject({ model: 'test-model', runId: events[0]?.runId });
+    expect(events.map((event) => event.type)).toEqual([
+      'run-start',
+      'step-start',
+      'model-request',
+      'model-response',
+      'final-answer',
+      'run-end',
+    ]);
+    expect(new Set(events.map((event) => event.runId)).size).toBe(1);
+    expect(events[0]).toMatchObject({ task: 'What is six times seven?', tools: ['multiply'], maxSteps: 5 });
+  });
+
+  it('reports an answer from the final attempt as step_limit_reached, still returning it', async () => {
+    const result = await start({}, (run) => {
+      run.stepsTaken = 5;
+      run.finalizer.set('best guess', { source: 'final_attempt' });
+      return Promise.resolve();
+    });
+
+    expect(result.state).toBe('step_limit_reached');
+    expect(result.error).toBeUndefined();
+    expect(outputOrThrow(result)).toBe('best guess');
+  });
+
+  it('ends as step_limit_reached with the error when the loop gives up', async () => {
+    const limit = new StepLimitReached({ stepsTaken: 5, finalAttemptMade: true, context: { maxSteps: 5 } });
+
+    const result = await start({}, () => Promise.reject(limit));
+
+    expect(result).toMatchObject({ state: 'step_limit_reached', output: '', finalAnswer: undefined, error: limit });
+    expect(() => outputOrThrow(result)).toThrow(limit);
+  });
+
+  it('ends in the error state when the model call fails', async () => {
+    const failure = new ModelCallError('server down', { status: 500, retryable: true });
+
+    const result = await start({}, () => Promise.reject(failure));
+
+    expect(result).toMatchObject({ state: 'error', error: failure, output: '' });
+  });
+
+  it('ends as aborted, with the reason as cause, when the signal aborts mid-request', async () => {
+    const model = createModel(true);
+    const controller = new AbortController();
+    const reason = new Error('user pressed stop');
+
+    const running = start({ signal: controller.signal }, (run) => answerLoop(run, model), model);
+    await vi.waitFor(() => expect(model.requests).toHaveLength(1));
+    controller.abort(reason);
+    const result = await running;
+
+    expect(result.state).toBe('aborted');
+    expect(RunAbortedError.isInstance(result.error)).toBe(true);
+    expect((result.error as RunAbortedError).timedOut).toBe(false);
+    expect(result.error?.cause).toBe(reason);
+    expect(() => outputOrThrow(result)).toThrow(/aborted: user pressed stop/);
+  });
+
+  it('ends as aborted and timed out when the run outlives timeoutMs', async () => {
+    const model = createModel(true);
+
+    const result = await start({ timeoutMs: 20 }, (run) => answerLoop(run, model), model);
+
+    expect(result.state).toBe('aborted');
+    expect((result.error as RunAbortedError).timedOut).toBe(true);
+    expect(result.error?.message).toContain('timeout of 20 ms');
+  });
+
+  it.each([
+    ['a zero maxSteps', { maxSteps: 0 }, /maxSteps must be a positive integer/],
+    ['a fractional maxSteps', { maxSteps: 1.5 }, /maxSteps must be a positive integer/],
+    ['a negative timeout', { timeoutMs: -5 }, /timeoutMs must be a positive number/],
+  ])('rejects %s with a ConfigurationError before running', async (_case, options, message) => {
+    const loop = vi.fn(() => Promise.resolve());
+
+    await expect(start(options, loop)).rejects.toThrow(message);
+    await expect(start(options, loop)).rejects.toBeInstanceOf(ConfigurationError);
+    expect(loop).not.toHaveBeenCalled();
+  });
+
+  it('rejects an empty task', async () => {
+    const run = executeRun({ task: ' ', model: createModel(), toolNames: [], defaultMaxSteps: 1, options: {} }, () =>
+      Promise.resolve(),
+    );
+
+    await expect(run).rejects.toThrow(/task must be a non-empty string/);
+  });
+
+  it('keeps running when an event listener throws, and says so once per event', async () => {
+    const model = createModel();
+    const warnings: string[] = [];
+    setLogger({
+      debug: () => undefined,
+      info: () => undefined,
+      error: () => undefined,
+      warn: (line) => warnings.push(line),
+    });
+
+    const result = await start(
+      {
+        onEvent: () => {
+          throw new Error('listener bug');
+        },
+      },
+      (run) => answerLoop(run, model),
+      model,
+    );
+
+    expect(result.state).toBe('completed');
+    expect(warnings[0]).toContain("An event listener threw on 'run-start': listener bug");
+  });
+
+  it('tells the loop whether anyone listens, so it can skip costly event payloads', async () => {
+    const seen: boolean[] = [];
+    const record = (run: AgentRun) => {
+      seen.push(run.observed);
+      run.finalizer.set('x');
+      return Promise.resolve();
+    };
+
+    await start({}, record);
+    await start({ onEvent: () => undefined }, record);
+
+    expect(seen).toEqual([false, true]);
+  });
+
+  it('writes a readable trace to stderr when verbose', async () => {
+    const model = createModel();
+    const written: string[] = [];
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      written.push(String(text));
+      return true;
+    });
+
+    await start({ verbose: true }, (run) => answerLoop(run, model), model);
+
+    const trace = written.join('');
+    expect(trace).toContain('task: What is six times seven?');
+    expect(trace).toContain('tools: multiply');
+    expect(trace).toContain('--- step 1/5');
+    expect(trace).toContain('final answer: 42');
+    expect(trace).toMatch(/run completed after 1 step\(s\)/);
+  });
+});

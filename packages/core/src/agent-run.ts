@@ -1,0 +1,241 @@
+import type { AgentEvent, AgentEventInput } from './agent-events.ts';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
+import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from './errors.ts';
+import { Finalizer } from './final-answer.ts';
+import { getLogger } from './logger.ts';
+import { addUsage, emptyUsage } from './run-result.ts';
+import type { RunResult, RunState, RunUsage } from './run-result.ts';
+import { stringifyResult } from './stringify.ts';
+import { createRunScope } from './tool.ts';
+import type { RunScope } from './tool.ts';
+import { createVerboseTrace } from './verbose-trace.ts';
+
+/** Options of an agent's `run` and `stream`. */
+export interface RunOptions {
+  /** Steps (model turns) before the run stops; a positive integer. Each agent has its own default. */
+  maxSteps?: number;
+  /** Print a readable trace of the run to stderr. */
+  verbose?: boolean;
+  /** Resolve with the whole RunResult instead of the answer text, and never reject. */
+  returnResult?: boolean;
+  /** Cancels the run: the model request in flight and every running tool. */
+  signal?: AbortSignal;
+  /** Cancels the run after this many milliseconds. */
+  timeoutMs?: number;
+  /** Receives every event of the run, in order. */
+  onEvent?: (event: AgentEvent) => void;
+}
+
+/** `RunOptions` that make `run` resolve with a RunResult. */
+export type RunOptionsWithResult = RunOptions & { returnResult: true };
+
+/** The state of one run, handed to an agent's loop. Nothing in it is shared with other runs. */
+export interface AgentRun {
+  readonly id: string;
+  readonly task: string;
+  readonly maxSteps: number;
+  /** Aborted when the caller aborts or the run's timeout passes. */
+  readonly signal: AbortSignal;
+  /** The scope tools of this run share (see ToolContext.run). */
+  readonly scope: RunScope;
+  /** The transcript, system prompt first; the loop appends to it. */
+  readonly messages: ChatMessage[];
+  readonly usage: RunUsage;
+  readonly finalizer: Finalizer;
+  /** True when someone listens to events; skip building costly event payloads otherwise. */
+  readonly observed: boolean;
+  readonly metadata: Record<string, unknown>;
+  /** Steps taken so far; the loop advances it. */
+  stepsTaken: number;
+  emit(event: AgentEventInput): void;
+  /** Calls the model with the run's signal, counts its usage and emits the request and response events. */
+  callModel(model: ChatModel, request: Omit<ChatRequest, 'signal'>, step: number): Promise<ChatResponse>;
+}
+
+/** What an agent tells `executeRun` about itself. */
+export interface RunSetup {
+  task: string;
+  model: ChatModel;
+  toolNames: readonly string[];
+  defaultMaxSteps: number;
+  options: RunOptions;
+  /** Extra listener, used by `stream()`. */
+  listener?: ((event: AgentEvent) => void) | undefined;
+}
+
+/**
+ * Runs an agent loop with everything runs have in common: option checks, the run's signal and
+ * timeout, events (to `onEvent`, the verbose trace and streams), usage, and the RunResult for every
+ * way a run can end. The loop returns once the finalizer holds the answer, or throws. Never rejects
+ * once the loop has started: failures are in the result.
+ */
+export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promise<void>): Promise<RunResult> {
+  const { task, options } = setup;
+  const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
+  checkRunInput(task, maxSteps, options.timeoutMs);
+  const listeners = collectListeners(setup);
+  const { signal, dispose } = runSignal(options);
+  const started = performance.now();
+  const run = createAgentRun({ task, maxSteps, signal, listeners, modelName: setup.model.modelName });
+  try {
+    run.emit({ type: 'run-start', task, tools: setup.toolNames, model: setup.model.modelName, maxSteps });
+    let failure: unknown;
+    try {
+      await loop(run);
+    } catch (error) {
+      failure = error;
+    }
+    const result = buildResult(run, failure, signal, performance.now() - started);
+    run.emit({ type: 'run-end', result });
+    return result;
+  } finally {
+    dispose();
+  }
+}
+
+/** Turns a RunResult into what `run` resolves with when `returnResult` is off: the answer, or the error thrown. */
+export function outputOrThrow(result: RunResult): string {
+  if (result.finalAnswer !== undefined) return result.output;
+  throw result.error ?? new Error(`The run ended in state '${result.state}' without an answer.`);
+}
+
+function checkRunInput(task: unknown, maxSteps: number, timeoutMs: number | undefined): void {
+  if (typeof task !== 'string' || task.trim() === '') {
+    throw new ConfigurationError('The task must be a non-empty string: the question or instruction for the agent.');
+  }
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new ConfigurationError(`maxSteps must be a positive integer; got ${String(maxSteps)}.`);
+  }
+  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
+    throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}.`);
+  }
+}
+
+function collectListeners(setup: RunSetup): ((event: AgentEvent) => void)[] {
+  const listeners: ((event: AgentEvent) => void)[] = [];
+  if (setup.options.verbose === true) listeners.push(createVerboseTrace());
+  if (setup.options.onEvent !== undefined) listeners.push(setup.options.onEvent);
+  if (setup.listener !== undefined) listeners.push(setup.listener);
+  return listeners;
+}
+
+// The run's signal: the caller's, plus the run timeout. A timeout aborts with a RunAbortedError so
+// that the result can tell the two apart.
+function runSignal(options: RunOptions): { signal: AbortSignal; dispose: () => void } {
+  if (options.timeoutMs === undefined)
+    return { signal: options.signal ?? new AbortController().signal, dispose: () => undefined };
+  const { timeoutMs } = options;
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new RunAbortedError(`The run did not finish within its timeout of ${timeoutMs} ms.`, { timedOut: true }),
+    );
+  }, timeoutMs);
+  const signal =
+    options.signal === undefined ? controller.signal : AbortSignal.any([options.signal, controller.signal]);
+  return { signal, dispose: () => clearTimeout(timer) };
+}
+
+interface RunFields {
+  task: string;
+  maxSteps: number;
+  signal: AbortSignal;
+  listeners: ((event: AgentEvent) => void)[];
+  modelName: string;
+}
+
+function createAgentRun(fields: RunFields): AgentRun {
+  const { listeners } = fields;
+  const id = crypto.randomUUID();
+  const emit = (input: AgentEventInput): void => {
+    if (listeners.length === 0) return;
+    const event = { ...input, runId: id } as AgentEvent;
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        // A broken listener must not break the run it observes.
+        getLogger().warn(
+          `An event listener threw on '${event.type}': ${error instanceof Error ? error.message : String(error)}`,
+        );
+      }
+    }
+  };
+  const run: AgentRun = {
+    id,
+    task: fields.task,
+    maxSteps: fields.maxSteps,
+    signal: fields.signal,
+    scope: createRunScope(id),
+    messages: [],
+    usage: emptyUsage(),
+    finalizer: new Finalizer(),
+    observed: listeners.length > 0,
+    metadata: { model: fields.modelName },
+    stepsTaken: 0,
+    emit,
+    callModel: async (model, request, step) => {
+      emit({
+        type: 'model-request',
+        step,
+        messageCount: request.messages.length,
+        temperature: request.temperature,
+        toolsOffered: request.tools !== undefined && request.tools.length > 0,
+      });
+      const started = performance.now();
+      const response = await model.complete({ ...request, signal: fields.signal });
+      addUsage(run.usage, response.usage);
+      emit({
+        type: 'model-response',
+        step,
+        content: response.content,
+        toolCalls: response.toolCalls,
+        finishReason: response.finishReason,
+        usage: response.usage,
+        durationMs: performance.now() - started,
+      });
+      return response;
+    },
+  };
+  return run;
+}
+
+function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durationMs: number): RunResult {
+  const answer = run.finalizer.get();
+  let state: RunState;
+  let error: Error | undefined;
+  if (failure === undefined && answer !== undefined) {
+    state = answer.source === 'final_attempt' ? 'step_limit_reached' : 'completed';
+  } else if (signal.aborted) {
+    state = 'aborted';
+    error = toAbortError(signal.reason);
+  } else if (StepLimitReached.isInstance(failure)) {
+    state = 'step_limit_reached';
+    error = failure;
+  } else {
+    state = 'error';
+    error = failure === undefined ? new Error('The agent loop ended without a final answer.') : toError(failure);
+  }
+  return {
+    output: answer === undefined || state === 'aborted' || state === 'error' ? '' : stringifyResult(answer.value),
+    finalAnswer: state === 'aborted' || state === 'error' ? undefined : answer,
+    state,
+    stepsTaken: run.stepsTaken,
+    durationMs,
+    error,
+    usage: run.usage,
+    messages: run.messages,
+    metadata: { ...run.metadata, runId: run.id },
+  };
+}
+
+function toAbortError(reason: unknown): RunAbortedError {
+  if (RunAbortedError.isInstance(reason)) return reason;
+  const detail = reason instanceof Error && reason.message !== '' ? `: ${reason.message}` : '';
+  return new RunAbortedError(`The run was aborted${detail}.`, { timedOut: false, cause: reason });
+}
+
+function toError(value: unknown): Error {
+  if (value instanceof Error || isTinyAgentError(value)) return value;
+  return new Error(`The agent loop threw a non-error value: ${stringifyResult(value)}`);
+}

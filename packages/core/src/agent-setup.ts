@@ -1,0 +1,73 @@
+import type OpenAI from 'openai';
+import type { ChatModel } from './chat-model.ts';
+import { ConfigurationError } from './errors.ts';
+import { OpenAIChatModel, resolveOpenAIConnection } from './openai-chat-model.ts';
+import { isTool } from './tool.ts';
+import { ToolRegistry } from './tool-registry.ts';
+
+/** The model options every agent accepts. */
+export interface AgentModelOptions {
+  /** Model name; default `gpt-4o-mini`. */
+  model?: string | undefined;
+  /** API key; default `OPENAI_API_KEY`. */
+  apiKey?: string | undefined;
+  /** OpenAI-compatible server; default `OPENAI_BASE_URL`, else OpenAI. */
+  baseURL?: string | undefined;
+  /** A configured `OpenAI` client to use instead of apiKey/baseURL. */
+  client?: OpenAI | undefined;
+  /** Any ChatModel (a scripted model in tests, another provider); overrides all of the above. */
+  chatModel?: ChatModel | undefined;
+}
+
+/**
+ * Resolves an agent's model: `chatModel` as given, else an OpenAIChatModel. Throws ConfigurationError
+ * at once when there is no key, no base URL and no client, so a misconfigured agent fails at
+ * construction rather than at its first run.
+ */
+export function createAgentModel(options: AgentModelOptions): ChatModel {
+  const { chatModel } = options;
+  if (chatModel !== undefined) {
+    if (typeof (chatModel as Partial<ChatModel>).complete !== 'function') {
+      throw new ConfigurationError('chatModel must be a ChatModel: an object with a complete(request) method.');
+    }
+    return chatModel;
+  }
+  if (options.client === undefined) resolveOpenAIConnection(options);
+  return new OpenAIChatModel({
+    model: options.model,
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    client: options.client,
+  });
+}
+
+/**
+ * Checks an agent's tool list and returns it as a frozen registry: at least one tool, every entry
+ * made by `tool()`, no two with one name. Errors name the agent and the offending entry.
+ */
+export function collectTools(tools: unknown, agentName: string): ToolRegistry {
+  if (!Array.isArray(tools) || tools.length === 0) {
+    throw new ConfigurationError(`${agentName} needs at least one tool: pass tools: [myTool, ...].`);
+  }
+  const registry = new ToolRegistry();
+  tools.forEach((entry: unknown, index) => {
+    if (!isTool(entry)) {
+      throw new ConfigurationError(
+        `${agentName}: tools[${index}] is ${describeValue(entry)}, not a tool. ` +
+          'Create tools with tool({ name, description, parameters, execute }) from @tinyagent/core.',
+      );
+    }
+    if (registry.has(entry.name)) {
+      throw new ConfigurationError(`${agentName}: two tools are named '${entry.name}'; tool names must be unique.`);
+    }
+    registry.register(entry);
+  });
+  return registry.freeze();
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'function') return `a function${value.name === '' ? '' : ` named '${value.name}'`}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}

@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { AgentEvent } from './agent-events.ts';
+import { emptyUsage } from './run-result.ts';
+import { createVerboseTrace, describeEvent } from './verbose-trace.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+const base = { runId: 'r', step: 2 };
+
+describe('verbose trace', () => {
+  it('shows tool calls with their arguments, results and truncation', () => {
+    const start: AgentEvent = {
+      ...base,
+      type: 'tool-start',
+      toolCallId: 'c',
+      toolName: 'add',
+      arguments: { a: 2, b: 3 },
+    };
+    const end: AgentEvent = {
+      ...base,
+      type: 'tool-end',
+      toolCallId: 'c',
+      toolName: 'add',
+      output: '5',
+      isError: false,
+      originalLength: 90_000,
+      durationMs: 1,
+    };
+
+    expect(describeEvent(start)).toEqual(['  -> add({"a":2,"b":3})']);
+    expect(describeEvent(end)).toEqual(['  <- add: 5', "     (result cut from 90000 characters to the agent's limit)"]);
+  });
+
+  it('marks failed tools, the final attempt and corrections', () => {
+    expect(describeEvent({ ...base, type: 'step-start', maxSteps: 3, finalAttempt: true })[0]).toContain(
+      'final attempt',
+    );
+    expect(
+      describeEvent({
+        ...base,
+        type: 'tool-end',
+        toolCallId: 'c',
+        toolName: 'div',
+        output: 'Error: ToolError: divide by zero',
+        isError: true,
+        originalLength: undefined,
+        durationMs: 1,
+      })[0],
+    ).toBe('  <- div failed: Error: ToolError: divide by zero');
+    expect(describeEvent({ ...base, type: 'correction', reason: 'invalid JSON', message: 'Reply with JSON.' })).toEqual(
+      ['  correction (invalid JSON): Reply with JSON.'],
+    );
+  });
+
+  it('shortens long text and says how much it left out', () => {
+    const [line] = describeEvent({
+      ...base,
+      type: 'model-response',
+      content: 'x'.repeat(1000),
+      toolCalls: [],
+      finishReason: 'stop',
+      usage: undefined,
+      durationMs: 1,
+    });
+
+    expect(line).toContain('… (400 more characters)');
+  });
+
+  it('ends with the state and the error of a failed run', () => {
+    const [line] = describeEvent({
+      type: 'run-end',
+      runId: 'r',
+      result: {
+        output: '',
+        finalAnswer: undefined,
+        state: 'error',
+        stepsTaken: 1,
+        durationMs: 12.4,
+        error: new Error('server down'),
+        usage: emptyUsage(),
+        messages: [],
+        metadata: {},
+      },
+    });
+
+    expect(line).toBe('[tinyagent] run error after 1 step(s) in 12 ms — server down');
+  });
+
+  it('redacts secrets from what it writes', () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-verbose-secret-123');
+    const written: string[] = [];
+    const trace = createVerboseTrace((text) => written.push(text));
+
+    trace({
+      ...base,
+      type: 'tool-start',
+      toolCallId: 'c',
+      toolName: 'echo',
+      arguments: { key: 'sk-verbose-secret-123' },
+    });
+
+    expect(written.join('')).not.toContain('sk-verbose-secret-123');
+    expect(written.join('')).toContain('[redacted]');
+  });
+});

@@ -1,0 +1,79 @@
+import type { AgentEvent } from './agent-events.ts';
+import { redactSecrets } from './secrets.ts';
+import { stringifyResult } from './stringify.ts';
+
+const PREVIEW_LENGTH = 600;
+
+/**
+ * Creates the listener behind `verbose: true`: a readable trace of a run (task, tools, steps, model
+ * replies, tool calls with arguments and results, truncation notes, the final attempt, the answer),
+ * written line by line to `write` (stderr by default) with secrets redacted.
+ */
+export function createVerboseTrace(
+  write: (text: string) => void = (text) => process.stderr.write(text),
+): (event: AgentEvent) => void {
+  return (event) => {
+    const lines = describeEvent(event);
+    if (lines.length > 0) write(redactSecrets(lines.map((line) => `${line}\n`).join('')));
+  };
+}
+
+/** The trace lines of one event; empty for events the trace leaves out. */
+export function describeEvent(event: AgentEvent): string[] {
+  switch (event.type) {
+    case 'run-start':
+      return [
+        `[tinyagent] task: ${event.task}`,
+        `[tinyagent] model: ${event.model}; tools: ${event.tools.join(', ') || '(none)'}`,
+      ];
+    case 'step-start':
+      return [
+        event.finalAttempt
+          ? `--- final attempt (step limit of ${event.maxSteps} reached)`
+          : `--- step ${event.step}/${event.maxSteps}`,
+      ];
+    case 'model-request':
+      return [];
+    case 'model-response': {
+      const lines = [];
+      if (event.content !== null && event.content.trim() !== '') lines.push(`model: ${preview(event.content)}`);
+      if (event.content === null && event.toolCalls.length === 0) lines.push('model: (empty reply)');
+      if (event.finishReason === 'length') lines.push('  (the reply was cut off at the length limit)');
+      return lines;
+    }
+    case 'tool-start':
+      return [`  -> ${event.toolName}(${preview(stringifyResult(event.arguments))})`];
+    case 'tool-end': {
+      const lines = [`  <- ${event.toolName}${event.isError ? ' failed' : ''}: ${preview(event.output)}`];
+      if (event.originalLength !== undefined) {
+        lines.push(`     (result cut from ${event.originalLength} characters to the agent's limit)`);
+      }
+      return lines;
+    }
+    case 'code-start':
+      return ['  code:', ...indent(preview(event.code, 2_000))];
+    case 'code-end':
+      return [event.isError ? '  execution failed:' : '  output:', ...indent(preview(event.output))];
+    case 'correction':
+      return [`  correction (${event.reason}): ${preview(event.message)}`];
+    case 'final-answer':
+      return [
+        `[tinyagent] final answer${event.answer.source === 'final_attempt' ? ' (final attempt)' : ''}: ${preview(stringifyResult(event.answer.value))}`,
+      ];
+    case 'run-end': {
+      const { result } = event;
+      const tail = result.error === undefined ? '' : ` — ${result.error.message}`;
+      return [
+        `[tinyagent] run ${result.state} after ${result.stepsTaken} step(s) in ${Math.round(result.durationMs)} ms${tail}`,
+      ];
+    }
+  }
+}
+
+function preview(text: string, limit = PREVIEW_LENGTH): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+
+function indent(text: string): string[] {
+  return text.split('\n').map((line) => `     ${line}`);
+}

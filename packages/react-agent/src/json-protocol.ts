@@ -27,7 +27,8 @@ export function createJsonProtocol(run: AgentRun, settings: ReactSettings): Reac
         return;
       case 'tool': {
         const context = { run, tools: settings.tools, step, maxObservationLength: settings.maxObservationLength };
-        const call = { id: `step-${step}`, name: action.tool, arguments: action.arguments };
+        // Missing or null arguments mean none: the event and the tool both see an empty object.
+        const call = { id: `step-${step}`, name: action.tool, arguments: action.arguments ?? {} };
         const outcome = await runToolCall(context, call);
         run.messages.push({ role: 'user', content: `Observation: ${outcome.output}` });
         return;

@@ -169,12 +169,35 @@ describe('ReactAgent, native protocol', () => {
     expect(readToolCall({ id: 'a', name: 'ping', arguments: '  ' })).toEqual({
       id: 'a',
       name: 'ping',
-      arguments: undefined,
+      arguments: {},
     });
     expect(readToolCall({ id: 'b', name: 'ping', arguments: '{"x": 1}' }).arguments).toEqual({ x: 1 });
     const broken = readToolCall({ id: 'c', name: 'ping', arguments: '{x: 1}' });
     expect(broken.arguments).toBe('{x: 1}');
     expect(broken.argumentError).toMatch(/^arguments are not valid JSON: /);
+  });
+
+  it('gives tool calls that came without an id one, so that each result names its call', async () => {
+    const server = await startServer({
+      script: [
+        {
+          toolCalls: [
+            { id: '', name: 'add', arguments: { a: 1, b: 2 } },
+            { id: 'x', name: 'add', arguments: { a: 2, b: 2 } },
+          ],
+        },
+        'Done.',
+      ],
+    });
+
+    await createAgent(server, native).run('Add.');
+
+    const [assistant, ...results] = sentMessages(server, 1).slice(2) as { tool_calls?: { id: string }[] }[];
+    expect(assistant?.tool_calls?.map((call) => call.id)).toEqual(['call_1_1', 'x']);
+    expect(results).toEqual([
+      { role: 'tool', tool_call_id: 'call_1_1', content: '3' },
+      { role: 'tool', tool_call_id: 'x', content: '4' },
+    ]);
   });
 
   it('runs at most maxParallelTools calls at a time, 8 by default', async () => {
@@ -264,7 +287,8 @@ describe('ReactAgent, native protocol', () => {
     expect(result).toMatchObject({ output: 'Probably sunny.', state: 'step_limit_reached' });
     expect(result.finalAnswer?.source).toBe('final_attempt');
     const finalRequest = server.requests[1]?.body;
-    expect(finalRequest).not.toHaveProperty('tools');
+    expect(finalRequest?.tool_choice).toBe('none');
+    expect(finalRequest?.tools).toEqual(server.requests[0]?.body.tools);
     expect(finalRequest?.temperature).toBe(0);
     expect(finalRequest?.messages.at(-1)).toEqual({ role: 'user', content: 'Return your best final answer now.' });
   });

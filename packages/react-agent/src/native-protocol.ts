@@ -30,10 +30,11 @@ export function createNativeProtocol(run: AgentRun, settings: ReactSettings): Re
       return;
     }
     if (toolCalls.length > 0) {
-      run.messages.push({ role: 'assistant', content, toolCalls });
+      const calls = withIds(toolCalls, step);
+      run.messages.push({ role: 'assistant', content, toolCalls: calls });
       const context = { run, tools: settings.tools, step, maxObservationLength: settings.maxObservationLength };
-      const outcomes = await runToolCalls(context, toolCalls.map(readToolCall), settings.maxParallelTools);
-      toolCalls.forEach((call, index) => {
+      const outcomes = await runToolCalls(context, calls.map(readToolCall), settings.maxParallelTools);
+      calls.forEach((call, index) => {
         run.messages.push({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
       });
       return;
@@ -47,9 +48,17 @@ export function createNativeProtocol(run: AgentRun, settings: ReactSettings): Re
     setFinalAnswer(run, step, content, 'normal', reply.finishReason === 'length' ? { cutOff: true } : undefined);
   };
 
-  // Made without tools, so the model can only answer.
+  // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
+  // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
+  // anyway (by servers that ignore tool_choice) are dropped: none can run now.
   const finalAttempt = async (step: number): Promise<void> => {
-    const reply = await run.callModel(settings.model, { messages: run.messages, temperature: 0 }, step);
+    const request = {
+      messages: run.messages,
+      temperature: 0,
+      tools: settings.toolDefinitions,
+      toolChoice: 'none' as const,
+    };
+    const reply = await run.callModel(settings.model, request, step);
     run.messages.push({ role: 'assistant', content: reply.content ?? '' });
     if (reply.content !== null && reply.content.trim() !== '') {
       setFinalAnswer(run, step, reply.content, 'final_attempt');
@@ -61,10 +70,10 @@ export function createNativeProtocol(run: AgentRun, settings: ReactSettings): Re
 
 /**
  * Parses a native tool call's arguments. Text that is not JSON is an argument error for that call,
- * never silently `{}`; empty text means no arguments, as some servers send for tools without any.
+ * never silently `{}`; empty text means no arguments (`{}`), as some servers send for tools without any.
  */
 export function readToolCall(call: ToolCall): PendingToolCall {
-  if (call.arguments.trim() === '') return { id: call.id, name: call.name, arguments: undefined };
+  if (call.arguments.trim() === '') return { id: call.id, name: call.name, arguments: {} };
   try {
     return { id: call.id, name: call.name, arguments: JSON.parse(call.arguments) as unknown };
   } catch (error) {
@@ -76,4 +85,10 @@ export function readToolCall(call: ToolCall): PendingToolCall {
       argumentError: `arguments are not valid JSON: ${detail}`,
     };
   }
+}
+
+// Some OpenAI-compatible servers send tool calls without ids, but each result must name its call.
+function withIds(calls: readonly ToolCall[], step: number): readonly ToolCall[] {
+  if (calls.every((call) => call.id !== '')) return calls;
+  return calls.map((call, index) => (call.id === '' ? { ...call, id: `call_${step}_${index + 1}` } : call));
 }

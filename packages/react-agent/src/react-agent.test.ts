@@ -140,6 +140,33 @@ describe('ReactAgent.run', () => {
     await expect(createAgent(server).run('  ')).rejects.toThrow(/task must be a non-empty string/);
   });
 
+  it("continues a conversation from an earlier run's messages", async () => {
+    const hello = reply({ answer: 'Hello, Ada.' });
+    const server = await startServer({ script: [hello, reply({ answer: 'Your name is Ada.' })] });
+    const agent = createAgent(server);
+
+    const first = await agent.run('My name is Ada.', { returnResult: true });
+    const second = await agent.run('What is my name?', { history: first.messages, returnResult: true });
+
+    expect(second.output).toBe('Your name is Ada.');
+    expect(sentMessages(server, 1)).toEqual([
+      { role: 'system', content: agent.systemPrompt },
+      { role: 'user', content: 'My name is Ada.' },
+      { role: 'assistant', content: hello },
+      { role: 'user', content: 'What is my name?' },
+    ]);
+    expect(first.messages).toHaveLength(3);
+    expect(second.messages).toHaveLength(5);
+  });
+
+  it('refuses a history that is not a list of messages', async () => {
+    const server = await startServer({ script: [] });
+    const history = 'earlier chat' as unknown as [];
+
+    await expect(createAgent(server).run('Hi?', { history })).rejects.toThrow(/history must be an array/);
+    expect(server.requests).toHaveLength(0);
+  });
+
   it.each(['json', 'native'] as const)(
     'serves concurrent runs on one agent, each getting its own answer (%s)',
     async (toolCalling) => {

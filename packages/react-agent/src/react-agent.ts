@@ -10,6 +10,7 @@ import type {
   AgentEvent,
   AgentModelOptions,
   AgentRun,
+  ChatMessage,
   ChatModel,
   ReadonlyToolRegistry,
   RunOptions,
@@ -42,8 +43,18 @@ export interface ReactAgentOptions extends AgentModelOptions {
   maxObservationLength?: number | undefined;
 }
 
+/** Options of `ReactAgent.run`: core's run options, plus earlier turns of the conversation. */
+export interface ReactRunOptions extends RunOptions {
+  /**
+   * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
+   * a previous RunResult's `messages` work as they are (a leading system message gives way to the
+   * agent's own prompt).
+   */
+  history?: readonly ChatMessage[] | undefined;
+}
+
 /** Options of `ReactAgent.stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
-export type StreamOptions = Omit<RunOptions, 'returnResult'>;
+export type StreamOptions = Omit<ReactRunOptions, 'returnResult'>;
 
 /**
  * An async ReAct agent: it asks the model for the next action, runs the tools the model calls and
@@ -94,10 +105,10 @@ export class ReactAgent {
    * ConfigurationError for invalid options. With `returnResult: true`, resolves with the whole
    * RunResult instead, however the run ended.
    */
-  run(task: string, options: RunOptions & { returnResult: true }): Promise<RunResult>;
-  run(task: string, options?: RunOptions & { returnResult?: false }): Promise<string>;
-  run(task: string, options: RunOptions): Promise<string | RunResult>;
-  async run(task: string, options: RunOptions = {}): Promise<string | RunResult> {
+  run(task: string, options: ReactRunOptions & { returnResult: true }): Promise<RunResult>;
+  run(task: string, options?: ReactRunOptions & { returnResult?: false }): Promise<string>;
+  run(task: string, options: ReactRunOptions): Promise<string | RunResult>;
+  async run(task: string, options: ReactRunOptions = {}): Promise<string | RunResult> {
     const result = await this.#execute(task, options, undefined);
     return options.returnResult === true ? result : outputOrThrow(result);
   }
@@ -111,8 +122,13 @@ export class ReactAgent {
     return streamRunEvents((listener, signal) => this.#execute(task, { ...options, signal }, listener), options.signal);
   }
 
-  #execute(task: string, options: RunOptions, listener: ((event: AgentEvent) => void) | undefined): Promise<RunResult> {
+  #execute(
+    task: string,
+    options: ReactRunOptions,
+    listener: ((event: AgentEvent) => void) | undefined,
+  ): Promise<RunResult> {
     const settings = this.#settings;
+    const history = readHistory(options.history);
     const setup = {
       task,
       model: settings.model,
@@ -124,9 +140,18 @@ export class ReactAgent {
     return executeRun(setup, (run: AgentRun) => {
       const protocol =
         settings.toolCalling === 'native' ? createNativeProtocol(run, settings) : createJsonProtocol(run, settings);
-      return runReactLoop(run, settings, protocol);
+      return runReactLoop(run, settings, protocol, history);
     });
   }
+}
+
+function readHistory(history: unknown): readonly ChatMessage[] {
+  if (history === undefined) return [];
+  if (!Array.isArray(history)) {
+    throw new ConfigurationError('history must be an array of chat messages, such as a previous RunResult.messages.');
+  }
+  const messages = history as readonly ChatMessage[];
+  return messages[0]?.role === 'system' ? messages.slice(1) : [...messages];
 }
 
 function checkToolCalling(value: unknown): ToolCallingMode {

@@ -1,5 +1,12 @@
 import { StepLimitReached, throwIfAborted } from '@tinyagent/core';
-import type { AgentRun, ChatModel, FinalAnswerSource, ReadonlyToolRegistry, ToolDefinition } from '@tinyagent/core';
+import type {
+  AgentRun,
+  ChatMessage,
+  ChatModel,
+  FinalAnswerSource,
+  ReadonlyToolRegistry,
+  ToolDefinition,
+} from '@tinyagent/core';
 import type { ToolCallingMode } from './system-prompt.ts';
 
 /** The user message of the one extra model call after the step limit. */
@@ -30,12 +37,21 @@ export interface ReactProtocol {
 }
 
 /**
- * The ReAct loop shared by both protocols: up to `maxSteps` steps until the final answer is set,
- * then one final attempt; throws StepLimitReached when that gives no answer either.
+ * The ReAct loop shared by both protocols: the system prompt, any earlier turns and the task, then
+ * up to `maxSteps` steps until the final answer is set, then one final attempt; throws
+ * StepLimitReached when that gives no answer either.
  */
-export async function runReactLoop(run: AgentRun, settings: ReactSettings, protocol: ReactProtocol): Promise<void> {
+export async function runReactLoop(
+  run: AgentRun,
+  settings: ReactSettings,
+  protocol: ReactProtocol,
+  history: readonly ChatMessage[],
+): Promise<void> {
   const { maxSteps } = run;
-  run.messages.push({ role: 'system', content: settings.systemPrompt }, { role: 'user', content: run.task });
+  run.messages.push({ role: 'system', content: settings.systemPrompt }, ...history, {
+    role: 'user',
+    content: run.task,
+  });
   for (let step = 1; step <= maxSteps; step += 1) {
     throwIfAborted(run.signal);
     run.stepsTaken = step;

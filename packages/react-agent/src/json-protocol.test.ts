@@ -1,8 +1,7 @@
-import { StepLimitReached, tool, z } from '@tinyagent/core';
+import { tool, z } from '@tinyagent/core';
 import type { ToolEndEvent } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { JSON_REPLY_SHAPES } from './json-protocol.ts';
-import { FINAL_ATTEMPT_MESSAGE } from './react-loop.ts';
 import { createAgent, recordEvents, reply, sentMessages, startServer } from './test-fixtures.ts';
 
 const weatherCall = reply({ scratchpad: 'I need the weather.', tool: 'get_weather', arguments: { city: 'Paris' } });
@@ -298,49 +297,5 @@ describe('ReactAgent, JSON protocol', () => {
       },
     ]);
     expect(server.requests.map((request) => request.body.temperature)).toEqual([0.7, 0.9, 1.1]);
-  });
-
-  it('makes one final attempt at temperature 0 after maxSteps and returns its answer', async () => {
-    const server = await startServer({ script: [weatherCall, weatherCall, reply({ answer: 'Probably sunny.' })] });
-
-    const result = await createAgent(server).run('Weather?', { maxSteps: 2, returnResult: true });
-
-    expect(result).toMatchObject({ output: 'Probably sunny.', state: 'step_limit_reached', stepsTaken: 2 });
-    expect(result.finalAnswer?.source).toBe('final_attempt');
-    expect(result.error).toBeUndefined();
-    expect(server.requests[2]?.body.temperature).toBe(0);
-    expect(sentMessages(server, 2).at(-1)).toEqual({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
-    expect(sentMessages(server, 2)).toHaveLength(2 + 2 * 2 + 1);
-    await expect(
-      createAgent(await startServer({ script: [weatherCall, reply({ answer: 'Sunny.' })] })).run('Weather?', {
-        maxSteps: 1,
-      }),
-    ).resolves.toBe('Sunny.');
-  });
-
-  it('rejects with StepLimitReached when the final attempt gives no answer either', async () => {
-    const server = await startServer({ script: [weatherCall, weatherCall, weatherCall] });
-
-    const error = await createAgent(server)
-      .run('Weather?', { maxSteps: 2 })
-      .catch((reason: unknown) => reason);
-
-    expect(StepLimitReached.isInstance(error)).toBe(true);
-    expect(error).toMatchObject({
-      stepsTaken: 2,
-      finalAttemptMade: true,
-      context: { maxSteps: 2, lastReply: weatherCall },
-    });
-    expect(server.requests).toHaveLength(3);
-  });
-
-  it('resolves a step_limit_reached result with empty output and the error when returnResult is set', async () => {
-    const server = await startServer({ script: [weatherCall, 'not json at all'] });
-
-    const result = await createAgent(server).run('Weather?', { maxSteps: 1, returnResult: true });
-
-    expect(result).toMatchObject({ state: 'step_limit_reached', output: '', finalAnswer: undefined, stepsTaken: 1 });
-    expect(StepLimitReached.isInstance(result.error)).toBe(true);
-    expect((result.error as StepLimitReached).finalAttemptMade).toBe(true);
   });
 });

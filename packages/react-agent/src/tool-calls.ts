@@ -34,36 +34,29 @@ export async function runToolCall(context: ToolCallContext, call: PendingToolCal
   const { run, step } = context;
   run.emit({ type: 'tool-start', step, toolCallId: call.id, toolName: call.name, arguments: call.arguments });
   const started = performance.now();
-  let result: ToolCallOutcome;
-  try {
-    result = await invokeTool(context, call);
-  } catch (reason) {
-    // Only an abort gets here. Every tool-start still gets its tool-end, so a UI can close the call.
-    const detail = reason instanceof Error ? reason.message : String(reason);
-    const output = `Aborted: ${detail}`;
+  const end = (output: string, isError: boolean, originalLength: number | undefined): void => {
+    const durationMs = performance.now() - started;
     run.emit({
       type: 'tool-end',
       step,
       toolCallId: call.id,
       toolName: call.name,
       output,
-      isError: true,
-      originalLength: undefined,
-      durationMs: performance.now() - started,
+      isError,
+      originalLength,
+      durationMs,
     });
+  };
+  let result: ToolCallOutcome;
+  try {
+    result = await invokeTool(context, call);
+  } catch (reason) {
+    // Only an abort gets here. Every tool-start still gets its tool-end, so a UI can close the call.
+    end(`Aborted: ${reason instanceof Error ? reason.message : String(reason)}`, true, undefined);
     throw reason;
   }
   const { output, originalLength } = truncateObservation(result.output, context.maxObservationLength);
-  run.emit({
-    type: 'tool-end',
-    step,
-    toolCallId: call.id,
-    toolName: call.name,
-    output,
-    isError: result.isError,
-    originalLength,
-    durationMs: performance.now() - started,
-  });
+  end(output, result.isError, originalLength);
   return { output, isError: result.isError };
 }
 

@@ -70,6 +70,21 @@ describe('ReactAgent model failures', () => {
     expect(server.requests).toHaveLength(8);
   });
 
+  it.each(['malformed', 'empty-choices', 'reset', 'truncated-stream'] as const)(
+    'ends a run whose server keeps sending a %s reply with a typed ModelCallError',
+    async (fault) => {
+      const server = await startServer({ handler: () => ({ fault }) });
+
+      const result = await createAgent(server, { chatModel: fastRetryingModel(server, 1) }).run('Weather?', {
+        returnResult: true,
+      });
+
+      expect(result.state).toBe('error');
+      expect(ModelCallError.isInstance(result.error)).toBe(true);
+      expect(server.requests).toHaveLength(2);
+    },
+  );
+
   it('fails at once on a 401, naming the problem', async () => {
     const server = await startServer({ script: [{ status: 401, message: 'Incorrect API key provided.' }] });
 

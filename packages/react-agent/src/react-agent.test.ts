@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { ConfigurationError } from '@tinyagent/core';
+import { ConfigurationError, OpenAIChatModel } from '@tinyagent/core';
 import type { RunResult } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
@@ -78,6 +78,31 @@ describe('new ReactAgent', () => {
     await expect(agent.run('Hello?')).resolves.toBe('scripted');
     expect(model.requests[0]?.hadSignal).toBe(true);
     expect(agent.chatModel).toBe(model);
+  });
+
+  it('assembles parallel tool calls and the answer from a streaming model', async () => {
+    const server = await startServer({
+      script: [
+        {
+          toolCalls: [
+            { name: 'get_weather', arguments: { city: 'Paris' } },
+            { name: 'add', arguments: { a: 2, b: 3 } },
+          ],
+        },
+        'Sunny; 5.',
+      ],
+    });
+    const chatModel = new OpenAIChatModel({ model: 'fake-model', baseURL: server.url, streaming: true });
+
+    const output = await createAgent(server, { chatModel, toolCalling: 'native' }).run('Weather and sum?');
+
+    expect(output).toBe('Sunny; 5.');
+    expect(server.requests[0]?.body.stream).toBe(true);
+    const results = sentMessages(server, 1).filter((message) => (message as { role: string }).role === 'tool');
+    expect(results.map((message) => (message as { content: string }).content)).toEqual([
+      '{"city":"Paris","sky":"sunny","celsius":21}',
+      '5',
+    ]);
   });
 
   it('exposes its frozen tools, protocol and rendered prompt', () => {

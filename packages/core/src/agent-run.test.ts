@@ -195,6 +195,27 @@ describe('executeRun', () => {
     expect(seen).toEqual([false, true]);
   });
 
+  it('reports tools as offered only when the model may call them', async () => {
+    const model = createModel();
+    const events: AgentEvent[] = [];
+    const tools = [{ name: 'multiply', description: 'Multiplies.', parameters: {} }];
+
+    await start(
+      { onEvent: (event) => events.push(event) },
+      async (run) => {
+        await run.callModel(model, { messages: [], tools }, 1);
+        await run.callModel(model, { messages: [], tools, toolChoice: 'none' }, 2);
+        await run.callModel(model, { messages: [] }, 3);
+        run.finalizer.set('42');
+      },
+      model,
+    );
+
+    const offered = events.flatMap((event) => (event.type === 'model-request' ? [event.toolsOffered] : []));
+    expect(offered).toEqual([true, false, false]);
+    expect(model.requests[1]?.toolChoice).toBe('none');
+  });
+
   it('writes a readable trace to stderr when verbose', async () => {
     const model = createModel();
     const written: string[] = [];

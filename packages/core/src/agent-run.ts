@@ -180,7 +180,7 @@ function createAgentRun(fields: RunFields): AgentRun {
         step,
         messageCount: request.messages.length,
         temperature: request.temperature,
-        toolsOffered: request.tools !== undefined && request.tools.length > 0,
+        toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
       });
       const started = performance.now();
       const response = await model.complete({ ...request, signal: fields.signal });

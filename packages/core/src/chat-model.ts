@@ -31,12 +31,21 @@ export interface Usage {
 /** Why the model stopped: normal end, length limit, tool calls, content filter, or something else. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'content_filter' | 'unknown';
 
+/** Whether the model may call the offered tools: as it sees fit, not at all, or at least one. */
+export type ToolChoice = 'auto' | 'none' | 'required';
+
 /** One request to a chat model. */
 export interface ChatRequest {
   messages: readonly ChatMessage[];
   temperature?: number | undefined;
   /** Tools for native tool calling; omit for plain text replies. */
   tools?: readonly ToolDefinition[] | undefined;
+  /**
+   * How the model may use `tools`; the server's default (`auto`) when unset. `none` makes it answer
+   * in text while the tools stay declared, which providers require once the transcript holds tool
+   * calls, and which keeps the prompt prefix (and its cache) unchanged.
+   */
+  toolChoice?: ToolChoice | undefined;
   /** Stop sequences. */
   stop?: readonly string[] | undefined;
   signal?: AbortSignal | undefined;

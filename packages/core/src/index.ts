@@ -29,6 +29,7 @@ export type {
   ChatResponse,
   ToolCall,
   ToolDefinition,
+  ToolChoice,
   Usage,
   FinishReason,
 } from './chat-model.ts';

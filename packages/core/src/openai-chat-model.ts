@@ -127,7 +127,12 @@ export class OpenAIChatModel implements ChatModel {
       model: this.modelName,
       messages: toWireMessages(request.messages),
       ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.tools === undefined || request.tools.length === 0 ? {} : { tools: toWireTools(request.tools) }),
+      ...(request.tools === undefined || request.tools.length === 0
+        ? {}
+        : {
+            tools: toWireTools(request.tools),
+            ...(request.toolChoice === undefined ? {} : { tool_choice: request.toolChoice }),
+          }),
       ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: [...request.stop] }),
     };
     const requestOptions = { signal, maxRetries: 0 };

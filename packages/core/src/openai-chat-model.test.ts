@@ -1,0 +1,61 @@
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { OpenAIChatModel } from './openai-chat-model.ts';
+
+// The full HTTP suite of OpenAIChatModel lives in @tinyagent/testing (core cannot depend on it);
+// this loopback server only records request bodies, for what core itself adds to them.
+let server: Server | undefined;
+
+afterEach(async () => {
+  const running = server;
+  server = undefined;
+  if (running === undefined) return;
+  running.closeAllConnections();
+  await new Promise((resolve) => running.close(resolve));
+});
+
+async function recordBodies(): Promise<{ url: string; bodies: Record<string, unknown>[] }> {
+  const bodies: Record<string, unknown>[] = [];
+  server = createServer((incoming, response) => {
+    const chunks: Buffer[] = [];
+    incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+    incoming.on('end', () => {
+      bodies.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>);
+      const message = { role: 'assistant', content: 'ok' };
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          id: 'x',
+          object: 'chat.completion',
+          created: 0,
+          model: 'm',
+          choices: [{ index: 0, message, finish_reason: 'stop' }],
+        }),
+      );
+    });
+  });
+  const listening = server;
+  await new Promise<void>((resolve) => listening.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(listening.address() as AddressInfo).port}/v1`, bodies };
+}
+
+const tools = [{ name: 'add', description: 'Adds.', parameters: { type: 'object', properties: {} } }];
+
+describe('OpenAIChatModel tool choice', () => {
+  it.each([
+    ['none', { tools, toolChoice: 'none' }, 'none'],
+    ['required', { tools, toolChoice: 'required' }, 'required'],
+    ['unset', { tools }, undefined],
+    ['set without tools', { toolChoice: 'none' }, undefined],
+  ] as const)('sends tool_choice when %s', async (_case, request, expected) => {
+    const { url, bodies } = await recordBodies();
+    const model = new OpenAIChatModel({ model: 'm', baseURL: url });
+
+    await model.complete({ messages: [{ role: 'user', content: 'Hi' }], ...request });
+
+    expect(bodies[0]?.tool_choice).toBe(expected);
+    expect(bodies[0]?.tools !== undefined).toBe('tools' in request);
+  });
+});

@@ -1,0 +1,81 @@
+/** What a JSON-protocol reply asks for: a final answer, a tool call, only a scratchpad note, or nothing usable. */
+export type JsonAction =
+  | { kind: 'answer'; answer: unknown; scratchpad: string | undefined }
+  | { kind: 'tool'; tool: string; arguments: unknown; scratchpad: string | undefined }
+  | { kind: 'scratchpad'; scratchpad: string }
+  | { kind: 'invalid'; reason: string };
+
+// Models wrap JSON in prose or fences; looking for an object behind more than this many opening
+// braces is no longer a reply worth rescuing, and keeps a hostile reply from costing quadratic time.
+const MAX_CANDIDATES = 32;
+
+/**
+ * Reads a JSON-protocol reply: the first JSON object in the text (bare, in a ```json fence, or
+ * surrounded by prose) and what it asks for. An `answer` wins over a `tool`; a null answer counts
+ * as no answer, since models often send `"answer": null` next to a tool call.
+ */
+export function readJsonReply(content: string | null): JsonAction {
+  if (content === null || content.trim() === '') return { kind: 'invalid', reason: 'the reply was empty' };
+  const object = findJsonObject(content);
+  if (object === undefined) return { kind: 'invalid', reason: 'the reply was not a JSON object' };
+  const scratchpad = typeof object.scratchpad === 'string' ? object.scratchpad : undefined;
+  if (object.answer !== undefined && object.answer !== null) {
+    return { kind: 'answer', answer: object.answer, scratchpad };
+  }
+  if (typeof object.tool === 'string' && object.tool.trim() !== '') {
+    return { kind: 'tool', tool: object.tool.trim(), arguments: object.arguments, scratchpad };
+  }
+  if (object.tool !== undefined && object.tool !== null) {
+    return { kind: 'invalid', reason: '"tool" must be the name of a tool, as a string' };
+  }
+  if (scratchpad !== undefined && scratchpad.trim() !== '') return { kind: 'scratchpad', scratchpad };
+  return { kind: 'invalid', reason: 'the JSON object had neither "tool" nor "answer"' };
+}
+
+/** The first JSON object in `text`, or undefined when there is none. */
+export function findJsonObject(text: string): Record<string, unknown> | undefined {
+  const whole = parseObject(text.trim());
+  if (whole !== undefined) return whole;
+  let start = text.indexOf('{');
+  for (let candidates = 0; start !== -1 && candidates < MAX_CANDIDATES; candidates += 1) {
+    const end = matchingBrace(text, start);
+    const object = end === -1 ? undefined : parseObject(text.slice(start, end + 1));
+    if (object !== undefined) return object;
+    start = text.indexOf('{', start + 1);
+  }
+  return undefined;
+}
+
+function parseObject(text: string): Record<string, unknown> | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// The index of the brace closing the one at `start`, skipping braces inside JSON strings; -1 when
+// the text ends first. Fences need no special case: the object inside them is found like any other.
+function matchingBrace(text: string, start: number): number {
+  let depth = 0;
+  let inString = false;
+  for (let index = start; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === '\\') index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === '{') {
+      depth += 1;
+    } else if (char === '}') {
+      depth -= 1;
+      if (depth === 0) return index;
+    }
+  }
+  return -1;
+}

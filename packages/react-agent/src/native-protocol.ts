@@ -1,0 +1,94 @@
+import type { AgentRun, ToolCall } from '@tinyagent/core';
+import { raiseTemperature, sendCorrection, setFinalAnswer } from './react-loop.ts';
+import type { ReactProtocol, ReactSettings } from './react-loop.ts';
+import { runToolCalls } from './tool-calls.ts';
+import type { PendingToolCall } from './tool-calls.ts';
+
+const CUT_OFF_MESSAGE =
+  'Your reply was cut off at the length limit before its tool calls were complete, so none of them was run. ' +
+  'Make fewer or smaller tool calls at a time.';
+
+const EMPTY_REPLY_MESSAGE = 'Your reply was empty. Call a tool, or reply with your final answer as plain text.';
+
+/**
+ * The native protocol: tools are offered as the API's function tools; all calls of one assistant
+ * turn run concurrently and their results go back as `tool` messages in the order of the calls.
+ * A reply without tool calls is the final answer.
+ */
+export function createNativeProtocol(run: AgentRun, settings: ReactSettings): ReactProtocol {
+  let temperature = settings.temperature;
+
+  const takeStep = async (step: number): Promise<void> => {
+    const request = { messages: run.messages, temperature, tools: settings.toolDefinitions };
+    const reply = await run.callModel(settings.model, request, step);
+    const { content, toolCalls } = reply;
+    if (toolCalls.length > 0 && reply.finishReason === 'length') {
+      // The calls may be incomplete; they stay out of the transcript, which would otherwise need a
+      // result for each of them.
+      run.messages.push({ role: 'assistant', content: content ?? '' });
+      sendCorrection(run, step, 'the reply was cut off before its tool calls were complete', CUT_OFF_MESSAGE);
+      return;
+    }
+    if (toolCalls.length > 0) {
+      const calls = withIds(toolCalls, step);
+      run.messages.push({ role: 'assistant', content, toolCalls: calls });
+      const context = { run, tools: settings.tools, step, maxObservationLength: settings.maxObservationLength };
+      const outcomes = await runToolCalls(context, calls.map(readToolCall), settings.maxParallelTools);
+      calls.forEach((call, index) => {
+        run.messages.push({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
+      });
+      return;
+    }
+    run.messages.push({ role: 'assistant', content: content ?? '' });
+    if (content === null || content.trim() === '') {
+      temperature = raiseTemperature(temperature);
+      sendCorrection(run, step, 'the reply was empty', EMPTY_REPLY_MESSAGE);
+      return;
+    }
+    setFinalAnswer(run, step, content, 'normal', reply.finishReason === 'length' ? { cutOff: true } : undefined);
+  };
+
+  // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
+  // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
+  // anyway (by servers that ignore tool_choice) are dropped: none can run now.
+  const finalAttempt = async (step: number): Promise<void> => {
+    const request = {
+      messages: run.messages,
+      temperature: 0,
+      tools: settings.toolDefinitions,
+      toolChoice: 'none' as const,
+    };
+    const reply = await run.callModel(settings.model, request, step);
+    run.messages.push({ role: 'assistant', content: reply.content ?? '' });
+    if (reply.content !== null && reply.content.trim() !== '') {
+      setFinalAnswer(run, step, reply.content, 'final_attempt');
+    }
+  };
+
+  return { step: takeStep, finalAttempt };
+}
+
+/**
+ * Parses a native tool call's arguments. Text that is not JSON is an argument error for that call,
+ * never silently `{}`; empty text means no arguments (`{}`), as some servers send for tools without any.
+ */
+export function readToolCall(call: ToolCall): PendingToolCall {
+  if (call.arguments.trim() === '') return { id: call.id, name: call.name, arguments: {} };
+  try {
+    return { id: call.id, name: call.name, arguments: JSON.parse(call.arguments) as unknown };
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+      argumentError: `arguments are not valid JSON: ${detail}`,
+    };
+  }
+}
+
+// Some OpenAI-compatible servers send tool calls without ids, but each result must name its call.
+function withIds(calls: readonly ToolCall[], step: number): readonly ToolCall[] {
+  if (calls.every((call) => call.id !== '')) return calls;
+  return calls.map((call, index) => (call.id === '' ? { ...call, id: `call_${step}_${index + 1}` } : call));
+}

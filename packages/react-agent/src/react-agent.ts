@@ -1,0 +1,174 @@
+import {
+  ConfigurationError,
+  collectTools,
+  createAgentModel,
+  executeRun,
+  outputOrThrow,
+  streamRunEvents,
+} from '@tinyagent/core';
+import type {
+  AgentEvent,
+  AgentModelOptions,
+  AgentRun,
+  ChatMessage,
+  ChatModel,
+  ReadonlyToolRegistry,
+  RunOptions,
+  RunResult,
+  Tool,
+} from '@tinyagent/core';
+import { createJsonProtocol } from './json-protocol.ts';
+import { createNativeProtocol } from './native-protocol.ts';
+import { runReactLoop } from './react-loop.ts';
+import type { ReactSettings } from './react-loop.ts';
+import { buildSystemPrompt } from './system-prompt.ts';
+import type { ToolCallingMode } from './system-prompt.ts';
+
+/** Steps a run may take when `maxSteps` is not given. */
+export const DEFAULT_MAX_STEPS = 10;
+
+/** Options of `new ReactAgent(...)`. */
+export interface ReactAgentOptions extends AgentModelOptions {
+  /** The tools the model may call: at least one, each made by `tool()`, with unique names. */
+  tools: readonly Tool[];
+  /** A `.txt`, `.md`, `.prompt` or `.xml` system prompt template; `{tools}` becomes the tool list. */
+  promptFile?: string | undefined;
+  /** Sampling temperature, 0 to 2; default 0.7. Unusable replies raise it by 0.2 for the rest of the run. */
+  temperature?: number | undefined;
+  /** `json` (default): tool calls as JSON objects in the reply text; `native`: the API's function tools. */
+  toolCalling?: ToolCallingMode | undefined;
+  /** Native protocol: how many tool calls of one turn run at the same time; default 8. */
+  maxParallelTools?: number | undefined;
+  /** Tool results longer than this many characters are cut, with a notice; default 32 000. */
+  maxObservationLength?: number | undefined;
+}
+
+/** Options of `ReactAgent.run`: core's run options, plus earlier turns of the conversation. */
+export interface ReactRunOptions extends RunOptions {
+  /**
+   * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
+   * a previous RunResult's `messages` work as they are (a leading system message gives way to the
+   * agent's own prompt).
+   */
+  history?: readonly ChatMessage[] | undefined;
+}
+
+/** Options of `ReactAgent.stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
+export type StreamOptions = Omit<ReactRunOptions, 'returnResult'>;
+
+/**
+ * An async ReAct agent: it asks the model for the next action, runs the tools the model calls and
+ * feeds their results back until the model answers. One instance serves any number of concurrent
+ * runs; everything a run changes lives in that run.
+ */
+export class ReactAgent {
+  /** The system prompt, rendered once at construction. */
+  readonly systemPrompt: string;
+  /** The agent's tools, by name (frozen). */
+  readonly tools: ReadonlyToolRegistry;
+  /** The model every run talks to. */
+  readonly chatModel: ChatModel;
+  /** How tool calls travel between the model and the agent. */
+  readonly toolCalling: ToolCallingMode;
+  readonly #settings: ReactSettings;
+  readonly #toolNames: readonly string[];
+
+  /** Creates the agent; throws ConfigurationError for a missing model configuration or invalid options. */
+  constructor(options: ReactAgentOptions) {
+    const registry = collectTools(options.tools, 'ReactAgent');
+    const tools = [...registry];
+    this.chatModel = createAgentModel(options);
+    this.toolCalling = checkToolCalling(options.toolCalling);
+    this.tools = registry.view();
+    this.#toolNames = Object.freeze(registry.names());
+    this.systemPrompt = buildSystemPrompt(tools, this.toolCalling, options.promptFile);
+    this.#settings = Object.freeze({
+      model: this.chatModel,
+      tools: this.tools,
+      systemPrompt: this.systemPrompt,
+      toolCalling: this.toolCalling,
+      toolDefinitions: Object.freeze(
+        tools.map((entry) => ({ name: entry.name, description: entry.description, parameters: entry.jsonSchema })),
+      ),
+      temperature: checkNumber('temperature', options.temperature, 0.7, { min: 0, max: 2 }),
+      maxParallelTools: checkNumber('maxParallelTools', options.maxParallelTools, 8, { min: 1, integer: true }),
+      maxObservationLength: checkNumber('maxObservationLength', options.maxObservationLength, 32_000, {
+        min: 1,
+        integer: true,
+      }),
+    });
+  }
+
+  /**
+   * Runs the agent on `task` and resolves with the final answer as text. Rejects with the run's
+   * typed error: StepLimitReached, ModelCallError, RunAbortedError (abort or `timeoutMs`), or
+   * ConfigurationError for invalid options. With `returnResult: true`, resolves with the whole
+   * RunResult instead, however the run ended.
+   */
+  run(task: string, options: ReactRunOptions & { returnResult: true }): Promise<RunResult>;
+  run(task: string, options?: ReactRunOptions & { returnResult?: false }): Promise<string>;
+  run(task: string, options: ReactRunOptions): Promise<string | RunResult>;
+  async run(task: string, options: ReactRunOptions = {}): Promise<string | RunResult> {
+    const result = await this.#execute(task, options, undefined);
+    return options.returnResult === true ? result : outputOrThrow(result);
+  }
+
+  /**
+   * Runs the agent on `task` and yields its events as they happen, ending with `run-end`, which
+   * carries the RunResult. Stopping the iteration early aborts the run. Throws only for invalid
+   * options; how the run ended is in `run-end`.
+   */
+  stream(task: string, options: StreamOptions = {}): AsyncIterable<AgentEvent> {
+    return streamRunEvents((listener, signal) => this.#execute(task, { ...options, signal }, listener), options.signal);
+  }
+
+  #execute(
+    task: string,
+    options: ReactRunOptions,
+    listener: ((event: AgentEvent) => void) | undefined,
+  ): Promise<RunResult> {
+    const settings = this.#settings;
+    const history = readHistory(options.history);
+    const setup = {
+      task,
+      model: settings.model,
+      toolNames: this.#toolNames,
+      defaultMaxSteps: DEFAULT_MAX_STEPS,
+      options,
+      listener,
+    };
+    return executeRun(setup, (run: AgentRun) => {
+      const protocol =
+        settings.toolCalling === 'native' ? createNativeProtocol(run, settings) : createJsonProtocol(run, settings);
+      return runReactLoop(run, settings, protocol, history);
+    });
+  }
+}
+
+function readHistory(history: unknown): readonly ChatMessage[] {
+  if (history === undefined) return [];
+  if (!Array.isArray(history)) {
+    throw new ConfigurationError('history must be an array of chat messages, such as a previous RunResult.messages.');
+  }
+  const messages = history as readonly ChatMessage[];
+  return messages[0]?.role === 'system' ? messages.slice(1) : [...messages];
+}
+
+function checkToolCalling(value: unknown): ToolCallingMode {
+  if (value === undefined || value === 'json' || value === 'native') return value ?? 'json';
+  throw new ConfigurationError(`ReactAgent: toolCalling must be 'json' or 'native'; got ${JSON.stringify(value)}.`);
+}
+
+function checkNumber(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  range: { min: number; max?: number; integer?: boolean },
+): number {
+  if (value === undefined) return fallback;
+  const { min, max = Infinity, integer = false } = range;
+  const valid = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max;
+  if (valid && (!integer || Number.isInteger(value))) return value;
+  const expected = integer ? `an integer of at least ${min}` : `a number from ${min} to ${max}`;
+  throw new ConfigurationError(`ReactAgent: ${name} must be ${expected}; got ${String(value)}.`);
+}

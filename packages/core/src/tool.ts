@@ -193,8 +193,13 @@ async function invoke(
   }
 }
 
+// A plain Error's name adds nothing ("Tool 'x' failed: Error: ..."); other names (RangeError,
+// TypeError) tell the model what kind of failure it was.
 function describeError(error: unknown): string {
-  if (error instanceof Error) return error.message === '' ? error.name : `${error.name}: ${error.message}`;
+  if (error instanceof Error) {
+    if (error.message === '') return error.name;
+    return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  }
   return `threw ${stringifyResult(error)}`;
 }
 

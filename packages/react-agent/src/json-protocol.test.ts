@@ -216,7 +216,7 @@ describe('ReactAgent, JSON protocol', () => {
     expect(output).toBe('Sunny, 21 °C.');
     expect(sentMessages(server, 1).at(-1)).toEqual({
       role: 'user',
-      content: "Observation: Error: ToolError: Tool 'flaky' failed: Error: the weather service is down",
+      content: "Observation: Error: ToolError: Tool 'flaky' failed: the weather service is down",
     });
   });
 

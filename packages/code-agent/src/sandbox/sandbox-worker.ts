@@ -68,5 +68,5 @@ function silenceTypeStrippingWarning(): void {
     if (text.includes('stripTypeScriptTypes')) return;
     Reflect.apply(emitWarning, process, [warning, ...rest]);
   };
-  process.emitWarning = filtered as typeof process.emitWarning;
+  process.emitWarning = filtered;
 }

@@ -16,7 +16,9 @@ import type { ExecutionOutcome, GuestError, ResetReason } from './worker-protoco
 
 // @types/node leaves WebAssembly out (TypeScript declares it in its DOM lib): the parts used here.
 type WasmModule = object;
-type WasmMemory = object;
+interface WasmMemory {
+  buffer: ArrayBuffer;
+}
 interface WasmApi {
   compile(bytes: Uint8Array): Promise<WasmModule>;
   Memory: new (descriptor: { initial: number; maximum: number }) => WasmMemory;
@@ -41,6 +43,7 @@ export function compileQuickJS(): Promise<WasmModule> {
 }
 
 interface Engine {
+  memory: WasmMemory;
   runtime: QuickJSRuntime;
   context: QuickJSContext;
   describe: QuickJSHandle;
@@ -101,7 +104,7 @@ export class QuickJSSandbox {
       ),
     }));
     const context = runtime.newContext();
-    return { runtime, context, ...this.#installPrelude(context) };
+    return { memory, runtime, context, ...this.#installPrelude(context) };
   }
 
   #installPrelude(context: QuickJSContext): { describe: QuickJSHandle; describeError: QuickJSHandle } {
@@ -234,8 +237,17 @@ export class QuickJSSandbox {
     }
     using json = described.value;
     const parsed = JSON.parse(context.getString(json)) as { name: string; message: string; stack: string };
+    // With its memory exhausted, QuickJS cannot even allocate the error object and throws null.
+    if (parsed.name === 'Uncaught' && parsed.message === 'null' && this.#memoryNearlyFull()) {
+      return { name: 'InternalError', message: 'out of memory', line: undefined };
+    }
     const line = /code\.js:(\d+)/.exec(parsed.stack)?.[1];
     return { name: parsed.name, message: parsed.message, line: line === undefined ? undefined : Number(line) };
+  }
+
+  #memoryNearlyFull(): boolean {
+    const { memory } = this.#requireEngine();
+    return memory.buffer.byteLength + 2 * 1024 * 1024 >= this.#settings.limits.memoryBytes;
   }
 
   #describe(value: QuickJSHandle): string | undefined {

@@ -62,8 +62,8 @@ function dedent(lines: readonly string[], width: number): string[] {
 function removePartialStop(code: string, unclosed: boolean): string {
   const lines = code.replace(/\s+$/, '').split('\n');
   const last = lines.at(-1)?.trim() ?? '';
-  const isPartialStop =
-    last.length >= 3 && STOP_SEQUENCES.some((stop) => stop.trim().startsWith(last) || last === stop.trim());
+  // Only a block the reply ended inside can have been cut by a stop sequence.
+  const isPartialStop = unclosed && last.length >= 3 && STOP_SEQUENCES.some((stop) => stop.trim().startsWith(last));
   const isPartialFence = unclosed && /^(`{1,2}|~{1,2})$/.test(last);
   if (isPartialStop || isPartialFence) lines.pop();
   return lines.join('\n').replace(/\s+$/, '');

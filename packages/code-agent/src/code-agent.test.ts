@@ -1,5 +1,5 @@
 import { ConfigurationError, RunAbortedError, StepLimitReached, tool, z } from '@tinyagent/core';
-import type { AgentEvent } from '@tinyagent/core';
+import type { AgentEvent, Tool } from '@tinyagent/core';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,7 +23,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function createAgent(options: FakeOpenAIOptions, tools = [getWeather]): Promise<TinyCodeAgent> {
+async function createAgent(options: FakeOpenAIOptions, tools: readonly Tool[] = [getWeather]): Promise<TinyCodeAgent> {
   server = await startFakeOpenAI(options);
   return new TinyCodeAgent({ tools, baseURL: server.url, model: 'fake-model' });
 }

@@ -2,7 +2,7 @@ import { ConfigurationError, RunAbortedError, StepLimitReached, tool, z } from '
 import type { AgentEvent, Tool } from '@tinyagent/core';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NO_CODE_CORRECTION, TinyCodeAgent } from './code-agent.ts';
 
 const getWeather = tool({
@@ -220,6 +220,29 @@ describe('TinyCodeAgent loop', () => {
       step: 2,
     });
     expect(events.find((event) => event.type === 'tool-start')).toMatchObject({ arguments: { city: 'Oslo' } });
+  });
+
+  it('prints the code, its output and the answer with verbose: true', async () => {
+    const agent = await createAgent({
+      script: [js('console.log(get_weather({ city: "Paris" }).celsius)'), js('final_answer("warm")')],
+    });
+    const written: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((text) => {
+      written.push(String(text));
+      return true;
+    });
+
+    try {
+      await agent.run('Verbose', { verbose: true });
+    } finally {
+      spy.mockRestore();
+    }
+
+    const trace = written.join('');
+    expect(trace).toContain('console.log(get_weather({ city: "Paris" }).celsius)');
+    expect(trace).toContain('-> get_weather');
+    expect(trace).toContain('  output:\n     21');
+    expect(trace).toContain('final answer: warm');
   });
 
   it('streams the same events, ending with run-end', async () => {

@@ -65,6 +65,21 @@ describe('StepLimitReached', () => {
   });
 });
 
+describe('TinyAgentError', () => {
+  it('lets agent packages define their own errors on a reserved code', () => {
+    class SandboxError extends TinyAgentError {
+      constructor(message: string) {
+        super('sandbox', message);
+      }
+    }
+    const error = new SandboxError('the sandbox worker crashed');
+
+    expect(isTinyAgentError(error)).toBe(true);
+    expect(error.code).toBe('sandbox');
+    expect(error.name).toBe('SandboxError');
+  });
+});
+
 describe('MultipleFinalAnswers', () => {
   it('carries both answers and tells the model to answer once', () => {
     const error = new MultipleFinalAnswers({ answer: 1 }, 'second');

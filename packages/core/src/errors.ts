@@ -15,7 +15,9 @@ export type TinyAgentErrorCode =
   | 'configuration'
   | 'prompt_file'
   | 'registry'
-  | 'run_aborted';
+  | 'run_aborted'
+  // Defined by agent packages that run model code (SandboxError in @tinyagent/code-agent).
+  | 'sandbox';
 
 /** Base class of every error TinyAgent throws; `code` says which kind it is. */
 export class TinyAgentError extends Error {

@@ -1,0 +1,168 @@
+import {
+  StepLimitReached,
+  collectTools,
+  createAgentModel,
+  executeRun,
+  outputOrThrow,
+  streamRunEvents,
+} from '@tinyagent/core';
+import type {
+  AgentEvent,
+  AgentModelOptions,
+  AgentRun,
+  ChatModel,
+  RunOptions,
+  RunOptionsWithResult,
+  RunResult,
+  RunSetup,
+  Tool,
+} from '@tinyagent/core';
+import { STOP_SEQUENCES, extractCode } from './code-extraction.ts';
+import { renderCodePrompt } from './code-prompt.ts';
+import { JsExecutor } from './sandbox/js-executor.ts';
+import type { ExecutionOptions } from './sandbox/js-executor.ts';
+import { resolveLimits } from './sandbox/sandbox-limits.ts';
+import type { SandboxLimits } from './sandbox/sandbox-limits.ts';
+import { checkSandboxTools } from './sandbox/sandbox-tools.ts';
+
+/** Steps a run takes before it stops, unless `maxSteps` says otherwise. */
+export const DEFAULT_CODE_AGENT_MAX_STEPS = 6;
+
+/** What the agent tells the model when its reply holds no code. */
+export const NO_CODE_CORRECTION = 'Please respond with a single fenced code block.';
+
+/** Options of `new TinyCodeAgent`. */
+export interface TinyCodeAgentOptions extends AgentModelOptions {
+  /** Synchronous tools the model's code calls as functions; async tools belong to ReactAgent. */
+  tools: readonly Tool[];
+  /** A prompt template file (.txt, .md, .prompt, .xml) replacing the default; `{tools}` marks the tools. */
+  promptFile?: string | undefined;
+  /** Text appended to the system prompt. */
+  systemSuffix?: string | undefined;
+  /** Sandbox limits of every run; see `SandboxLimits` for the defaults. */
+  limits?: SandboxLimits | undefined;
+}
+
+/**
+ * An agent whose model answers in JavaScript: each reply's code block runs in a QuickJS-WebAssembly
+ * sandbox off the main thread, where the tools are functions and `final_answer(value)` ends the run.
+ * Variables persist across the steps of a run; every run starts from a fresh sandbox.
+ */
+export class TinyCodeAgent {
+  /** The model the agent calls. */
+  readonly model: ChatModel;
+  /** The rendered system prompt, tool signatures included. */
+  readonly systemPrompt: string;
+  /** The sandbox limits of every run, defaults filled in. */
+  readonly limits: Readonly<Required<SandboxLimits>>;
+  readonly #tools: readonly Tool[];
+
+  /** Checks everything it can at once: model access, tools (sync, callable names) and limits. */
+  constructor(options: TinyCodeAgentOptions) {
+    const given: unknown = options;
+    if (typeof given !== 'object' || given === null) {
+      throw new TypeError('TinyCodeAgent needs options: new TinyCodeAgent({ tools: [...] }).');
+    }
+    const registry = collectTools(options.tools, 'TinyCodeAgent');
+    this.#tools = [...checkSandboxTools(registry, 'TinyCodeAgent').values()];
+    this.limits = Object.freeze(resolveLimits(options.limits));
+    this.model = createAgentModel(options);
+    this.systemPrompt = renderCodePrompt(this.#tools, options);
+  }
+
+  /** Runs a task and resolves with the whole RunResult; never rejects once the run has started. */
+  run(task: string, options: RunOptionsWithResult): Promise<RunResult>;
+  /** Runs a task and resolves with the answer; rejects with the error that ended the run otherwise. */
+  run(task: string, options?: RunOptions): Promise<string>;
+  run(task: string, options: RunOptions = {}): Promise<string | RunResult> {
+    const result = executeRun(this.#setup(task, options), (run) => this.#loop(run));
+    return options.returnResult === true ? result : result.then(outputOrThrow);
+  }
+
+  /** Runs a task and yields its events as they happen, ending with `run-end`; `break` aborts the run. */
+  stream(task: string, options: Omit<RunOptions, 'returnResult'> = {}): AsyncIterable<AgentEvent> {
+    return streamRunEvents(
+      (listener, signal) =>
+        executeRun({ ...this.#setup(task, { ...options, signal }), listener }, (run) => this.#loop(run)),
+      options.signal,
+    );
+  }
+
+  #setup(task: string, options: RunOptions): RunSetup {
+    return {
+      task,
+      model: this.model,
+      toolNames: this.#tools.map((tool) => tool.name),
+      defaultMaxSteps: DEFAULT_CODE_AGENT_MAX_STEPS,
+      options,
+    };
+  }
+
+  async #loop(run: AgentRun): Promise<void> {
+    run.messages.push({ role: 'system', content: this.systemPrompt }, { role: 'user', content: run.task });
+    using executor = new JsExecutor({ tools: this.#tools, limits: this.limits });
+    // The sandbox starts while the model thinks about its first reply.
+    executor.warm().catch(() => undefined);
+    let lastReply: string | undefined;
+    for (let step = 1; step <= run.maxSteps; step++) {
+      run.stepsTaken = step;
+      run.emit({ type: 'step-start', step, maxSteps: run.maxSteps, finalAttempt: false });
+      const response = await run.callModel(
+        this.model,
+        { messages: run.messages, temperature: 0, stop: STOP_SEQUENCES },
+        step,
+      );
+      lastReply = response.content ?? '';
+      run.messages.push({ role: 'assistant', content: lastReply });
+      const extracted = extractCode(lastReply);
+      if (extracted === undefined) {
+        run.messages.push({ role: 'user', content: NO_CODE_CORRECTION });
+        run.emit({ type: 'correction', step, reason: 'no code block', message: NO_CODE_CORRECTION });
+        continue;
+      }
+      run.emit({ type: 'code-start', step, code: extracted.code });
+      const result = await executor.run(extracted.code, {
+        typescript: extracted.typescript,
+        ...executionHooks(run, step),
+      });
+      run.emit({
+        type: 'code-end',
+        step,
+        output: result.output,
+        isError: result.isError,
+        durationMs: result.durationMs,
+      });
+      if (result.isFinal) {
+        const metadata = result.answerLength === undefined ? { step } : { step, originalLength: result.answerLength };
+        const answer = run.finalizer.set(result.answer ?? '', { metadata });
+        run.emit({ type: 'final-answer', step, answer });
+        return;
+      }
+      run.messages.push({ role: 'user', content: `Observation:\n${result.output}\n` });
+    }
+    throw new StepLimitReached({
+      stepsTaken: run.stepsTaken,
+      finalAttemptMade: false,
+      context: { maxSteps: run.maxSteps, lastReply },
+    });
+  }
+}
+
+// Tool calls made from inside the sandbox are reported like any other tool call.
+function executionHooks(run: AgentRun, step: number): ExecutionOptions {
+  const hooks: ExecutionOptions = { signal: run.signal, run: run.scope };
+  if (!run.observed) return hooks;
+  hooks.onToolStart = (event) => run.emit({ type: 'tool-start', step, ...event });
+  hooks.onToolEnd = (event) =>
+    run.emit({
+      type: 'tool-end',
+      step,
+      toolCallId: event.toolCallId,
+      toolName: event.toolName,
+      output: event.output,
+      isError: event.isError,
+      originalLength: undefined,
+      durationMs: event.durationMs,
+    });
+  return hooks;
+}

@@ -1,0 +1,131 @@
+// Worker side: what one execution accumulates (output, answers, tool calls) and the blocking call that
+// takes a tool call to the main thread and waits for its result.
+
+import { receiveMessageOnPort } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { CONTROL } from './worker-protocol.ts';
+import type { AnswerRecord, ExecutionOutcome, ToolReply, WorkerMessage } from './worker-protocol.ts';
+
+/** Answers longer than this cross the thread boundary cut; the agent keeps far fewer characters anyway. */
+const MAX_ANSWER_TRANSFER = 1_000_000;
+
+/** The channel a sandbox uses to reach the main thread. */
+export interface HostChannel {
+  control: Int32Array;
+  toolPort: MessagePort;
+  post(message: WorkerMessage): void;
+}
+
+/** An error to throw into the guest from a host function: only its `name` and `message` cross. */
+export function guestError(name: string, message: string): Error {
+  return Object.assign(new Error(message), { name });
+}
+
+/** The running state of one execution inside a worker. */
+export class ExecutionState {
+  readonly executionId: number;
+  readonly deadline: number;
+  timedOut = false;
+  aborted = false;
+  toolCalls = 0;
+  readonly answers: AnswerRecord[] = [];
+  readonly #limits: { maxOutputChars: number; maxToolCalls: number };
+  readonly #channel: HostChannel;
+  #output = '';
+  #outputCut = false;
+  #nextCallId = 0;
+
+  constructor(
+    executionId: number,
+    limits: { timeoutMs: number; maxOutputChars: number; maxToolCalls: number },
+    channel: HostChannel,
+  ) {
+    this.executionId = executionId;
+    this.deadline = Date.now() + limits.timeoutMs;
+    this.#limits = limits;
+    this.#channel = channel;
+  }
+
+  /** Polled by QuickJS while code runs: true stops the code (deadline passed, or the run aborted). */
+  shouldStop(): boolean {
+    if (Date.now() > this.deadline) this.timedOut = true;
+    else if (Atomics.load(this.#channel.control, CONTROL.interrupt) === this.executionId) this.aborted = true;
+    return this.timedOut || this.aborted;
+  }
+
+  get printed(): boolean {
+    return this.#output.length > 0;
+  }
+
+  /** Appends one console line, keeping at most `maxOutputChars` characters. */
+  print(line: string): void {
+    if (this.#outputCut) return;
+    const room = this.#limits.maxOutputChars - this.#output.length;
+    if (line.length + 1 > room) {
+      this.#output += `${line}\n`.slice(0, Math.max(room, 0));
+      this.#outputCut = true;
+      return;
+    }
+    this.#output += `${line}\n`;
+  }
+
+  /** Records a final_answer call; the main thread decides what two calls mean. */
+  submitAnswer(text: string, isString: boolean): void {
+    this.answers.push({ text: text.slice(0, MAX_ANSWER_TRANSFER), isJson: !isString, length: text.length });
+  }
+
+  /**
+   * Sends a tool call to the main thread and blocks until its reply arrives, the deadline passes or the
+   * run aborts. Returns the reply encoded for the guest prelude: `u`, `s<text>`, `j<json>` or `e<json>`.
+   */
+  callTool(name: string, argumentsJson: string | undefined): string {
+    this.toolCalls += 1;
+    if (this.toolCalls > this.#limits.maxToolCalls) {
+      throw guestError(
+        'ToolCallLimitError',
+        `More than ${this.#limits.maxToolCalls} tool calls in one execution; call tools fewer times per step.`,
+      );
+    }
+    const callId = ++this.#nextCallId;
+    const { control } = this.#channel;
+    Atomics.store(control, CONTROL.toolReply, 0);
+    this.#channel.post({ type: 'tool-call', executionId: this.executionId, callId, name, argumentsJson });
+    for (;;) {
+      const reply = this.#takeReply(callId) ?? (Atomics.store(control, CONTROL.toolReply, 0), this.#takeReply(callId));
+      if (reply !== undefined) return encodeReply(reply);
+      if (this.shouldStop()) throw guestError('InternalError', 'interrupted');
+      Atomics.wait(control, CONTROL.toolReply, 0, Math.max(this.deadline - Date.now(), 0) + 1);
+    }
+  }
+
+  // Replies to earlier calls that timed out may still sit on the port: they are dropped here.
+  #takeReply(callId: number): ToolReply | undefined {
+    for (;;) {
+      const received = receiveMessageOnPort(this.#channel.toolPort);
+      if (received === undefined) return undefined;
+      const reply = received.message as ToolReply;
+      if (reply.callId === callId) return reply;
+    }
+  }
+
+  /** The outcome to send back, without error or reset (the sandbox adds those). */
+  outcome(lastValue: string | undefined): ExecutionOutcome {
+    const notice = this.#outputCut ? `\n[output cut at ${this.#limits.maxOutputChars} characters]` : '';
+    return {
+      output: this.#output + notice,
+      lastValue,
+      error: undefined,
+      answers: this.answers,
+      timedOut: this.timedOut,
+      aborted: this.aborted,
+      reset: undefined,
+      toolCalls: this.toolCalls,
+    };
+  }
+}
+
+function encodeReply(reply: ToolReply): string {
+  if (!reply.ok) return `e${JSON.stringify({ name: reply.name, message: reply.message })}`;
+  if (reply.kind === 'undefined') return 'u';
+  return `${reply.kind === 'string' ? 's' : 'j'}${reply.text}`;
+}

@@ -1,0 +1,129 @@
+import { createRunScope } from '@tinyagent/core';
+import type { RunScope, Tool } from '@tinyagent/core';
+import { toExecutionResult } from './execution-result.ts';
+import type { ExecutionResult } from './execution-result.ts';
+import { resolveLimits } from './sandbox-limits.ts';
+import type { SandboxLimits } from './sandbox-limits.ts';
+import { SandboxSession } from './sandbox-session.ts';
+import { checkSandboxTools } from './sandbox-tools.ts';
+import { runToolCall } from './tool-bridge.ts';
+import type { SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
+
+/** Options of `new JsExecutor`. */
+export interface JsExecutorOptions {
+  /** Synchronous tools the code may call as functions, each with one object of named arguments. */
+  tools?: readonly Tool[];
+  limits?: SandboxLimits;
+}
+
+/** Options of one `JsExecutor.run`. */
+export interface ExecutionOptions {
+  /** Stops the running code; `run` then rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Strip TypeScript types before running. */
+  typescript?: boolean;
+  /** The run scope tools receive (ToolContext.run); the executor has one of its own otherwise. */
+  run?: RunScope;
+  onToolStart?: (event: SandboxToolStart) => void;
+  onToolEnd?: (event: SandboxToolEnd) => void;
+}
+
+let nextExecutorId = 1;
+
+/**
+ * Runs model-written JavaScript in a QuickJS-WebAssembly sandbox on a worker thread. Globals persist
+ * from one `run` to the next (a variable of step 1 is there in step 2) until `dispose()`; every
+ * executor has a sandbox of its own. The code can call the tools, `final_answer(value)` and
+ * `console.log`; nothing of the host is reachable, and values cross as JSON only.
+ */
+export class JsExecutor implements Disposable {
+  /** The limits in force, defaults filled in. */
+  readonly limits: Readonly<Required<SandboxLimits>>;
+  readonly #tools: ReadonlyMap<string, Tool>;
+  readonly #scope: RunScope;
+  readonly #id = nextExecutorId++;
+  #session: Promise<SandboxSession> | undefined;
+  #queue: Promise<unknown> = Promise.resolve();
+  #executions = 0;
+  #disposed = false;
+
+  /** Checks the tools and limits (ConfigurationError); the sandbox itself starts at the first run. */
+  constructor(options: JsExecutorOptions = {}) {
+    this.#tools = checkSandboxTools(options.tools ?? [], 'JsExecutor');
+    this.limits = Object.freeze(resolveLimits(options.limits));
+    this.#scope = createRunScope();
+  }
+
+  /** The names the code can call. */
+  get toolNames(): string[] {
+    return [...this.#tools.keys()];
+  }
+
+  /**
+   * Starts the worker and the sandbox ahead of the first run, so that their start-up overlaps other
+   * work (such as the first model call). Safe to call more than once.
+   */
+  warm(): Promise<void> {
+    return this.#openSession().then(() => undefined);
+  }
+
+  /**
+   * Runs `code` to completion. Errors of the code come back in the result, for the model to read;
+   * rejects only when the signal aborts (with its reason) or the sandbox itself fails (SandboxError).
+   * Runs on one executor are queued: one at a time.
+   */
+  run(code: string, options: ExecutionOptions = {}): Promise<ExecutionResult> {
+    const result = this.#queue.then(() => this.#execute(code, options));
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #execute(code: string, options: ExecutionOptions): Promise<ExecutionResult> {
+    if (this.#disposed) throw new Error('This JsExecutor was disposed.');
+    if (typeof code !== 'string') throw new TypeError('JsExecutor.run needs the code as a string.');
+    options.signal?.throwIfAborted();
+    const session = await this.#openSession();
+    const started = performance.now();
+    const idPrefix = `code-${this.#id}-${++this.#executions}`;
+    const context = {
+      signal: options.signal ?? new AbortController().signal,
+      run: options.run ?? this.#scope,
+      idPrefix,
+      onToolStart: options.onToolStart,
+      onToolEnd: options.onToolEnd,
+    };
+    const outcome = await session.execute({
+      code,
+      typescript: options.typescript === true,
+      signal: options.signal,
+      onToolCall: (call) => runToolCall(this.#tools, call, context),
+    });
+    return toExecutionResult(outcome, this.limits, performance.now() - started);
+  }
+
+  // A session whose worker died is replaced: the code starts again from a fresh sandbox.
+  async #openSession(): Promise<SandboxSession> {
+    const current = this.#session === undefined ? undefined : await this.#session.catch(() => undefined);
+    if (current?.usable === true) return current;
+    if (this.#disposed) throw new Error('This JsExecutor was disposed.');
+    const opening = SandboxSession.open(this.limits, this.toolNames);
+    this.#session = opening;
+    return opening;
+  }
+
+  /** Frees the sandbox and hands its worker back to the pool; later runs reject. */
+  dispose(): void {
+    if (this.#disposed) return;
+    this.#disposed = true;
+    const session = this.#session;
+    this.#session = undefined;
+    void session?.then(
+      (opened) => opened.close(),
+      () => undefined,
+    );
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+}

@@ -1,0 +1,17 @@
+import { TinyAgentError, isTinyAgentError } from '@tinyagent/core';
+
+/**
+ * The sandbox itself failed — its worker thread crashed or could not start — as opposed to the model's
+ * code failing inside it (that is an observation for the model). The executor replaces the worker; the
+ * sandbox state of the run is lost.
+ */
+export class SandboxError extends TinyAgentError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('sandbox', message, options);
+  }
+
+  /** True when `value` is a SandboxError from any installed copy of the package. */
+  static isInstance(value: unknown): value is SandboxError {
+    return isTinyAgentError(value) && value.code === 'sandbox';
+  }
+}

@@ -1,0 +1,200 @@
+import { abortReason } from '@tinyagent/core';
+import { SandboxError } from './sandbox-error.ts';
+import type { SandboxLimits } from './sandbox-limits.ts';
+import { leaseWorker, returnWorker } from './worker-pool.ts';
+import type { SandboxWorker } from './worker-pool.ts';
+import type { ExecutionOutcome, ToolReply, WorkerMessage } from './worker-protocol.ts';
+
+/** How long a worker may overrun an execution's deadline before it is terminated and replaced. */
+const WATCHDOG_GRACE_MS = 2000;
+
+/** A tool call made by model code, as the main thread receives it. */
+export interface ToolCallRequest {
+  callId: number;
+  name: string;
+  argumentsJson: string | undefined;
+}
+
+/** One execution to run in the session's sandbox. */
+export interface ExecuteRequest {
+  code: string;
+  typescript: boolean;
+  signal: AbortSignal | undefined;
+  /** Runs a tool on the main thread while the worker waits; must return synchronously. */
+  onToolCall: (call: ToolCallRequest) => ToolReply;
+}
+
+interface Flight {
+  executionId: number;
+  request: ExecuteRequest;
+  callerSettled: boolean;
+  watchdogFired: boolean;
+  resolve: (outcome: ExecutionOutcome) => void;
+  reject: (error: unknown) => void;
+  cleanup: () => void;
+}
+
+let nextSandboxId = 1;
+let nextExecutionId = 1;
+
+/** One sandbox in one leased worker: its state lives as long as the session. */
+export class SandboxSession {
+  readonly #worker: SandboxWorker;
+  readonly #sandboxId: number;
+  readonly #limits: Required<SandboxLimits>;
+  #flight: Flight | undefined;
+  #closed = false;
+  #broken = false;
+
+  private constructor(worker: SandboxWorker, sandboxId: number, limits: Required<SandboxLimits>) {
+    this.#worker = worker;
+    this.#sandboxId = sandboxId;
+    this.#limits = limits;
+    worker.attach(
+      (message) => this.#onMessage(message),
+      (error) => this.#onDeath(error),
+    );
+  }
+
+  /** Leases a worker and creates a fresh sandbox in it. Rejects with a SandboxError if that fails. */
+  static async open(limits: Required<SandboxLimits>, toolNames: readonly string[]): Promise<SandboxSession> {
+    const worker = leaseWorker();
+    const sandboxId = nextSandboxId++;
+    worker.hold();
+    try {
+      await worker.ready();
+      await new Promise<void>((resolve, reject) => {
+        worker.attach((message) => {
+          if (message.type === 'created' && message.sandboxId === sandboxId) resolve();
+          if (message.type === 'create-failed' && message.sandboxId === sandboxId) {
+            reject(new SandboxError(`The sandbox could not be created: ${message.message}`));
+          }
+        }, reject);
+        worker.post({ type: 'create', sandboxId, limits, toolNames });
+      });
+    } catch (error) {
+      worker.terminate('its sandbox could not be created');
+      throw error;
+    } finally {
+      worker.unhold();
+    }
+    return new SandboxSession(worker, sandboxId, limits);
+  }
+
+  /** False once the session is closed or its worker died; the executor then opens a new one. */
+  get usable(): boolean {
+    return !this.#closed && !this.#broken && this.#worker.death === undefined;
+  }
+
+  /**
+   * Runs code in the sandbox. Resolves with the outcome (model errors included); rejects with the
+   * signal's reason on abort, and with a SandboxError when the worker dies.
+   */
+  execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
+    if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
+    if (this.#flight !== undefined)
+      return Promise.reject(new SandboxError('The sandbox runs one execution at a time.'));
+    const { signal } = request;
+    if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+    const executionId = nextExecutionId++;
+    const worker = this.#worker;
+    return new Promise<ExecutionOutcome>((resolve, reject) => {
+      const watchdog = setTimeout(() => {
+        flight.watchdogFired = true;
+        this.#worker.terminate(`an execution ran ${WATCHDOG_GRACE_MS} ms past its deadline without stopping`);
+      }, this.#limits.timeoutMs + WATCHDOG_GRACE_MS);
+      const onAbort = function (this: AbortSignal): void {
+        worker.interrupt(executionId);
+        flight.callerSettled = true;
+        reject(abortReason(this));
+      };
+      const flight: Flight = {
+        executionId,
+        request,
+        callerSettled: false,
+        watchdogFired: false,
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(watchdog);
+          signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.#flight = flight;
+      this.#worker.hold();
+      this.#worker.post({
+        type: 'execute',
+        sandboxId: this.#sandboxId,
+        executionId,
+        code: request.code,
+        typescript: request.typescript,
+      });
+    });
+  }
+
+  /** Frees the sandbox and returns the worker to the pool, once any execution in flight has stopped. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#flight === undefined) this.#release();
+    else this.#worker.interrupt(this.#flight.executionId);
+  }
+
+  #release(): void {
+    if (this.#worker.death === undefined && !this.#broken) {
+      this.#worker.post({ type: 'dispose', sandboxId: this.#sandboxId });
+      returnWorker(this.#worker);
+    } else {
+      this.#worker.detach();
+    }
+  }
+
+  #onMessage(message: WorkerMessage): void {
+    const flight = this.#flight;
+    if (message.type === 'tool-call') {
+      const current = flight?.executionId === message.executionId && !flight.callerSettled;
+      const reply: ToolReply = current
+        ? flight.request.onToolCall(message)
+        : { callId: message.callId, ok: false, name: 'Error', message: 'The execution was stopped.' };
+      this.#worker.replyToTool(reply);
+      return;
+    }
+    if (message.type === 'result' && flight?.executionId === message.executionId) {
+      this.#land(flight);
+      if (!flight.callerSettled) flight.resolve(message.outcome);
+    }
+  }
+
+  #onDeath(error: SandboxError): void {
+    this.#broken = true;
+    const flight = this.#flight;
+    if (flight === undefined) return;
+    this.#land(flight);
+    if (flight.callerSettled) return;
+    if (flight.watchdogFired) flight.resolve(watchdogOutcome());
+    else flight.reject(error);
+  }
+
+  #land(flight: Flight): void {
+    flight.cleanup();
+    this.#flight = undefined;
+    this.#worker.unhold();
+    if (this.#closed) this.#release();
+  }
+}
+
+// The worker did not stop at the deadline (something QuickJS could not interrupt): it was terminated,
+// so the run continues in a fresh sandbox.
+function watchdogOutcome(): ExecutionOutcome {
+  return {
+    output: '',
+    lastValue: undefined,
+    error: { name: 'InternalError', message: 'interrupted', line: undefined },
+    answers: [],
+    timedOut: true,
+    aborted: false,
+    reset: 'crash',
+    toolCalls: 0,
+  };
+}

@@ -1,0 +1,119 @@
+import { ToolExecutionError, isTinyAgentError, stringifyResult } from '@tinyagent/core';
+import type { RunScope, Tool } from '@tinyagent/core';
+import type { ToolCallRequest } from './sandbox-session.ts';
+import type { ToolReply } from './worker-protocol.ts';
+
+/** A tool call from model code is starting. */
+export interface SandboxToolStart {
+  toolCallId: string;
+  toolName: string;
+  /** The argument as the code passed it (a JSON copy). */
+  arguments: unknown;
+}
+
+/** A tool call from model code finished; `output` is the result (or error) as text. */
+export interface SandboxToolEnd extends SandboxToolStart {
+  output: string;
+  isError: boolean;
+  durationMs: number;
+}
+
+/** What tool calls need from the execution they belong to. */
+export interface ToolCallContext {
+  signal: AbortSignal;
+  run: RunScope;
+  idPrefix: string;
+  onToolStart: ((event: SandboxToolStart) => void) | undefined;
+  onToolEnd: ((event: SandboxToolEnd) => void) | undefined;
+}
+
+/**
+ * Runs a tool call made by model code, synchronously on the main thread: validates the argument with
+ * the tool's schema, calls `execute`, and encodes the result (or the error) for the guest. Never throws.
+ */
+export function runToolCall(
+  tools: ReadonlyMap<string, Tool>,
+  call: ToolCallRequest,
+  context: ToolCallContext,
+): ToolReply {
+  const started = performance.now();
+  const base = { toolCallId: `${context.idPrefix}-${call.callId}`, toolName: call.name };
+  let args: unknown;
+  try {
+    args = call.argumentsJson === undefined ? undefined : JSON.parse(call.argumentsJson);
+  } catch {
+    args = undefined;
+  }
+  context.onToolStart?.({ ...base, arguments: args });
+  const finish = (output: string, isError: boolean): void =>
+    context.onToolEnd?.({ ...base, arguments: args, output, isError, durationMs: performance.now() - started });
+  try {
+    const tool = tools.get(call.name);
+    if (tool === undefined) throw new ToolExecutionError(call.name, 'no such tool');
+    const result = invoke(tool, args, context);
+    finish(stringifyResult(result), false);
+    return { callId: call.callId, ok: true, ...encodeResult(result) };
+  } catch (error) {
+    const failure = toToolError(call.name, error);
+    finish(failure.message, true);
+    return { callId: call.callId, ok: false, name: failure.name, message: failure.message };
+  }
+}
+
+function invoke(tool: Tool, args: unknown, context: ToolCallContext): unknown {
+  const result = tool.execute(tool.parse(namedArguments(tool, args)), { signal: context.signal, run: context.run });
+  if (isThenable(result)) {
+    // Nobody will await it: observe it so that its rejection is not reported as unhandled.
+    Promise.resolve(result).catch(() => undefined);
+    throw new ToolExecutionError(
+      tool.name,
+      'it returned a Promise, but tools run synchronously in the code sandbox. Make its execute synchronous, ' +
+        'or use ReactAgent for async tools.',
+    );
+  }
+  return result;
+}
+
+// `get_weather('Paris')` for a tool with one argument means `get_weather({ city: 'Paris' })`.
+function namedArguments(tool: Tool, args: unknown): unknown {
+  const isObject = typeof args === 'object' && args !== null && !Array.isArray(args);
+  if (args === undefined || isObject) return args;
+  const properties = tool.jsonSchema.properties;
+  const names = typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
+  const [only] = names;
+  return names.length === 1 && only !== undefined ? { [only]: args } : args;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function encodeResult(result: unknown): { kind: 'undefined' } | { kind: 'string' | 'json'; text: string } {
+  if (result === undefined) return { kind: 'undefined' };
+  if (typeof result === 'string') return { kind: 'string', text: result };
+  try {
+    const text = JSON.stringify(result, jsonReplacer) as string | undefined;
+    return text === undefined ? { kind: 'undefined' } : { kind: 'json', text };
+  } catch {
+    // Cyclic or otherwise not JSON: the code gets the text a model would read.
+    return { kind: 'string', text: stringifyResult(result) };
+  }
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Map) return Object.fromEntries(value);
+  if (value instanceof Set) return [...value];
+  return value;
+}
+
+function toToolError(name: string, error: unknown): { name: string; message: string } {
+  if (isTinyAgentError(error)) return { name: error.name, message: error.message };
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${stringifyResult(error)}`;
+  const wrapped = new ToolExecutionError(name, detail, { cause: error });
+  return { name: wrapped.name, message: wrapped.message };
+}

@@ -1,0 +1,75 @@
+// The messages between the main thread and a sandbox worker. Only plain data crosses: strings,
+// numbers and booleans; never a live object of either side.
+
+import type { MessagePort } from 'node:worker_threads';
+import type { SandboxLimits } from './sandbox-limits.ts';
+
+/** Slots of the worker's shared Int32Array. */
+export const CONTROL = {
+  /** 0 while the worker waits for a tool result, 1 once the main thread has posted it. */
+  toolReply: 0,
+  /** The id of an execution the main thread wants stopped (abort); the interrupt handler reads it. */
+  interrupt: 1,
+} as const;
+
+/** Length of the shared control array. */
+export const CONTROL_LENGTH = 2;
+
+/** Data handed to a new worker. */
+export interface WorkerSetup {
+  control: SharedArrayBuffer;
+  /** The worker reads tool results from this port synchronously (receiveMessageOnPort). */
+  toolPort: MessagePort;
+}
+
+/** Main thread → worker. */
+export type HostMessage =
+  | { type: 'create'; sandboxId: number; limits: Required<SandboxLimits>; toolNames: readonly string[] }
+  | { type: 'execute'; sandboxId: number; executionId: number; code: string; typescript: boolean }
+  | { type: 'dispose'; sandboxId: number };
+
+/** An error raised by model code, as plain data. */
+export interface GuestError {
+  name: string;
+  message: string;
+  /** 1-based line in the model's code, when known. */
+  line: number | undefined;
+}
+
+/** One `final_answer` call: its text (the string itself, or JSON), and the full length before any cut. */
+export interface AnswerRecord {
+  text: string;
+  isJson: boolean;
+  length: number;
+}
+
+/** Why the worker had to replace an execution's sandbox with a fresh one (its state is gone). */
+export type ResetReason = 'memory' | 'stack' | 'runaway-jobs' | 'crash';
+
+/** What one execution produced. */
+export interface ExecutionOutcome {
+  /** Captured console output, truncation notice included. */
+  output: string;
+  /** The last expression's value as a person would read it; set when nothing was printed. */
+  lastValue: string | undefined;
+  error: GuestError | undefined;
+  answers: AnswerRecord[];
+  timedOut: boolean;
+  aborted: boolean;
+  reset: ResetReason | undefined;
+  toolCalls: number;
+}
+
+/** Worker → main thread. */
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'created'; sandboxId: number; durationMs: number }
+  | { type: 'create-failed'; sandboxId: number; message: string }
+  | { type: 'tool-call'; executionId: number; callId: number; name: string; argumentsJson: string | undefined }
+  | { type: 'result'; executionId: number; outcome: ExecutionOutcome };
+
+/** The main thread's answer to a tool call, posted on the tool port. */
+export type ToolReply =
+  | { callId: number; ok: true; kind: 'undefined' }
+  | { callId: number; ok: true; kind: 'string' | 'json'; text: string }
+  | { callId: number; ok: false; name: string; message: string };

@@ -1,0 +1,34 @@
+import { tool, z } from '@tinyagent/core';
+import { describe, expect, it } from 'vitest';
+import { describeToolSignature } from './tool-signature.ts';
+
+describe('describeToolSignature', () => {
+  it('renders arguments, optional marks, descriptions and the declared return shape', () => {
+    const searchTool = tool({
+      name: 'search',
+      description: 'Searches the catalogue.',
+      parameters: z.object({
+        query: z.string().describe('Words to look for'),
+        limit: z.number().int().optional(),
+        filters: z.array(z.enum(['new', 'used'])).default([]),
+        range: z.object({ from: z.number(), to: z.number().nullable() }).optional(),
+      }),
+      returns: z.array(z.object({ title: z.string(), price: z.number() })),
+      execute: () => [],
+    });
+
+    expect(describeToolSignature(searchTool)).toBe(
+      [
+        '// Searches the catalogue.',
+        '//   query: Words to look for',
+        'function search(args: { query: string, limit?: number, filters?: ("new" | "used")[], range?: { from: number, to: number | null } }): { title: string, price: number }[]',
+      ].join('\n'),
+    );
+  });
+
+  it('renders a tool without arguments or declared result', () => {
+    const now = tool({ name: 'now', description: 'The time.', execute: () => new Date().toISOString() });
+
+    expect(describeToolSignature(now)).toBe('// The time.\nfunction now(): unknown');
+  });
+});

@@ -7,6 +7,7 @@ export default defineConfig({
   test: {
     name: 'react-agent',
     include: ['src/**/*.test.ts'],
-    setupFiles: ['@tinyagent/testing/setup'],
+    // By path: inside the workspace the package's setup export would resolve to its unbuilt dist/.
+    setupFiles: ['../testing/src/setup.ts'],
   },
 });

@@ -1,7 +1,6 @@
-import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSearxngBackend } from './searxng-search.ts';
-import { startTestServer } from './test-server.ts';
+import { sendJson, startTestServer } from './test-server.ts';
 import type { TestServer } from './test-server.ts';
 import { createWebSearch } from './web-search.ts';
 
@@ -12,15 +11,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-function json(response: ServerResponse, status: number, body: unknown): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
-  response.end(JSON.stringify(body));
-}
-
 describe('the SearXNG backend', () => {
   it('asks {endpoint}/search for JSON and formats the results, no key needed', async () => {
     server = await startTestServer((_request, response) =>
-      json(response, 200, {
+      sendJson(response, 200, {
         query: 'tide pools',
         results: [
           {

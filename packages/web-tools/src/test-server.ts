@@ -83,3 +83,14 @@ export function send(response: ServerResponse, contentType: string, body: string
   response.writeHead(status, { 'content-type': contentType });
   response.end(body);
 }
+
+/** Sends `body` as JSON with the given status and extra headers. */
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
+  response.writeHead(status, { 'content-type': 'application/json', ...headers });
+  response.end(JSON.stringify(body));
+}

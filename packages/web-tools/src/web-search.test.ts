@@ -1,9 +1,8 @@
 import { ConfigurationError } from '@tinyagent/core';
-import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBraveBackend } from './brave-search.ts';
 import type { SearchBackend } from './search-backend.ts';
-import { startTestServer } from './test-server.ts';
+import { sendJson, startTestServer } from './test-server.ts';
 import type { TestHandler, TestServer } from './test-server.ts';
 import { WebToolError } from './web-tool-error.ts';
 import { createWebSearch, webSearch } from './web-search.ts';
@@ -43,11 +42,6 @@ async function brave(
   return createWebSearch({ apiKey: KEY, endpoint: server.url, ...options });
 }
 
-function json(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { 'content-type': 'application/json', ...headers });
-  response.end(JSON.stringify(body));
-}
-
 function braveError(code: string, status: number, detail = 'detail'): unknown {
   return { type: 'ErrorResponse', error: { id: 'x', status, code, detail, meta: {} }, time: 0 };
 }
@@ -60,7 +54,10 @@ describe('web_search on Brave Search', () => {
   });
 
   it('asks the web search endpoint with the key, query and options', async () => {
-    const tool = await brave((_request, response) => json(response, 200, RESULTS), { country: 'de', searchLang: 'fr' });
+    const tool = await brave((_request, response) => sendJson(response, 200, RESULTS), {
+      country: 'de',
+      searchLang: 'fr',
+    });
     await tool.run({ query: '  rust book  ' });
     const request = server!.requests[0]!;
     const url = new URL(request.path, server!.url);
@@ -76,7 +73,7 @@ describe('web_search on Brave Search', () => {
   });
 
   it('shows the top results as numbered title, description and URL, without highlights or entities', async () => {
-    const tool = await brave((_request, response) => json(response, 200, RESULTS));
+    const tool = await brave((_request, response) => sendJson(response, 200, RESULTS));
     expect(await tool.run({ query: 'rust' })).toBe(
       '1. The Rust Programming Language\n' +
         "   Learn Rust & its borrow checker — it's free.\n" +
@@ -90,21 +87,21 @@ describe('web_search on Brave Search', () => {
   });
 
   it('shows as many results as the count option asks for', async () => {
-    const tool = await brave((_request, response) => json(response, 200, RESULTS), { count: 4 });
+    const tool = await brave((_request, response) => sendJson(response, 200, RESULTS), { count: 4 });
     expect(await tool.run({ query: 'rust' })).toMatch(
       /\n\n4\. Fourth\n {3}Not shown by default\.\n {3}https:\/\/example\.com\/4$/,
     );
   });
 
   it('takes the key from BRAVE_SEARCH_API_KEY when no apiKey is given', async () => {
-    server = await startTestServer((_request, response) => json(response, 200, RESULTS));
+    server = await startTestServer((_request, response) => sendJson(response, 200, RESULTS));
     process.env.BRAVE_SEARCH_API_KEY = 'BSA-from-environment-42';
     await createWebSearch({ endpoint: server.url }).run({ query: 'rust' });
     expect(server.requests[0]?.headers['x-subscription-token']).toBe('BSA-from-environment-42');
   });
 
   it('says which variable to set when there is no key, without asking the service', async () => {
-    server = await startTestServer((_request, response) => json(response, 200, RESULTS));
+    server = await startTestServer((_request, response) => sendJson(response, 200, RESULTS));
     expect(await createWebSearch({ endpoint: server.url }).run({ query: 'rust' })).toBe(
       'Error: web_search has no Brave Search API key: set the BRAVE_SEARCH_API_KEY environment variable ' +
         '(or pass apiKey to createWebSearch), then try again.',
@@ -114,7 +111,7 @@ describe('web_search on Brave Search', () => {
 
   it('answers "No search results found" for a missing web section or an empty list', async () => {
     const tool = await brave((request, response) =>
-      json(response, 200, request.url?.includes('q=none') === true ? { type: 'search' } : { web: { results: [] } }),
+      sendJson(response, 200, request.url?.includes('q=none') === true ? { type: 'search' } : { web: { results: [] } }),
     );
     expect(await tool.run({ query: 'none' })).toBe('No search results found');
     expect(await tool.run({ query: 'empty' })).toBe('No search results found');
@@ -123,8 +120,8 @@ describe('web_search on Brave Search', () => {
   it('classifies a rejected key by its error code, whatever the status', async () => {
     const tool = await brave((request, response) => {
       if (request.url?.includes('q=invalid') === true)
-        json(response, 422, braveError('SUBSCRIPTION_TOKEN_INVALID', 422));
-      else json(response, 401, {});
+        sendJson(response, 422, braveError('SUBSCRIPTION_TOKEN_INVALID', 422));
+      else sendJson(response, 401, {});
     });
     expect(await tool.run({ query: 'invalid' })).toBe(
       'Error: Brave Search rejected the API key (HTTP 422 SUBSCRIPTION_TOKEN_INVALID: detail). ' +
@@ -135,8 +132,8 @@ describe('web_search on Brave Search', () => {
 
   it('tells a forbidden request and an invalid query apart from a bad key', async () => {
     const tool = await brave((request, response) => {
-      if (request.url?.includes('q=forbidden') === true) json(response, 403, braveError('OPTION_NOT_IN_PLAN', 403));
-      else json(response, 422, braveError('VALIDATION', 422, 'q is too long'));
+      if (request.url?.includes('q=forbidden') === true) sendJson(response, 403, braveError('OPTION_NOT_IN_PLAN', 403));
+      else sendJson(response, 422, braveError('VALIDATION', 422, 'q is too long'));
     });
     expect(await tool.run({ query: 'forbidden' })).toBe(
       'Error: Brave Search refused the request for this API key (HTTP 403 OPTION_NOT_IN_PLAN: detail); its plan may not include it.',
@@ -148,8 +145,9 @@ describe('web_search on Brave Search', () => {
 
   it('honours a short retry-after once when rate limited', async () => {
     const tool = await brave((_request, response) => {
-      if (server!.requests.length === 1) json(response, 429, braveError('RATE_LIMITED', 429), { 'retry-after': '0' });
-      else json(response, 200, RESULTS);
+      if (server!.requests.length === 1)
+        sendJson(response, 429, braveError('RATE_LIMITED', 429), { 'retry-after': '0' });
+      else sendJson(response, 200, RESULTS);
     });
     expect(await tool.run({ query: 'rust' })).toMatch(/^1\. The Rust Programming Language/);
     expect(server!.requests).toHaveLength(2);
@@ -157,7 +155,7 @@ describe('web_search on Brave Search', () => {
 
   it('reports a rate limit that persists after the one retry', async () => {
     const tool = await brave((_request, response) =>
-      json(response, 429, braveError('RATE_LIMITED', 429), { 'retry-after': '0' }),
+      sendJson(response, 429, braveError('RATE_LIMITED', 429), { 'retry-after': '0' }),
     );
     expect(await tool.run({ query: 'rust' })).toBe(
       'Error: Brave Search is rate limiting this API key (HTTP 429 RATE_LIMITED: detail); try again in 0 s.',
@@ -167,7 +165,7 @@ describe('web_search on Brave Search', () => {
 
   it('does not wait longer than its retry budget, and says how long to wait', async () => {
     const tool = await brave((_request, response) =>
-      json(response, 429, braveError('RATE_LIMITED', 429), { 'x-ratelimit-reset': '60, 86400' }),
+      sendJson(response, 429, braveError('RATE_LIMITED', 429), { 'x-ratelimit-reset': '60, 86400' }),
     );
     expect(await tool.run({ query: 'rust' })).toMatch(/; try again in 60 s\.$/);
     expect(server!.requests).toHaveLength(1);
@@ -175,7 +173,7 @@ describe('web_search on Brave Search', () => {
 
   it('does not retry a used-up quota', async () => {
     const tool = await brave((_request, response) =>
-      json(response, 429, braveError('QUOTA_LIMITED', 429), { 'retry-after': '0' }),
+      sendJson(response, 429, braveError('QUOTA_LIMITED', 429), { 'retry-after': '0' }),
     );
     expect(await tool.run({ query: 'rust' })).toBe(
       'Error: the Brave Search quota of this API key is used up (HTTP 429 QUOTA_LIMITED: detail); searching again will not help until it resets.',
@@ -185,10 +183,10 @@ describe('web_search on Brave Search', () => {
 
   it('reports other statuses, a body that is not JSON, and JSON of another shape', async () => {
     const tool = await brave((request, response) => {
-      if (request.url?.includes('q=down') === true) json(response, 503, {});
+      if (request.url?.includes('q=down') === true) sendJson(response, 503, {});
       else if (request.url?.includes('q=html') === true)
         response.writeHead(200, { 'content-type': 'text/html' }).end('<html>maintenance</html>');
-      else json(response, 200, { web: { results: 'many' } });
+      else sendJson(response, 200, { web: { results: 'many' } });
     });
     expect(await tool.run({ query: 'down' })).toBe('Error: Brave Search answered HTTP 503 Service Unavailable.');
     expect(await tool.run({ query: 'html' })).toBe(
@@ -214,9 +212,9 @@ describe('web_search on Brave Search', () => {
   it('never shows the key, even when the service echoes it', async () => {
     const tool = await brave((request, response) => {
       if (request.url?.includes('q=fail') === true)
-        json(response, 422, braveError('SUBSCRIPTION_TOKEN_INVALID', 422, `token ${KEY} is invalid`));
+        sendJson(response, 422, braveError('SUBSCRIPTION_TOKEN_INVALID', 422, `token ${KEY} is invalid`));
       else
-        json(response, 200, {
+        sendJson(response, 200, {
           web: { results: [{ title: KEY, url: `https://example.com/?k=${KEY}`, description: KEY }] },
         });
     });

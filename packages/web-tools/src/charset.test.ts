@@ -21,6 +21,10 @@ describe('decodeBody', () => {
     );
   });
 
+  it('reads a <meta> that claims UTF-16 as UTF-8, as browsers do', () => {
+    expect(decodeBody(new TextEncoder().encode('<meta charset="utf-16"><p>é</p>'), 'text/html', true)).toContain('é');
+  });
+
   it('lets the Content-Type win over <meta>, and a byte order mark win over both', () => {
     const html = new TextEncoder().encode('<meta charset="windows-1251"><p>é</p>');
     expect(decodeBody(html, 'text/html; charset=utf-8', true)).toContain('é');

@@ -27,8 +27,14 @@ export function charsetFromMeta(bytes: Uint8Array): string | undefined {
  */
 export function decodeBody(bytes: Uint8Array, contentType: string, isHtml: boolean): string {
   const declared =
-    bomCharset(bytes) ?? charsetFromContentType(contentType) ?? (isHtml ? charsetFromMeta(bytes) : undefined);
+    bomCharset(bytes) ?? charsetFromContentType(contentType) ?? (isHtml ? metaCharset(bytes) : undefined);
   return createDecoder(declared).decode(bytes);
+}
+
+// A <meta> naming UTF-16 cannot be true (the parser read it as ASCII): the standard reads UTF-8 then.
+function metaCharset(bytes: Uint8Array): string | undefined {
+  const label = charsetFromMeta(bytes);
+  return label !== undefined && /^utf-16/i.test(label) ? 'utf-8' : label;
 }
 
 function bomCharset(bytes: Uint8Array): string | undefined {

@@ -24,14 +24,17 @@ export interface PageBody {
 /**
  * Requests `url` as a stream and resolves once the response headers of the last redirect hop are
  * in, so the caller can refuse a status or a content type before any of the body is downloaded.
- * Rejects with got's error (timeouts, refused connections, the address guard's refusal).
+ * `timeoutMs` bounds everything, redirects and body included (got's own timeout restarts on each
+ * hop). Rejects with got's error (timeouts, refused connections, the address guard's refusal).
  */
 export async function openPage(
   client: Got,
   url: URL,
-  request: { headers: Record<string, string>; signal: AbortSignal },
+  request: { headers: Record<string, string>; signal: AbortSignal; timeoutMs: number },
 ): Promise<OpenedPage> {
-  const stream = client.stream(url, { headers: request.headers, signal: request.signal });
+  // got reports an abort whose reason is a TimeoutError as its own TimeoutError (ETIMEDOUT).
+  const deadline = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
+  const stream = client.stream(url, { headers: request.headers, signal: deadline });
   const response = await new Promise<PlainResponse>((resolve, reject) => {
     stream.once('response', resolve);
     stream.once('error', reject);

@@ -56,11 +56,11 @@ export interface SearchBackend {
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 /** Creates the context a backend searches with, over one tool's got instance. */
-export function createSearchContext(client: Got, signal: AbortSignal): SearchContext {
+export function createSearchContext(client: Got, signal: AbortSignal, timeoutMs: number): SearchContext {
   return {
     signal,
     get: async (url, headers = {}) => {
-      const page = await openPage(client, url, { headers: { ...headers }, signal });
+      const page = await openPage(client, url, { headers: { ...headers }, signal, timeoutMs });
       const body = await page.read(MAX_RESPONSE_BYTES);
       if (body.truncated) throw new WebToolError(`${url.host} sent a response larger than 4 MB`);
       return {

@@ -145,6 +145,13 @@ describe('web_browse', () => {
     expect(result).toBe('Error: Could not resolve the host name no-such-host.test: check the URL for typos.');
   });
 
+  it('reports a header the model got wrong', async () => {
+    const { url, requests } = await serve((_request, response) => send(response, 'text/plain', 'ok'));
+    const result = await browser().run({ url, headers: { 'X-Note': 'two\nlines' } });
+    expect(result).toMatch(/^Error: A request header is invalid: .*X-Note/i);
+    expect(requests).toHaveLength(0);
+  });
+
   it('refuses invalid URLs and schemes other than http and https before any request', async () => {
     expect(await webBrowse.run({ url: 'not a url' })).toBe(
       'Error: "not a url" is not a valid URL: give an absolute http or https URL, such as https://example.com/page.',

@@ -101,7 +101,11 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
 
   const fetchText = async (target: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PageText> => {
     guard?.checkHost(target);
-    const page = await openPage(client, target, { headers: { accept: ACCEPT, ...headers }, signal });
+    const page = await openPage(client, target, {
+      headers: { accept: ACCEPT, ...headers },
+      signal,
+      timeoutMs: settings.timeoutMs,
+    });
     return readPage(page, settings.maxBytes, convert);
   };
 

@@ -99,7 +99,8 @@ export function createWebSearch(options: WebSearchOptions = {}): Tool<WebSearchA
         language: settings.searchLang,
       };
       try {
-        const search = (): Promise<SearchResult[]> => backend.search(request, createSearchContext(client, signal));
+        const search = (): Promise<SearchResult[]> =>
+          backend.search(request, createSearchContext(client, signal, settings.timeoutMs));
         const results = await retryOnce(search, settings.maxRetryWaitMs, signal);
         return redactSecrets(formatResults(results.slice(0, settings.count)));
       } catch (error) {

@@ -3,6 +3,7 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach } from 'vitest';
 
 /** A request as the test server received it. */
 export interface ReceivedRequest {
@@ -75,6 +76,22 @@ export async function startTestServer(handler: TestHandler, options: TestServerO
     },
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/**
+ * Returns a `startTestServer` whose servers are all closed after each test of the calling file, so
+ * that no test leaves a server (or its connections) behind.
+ */
+export function useTestServers(): (handler: TestHandler, options?: TestServerOptions) => Promise<TestServer> {
+  const started: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map((server) => server.close()));
+  });
+  return async (handler, options) => {
+    const server = await startTestServer(handler, options);
+    started.push(server);
+    return server;
   };
 }
 

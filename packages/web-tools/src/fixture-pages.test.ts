@@ -11,9 +11,11 @@ import { createMarkdownConverter } from './html-to-markdown.ts';
 // Measured 0.987 on these pages; the floor leaves room for a dependency update, not for a
 // regression of the pipeline (whole-page converters stay near 0.77 here).
 const MEAN_F1_FLOOR = 0.95;
-// The pipeline's weakest page is `mathjax` (0.54: Readability 0.6 drops MathJax containers as
-// "menu"-like chrome); every other page stays above 0.9.
-const PAGE_F1_FLOOR = 0.5;
+// Every page but one scores 0.988 or more. `mathjax` scores 0.54: Readability 0.6 (the released
+// version) removes MathJax containers as "menu"-like chrome, which its expected output, made by a
+// newer Readability, keeps.
+const PAGE_F1_FLOOR = 0.9;
+const KNOWN_WEAK_PAGES: ReadonlyMap<string, number> = new Map([['mathjax', 0.5]]);
 
 const convert = createMarkdownConverter({ keepImages: false, keepLinks: false });
 
@@ -71,8 +73,8 @@ describe('the fixture pages', () => {
     expect(mean).toBeGreaterThan(MEAN_F1_FLOOR);
   });
 
-  it('loses no page entirely', () => {
-    const failing = [...scores].filter(([, score]) => score < PAGE_F1_FLOOR);
+  it('keeps the content of every single page', () => {
+    const failing = [...scores].filter(([name, score]) => score < (KNOWN_WEAK_PAGES.get(name) ?? PAGE_F1_FLOOR));
     expect(failing).toEqual([]);
   });
 

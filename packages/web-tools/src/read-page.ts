@@ -44,13 +44,23 @@ export async function readPage(page: OpenedPage, maxBytes: number, convert: Mark
     if (text.trim() === '') throw new WebToolError(`${page.url} returned a page that is only whitespace`);
     return { url: page.url, title: undefined, content: text.trim(), truncatedAtBytes };
   }
-  const readable = convert(text, page.url);
+  const readable = convertSafely(convert, text, page.url);
   if (readable.markdown === '') {
     throw new WebToolError(
       `${page.url} has no readable text (its content may be drawn by JavaScript, which web_browse does not run)`,
     );
   }
   return { url: page.url, title: readable.title, content: readable.markdown, truncatedAtBytes };
+}
+
+function convertSafely(convert: MarkdownConverter, html: string, url: string): ReturnType<MarkdownConverter> {
+  try {
+    return convert(html, url);
+  } catch (error) {
+    // A page that trips the parser or Readability is a page the model cannot read, not a crash.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new WebToolError(`${url} could not be converted to markdown (${reason})`, { cause: error });
+  }
 }
 
 function unsupported(url: string, type: string): WebToolError {

@@ -1,3 +1,4 @@
+import { RequestError } from 'got';
 import { BlockedAddressError } from './address-guard.ts';
 import { WebToolError } from './web-tool-error.ts';
 
@@ -46,7 +47,11 @@ export function describeRequestError(error: unknown, request: RequestDescription
   if (code === 'ERR_INVALID_HTTP_TOKEN' || code === 'ERR_INVALID_CHAR' || code === 'ERR_HTTP_INVALID_HEADER_VALUE') {
     return `A request header is invalid: ${message}`;
   }
-  return `Network error while fetching ${target}: ${message}${code === undefined ? '' : ` (${code})`}.`;
+  if (error instanceof RequestError) {
+    return `Network error while fetching ${target}: ${message}${code === undefined ? '' : ` (${code})`}.`;
+  }
+  // Not a request failure at all: a bug in a search backend or a library. Still the model's to hear.
+  return `${target} failed: ${name === undefined ? '' : `${name}: `}${message}.`;
 }
 
 function details(error: unknown): { code?: string; name?: string; message: string; host?: string } {

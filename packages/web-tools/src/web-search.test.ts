@@ -281,6 +281,16 @@ describe('web_search with a backend of your own', () => {
     expect(seen).toEqual([{ query: 'anything', count: 5, country: undefined, language: 'en' }]);
   });
 
+  it('reports a backend that fails in an unexpected way without calling it a network error', async () => {
+    const backend: SearchBackend = {
+      name: 'Catalog',
+      search: () => Promise.reject(new TypeError('results is undefined')),
+    };
+    expect(await createWebSearch({ backend }).run({ query: 'x' })).toBe(
+      'Error: Catalog failed: TypeError: results is undefined.',
+    );
+  });
+
   it('returns a WebToolError from the backend as an error text', async () => {
     const backend: SearchBackend = {
       name: 'Catalog',

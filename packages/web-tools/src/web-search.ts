@@ -83,7 +83,7 @@ export function createWebSearch(options: WebSearchOptions = {}): Tool<WebSearchA
   registerSecret(settings.apiKey);
   const backend = settings.backend ?? createBraveBackend({ apiKey: settings.apiKey, endpoint: settings.endpoint });
   const client = createHttpClient({ ...settings, maxRedirects: 5, guard: undefined, dnsLookup: undefined });
-  const describe = { target: backend.name, timeoutMs: settings.timeoutMs, maxRedirects: 5 };
+  const failure = { target: backend.name, timeoutMs: settings.timeoutMs, maxRedirects: 5 };
 
   return tool({
     name: 'web_search',
@@ -105,7 +105,7 @@ export function createWebSearch(options: WebSearchOptions = {}): Tool<WebSearchA
         return redactSecrets(formatResults(results.slice(0, settings.count)));
       } catch (error) {
         if (signal.aborted) throw abortReason(signal);
-        const message = WebToolError.isInstance(error) ? `${error.message}.` : describeRequestError(error, describe);
+        const message = WebToolError.isInstance(error) ? `${error.message}.` : describeRequestError(error, failure);
         return redactSecrets(`Error: ${message}`);
       }
     },

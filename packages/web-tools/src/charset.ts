@@ -1,0 +1,56 @@
+// Pages still come in legacy encodings (windows-1251, Shift_JIS, GBK, ISO-8859-x): decoding them as
+// UTF-8 would hand the model mojibake. The order follows the HTML standard's encoding sniffing: a
+// byte order mark, then the Content-Type charset, then a <meta> declaration near the top, then UTF-8.
+
+// The HTML standard prescans 1024 bytes; real pages put long scripts and comments first.
+const META_PRESCAN_BYTES = 4096;
+
+const META_CHARSET = /<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
+
+/** The charset a `Content-Type` header value declares, if any. */
+export function charsetFromContentType(contentType: string): string | undefined {
+  const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
+  return match?.[1];
+}
+
+/** The charset an HTML document declares in a `<meta charset>` or `<meta http-equiv>` tag near its start. */
+export function charsetFromMeta(bytes: Uint8Array): string | undefined {
+  // Latin-1 maps every byte to one character, so ASCII markup reads the same in any ASCII-compatible encoding.
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, META_PRESCAN_BYTES));
+  return META_CHARSET.exec(head)?.[1];
+}
+
+/**
+ * Decodes a response body to text: a BOM wins, then the `Content-Type` charset, then (for HTML) a
+ * `<meta>` declaration, else UTF-8. Unknown charset labels fall back to UTF-8 instead of failing;
+ * invalid bytes become U+FFFD.
+ */
+export function decodeBody(bytes: Uint8Array, contentType: string, isHtml: boolean): string {
+  const declared =
+    bomCharset(bytes) ?? charsetFromContentType(contentType) ?? (isHtml ? metaCharset(bytes) : undefined);
+  return createDecoder(declared).decode(bytes);
+}
+
+// A <meta> naming UTF-16 cannot be true (the parser read it as ASCII): the standard reads UTF-8 then.
+function metaCharset(bytes: Uint8Array): string | undefined {
+  const label = charsetFromMeta(bytes);
+  return label !== undefined && /^utf-16/i.test(label) ? 'utf-8' : label;
+}
+
+function bomCharset(bytes: Uint8Array): string | undefined {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return 'utf-8';
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return 'utf-16be';
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return 'utf-16le';
+  return undefined;
+}
+
+function createDecoder(label: string | undefined): TextDecoder {
+  if (label !== undefined) {
+    try {
+      return new TextDecoder(label);
+    } catch {
+      // An unknown or unsupported label (TextDecoder throws a RangeError): UTF-8 is the best guess.
+    }
+  }
+  return new TextDecoder('utf-8');
+}

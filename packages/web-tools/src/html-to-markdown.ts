@@ -1,0 +1,107 @@
+import { Readability } from '@mozilla/readability';
+import type TurndownService from 'turndown';
+import { createTurndown, JUNK_ELEMENTS } from './markdown-rules.ts';
+import type { KeepOptions } from './markdown-rules.ts';
+import { flattenTableCells } from './markdown-tables.ts';
+import { parseDocument } from './parse-document.ts';
+
+/** A page converted to markdown. */
+export interface ReadablePage {
+  title: string | undefined;
+  markdown: string;
+  /** `article` when Readability found the main content, `whole-page` when the fallback converted the page. */
+  extraction: 'article' | 'whole-page';
+}
+
+/** Turns one HTML page, fetched from `url`, into readable markdown. */
+export type MarkdownConverter = (html: string, url: string) => ReadablePage;
+
+// Without an article to extract, the whole page is converted minus its chrome: navigation, page
+// header and footer landmarks, sidebars, forms and hidden elements.
+const PAGE_CHROME = [
+  ...JUNK_ELEMENTS,
+  'nav',
+  'aside',
+  'footer',
+  'button',
+  'dialog',
+  '[role="navigation"]',
+  '[role="banner"]',
+  '[role="contentinfo"]',
+  '[role="complementary"]',
+  '[role="search"]',
+  '[hidden]',
+  '[aria-hidden="true"]',
+].join(', ');
+
+/**
+ * Creates a converter from HTML to readable markdown: the main content as Readability extracts it,
+ * or, when Readability finds none, the whole page minus scripts, navigation and other chrome.
+ * Relative links and images resolve against the page's `<base href>` or its URL.
+ */
+export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
+  const turndown = createTurndown(keep);
+  return (html, url) => {
+    const document = parseDocument(html);
+    const base = baseUrl(document, url);
+    const pageTitle = document.title.trim();
+    // Readability takes the document apart, so the fallback parses the page again.
+    const article = new Readability<Node>(document, { serializer: (node) => node }).parse();
+    const content = article?.content ?? undefined;
+    if (content !== undefined && (content.textContent ?? '').trim() !== '') {
+      const markdown = convert(turndown, content as HTMLElement, base, keep);
+      const title = article?.title?.trim() ?? pageTitle;
+      if (markdown !== '') return { title: title === '' ? undefined : title, markdown, extraction: 'article' };
+    }
+    const page = parseDocument(html);
+    for (const element of page.querySelectorAll(PAGE_CHROME)) element.remove();
+    const markdown = convert(turndown, page.body, base, keep);
+    return { title: pageTitle === '' ? undefined : pageTitle, markdown, extraction: 'whole-page' };
+  };
+}
+
+function convert(turndown: TurndownService, root: HTMLElement, base: string, keep: KeepOptions): string {
+  flattenTableCells(root);
+  // Pastebins and code playgrounds show their text in a <textarea>; as a <pre> it keeps its lines
+  // (turndown collapses the whitespace of everything else before any rule sees it).
+  for (const area of [...root.querySelectorAll('textarea')]) {
+    const pre = area.ownerDocument.createElement('pre');
+    pre.textContent = area.textContent;
+    area.replaceWith(pre);
+  }
+  if (keep.keepLinks) resolveAttributes(root, 'a[href]', 'href', base);
+  if (keep.keepImages) resolveAttributes(root, 'img[src]', 'src', base);
+  return tidy(turndown.turndown(root));
+}
+
+function resolveAttributes(root: HTMLElement, selector: string, attribute: string, base: string): void {
+  for (const element of root.querySelectorAll(selector)) {
+    const resolved = resolveUrl(element.getAttribute(attribute) ?? '', base);
+    // javascript: links do nothing for a reader, and data: images are kilobytes of base64 noise.
+    if (resolved === undefined || resolved.startsWith('javascript:') || resolved.startsWith('data:')) {
+      element.removeAttribute(attribute);
+    } else {
+      element.setAttribute(attribute, resolved);
+    }
+  }
+}
+
+function baseUrl(document: Document, url: string): string {
+  const href = document.querySelector('base[href]')?.getAttribute('href');
+  return (href === null || href === undefined ? undefined : resolveUrl(href, url)) ?? url;
+}
+
+function resolveUrl(value: string, base: string): string | undefined {
+  try {
+    return new URL(value.trim(), base).href;
+  } catch {
+    return undefined;
+  }
+}
+
+function tidy(markdown: string): string {
+  return markdown
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}

@@ -1,0 +1,73 @@
+import { highlightedCodeBlock, strikethrough, taskListItems } from '@joplin/turndown-plugin-gfm';
+import TurndownService from 'turndown';
+import { gfmTables } from './markdown-tables.ts';
+
+/** Which optional parts of a page survive the conversion. */
+export interface KeepOptions {
+  /** Keep images as `![alt](src)`; by default they are dropped. */
+  keepImages: boolean;
+  /** Keep link targets as `[text](href)`; by default only the link text stays. */
+  keepLinks: boolean;
+}
+
+/** Elements that are never content, whatever the extraction. */
+export const JUNK_ELEMENTS: readonly string[] = [
+  'script',
+  'style',
+  'noscript',
+  'iframe',
+  'svg',
+  'template',
+  'object',
+  'embed',
+  'canvas',
+];
+
+/** Creates a turndown service that writes compact GFM: ATX headings, fenced code, `-` lists, GFM tables. */
+export function createTurndown(keep: KeepOptions): TurndownService {
+  const turndown = new TurndownService({
+    headingStyle: 'atx',
+    codeBlockStyle: 'fenced',
+    bulletListMarker: '-',
+    emDelimiter: '_',
+    strongDelimiter: '**',
+    hr: '---',
+  });
+  turndown.use([highlightedCodeBlock, strikethrough, taskListItems, gfmTables]);
+  turndown.remove(JUNK_ELEMENTS as TurndownService.TagName[]);
+  // Rules added later take precedence over turndown's own and the GFM plugin's.
+  turndown.addRule('list-item', { filter: 'li', replacement: listItem });
+  turndown.addRule('bare-pre', {
+    // Turndown fences only <pre><code>; a bare <pre> (RFCs, code without markup) would lose its
+    // layout to markdown reflow and get its brackets escaped.
+    filter: (node) => node.nodeName === 'PRE' && node.firstElementChild?.nodeName !== 'CODE',
+    replacement: (_content, node) => fence(node.textContent),
+  });
+  if (!keep.keepImages) turndown.addRule('drop-images', { filter: ['img', 'picture'], replacement: () => '' });
+  if (!keep.keepLinks) {
+    turndown.addRule('link-text-only', { filter: (node) => node.nodeName === 'A', replacement: (content) => content });
+  }
+  return turndown;
+}
+
+// Turndown pads list markers to four columns (`-   item`); one space reads the same and costs fewer tokens.
+function listItem(content: string, node: HTMLElement, options: TurndownService.Options): string {
+  const parent = node.parentElement;
+  let prefix = `${options.bulletListMarker ?? '-'} `;
+  if (parent?.nodeName === 'OL') {
+    const start = Number.parseInt(parent.getAttribute('start') ?? '1', 10);
+    prefix = `${(Number.isNaN(start) ? 1 : start) + [...parent.children].indexOf(node)}. `;
+  }
+  const body = content
+    .replace(/^\n+/, '')
+    .replace(/\n+$/, '\n')
+    .replace(/\n/g, `\n${' '.repeat(prefix.length)}`);
+  const needsNewline = node.nextSibling !== null && !body.endsWith('\n');
+  return `${prefix}${body}${needsNewline ? '\n' : ''}`;
+}
+
+function fence(code: string): string {
+  const longestRun = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  const marker = '`'.repeat(longestRun + 1);
+  return `\n\n${marker}\n${code.replace(/^\n+|\n+$/g, '')}\n${marker}\n\n`;
+}

@@ -1,0 +1,30 @@
+import { ConfigurationError } from '@tinyagent/core';
+import type { z } from '@tinyagent/core';
+
+/**
+ * Validates a factory's options with its zod schema; bad options are a programming error, so they
+ * throw a ConfigurationError naming every problem and the factory.
+ */
+export function parseOptions<Schema extends z.ZodType>(
+  factory: string,
+  schema: Schema,
+  options: unknown,
+): z.output<Schema> {
+  const result = schema.safeParse(options ?? {});
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.map(String).join('.');
+    return path === '' ? issue.message : `${path}: ${issue.message}`;
+  });
+  throw new ConfigurationError(`${factory}: invalid options: ${problems.join('; ')}.`, { cause: result.error });
+}
+
+/** True for an absolute http or https URL. */
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,78 @@
+import { decodeBody } from './charset.ts';
+import { classifyContentType, mediaType, sniffContent } from './content-type.ts';
+import type { OpenedPage } from './fetch-page.ts';
+import type { MarkdownConverter } from './html-to-markdown.ts';
+import { WebToolError } from './web-tool-error.ts';
+
+/** A fetched page as the model will read it. */
+export interface PageText {
+  /** The address that answered, after redirects. */
+  url: string;
+  title: string | undefined;
+  /** Markdown for HTML, the text itself for text formats. */
+  content: string;
+  /** Set when the body was larger than the byte cap and was cut there. */
+  truncatedAtBytes: number | undefined;
+}
+
+/**
+ * Turns an opened response into readable text: refuses a non-2xx status or a binary type before
+ * reading the body, reads at most `maxBytes`, decodes it in its charset, and converts HTML to
+ * markdown. Each refusal is a WebToolError with its own message.
+ */
+export async function readPage(page: OpenedPage, maxBytes: number, convert: MarkdownConverter): Promise<PageText> {
+  if (page.status < 200 || page.status > 299) {
+    page.discard();
+    const reason = page.statusText === '' ? '' : ` ${page.statusText}`;
+    throw new WebToolError(`${page.url} answered HTTP ${page.status}${reason}${statusHint(page.status)}`);
+  }
+  let kind = classifyContentType(page.contentType);
+  if (kind === 'unsupported') {
+    page.discard();
+    throw unsupported(page.url, mediaType(page.contentType));
+  }
+  const body = await page.read(maxBytes);
+  if (body.bytes.byteLength === 0) {
+    throw new WebToolError(`${page.url} returned an empty page (HTTP ${page.status}, no content)`);
+  }
+  if (kind === 'unknown') kind = sniffContent(body.bytes);
+  if (kind === 'unsupported') throw unsupported(page.url, mediaType(page.contentType) || 'binary');
+  const isHtml = kind === 'html';
+  const text = decodeBody(body.bytes, page.contentType, isHtml);
+  const truncatedAtBytes = body.truncated ? maxBytes : undefined;
+  if (!isHtml) {
+    if (text.trim() === '') throw new WebToolError(`${page.url} returned a page that is only whitespace`);
+    return { url: page.url, title: undefined, content: text.trim(), truncatedAtBytes };
+  }
+  const readable = convertSafely(convert, text, page.url);
+  if (readable.markdown === '') {
+    throw new WebToolError(
+      `${page.url} has no readable text (its content may be drawn by JavaScript, which web_browse does not run)`,
+    );
+  }
+  return { url: page.url, title: readable.title, content: readable.markdown, truncatedAtBytes };
+}
+
+function convertSafely(convert: MarkdownConverter, html: string, url: string): ReturnType<MarkdownConverter> {
+  try {
+    return convert(html, url);
+  } catch (error) {
+    // A page that trips the parser or Readability is a page the model cannot read, not a crash.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new WebToolError(`${url} could not be converted to markdown (${reason})`, { cause: error });
+  }
+}
+
+function unsupported(url: string, type: string): WebToolError {
+  return new WebToolError(
+    `${url} is ${type} content, which web_browse cannot read: it reads HTML, plain text, markdown, JSON and XML`,
+  );
+}
+
+function statusHint(status: number): string {
+  if (status === 404 || status === 410) return ' (the page does not exist: check the URL or search for it)';
+  if (status === 401 || status === 403) return ' (the site refuses access to this page)';
+  if (status === 429) return ' (the site is rate limiting requests: try again later)';
+  if (status >= 500) return ' (the site has a problem: try again later or use another source)';
+  return '';
+}

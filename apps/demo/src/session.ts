@@ -1,0 +1,75 @@
+import type { AgentEvent, RunOptions, RunResult } from '@tinyagent/core';
+import { createProgress } from './progress.ts';
+import type { Output } from './progress.ts';
+import type { Provider } from './provider.ts';
+
+/** Anything with ReactAgent's and TinyCodeAgent's `run` signature. */
+export interface Agent {
+  run(task: string, options: RunOptions & { returnResult: true }): Promise<RunResult>;
+}
+
+/** Command-line switches every demo honours. */
+export interface DemoFlags {
+  /** The agents' full trace on stderr instead of the compact progress. */
+  verbose: boolean;
+  /** Print each RunResult as JSON on stdout instead of the answer. */
+  json: boolean;
+}
+
+/** What a demo gets to talk to the user and run agents. */
+export interface DemoSession {
+  provider: Provider;
+  flags: DemoFlags;
+  /** Answers, and with `--json` the results. */
+  stdout: Output;
+  /** Errors, and with `--json` the progress. */
+  stderr: Output;
+  /**
+   * Progress, headers and notes: stdout, so that they interleave with the answers in order even
+   * when a runner (Nx) pipes the two streams separately; stderr with `--json`, keeping stdout JSON.
+   */
+  log: Output;
+  /** Player turns for the interactive demo. */
+  stdin: NodeJS.ReadableStream;
+  signal: AbortSignal;
+  /**
+   * Runs `task` on `agent`, showing its progress live, then the answer under a header naming the
+   * model. `shown` replaces the task in the progress header (for long composed tasks).
+   */
+  ask(agent: Agent, task: string, shown?: string): Promise<RunResult>;
+  /** A note for the user, on stderr. */
+  say(text: string): void;
+}
+
+/** Creates the session the demos share for one CLI invocation. */
+export function createSession(fields: Omit<DemoSession, 'ask' | 'say' | 'log'>): DemoSession {
+  const { stdout, stderr, flags, provider } = fields;
+  const log = flags.json ? stderr : stdout;
+  const ask = async (agent: Agent, task: string, shown = task): Promise<RunResult> => {
+    log.write(`\n? ${shown}\n`);
+    const progress = flags.verbose ? undefined : createProgress(log);
+    const onEvent = (event: AgentEvent): void => progress?.onEvent(event);
+    let result: RunResult;
+    try {
+      result = await agent.run(task, { returnResult: true, verbose: flags.verbose, signal: fields.signal, onEvent });
+    } finally {
+      progress?.stop();
+    }
+    if (flags.json) {
+      stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
+    } else if (result.finalAnswer !== undefined) {
+      stdout.write(`── answer · ${provider.label}\n${result.output}\n`);
+    }
+    if (result.finalAnswer === undefined) throw result.error ?? new Error(`The run ended as ${result.state}.`);
+    return result;
+  };
+  return { ...fields, log, ask, say: (text) => log.write(`${text}\n`) };
+}
+
+// Errors are not JSON by default; show what a reader needs of them.
+function jsonReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Error) {
+    return { name: value.name, message: value.message, ...('code' in value ? { code: value.code } : {}) };
+  }
+  return value;
+}

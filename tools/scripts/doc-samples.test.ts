@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { checkSamples, documentName, extractSamples, listDocuments } from './doc-samples.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+describe('documentation samples', () => {
+  it('extracts ts blocks and joins continued ones', () => {
+    const markdown =
+      '```ts\nconst a = 1;\n```\ntext\n```ts continued\nconst b = a;\n```\n```sh\nls\n```\n```ts\nlet c;\n```\n';
+
+    expect(extractSamples(markdown, 'x.md')).toEqual([
+      { name: 'x.md#1', code: 'const a = 1;\n\nconst b = a;\n' },
+      { name: 'x.md#2', code: 'let c;\n' },
+    ]);
+  });
+
+  it('reports a sample that does not type-check, naming its place', () => {
+    const errors = checkSamples(
+      [{ name: 'bad.md#1', code: "const n: number = 'text';" }],
+      here,
+      `${root}/tsconfig.base.json`,
+    );
+
+    expect(errors).toEqual([
+      expect.stringMatching(/^bad\.md#1 line 1: Type 'string' is not assignable to type 'number'/),
+    ]);
+  });
+
+  it('type-checks every ts sample in the READMEs and docs/', { timeout: 60_000 }, () => {
+    const samples = listDocuments(root).flatMap((path) =>
+      extractSamples(readFileSync(path, 'utf8'), documentName(root, path)),
+    );
+
+    expect(samples.length).toBeGreaterThan(10);
+    expect(checkSamples(samples, here, `${root}/tsconfig.base.json`)).toEqual([]);
+  });
+});

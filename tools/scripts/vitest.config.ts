@@ -1,0 +1,11 @@
+import { defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  ssr: { resolve: { conditions: ['@tinyagent/source', ...defaultServerConditions] } },
+  test: {
+    name: 'scripts',
+    include: ['*.test.ts'],
+    setupFiles: ['../../packages/testing/src/setup.ts'],
+  },
+});

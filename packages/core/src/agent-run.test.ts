@@ -40,7 +40,7 @@ async function answerLoop(run: AgentRun, model: ChatModel): Promise<void> {
   run.emit({ type: 'final-answer', step: 1, answer });
 }
 
-function start(options: RunOptions, loop: (run: AgentRun) => Promise<void>, model = createModel()) {
+function start(options: RunOptions, loop: (run: AgentRun) => Promise<void>, model: ChatModel = createModel()) {
   return executeRun(
     { task: 'What is six times seven?', model, toolNames: ['multiply'], defaultMaxSteps: 5, options },
     loop,
@@ -108,6 +108,18 @@ describe('executeRun', () => {
     const result = await start({}, () => Promise.reject(failure));
 
     expect(result).toMatchObject({ state: 'error', error: failure, output: '' });
+  });
+
+  it('ends in the error state with a ModelCallError when the chat model returns something else than a reply', async () => {
+    const model: ChatModel = { modelName: 'broken-model', complete: () => Promise.resolve([] as never) };
+
+    const result = await start({}, (run) => answerLoop(run, model), model);
+
+    expect(result.state).toBe('error');
+    expect(result.error).toBeInstanceOf(ModelCallError);
+    expect(result.error?.message).toContain(
+      "The chat model 'broken-model' returned a reply that is not a ChatResponse",
+    );
   });
 
   it('ends as aborted, with the reason as cause, when the signal aborts mid-request', async () => {

@@ -1,5 +1,6 @@
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
+import { checkChatResponse } from './chat-response-check.ts';
 import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from './errors.ts';
 import { Finalizer } from './final-answer.ts';
 import { getLogger } from './logger.ts';
@@ -183,7 +184,7 @@ function createAgentRun(fields: RunFields): AgentRun {
         toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
       });
       const started = performance.now();
-      const response = await model.complete({ ...request, signal: fields.signal });
+      const response = checkChatResponse(await model.complete({ ...request, signal: fields.signal }), model.modelName);
       addUsage(run.usage, response.usage);
       emit({
         type: 'model-response',

@@ -117,6 +117,40 @@ describe('JsExecutor', () => {
     expect((await executor.run('"alive"')).output).toBe("'alive'");
   });
 
+  it('rejects at once when aborted while its sandbox is still starting', async () => {
+    using executor = new JsExecutor();
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    const running = executor.run('"never run"', { signal: controller.signal });
+    let settled = false;
+    running.catch(() => (settled = true));
+    // One turn of the event loop: the run now waits for its sandbox, which takes a worker thread
+    // and a QuickJS instance to start, far longer than the next turn.
+    await nextTurn();
+    controller.abort(reason);
+    await nextTurn();
+
+    expect(settled).toBe(true);
+    await expect(running).rejects.toBe(reason);
+  });
+
+  it('rejects at once when aborted while waiting behind another run', async () => {
+    using executor = new JsExecutor();
+    await executor.warm();
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+
+    const busy = executor.run('const end = Date.now() + 300; while (Date.now() < end) {} "done"');
+    const queued = executor.run('"never run"', { signal: controller.signal });
+    controller.abort(reason);
+    const first = await Promise.race([queued.catch((error: unknown) => error), busy.then(() => 'busy run finished')]);
+
+    expect(first).toBe(reason);
+    expect((await busy).output).toBe("'done'");
+  });
+
   it('turns a crashed worker into a SandboxError and continues in a fresh sandbox', async () => {
     // The next executor takes this worker from the (emptied) idle pool, so the test can stop it mid-run.
     for (const spare of [leaseWorker(), leaseWorker(), leaseWorker()]) spare.terminate('cleared for the test');

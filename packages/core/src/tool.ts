@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { abortReason, raceAbort, throwIfAborted } from './abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
 import type { ToolInputIssue } from './errors.ts';
+import { redactSecrets } from './secrets.ts';
 import { stringifyResult } from './stringify.ts';
 
 const toolBrand = Symbol.for('@tinyagent/core/tool');
@@ -73,8 +74,9 @@ export interface Tool<Args = unknown, Result = unknown> {
   /** Validates a payload synchronously; throws ToolInputError. `null`/`undefined` mean no arguments. */
   parse(payload: unknown): Args;
   /**
-   * Validates `payload`, runs the tool and returns its result as text. Throws ToolInputError for bad
-   * arguments, ToolExecutionError when the tool fails or times out, and the abort reason on abort.
+   * Validates `payload`, runs the tool and returns its result as text, known secrets redacted (see
+   * `redactSecrets`). Throws ToolInputError for bad arguments, ToolExecutionError (its message
+   * redacted too) when the tool fails or times out, and the abort reason on abort.
    */
   run(payload: unknown, options?: ToolRunOptions): Promise<string>;
 }
@@ -134,7 +136,9 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
       { signal, run: runOptions.run ?? createRunScope() },
       timeoutMs,
     );
-    return stringifyResult(value);
+    // What a tool returns reaches the model, the events and the transcript: a key a tool echoes
+    // (an upstream error, a config dump) must not travel to another service or into a log.
+    return redactSecrets(stringifyResult(value));
   };
 
   const definition: Tool = {
@@ -186,7 +190,7 @@ async function invoke(
   } catch (error) {
     if (signal?.aborted === true) throw abortReason(signal);
     if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) throw error;
-    throw new ToolExecutionError(name, describeError(error), { cause: error });
+    throw new ToolExecutionError(name, redactSecrets(describeError(error)), { cause: error });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);

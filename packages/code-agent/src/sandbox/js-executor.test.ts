@@ -1,4 +1,4 @@
-import { ConfigurationError, tool, z } from '@tinyagent/core';
+import { ConfigurationError, registerSecret, tool, z } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
@@ -72,6 +72,32 @@ describe('JsExecutor', () => {
 
     expect(result.output).toContain("ToolInputError: Invalid arguments for tool 'search': query:");
     expect((await executor.run('search(1, 2)')).output).toContain('takes one object of named arguments');
+  });
+
+  it('redacts known secrets from tool results and failures before the code, its output or the events see them', async () => {
+    registerSecret('sk-sandbox-secret-42');
+    const leaky = tool({
+      name: 'leaky',
+      description: 'Echoes a key, or fails with it.',
+      parameters: z.object({ fail: z.boolean() }),
+      execute: ({ fail }) => {
+        if (fail) throw new Error('upstream refused sk-sandbox-secret-42');
+        return { key: 'sk-sandbox-secret-42' };
+      },
+    });
+    using executor = new JsExecutor({ tools: [leaky] });
+    const ends: SandboxToolEnd[] = [];
+
+    const result = await executor.run(
+      'console.log(leaky({ fail: false }).key); try { leaky({ fail: true }) } catch (error) { console.log(error.message) }',
+      { onToolEnd: (event) => ends.push(event) },
+    );
+
+    expect(result.output).toBe("[redacted]\nTool 'leaky' failed: Error: upstream refused [redacted]");
+    expect(ends.map((event) => event.output)).toEqual([
+      '{"key":"[redacted]"}',
+      "Tool 'leaky' failed: Error: upstream refused [redacted]",
+    ]);
   });
 
   it('returns the final answer as a JSON copy and as text', async () => {

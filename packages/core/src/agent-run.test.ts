@@ -139,6 +139,29 @@ describe('executeRun', () => {
     expect(() => outputOrThrow(result)).toThrow(/aborted: user pressed stop/);
   });
 
+  it('ends as aborted at once, even when the chat model ignores the signal', async () => {
+    let finish: (() => void) | undefined;
+    const deaf: ChatModel = {
+      modelName: 'deaf-model',
+      complete: () =>
+        new Promise(
+          (resolve) =>
+            (finish = () =>
+              resolve({ content: 'late', toolCalls: [], finishReason: 'stop', usage: undefined, model: undefined })),
+        ),
+    };
+    const controller = new AbortController();
+
+    const running = start({ signal: controller.signal }, (run) => answerLoop(run, deaf), deaf);
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    controller.abort(new Error('user pressed stop'));
+    const result = await running;
+    finish?.();
+
+    expect(result.state).toBe('aborted');
+    expect(result.output).toBe('');
+  });
+
   it('ends as aborted and timed out when the run outlives timeoutMs', async () => {
     const model = createModel(true);
 

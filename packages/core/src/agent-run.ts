@@ -1,3 +1,4 @@
+import { raceAbort } from './abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { checkChatResponse } from './chat-response-check.ts';
@@ -184,7 +185,9 @@ function createAgentRun(fields: RunFields): AgentRun {
         toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
       });
       const started = performance.now();
-      const response = checkChatResponse(await model.complete({ ...request, signal: fields.signal }), model.modelName);
+      // Settles at the abort even when the model is slow to honour its signal (or ignores it).
+      const reply = await raceAbort(model.complete({ ...request, signal: fields.signal }), fields.signal);
+      const response = checkChatResponse(reply, model.modelName);
       addUsage(run.usage, response.usage);
       emit({
         type: 'model-response',

@@ -100,6 +100,26 @@ describe('JsExecutor', () => {
     ]);
   });
 
+  it('reports a tool that throws a value which cannot even be described, without crashing the process', async () => {
+    const mute = Object.defineProperty(new Error('mute'), 'message', {
+      get() {
+        throw new Error('message refuses');
+      },
+    });
+    const throwsMute = tool({
+      name: 'throws_mute',
+      description: 'Throws an error whose message getter throws.',
+      execute: () => {
+        throw mute;
+      },
+    });
+    using executor = new JsExecutor({ tools: [throwsMute] });
+
+    const result = await executor.run('try { throws_mute() } catch (error) { console.log(error.message) }');
+
+    expect(result.output).toBe("Tool 'throws_mute' failed: it threw a value that cannot be described");
+  });
+
   it('returns the final answer as a JSON copy and as text', async () => {
     using executor = new JsExecutor({ limits: { maxAnswerChars: 10 } });
 

@@ -117,8 +117,15 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 }
 
 function toToolError(name: string, error: unknown): { name: string; message: string } {
-  if (isTinyAgentError(error)) return { name: error.name, message: error.message };
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${stringifyResult(error)}`;
-  const wrapped = new ToolExecutionError(name, detail, { cause: error });
+  let detail: string;
+  try {
+    if (isTinyAgentError(error)) return { name: error.name, message: error.message };
+    detail = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${stringifyResult(error)}`;
+  } catch {
+    // A thrown value whose own fields throw (a getter, a Proxy): this runs in the handler of the
+    // worker's messages, where an exception would crash the process and leave the sandbox waiting.
+    detail = 'it threw a value that cannot be described';
+  }
+  const wrapped = new ToolExecutionError(name, detail);
   return { name: wrapped.name, message: wrapped.message };
 }

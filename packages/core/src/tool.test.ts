@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
 import { registerSecret } from './secrets.ts';
 import { createRunScope, isTool, tool } from './tool.ts';
-import type { ToolContext } from './tool.ts';
+import type { Tool, ToolContext } from './tool.ts';
 
 const echo = tool({
   name: 'echo',
@@ -146,6 +146,38 @@ describe('tool run results', () => {
     expect(((await rejectionOf(leaky.run({ fail: true }))) as Error).message).toBe(
       "Tool 'leaky' failed: upstream refused [redacted]",
     );
+  });
+
+  it('wraps even thrown values whose fields throw in a ToolExecutionError', async () => {
+    const proxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy refuses');
+        },
+      },
+    );
+    const mute = Object.defineProperty(new Error('mute'), 'message', {
+      get() {
+        throw new Error('message refuses');
+      },
+    });
+    const throwing = (value: unknown): Tool =>
+      tool({
+        name: 'hostile',
+        description: 'Throws what it is given.',
+        execute: () => {
+          throw value;
+        },
+      });
+
+    const errors = [await rejectionOf(throwing(proxy).run({})), await rejectionOf(throwing(mute).run({}))];
+
+    expect(errors.every((error) => ToolExecutionError.isInstance(error))).toBe(true);
+    expect(errors.map((error) => (error as Error).message)).toEqual([
+      "Tool 'hostile' failed: threw {}",
+      "Tool 'hostile' failed: it threw a value that cannot be described",
+    ]);
   });
 
   it('wraps a rejection of an async tool the same way', async () => {

@@ -200,11 +200,16 @@ async function invoke(
 // A plain Error's name adds nothing ("Tool 'x' failed: Error: ..."); other names (RangeError,
 // TypeError) tell the model what kind of failure it was.
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.message === '') return error.name;
-    return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  try {
+    if (error instanceof Error) {
+      if (error.message === '') return error.name;
+      return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+    }
+    return `threw ${stringifyResult(error)}`;
+  } catch {
+    // A thrown value whose own fields throw (a getter, a Proxy) still makes a ToolExecutionError.
+    return 'it threw a value that cannot be described';
   }
-  return `threw ${stringifyResult(error)}`;
 }
 
 function normalizePayload(name: string, payload: unknown): unknown {

@@ -47,6 +47,18 @@ function start(options: RunOptions, loop: (run: AgentRun) => Promise<void>, mode
   );
 }
 
+// Installs a logger that keeps the warnings (afterEach restores the default).
+function captureWarnings(): string[] {
+  const warnings: string[] = [];
+  setLogger({
+    debug: () => undefined,
+    info: () => undefined,
+    error: () => undefined,
+    warn: (line) => warnings.push(line),
+  });
+  return warnings;
+}
+
 afterEach(() => {
   setLogger(undefined);
   vi.restoreAllMocks();
@@ -194,13 +206,7 @@ describe('executeRun', () => {
 
   it('keeps running when an event listener throws, and says so once per event', async () => {
     const model = createModel();
-    const warnings: string[] = [];
-    setLogger({
-      debug: () => undefined,
-      info: () => undefined,
-      error: () => undefined,
-      warn: (line) => warnings.push(line),
-    });
+    const warnings = captureWarnings();
 
     const result = await start(
       {
@@ -214,6 +220,32 @@ describe('executeRun', () => {
 
     expect(result.state).toBe('completed');
     expect(warnings[0]).toContain("An event listener threw on 'run-start': listener bug");
+  });
+
+  it('keeps running when a listener throws a value that cannot even be described', async () => {
+    const model = createModel();
+    const warnings = captureWarnings();
+    const hostile: unknown = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy refuses');
+        },
+      },
+    );
+
+    const result = await start(
+      {
+        onEvent: () => {
+          throw hostile;
+        },
+      },
+      (run) => answerLoop(run, model),
+      model,
+    );
+
+    expect(result.state).toBe('completed');
+    expect(warnings[0]).toBe("An event listener threw on 'run-start': a value that cannot be described");
   });
 
   it('tells the loop whether anyone listens, so it can skip costly event payloads', async () => {

@@ -157,9 +157,7 @@ function createAgentRun(fields: RunFields): AgentRun {
         listener(event);
       } catch (error) {
         // A broken listener must not break the run it observes.
-        getLogger().warn(
-          `An event listener threw on '${event.type}': ${error instanceof Error ? error.message : String(error)}`,
-        );
+        getLogger().warn(`An event listener threw on '${event.type}': ${describeListenerError(error)}`);
       }
     }
   };
@@ -202,6 +200,15 @@ function createAgentRun(fields: RunFields): AgentRun {
     },
   };
   return run;
+}
+
+// Reading what a listener threw must not throw in turn (a Proxy, an error whose message getter throws).
+function describeListenerError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'a value that cannot be described';
+  }
 }
 
 function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durationMs: number): RunResult {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import OpenAI from 'openai';
 import { ModelCallError, OpenAIChatModel } from '@tinyagent/core';
 import type { ChatRequest, OpenAIChatModelOptions } from '@tinyagent/core';
@@ -206,6 +207,24 @@ describe('OpenAIChatModel over HTTP', () => {
     controller.abort(reason);
 
     await expect(pending).rejects.toBe(reason);
+  });
+
+  it('rejects at once with the abort reason when the signal is already aborted', async () => {
+    const model = await start({ script: ['never sent'] });
+    const reason = new Error('cancelled before the call');
+
+    await expect(model.complete({ ...ask, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(server!.requestCount).toBe(0);
+  });
+
+  it('stops listening to the caller signal when a call ends, so a long run does not pile up listeners', async () => {
+    const model = await start({ script: ['one', { status: 400, message: 'bad request' }] });
+    const controller = new AbortController();
+
+    await model.complete({ ...ask, signal: controller.signal });
+    await failure(model.complete({ ...ask, signal: controller.signal }));
+
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
   });
 
   it('fails with a ModelCallError when the call outlives its timeout', async () => {

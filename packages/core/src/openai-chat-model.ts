@@ -1,5 +1,6 @@
 import OpenAI, { APIError } from 'openai';
 import { abortReason, sleep, throwIfAborted } from './abort.ts';
+import { callSignalFetch, withCallSignal } from './call-signal-fetch.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from './errors.ts';
 import { getLogger } from './logger.ts';
@@ -70,6 +71,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly modelName: string;
   readonly #options: OpenAIChatModelOptions;
   #client: OpenAI | undefined;
+  // True for the client built here, whose fetch follows the call's signal (see call-signal-fetch.ts).
+  #ownClient = false;
   #server = 'the OpenAI API';
 
   /** Creates the model; configuration is checked at the first call (see `resolveOpenAIConnection`). */
@@ -143,13 +146,16 @@ export class OpenAIChatModel implements ChatModel {
           }),
       ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: [...request.stop] }),
     };
-    const requestOptions = { signal, maxRetries: 0 };
+    const requestOptions = this.#ownClient ? { maxRetries: 0 } : { signal, maxRetries: 0 };
+    const send = <T>(work: () => Promise<T>): Promise<T> => (this.#ownClient ? withCallSignal(signal, work) : work());
     if (this.#options.streaming !== true) {
-      return fromCompletion(await client.chat.completions.create(params, requestOptions));
+      return fromCompletion(await send(() => client.chat.completions.create(params, requestOptions)));
     }
-    const stream = await client.chat.completions.create(
-      { ...params, stream: true, stream_options: { include_usage: true } },
-      requestOptions,
+    const stream = await send(() =>
+      client.chat.completions.create(
+        { ...params, stream: true, stream_options: { include_usage: true } },
+        requestOptions,
+      ),
     );
     const accumulator = new StreamAccumulator();
     for await (const chunk of stream) accumulator.add(chunk);
@@ -180,8 +186,10 @@ export class OpenAIChatModel implements ChatModel {
       baseURL: baseURL ?? null,
       maxRetries: 0,
       timeout: 24 * 60 * 60 * 1000,
+      fetch: callSignalFetch,
       ...(apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
     });
+    this.#ownClient = true;
     this.#server = stripCredentials(this.#client.baseURL);
     return this.#client;
   }

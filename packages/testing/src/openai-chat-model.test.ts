@@ -268,4 +268,17 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(reply.content).toBe('from the given client');
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-given-client');
   });
+
+  it('cancels a request in flight on abort with a client it is given, too', async () => {
+    server = await startFakeOpenAI({ script: [{ fault: 'hang' }] });
+    const model = new OpenAIChatModel({ client: new OpenAI({ apiKey: 'sk-given', baseURL: server.url }), env: {} });
+    const controller = new AbortController();
+    const reason = new Error('run cancelled');
+
+    const pending = model.complete({ ...ask, signal: controller.signal });
+    while (server.requestCount === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+
+    await expect(pending).rejects.toBe(reason);
+  });
 });

@@ -33,8 +33,8 @@ const FULL: BenchSettings = {
   latencyRounds: 12,
   parallelRounds: 8,
   concurrency: [1, 10, 100, 1000],
-  throughputRepeats: 2,
-  throughputRuns: (concurrency) => Math.max(12, concurrency * 2, Math.min(400, concurrency * 6)),
+  throughputRepeats: 3,
+  throughputRuns: (concurrency) => Math.max(10, concurrency * 2, Math.min(400, concurrency * 6)),
   codeSamples: 200,
   webRounds: 3,
 };

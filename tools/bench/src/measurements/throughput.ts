@@ -19,6 +19,8 @@ export interface ThroughputLevel {
   concurrency: number;
   runs: number;
   runsPerSecond: number;
+  /** CPU time of this process (all its threads) per run while the level ran, in milliseconds. */
+  cpuMsPerRun: number;
   p50Ms: number;
   p99Ms: number;
   /** Highest resident set size sampled while the level ran, in bytes. */
@@ -75,11 +77,13 @@ async function measureLevel(
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   let seed = concurrency * 1_000_000;
   await runConcurrently(concurrency, runs, async () => {
     durations.push(await runChecked(run, createAddTask((seed += 1)), tally));
   });
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   delay.disable();
   clearInterval(sampler);
   peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
@@ -87,6 +91,7 @@ async function measureLevel(
     concurrency,
     runs,
     runsPerSecond: (runs / elapsedMs) * 1000,
+    cpuMsPerRun: (cpu.user + cpu.system) / 1000 / runs,
     p50Ms: percentile(durations, 50),
     p99Ms: percentile(durations, 99),
     peakRssBytes,
@@ -130,6 +135,7 @@ export function reportThroughput(samples: readonly ThroughputSamples[], levels: 
         'contestant',
         'runs/s',
         '× openai SDK',
+        'CPU ms/run',
         'p50 ms',
         'p99 ms',
         'peak RSS MB',
@@ -143,6 +149,7 @@ export function reportThroughput(samples: readonly ThroughputSamples[], levels: 
           findContestant(id).label,
           rate,
           times(ratio(rate, floorRate)),
+          level(id, concurrency, (entry) => entry.cpuMsPerRun),
           level(id, concurrency, (entry) => entry.p50Ms),
           level(id, concurrency, (entry) => entry.p99Ms),
           mb(rss),
@@ -150,7 +157,11 @@ export function reportThroughput(samples: readonly ThroughputSamples[], levels: 
           level(id, concurrency, (entry) => entry.eventLoopDelayP99Ms),
         ];
       }),
-      notes: concurrency === top ? [`RSS at rest after warm-up: ${resting.join(', ')}.`] : undefined,
+      notes: [
+        "CPU ms/run: the process's CPU time (all threads, garbage collection included) per run; on a shared machine " +
+          'it moves less than runs/s.',
+        ...(concurrency === top ? [`RSS at rest after warm-up: ${resting.join(', ')}.`] : []),
+      ],
     };
   });
   const at = (id: string, pick: (entry: ThroughputLevel) => number): number => level(id, top, pick);

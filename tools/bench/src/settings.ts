@@ -28,8 +28,8 @@ export const MODEL_LATENCY_MS = 50;
 const FULL: BenchSettings = {
   mode: 'full',
   warmupRuns: 300,
-  cpuRounds: 15,
-  cpuBatch: 40,
+  cpuRounds: 25,
+  cpuBatch: 25,
   latencyRounds: 12,
   parallelRounds: 8,
   concurrency: [1, 10, 100, 1000],

@@ -21,3 +21,12 @@ export function median(samples: readonly number[]): number {
 export function ratio(value: number, reference: number): number {
   return reference > 0 && Number.isFinite(reference) ? value / reference : Number.NaN;
 }
+
+/**
+ * The median of `values[i] / references[i]`: a ratio of paired samples, taken close together in
+ * time, so that the machine's drift between rounds cancels out. NaN when no pair is usable.
+ */
+export function pairedRatio(values: readonly number[], references: readonly number[]): number {
+  const ratios = values.map((value, index) => ratio(value, references[index] ?? Number.NaN));
+  return median(ratios.filter((item) => Number.isFinite(item)));
+}

@@ -17,7 +17,7 @@ import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
 import { MODEL_LATENCY_MS } from '../settings.ts';
 import type { BenchSettings } from '../settings.ts';
-import { median, ratio } from '../stats.ts';
+import { median, pairedRatio, ratio } from '../stats.ts';
 import type { Table } from '../table.ts';
 
 /** One contestant's samples from this process. */
@@ -95,8 +95,8 @@ function rotate<T>(items: readonly T[], round: number): T[] {
 /** The tables and targets of measurements 1, 2 and 4. */
 export function reportAgentLoop(samples: readonly AgentLoopSamples[]): MeasurementReport {
   const cpu = new Map(samples.map((entry) => [entry.id, median(entry.cpuPerTurnUs)]));
-  const floor = cpu.get('openai-sdk') ?? Number.NaN;
-  const physical = cpu.get('fetch') ?? Number.NaN;
+  const byId = new Map(samples.map((entry) => [entry.id, entry.cpuPerTurnUs]));
+  const versus = (id: string, reference: string): number => pairedRatio(byId.get(id) ?? [], byId.get(reference) ?? []);
   const ideal = (TOOL_TURNS + 1) * MODEL_LATENCY_MS;
   const label = (id: string): string => findContestant(id).label;
   const cpuTable: Table = {
@@ -107,13 +107,14 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
       return [
         label(entry.id),
         value,
-        times(ratio(value, floor)),
-        times(ratio(value, physical)),
+        times(versus(entry.id, 'openai-sdk')),
+        times(versus(entry.id, 'fetch')),
         entry.tally.runs,
         entry.tally.wrong,
       ];
     }),
     notes: [
+      'Ratios are the median of per-round ratios: each round measures every contestant once, close together in time.',
       'Runs checked and wrong answers count every run of this process: warm-up, CPU, wall time and parallel tools.',
     ],
   };
@@ -143,14 +144,14 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
     targets: [
       checkTarget(
         'ReactAgent (native) CPU per turn ≤ 1.2× openai SDK floor',
-        ratio(cpu.get('tinyagent-native') ?? Number.NaN, floor),
+        versus('tinyagent-native', 'openai-sdk'),
         '≤',
         1.2,
         '×',
       ),
       checkTarget(
         'ReactAgent (JSON) CPU per turn ≤ 1.2× openai SDK floor',
-        ratio(cpu.get('tinyagent-json') ?? Number.NaN, floor),
+        versus('tinyagent-json', 'openai-sdk'),
         '≤',
         1.2,
         '×',

@@ -2,6 +2,8 @@
 // measurement in fresh measuring processes, prints a markdown table per measurement as it ends, and
 // writes everything as JSON under results/. Exits non-zero when a contestant gave a wrong answer or
 // a measurement crashed; timings never fail the run (the targets table tells what was met).
+// `--render=<results.json>` prints the tables and targets of a saved run again, measuring nothing.
+import { readFileSync } from 'node:fs';
 import { firstMessage, runInChild, startChild } from './child-process.ts';
 import { CONTESTANTS } from './contestants/index.ts';
 import type { MeasureJob } from './measure-process.ts';
@@ -20,25 +22,33 @@ import { describeMachine, packageVersions, writeResults } from './results-file.t
 import { benchSettings } from './settings.ts';
 import { renderTable } from './table.ts';
 
-const quick = process.argv.includes('--quick');
-const only = process.argv
-  .find((argument) => argument.startsWith('--only='))
-  ?.slice('--only='.length)
-  .split(',');
+const option = (name: string): string | undefined =>
+  process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = option('only')?.split(',');
+const renderFrom = option('render');
+const saved =
+  renderFrom === undefined
+    ? undefined
+    : (JSON.parse(readFileSync(renderFrom, 'utf8')) as { mode: string; samples: Record<string, unknown> });
+const quick = saved === undefined ? process.argv.includes('--quick') : saved.mode === 'quick';
 const settings = benchSettings(quick);
 const started = performance.now();
 const reports: MeasurementReport[] = [];
 const samples: Record<string, unknown> = {};
 const crashes: string[] = [];
 
-console.log(`# TinyAgent benchmarks (${settings.mode}), ${new Date().toISOString()}\n`);
-const model = startChild('./model-process.ts', { profile: false });
-const { modelURL, pagesURL } = await firstMessage<ModelProcessReady>(model, 'The fake model process');
+console.log(`# TinyAgent benchmarks (${settings.mode}), ${renderFrom ?? new Date().toISOString()}\n`);
+const model = saved === undefined ? startChild('./model-process.ts', { profile: false }) : undefined;
+const { modelURL, pagesURL } =
+  model === undefined
+    ? { modelURL: '', pagesURL: '' }
+    : await firstMessage<ModelProcessReady>(model, 'The fake model process');
 
 async function measure<T>(name: string, collect: () => Promise<T>, report: (result: T) => MeasurementReport) {
   if (only !== undefined && !only.includes(name)) return;
+  if (saved !== undefined && !(name in saved.samples)) return;
   try {
-    const result = await collect();
+    const result = saved === undefined ? await collect() : (saved.samples[name] as T);
     samples[name] = result;
     const section = report(result);
     reports.push(section);
@@ -67,7 +77,7 @@ try {
     reportWebBrowse,
   );
 } finally {
-  model.disconnect();
+  model?.disconnect();
 }
 
 // One process per contestant and repeat; the order rotates between repeats.
@@ -87,18 +97,22 @@ const targets = reports.flatMap((section) => section.targets);
 const invalid = reports.flatMap((section) => section.invalid);
 console.log(renderTable(targetsTable(targets)));
 const durationSeconds = (performance.now() - started) / 1000;
-const file = await writeResults(settings.mode, {
-  date: new Date().toISOString(),
-  mode: settings.mode,
-  durationSeconds,
-  machine: describeMachine(),
-  versions: await packageVersions(),
-  targets,
-  invalid,
-  crashes,
-  samples,
-  tables: reports.flatMap((section) => section.tables.map(renderTable)),
-});
-console.log(`Finished in ${durationSeconds.toFixed(0)} s; results in ${file}`);
+if (saved === undefined) await saveResults();
 for (const problem of [...invalid, ...crashes]) console.error(`INVALID: ${problem}`);
 process.exitCode = invalid.length > 0 || crashes.length > 0 ? 1 : 0;
+
+async function saveResults(): Promise<void> {
+  const file = await writeResults(settings.mode, {
+    date: new Date().toISOString(),
+    mode: settings.mode,
+    durationSeconds,
+    machine: describeMachine(),
+    versions: await packageVersions(),
+    targets,
+    invalid,
+    crashes,
+    samples,
+    tables: reports.flatMap((section) => section.tables.map(renderTable)),
+  });
+  console.log(`Finished in ${durationSeconds.toFixed(0)} s; results in ${file}`);
+}

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli.ts';
 import { OFFLINE_NOTICE } from './provider.ts';
 
@@ -111,6 +111,40 @@ describe('demo CLI, offline', () => {
     expect(stderr.text).toMatch(/error: Could not reach the model server at http:\/\/127\.0\.0\.1:2\/v1/);
     expect(stderr.text).toContain('hint: is the server at OPENAI_BASE_URL running and reachable?');
     expect(stderr.text).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('demo CLI, interrupted', () => {
+  it('ends a run cancelled by Ctrl-C as interrupted, with exit code 130 and no hint', async () => {
+    const stdout = capture();
+    const stderr = capture();
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted (Ctrl-C)'));
+
+    const code = await runCli(['simple'], {
+      stdin: Readable.from([]),
+      stdout,
+      stderr,
+      env: {},
+      signal: controller.signal,
+    });
+
+    expect(code).toBe(130);
+    expect(stderr.text).toContain('error: The run was aborted: interrupted (Ctrl-C).');
+    expect(stderr.text).not.toContain('hint:');
+  });
+
+  it('leaves the game when interrupted while waiting for the player', async () => {
+    const stdout = capture();
+    const controller = new AbortController();
+    const stdin = new PassThrough();
+
+    const playing = runCli(['rpg'], { stdin, stdout, stderr: capture(), env: {}, signal: controller.signal });
+    await vi.waitFor(() => expect(stdout.text).toContain('> '));
+    controller.abort(new Error('interrupted (Ctrl-C)'));
+
+    expect(await playing).toBe(130);
+    expect(stdout.text).toContain('Interrupted. Goodbye.');
   });
 });
 

@@ -84,5 +84,5 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await connection.close();
     }
   }
-  return 0;
+  return session.signal.aborted ? 130 : 0;
 }

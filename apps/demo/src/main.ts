@@ -2,7 +2,11 @@
 import { runCli } from './cli.ts';
 
 const controller = new AbortController();
-process.once('SIGINT', () => controller.abort(new Error('interrupted (Ctrl-C)')));
+// The first Ctrl-C cancels the running demo cleanly (its run ends as aborted); a second one quits at once.
+process.on('SIGINT', () => {
+  if (controller.signal.aborted) process.exit(130);
+  controller.abort(new Error('interrupted (Ctrl-C)'));
+});
 
 process.exitCode = await runCli(process.argv.slice(2), {
   stdin: process.stdin,

@@ -1,5 +1,6 @@
 import OpenAI, { APIError } from 'openai';
-import { abortReason, sleep } from './abort.ts';
+import { abortReason, sleep, throwIfAborted } from './abort.ts';
+import { callSignalFetch, withCallSignal } from './call-signal-fetch.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from './errors.ts';
 import { getLogger } from './logger.ts';
@@ -70,6 +71,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly modelName: string;
   readonly #options: OpenAIChatModelOptions;
   #client: OpenAI | undefined;
+  // True for the client built here, whose fetch follows the call's signal (see call-signal-fetch.ts).
+  #ownClient = false;
   #server = 'the OpenAI API';
 
   /** Creates the model; configuration is checked at the first call (see `resolveOpenAIConnection`). */
@@ -84,16 +87,23 @@ export class OpenAIChatModel implements ChatModel {
   async complete(request: ChatRequest): Promise<ChatResponse> {
     const client = this.#getClient();
     const maxRetries = this.#options.maxRetries ?? 2;
+    const caller = request.signal;
+    if (caller?.aborted === true) throw abortReason(caller);
+    // One controller per call, aborted by the deadline or by the caller's signal. A listener on the
+    // caller's signal, removed when the call ends, does what AbortSignal.any would, without the
+    // composite signal's weak references, which cost every call CPU and garbage collection.
     const deadline = new AbortController();
     const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? 180_000;
     const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    const signal = request.signal === undefined ? deadline.signal : AbortSignal.any([request.signal, deadline.signal]);
+    const forwardAbort = (): void => deadline.abort(caller?.reason);
+    caller?.addEventListener('abort', forwardAbort, { once: true });
+    const { signal } = deadline;
     try {
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await this.#attempt(client, request, signal);
         } catch (error) {
-          if (request.signal?.aborted === true) throw abortReason(request.signal);
+          throwIfAborted(caller);
           if (deadline.signal.aborted) throw this.#timeoutError(timeoutMs, attempt);
           const failure = toModelCallError(error, {
             server: this.#server,
@@ -107,17 +117,16 @@ export class OpenAIChatModel implements ChatModel {
           );
           // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
           await sleep(delay, signal).catch((reason: unknown) => {
-            throw deadline.signal.aborted && request.signal?.aborted !== true
-              ? this.#timeoutError(timeoutMs, attempt)
-              : reason;
+            throw deadline.signal.aborted && caller?.aborted !== true ? this.#timeoutError(timeoutMs, attempt) : reason;
           });
         }
       }
     } catch (error) {
-      if (request.signal?.aborted === true) throw abortReason(request.signal);
+      throwIfAborted(caller);
       throw error;
     } finally {
       clearTimeout(timer);
+      caller?.removeEventListener('abort', forwardAbort);
     }
   }
 
@@ -142,13 +151,16 @@ export class OpenAIChatModel implements ChatModel {
           }),
       ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: [...request.stop] }),
     };
-    const requestOptions = { signal, maxRetries: 0 };
+    const requestOptions = this.#ownClient ? { maxRetries: 0 } : { signal, maxRetries: 0 };
+    const send = <T>(work: () => Promise<T>): Promise<T> => (this.#ownClient ? withCallSignal(signal, work) : work());
     if (this.#options.streaming !== true) {
-      return fromCompletion(await client.chat.completions.create(params, requestOptions));
+      return fromCompletion(await send(() => client.chat.completions.create(params, requestOptions)));
     }
-    const stream = await client.chat.completions.create(
-      { ...params, stream: true, stream_options: { include_usage: true } },
-      requestOptions,
+    const stream = await send(() =>
+      client.chat.completions.create(
+        { ...params, stream: true, stream_options: { include_usage: true } },
+        requestOptions,
+      ),
     );
     const accumulator = new StreamAccumulator();
     for await (const chunk of stream) accumulator.add(chunk);
@@ -179,8 +191,10 @@ export class OpenAIChatModel implements ChatModel {
       baseURL: baseURL ?? null,
       maxRetries: 0,
       timeout: 24 * 60 * 60 * 1000,
+      fetch: callSignalFetch,
       ...(apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
     });
+    this.#ownClient = true;
     this.#server = stripCredentials(this.#client.baseURL);
     return this.#client;
   }

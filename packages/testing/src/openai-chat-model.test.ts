@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import OpenAI from 'openai';
 import { ModelCallError, OpenAIChatModel } from '@tinyagent/core';
 import type { ChatRequest, OpenAIChatModelOptions } from '@tinyagent/core';
@@ -208,6 +209,24 @@ describe('OpenAIChatModel over HTTP', () => {
     await expect(pending).rejects.toBe(reason);
   });
 
+  it('rejects at once with the abort reason when the signal is already aborted', async () => {
+    const model = await start({ script: ['never sent'] });
+    const reason = new Error('cancelled before the call');
+
+    await expect(model.complete({ ...ask, signal: AbortSignal.abort(reason) })).rejects.toBe(reason);
+    expect(server!.requestCount).toBe(0);
+  });
+
+  it('stops listening to the caller signal when a call ends, so a long run does not pile up listeners', async () => {
+    const model = await start({ script: ['one', { status: 400, message: 'bad request' }] });
+    const controller = new AbortController();
+
+    await model.complete({ ...ask, signal: controller.signal });
+    await failure(model.complete({ ...ask, signal: controller.signal }));
+
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
   it('fails with a ModelCallError when the call outlives its timeout', async () => {
     const model = await start({ script: [{ fault: 'hang' }] });
 
@@ -258,5 +277,18 @@ describe('OpenAIChatModel over HTTP', () => {
 
     expect(reply.content).toBe('from the given client');
     expect(server.requests[0]!.headers.authorization).toBe('Bearer sk-given-client');
+  });
+
+  it('cancels a request in flight on abort with a client it is given, too', async () => {
+    server = await startFakeOpenAI({ script: [{ fault: 'hang' }] });
+    const model = new OpenAIChatModel({ client: new OpenAI({ apiKey: 'sk-given', baseURL: server.url }), env: {} });
+    const controller = new AbortController();
+    const reason = new Error('run cancelled');
+
+    const pending = model.complete({ ...ask, signal: controller.signal });
+    while (server.requestCount === 0) await new Promise((resolve) => setImmediate(resolve));
+    controller.abort(reason);
+
+    await expect(pending).rejects.toBe(reason);
   });
 });

@@ -1,4 +1,4 @@
-import { readAllWebPages } from '@tinyagent/fixtures';
+import { readAllWebPages, scoreAgainstExpected } from '@tinyagent/fixtures';
 import type { WebPage } from '@tinyagent/fixtures';
 import { parseHTML } from 'linkedom';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,31 +19,6 @@ const KNOWN_WEAK_PAGES: ReadonlyMap<string, number> = new Map([['mathjax', 0.5]]
 
 const convert = createMarkdownConverter({ keepImages: false, keepLinks: false });
 
-function words(text: string): string[] {
-  return text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
-}
-
-function wordF1(candidate: readonly string[], reference: readonly string[]): number {
-  const available = new Map<string, number>();
-  for (const word of reference) available.set(word, (available.get(word) ?? 0) + 1);
-  let overlap = 0;
-  for (const word of candidate) {
-    const left = available.get(word) ?? 0;
-    if (left > 0) {
-      overlap += 1;
-      available.set(word, left - 1);
-    }
-  }
-  if (overlap === 0) return 0;
-  const precision = overlap / candidate.length;
-  const recall = overlap / reference.length;
-  return (2 * precision * recall) / (precision + recall);
-}
-
-function expectedText(page: WebPage): string {
-  return parseHTML(`<!doctype html><html><body>${page.expected}</body></html>`).document.body.textContent;
-}
-
 describe('the fixture pages', () => {
   let pages: WebPage[] = [];
   const scores = new Map<string, number>();
@@ -53,7 +28,7 @@ describe('the fixture pages', () => {
     const started = performance.now();
     for (const page of pages) {
       const { markdown } = convert(page.source, `https://example.com/${page.name}/`);
-      scores.set(page.name, wordF1(words(markdown), words(expectedText(page))));
+      scores.set(page.name, scoreAgainstExpected(page, markdown));
     }
     const seconds = (performance.now() - started) / 1000;
     const mean = [...scores.values()].reduce((sum, score) => sum + score, 0) / scores.size;

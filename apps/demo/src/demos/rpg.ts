@@ -80,6 +80,9 @@ export const rpgDemo: Demo = {
     const story: string[] = [];
     session.say('You are aboard the freighter Kestrel, near a silent station. Type what you do, or "quit".');
     const lines = createInterface({ input: session.stdin, crlfDelay: Infinity, terminal: false });
+    // Ctrl-C while waiting for the player's next line ends the game, as it ends a run.
+    const stop = (): void => lines.close();
+    session.signal.addEventListener('abort', stop, { once: true });
     session.log.write('> ');
     for await (const line of lines) {
       const action = line.trim();
@@ -93,6 +96,7 @@ export const rpgDemo: Demo = {
       session.log.write('> ');
     }
     lines.close();
-    session.say('\nThe Kestrel drifts on. Goodbye.');
+    session.signal.removeEventListener('abort', stop);
+    session.say(session.signal.aborted ? '\nInterrupted. Goodbye.' : '\nThe Kestrel drifts on. Goodbye.');
   },
 };

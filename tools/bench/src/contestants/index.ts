@@ -1,0 +1,67 @@
+import type { CreateRun } from './contestant.ts';
+
+export type { ContestantSetup, CreateRun, RunTask } from './contestant.ts';
+
+/** One framework (or hand-written loop) under test. */
+export interface Contestant {
+  /** Stable id, used in the JSON results and on the command line. */
+  id: string;
+  /** Name in the tables. */
+  label: string;
+  /** `json` when tool calls travel in the reply text, one per reply (no parallel calls then). */
+  protocol: 'native' | 'json';
+  /**
+   * Imports the contestant's code. Lazy, so that a process measuring one contestant loads that
+   * framework only, and its memory is that framework's.
+   */
+  load(): Promise<CreateRun>;
+}
+
+/** Every contestant, in table order: TinyAgent first, then the floors, then the peer frameworks. */
+export const CONTESTANTS: readonly Contestant[] = [
+  {
+    id: 'tinyagent-native',
+    label: 'TinyAgent ReactAgent (native)',
+    protocol: 'native',
+    load: async () => (await import('./tinyagent.ts')).createTinyAgentNative,
+  },
+  {
+    id: 'tinyagent-json',
+    label: 'TinyAgent ReactAgent (JSON)',
+    protocol: 'json',
+    load: async () => (await import('./tinyagent.ts')).createTinyAgentJson,
+  },
+  {
+    id: 'openai-sdk',
+    label: 'openai SDK loop (floor)',
+    protocol: 'native',
+    load: async () => (await import('./openai-sdk-loop.ts')).createOpenAISdkLoop,
+  },
+  {
+    id: 'fetch',
+    label: 'raw fetch loop (floor)',
+    protocol: 'native',
+    load: async () => (await import('./fetch-loop.ts')).createFetchLoop,
+  },
+  {
+    id: 'vercel-ai',
+    label: 'Vercel AI SDK',
+    protocol: 'native',
+    load: async () => (await import('./vercel-ai.ts')).createVercelAi,
+  },
+  {
+    id: 'openai-agents',
+    label: 'OpenAI Agents SDK',
+    protocol: 'native',
+    load: async () => (await import('./openai-agents.ts')).createOpenAIAgents,
+  },
+];
+
+/** The contestant with `id`; throws for an unknown id. */
+export function findContestant(id: string): Contestant {
+  const found = CONTESTANTS.find((contestant) => contestant.id === id);
+  if (found === undefined) {
+    throw new Error(`No contestant '${id}'; known: ${CONTESTANTS.map((entry) => entry.id).join(', ')}`);
+  }
+  return found;
+}

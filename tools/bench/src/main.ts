@@ -1,0 +1,118 @@
+// `pnpm bench` (and `pnpm bench:quick`): starts the fake model in a process of its own, runs each
+// measurement in fresh measuring processes, prints a markdown table per measurement as it ends, and
+// writes everything as JSON under results/. Exits non-zero when a contestant gave a wrong answer or
+// a measurement crashed; timings never fail the run (the targets table tells what was met).
+// `--render=<results.json>` prints the tables and targets of a saved run again, measuring nothing.
+import { readFileSync } from 'node:fs';
+import { firstMessage, runInChild, startChild } from './child-process.ts';
+import { CONTESTANTS } from './contestants/index.ts';
+import type { MeasureJob } from './measure-process.ts';
+import { reportAgentLoop } from './measurements/agent-loop.ts';
+import type { AgentLoopSamples } from './measurements/agent-loop.ts';
+import { reportCodeAgent } from './measurements/code-agent.ts';
+import type { CodeAgentSamples } from './measurements/code-agent.ts';
+import { reportThroughput } from './measurements/throughput.ts';
+import type { ThroughputSamples } from './measurements/throughput.ts';
+import { reportWebBrowse } from './measurements/web-browse.ts';
+import type { WebBrowseSamples } from './measurements/web-browse.ts';
+import type { ModelProcessReady } from './model-process.ts';
+import { targetsTable } from './report.ts';
+import type { MeasurementReport } from './report.ts';
+import { describeMachine, packageVersions, writeResults } from './results-file.ts';
+import { benchSettings } from './settings.ts';
+import { renderTable } from './table.ts';
+
+const option = (name: string): string | undefined =>
+  process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
+const only = option('only')?.split(',');
+const renderFrom = option('render');
+const saved =
+  renderFrom === undefined
+    ? undefined
+    : (JSON.parse(readFileSync(renderFrom, 'utf8')) as { mode: string; samples: Record<string, unknown> });
+const quick = saved === undefined ? process.argv.includes('--quick') : saved.mode === 'quick';
+const settings = benchSettings(quick);
+const started = performance.now();
+const reports: MeasurementReport[] = [];
+const samples: Record<string, unknown> = {};
+const crashes: string[] = [];
+
+console.log(`# TinyAgent benchmarks (${settings.mode}), ${renderFrom ?? new Date().toISOString()}\n`);
+const model = saved === undefined ? startChild('./model-process.ts', { profile: false }) : undefined;
+const { modelURL, pagesURL } =
+  model === undefined
+    ? { modelURL: '', pagesURL: '' }
+    : await firstMessage<ModelProcessReady>(model, 'The fake model process');
+
+async function measure<T>(name: string, collect: () => Promise<T>, report: (result: T) => MeasurementReport) {
+  if (only !== undefined && !only.includes(name)) return;
+  if (saved !== undefined && !(name in saved.samples)) return;
+  try {
+    const result = saved === undefined ? await collect() : (saved.samples[name] as T);
+    samples[name] = result;
+    const section = report(result);
+    reports.push(section);
+    for (const table of section.tables) console.log(renderTable(table));
+  } catch (error) {
+    crashes.push(error instanceof Error ? error.message : String(error));
+    console.error(`${name} crashed: ${crashes.at(-1) ?? ''}`);
+  }
+}
+
+try {
+  await measure(
+    'agent-loop',
+    () => runInChild<AgentLoopSamples[]>({ kind: 'agent-loop', quick, modelURL } satisfies MeasureJob, 'agent-loop'),
+    reportAgentLoop,
+  );
+  await measure('throughput', collectThroughput, (result) => reportThroughput(result, settings.concurrency));
+  await measure(
+    'code-agent',
+    () => runInChild<CodeAgentSamples>({ kind: 'code-agent', quick } satisfies MeasureJob, 'code-agent'),
+    reportCodeAgent,
+  );
+  await measure(
+    'web-browse',
+    () => runInChild<WebBrowseSamples>({ kind: 'web-browse', quick, pagesURL } satisfies MeasureJob, 'web-browse'),
+    reportWebBrowse,
+  );
+} finally {
+  model?.disconnect();
+}
+
+// One process per contestant and repeat; the order rotates between repeats.
+async function collectThroughput(): Promise<ThroughputSamples[]> {
+  const results: ThroughputSamples[] = [];
+  for (let repeat = 0; repeat < settings.throughputRepeats; repeat += 1) {
+    const order = [...CONTESTANTS.slice(repeat), ...CONTESTANTS.slice(0, repeat)];
+    for (const contestant of order) {
+      const job: MeasureJob = { kind: 'throughput', quick, modelURL, contestantId: contestant.id };
+      results.push(await runInChild<ThroughputSamples>(job, `throughput of ${contestant.id}`));
+    }
+  }
+  return results;
+}
+
+const targets = reports.flatMap((section) => section.targets);
+const invalid = reports.flatMap((section) => section.invalid);
+console.log(renderTable(targetsTable(targets)));
+const durationSeconds = (performance.now() - started) / 1000;
+if (saved === undefined) await saveResults();
+for (const problem of [...invalid, ...crashes]) console.error(`INVALID: ${problem}`);
+process.exitCode = invalid.length > 0 || crashes.length > 0 ? 1 : 0;
+
+async function saveResults(): Promise<void> {
+  const file = await writeResults(settings.mode, {
+    date: new Date().toISOString(),
+    mode: settings.mode,
+    durationSeconds,
+    machine: describeMachine(),
+    versions: await packageVersions(),
+    targets,
+    invalid,
+    crashes,
+    samples,
+    tables: reports.flatMap((section) => section.tables.map(renderTable)),
+  });
+  console.log(`Finished in ${durationSeconds.toFixed(0)} s; results in ${file}`);
+}

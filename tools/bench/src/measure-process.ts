@@ -1,0 +1,40 @@
+// Entry of a measuring process: it receives one job from the bench, runs it, sends the result back
+// and exits. Each job runs in a fresh process, so no measurement inherits another's heap or JIT state.
+import type { ChildReply } from './child-process.ts';
+import { benchSettings } from './settings.ts';
+
+/** A job for a measuring process. */
+export type MeasureJob =
+  | { kind: 'agent-loop'; quick: boolean; modelURL: string }
+  | { kind: 'throughput'; quick: boolean; modelURL: string; contestantId: string }
+  | { kind: 'code-agent'; quick: boolean }
+  | { kind: 'web-browse'; quick: boolean; pagesURL: string };
+
+// Each measurement is imported only by the process that runs it, so that a process measuring one
+// contestant's memory holds no sandbox, HTML parser or other framework.
+async function runJob(job: MeasureJob): Promise<unknown> {
+  const settings = benchSettings(job.quick);
+  switch (job.kind) {
+    case 'agent-loop':
+      return (await import('./measurements/agent-loop.ts')).measureAgentLoop(job.modelURL, settings);
+    case 'throughput':
+      return (await import('./measurements/throughput.ts')).measureThroughput(job.modelURL, job.contestantId, settings);
+    case 'code-agent':
+      return (await import('./measurements/code-agent.ts')).measureCodeAgent(settings);
+    case 'web-browse':
+      return (await import('./measurements/web-browse.ts')).measureWebBrowse(job.pagesURL, settings);
+  }
+}
+
+process.once('message', (job: MeasureJob) => {
+  runJob(job).then(
+    (result) => reply({ ok: true, result }),
+    (error: unknown) =>
+      reply({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+  );
+});
+
+// Exits once the reply is sent, even if a framework left a timer or a socket behind.
+function reply(message: ChildReply<unknown>): void {
+  process.send?.(message, () => process.exit(0));
+}

@@ -1,0 +1,166 @@
+// Measurement 5: the code agent's sandbox seen from the main thread — creating one, a trivial
+// execution, one tool call from inside it — and how responsive the process stays while one
+// execution busy-loops on its worker thread.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { JsExecutor } from '@tinyagent/code-agent';
+import { tool, z } from '@tinyagent/core';
+import { checkTarget } from '../report.ts';
+import type { MeasurementReport } from '../report.ts';
+import type { BenchSettings } from '../settings.ts';
+import { median, percentile } from '../stats.ts';
+import type { Table } from '../table.ts';
+
+/** The samples of measurement 5, in milliseconds. */
+export interface CodeAgentSamples {
+  /** The very first sandbox of the process: a new worker thread compiling QuickJS. */
+  coldCreateMs: number;
+  /** New executor + `warm()` with a pooled worker: a fresh QuickJS instance. */
+  createMs: number[];
+  /** `run('1 + 1')` on a warm sandbox. */
+  trivialRunMs: number[];
+  /** Cost of one tool call from model code: (a loop of calls − the same loop without) / calls. */
+  toolCallMs: number[];
+  /** While one execution busy-loops: the main thread's event-loop delay, and the other sandboxes' runs. */
+  busyLoop: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; otherRuns: number; otherRunP99Ms: number };
+  /** Executions whose output was not the expected one. */
+  wrong: number;
+}
+
+const add = tool({
+  name: 'add',
+  description: 'Adds two numbers.',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
+
+const CALLS_PER_SAMPLE = 1000;
+// The worker's JIT needs some ten thousand calls before a call's cost settles (measured: the first
+// thousands are two to three times slower).
+const TOOL_WARMUP_SAMPLES = 12;
+const limits = { maxToolCalls: CALLS_PER_SAMPLE, timeoutMs: 30_000 };
+
+/** Runs measurement 5. */
+export async function measureCodeAgent(settings: BenchSettings): Promise<CodeAgentSamples> {
+  let wrong = 0;
+  const expect = (output: string, expected: string): void => {
+    if (output !== expected) wrong += 1;
+  };
+  let started = performance.now();
+  const first = new JsExecutor({ tools: [add], limits });
+  await first.warm();
+  const coldCreateMs = performance.now() - started;
+  first.dispose();
+
+  const createMs: number[] = [];
+  for (let index = 0; index < settings.codeSamples + 20; index += 1) {
+    started = performance.now();
+    const executor = new JsExecutor({ tools: [add], limits });
+    await executor.warm();
+    if (index >= 20) createMs.push(performance.now() - started);
+    executor.dispose();
+  }
+
+  using executor = new JsExecutor({ tools: [add], limits });
+  const trivialRunMs: number[] = [];
+  for (let index = 0; index < settings.codeSamples + 50; index += 1) {
+    started = performance.now();
+    const result = await executor.run('1 + 1');
+    if (index >= 50) trivialRunMs.push(performance.now() - started);
+    expect(result.output, '2');
+  }
+
+  const withCalls = `let s = 0; for (let i = 0; i < ${CALLS_PER_SAMPLE}; i++) s = add({ a: s, b: 1 }); return s;`;
+  const withoutCalls = `let s = 0; for (let i = 0; i < ${CALLS_PER_SAMPLE}; i++) s = s + 1; return s;`;
+  const timed = async (code: string): Promise<number> => {
+    const begin = performance.now();
+    // A function keeps `s` local: top-level declarations would persist into the next execution.
+    const result = await executor.run(`(() => { ${code} })()`);
+    expect(result.output, String(CALLS_PER_SAMPLE));
+    return performance.now() - begin;
+  };
+  const toolCallMs: number[] = [];
+  const toolSamples = Math.max(5, Math.round(settings.codeSamples / 10));
+  for (let index = 0; index < toolSamples + TOOL_WARMUP_SAMPLES; index += 1) {
+    const perCall = ((await timed(withCalls)) - (await timed(withoutCalls))) / CALLS_PER_SAMPLE;
+    if (index >= TOOL_WARMUP_SAMPLES) toolCallMs.push(perCall);
+  }
+
+  const busyLoop = await measureBusyLoop(settings.mode === 'full' ? 2000 : 1000, expect);
+  return { coldCreateMs, createMs, trivialRunMs, toolCallMs, busyLoop, wrong };
+}
+
+async function measureBusyLoop(
+  busyMs: number,
+  expect: (output: string, expected: string) => void,
+): Promise<CodeAgentSamples['busyLoop']> {
+  using busy = new JsExecutor({ limits: { timeoutMs: busyMs * 10 } });
+  const others = [new JsExecutor(), new JsExecutor()];
+  await Promise.all([busy.warm(), ...others.map((other) => other.warm())]);
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const spinning = busy.run(`const end = Date.now() + ${busyMs}; while (Date.now() < end) {} "done"`);
+  let running = true;
+  void spinning.finally(() => (running = false));
+  const otherRunMs: number[] = [];
+  await Promise.all(
+    others.map(async (other) => {
+      while (running) {
+        const started = performance.now();
+        const result = await other.run('6 * 7');
+        otherRunMs.push(performance.now() - started);
+        expect(result.output, '42');
+      }
+    }),
+  );
+  expect((await spinning).output, "'done'");
+  delay.disable();
+  for (const other of others) other.dispose();
+  return {
+    eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+    eventLoopDelayMaxMs: delay.max / 1e6,
+    otherRuns: otherRunMs.length,
+    otherRunP99Ms: percentile(otherRunMs, 99),
+  };
+}
+
+/** The code-agent table and its targets. */
+export function reportCodeAgent(samples: CodeAgentSamples): MeasurementReport {
+  const { busyLoop } = samples;
+  const create = median(samples.createMs);
+  const trivial = median(samples.trivialRunMs);
+  const toolCallUs = median(samples.toolCallMs) * 1000;
+  const table: Table = {
+    title: '5. Code agent sandbox (JsExecutor, from the main thread)',
+    columns: ['metric', 'median', 'p99', 'unit'],
+    rows: [
+      ['first sandbox of the process (new worker, QuickJS compiled)', samples.coldCreateMs, undefined, 'ms'],
+      ['create a sandbox (pooled worker, fresh QuickJS instance)', create, percentile(samples.createMs, 99), 'ms'],
+      ['trivial execution (`1 + 1`)', trivial, percentile(samples.trivialRunMs, 99), 'ms'],
+      ['one tool call from inside the sandbox', toolCallUs, percentile(samples.toolCallMs, 99) * 1000, 'µs'],
+      ['event-loop delay while one execution busy-loops', undefined, busyLoop.eventLoopDelayP99Ms, 'ms'],
+      [
+        "other sandboxes' runs meanwhile (" + String(busyLoop.otherRuns) + ' runs)',
+        undefined,
+        busyLoop.otherRunP99Ms,
+        'ms',
+      ],
+    ],
+    notes: [`Largest event-loop delay during the busy loop: ${busyLoop.eventLoopDelayMaxMs.toFixed(1)} ms.`],
+  };
+  return {
+    tables: [table],
+    targets: [
+      checkTarget('Code agent: create ≤ 10 ms', create, '≤', 10, ' ms'),
+      checkTarget('Code agent: trivial run ≤ 1 ms', trivial, '≤', 1, ' ms'),
+      checkTarget('Code agent: tool call ≤ 50 µs', toolCallUs, '≤', 50, ' µs'),
+      checkTarget(
+        'Code agent: event-loop delay p99 < 50 ms during a busy loop',
+        busyLoop.eventLoopDelayP99Ms,
+        '≤',
+        50,
+        ' ms',
+      ),
+    ],
+    invalid: samples.wrong > 0 ? [`Code agent: ${samples.wrong} executions gave a wrong output`] : [],
+  };
+}

@@ -1,0 +1,59 @@
+/** How much work each measurement does: `full` for the published numbers, `quick` for the CI smoke check. */
+export interface BenchSettings {
+  mode: 'full' | 'quick';
+  /** Runs of each contestant, at latency 0, before anything is measured: enough for V8 to settle. */
+  warmupRuns: number;
+  /** CPU per turn: rounds over all contestants, and sequential runs per contestant per round. */
+  cpuRounds: number;
+  cpuBatch: number;
+  /** Single runs at 50 ms latency per contestant. */
+  latencyRounds: number;
+  /** Runs of the parallel-tools scenario per contestant. */
+  parallelRounds: number;
+  /** Concurrency levels of the throughput measurement. */
+  concurrency: readonly number[];
+  /** Fresh processes per contestant for throughput; the median of them is reported. */
+  throughputRepeats: number;
+  /** Runs at each concurrency level (at least the level itself). */
+  throughputRuns: (concurrency: number) => number;
+  /** Samples of each code-agent metric. */
+  codeSamples: number;
+  /** Passes over the fixture pages for web_browse. */
+  webRounds: number;
+}
+
+/** Latency of every fake model reply in the wall-time and throughput measurements. */
+export const MODEL_LATENCY_MS = 50;
+
+const FULL: BenchSettings = {
+  mode: 'full',
+  warmupRuns: 300,
+  cpuRounds: 25,
+  cpuBatch: 25,
+  latencyRounds: 12,
+  parallelRounds: 8,
+  concurrency: [1, 10, 100, 1000],
+  throughputRepeats: 3,
+  throughputRuns: (concurrency) => Math.max(10, concurrency * 2, Math.min(400, concurrency * 6)),
+  codeSamples: 200,
+  webRounds: 3,
+};
+
+const QUICK: BenchSettings = {
+  mode: 'quick',
+  warmupRuns: 60,
+  cpuRounds: 4,
+  cpuBatch: 10,
+  latencyRounds: 2,
+  parallelRounds: 2,
+  concurrency: [1, 10, 100, 1000],
+  throughputRepeats: 1,
+  throughputRuns: (concurrency) => Math.max(4, concurrency),
+  codeSamples: 30,
+  webRounds: 1,
+};
+
+/** The settings for `--quick` or the full run. */
+export function benchSettings(quick: boolean): BenchSettings {
+  return quick ? QUICK : FULL;
+}

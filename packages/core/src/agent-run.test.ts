@@ -40,11 +40,23 @@ async function answerLoop(run: AgentRun, model: ChatModel): Promise<void> {
   run.emit({ type: 'final-answer', step: 1, answer });
 }
 
-function start(options: RunOptions, loop: (run: AgentRun) => Promise<void>, model = createModel()) {
+function start(options: RunOptions, loop: (run: AgentRun) => Promise<void>, model: ChatModel = createModel()) {
   return executeRun(
     { task: 'What is six times seven?', model, toolNames: ['multiply'], defaultMaxSteps: 5, options },
     loop,
   );
+}
+
+// Installs a logger that keeps the warnings (afterEach restores the default).
+function captureWarnings(): string[] {
+  const warnings: string[] = [];
+  setLogger({
+    debug: () => undefined,
+    info: () => undefined,
+    error: () => undefined,
+    warn: (line) => warnings.push(line),
+  });
+  return warnings;
 }
 
 afterEach(() => {
@@ -110,6 +122,18 @@ describe('executeRun', () => {
     expect(result).toMatchObject({ state: 'error', error: failure, output: '' });
   });
 
+  it('ends in the error state with a ModelCallError when the chat model returns something else than a reply', async () => {
+    const model: ChatModel = { modelName: 'broken-model', complete: () => Promise.resolve([] as never) };
+
+    const result = await start({}, (run) => answerLoop(run, model), model);
+
+    expect(result.state).toBe('error');
+    expect(result.error).toBeInstanceOf(ModelCallError);
+    expect(result.error?.message).toContain(
+      "The chat model 'broken-model' returned a reply that is not a ChatResponse",
+    );
+  });
+
   it('ends as aborted, with the reason as cause, when the signal aborts mid-request', async () => {
     const model = createModel(true);
     const controller = new AbortController();
@@ -125,6 +149,29 @@ describe('executeRun', () => {
     expect((result.error as RunAbortedError).timedOut).toBe(false);
     expect(result.error?.cause).toBe(reason);
     expect(() => outputOrThrow(result)).toThrow(/aborted: user pressed stop/);
+  });
+
+  it('ends as aborted at once, even when the chat model ignores the signal', async () => {
+    let finish: (() => void) | undefined;
+    const deaf: ChatModel = {
+      modelName: 'deaf-model',
+      complete: () =>
+        new Promise(
+          (resolve) =>
+            (finish = () =>
+              resolve({ content: 'late', toolCalls: [], finishReason: 'stop', usage: undefined, model: undefined })),
+        ),
+    };
+    const controller = new AbortController();
+
+    const running = start({ signal: controller.signal }, (run) => answerLoop(run, deaf), deaf);
+    await vi.waitFor(() => expect(finish).toBeDefined());
+    controller.abort(new Error('user pressed stop'));
+    const result = await running;
+    finish?.();
+
+    expect(result.state).toBe('aborted');
+    expect(result.output).toBe('');
   });
 
   it('ends as aborted and timed out when the run outlives timeoutMs', async () => {
@@ -159,13 +206,7 @@ describe('executeRun', () => {
 
   it('keeps running when an event listener throws, and says so once per event', async () => {
     const model = createModel();
-    const warnings: string[] = [];
-    setLogger({
-      debug: () => undefined,
-      info: () => undefined,
-      error: () => undefined,
-      warn: (line) => warnings.push(line),
-    });
+    const warnings = captureWarnings();
 
     const result = await start(
       {
@@ -179,6 +220,32 @@ describe('executeRun', () => {
 
     expect(result.state).toBe('completed');
     expect(warnings[0]).toContain("An event listener threw on 'run-start': listener bug");
+  });
+
+  it('keeps running when a listener throws a value that cannot even be described', async () => {
+    const model = createModel();
+    const warnings = captureWarnings();
+    const hostile: unknown = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy refuses');
+        },
+      },
+    );
+
+    const result = await start(
+      {
+        onEvent: () => {
+          throw hostile;
+        },
+      },
+      (run) => answerLoop(run, model),
+      model,
+    );
+
+    expect(result.state).toBe('completed');
+    expect(warnings[0]).toBe("An event listener threw on 'run-start': a value that cannot be described");
   });
 
   it('tells the loop whether anyone listens, so it can skip costly event payloads', async () => {

@@ -1,5 +1,7 @@
+import { raceAbort } from './abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
+import { checkChatResponse } from './chat-response-check.ts';
 import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from './errors.ts';
 import { Finalizer } from './final-answer.ts';
 import { getLogger } from './logger.ts';
@@ -155,9 +157,7 @@ function createAgentRun(fields: RunFields): AgentRun {
         listener(event);
       } catch (error) {
         // A broken listener must not break the run it observes.
-        getLogger().warn(
-          `An event listener threw on '${event.type}': ${error instanceof Error ? error.message : String(error)}`,
-        );
+        getLogger().warn(`An event listener threw on '${event.type}': ${describeListenerError(error)}`);
       }
     }
   };
@@ -183,7 +183,9 @@ function createAgentRun(fields: RunFields): AgentRun {
         toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
       });
       const started = performance.now();
-      const response = await model.complete({ ...request, signal: fields.signal });
+      // Settles at the abort even when the model is slow to honour its signal (or ignores it).
+      const reply = await raceAbort(model.complete({ ...request, signal: fields.signal }), fields.signal);
+      const response = checkChatResponse(reply, model.modelName);
       addUsage(run.usage, response.usage);
       emit({
         type: 'model-response',
@@ -198,6 +200,15 @@ function createAgentRun(fields: RunFields): AgentRun {
     },
   };
   return run;
+}
+
+// Reading what a listener threw must not throw in turn (a Proxy, an error whose message getter throws).
+function describeListenerError(error: unknown): string {
+  try {
+    return error instanceof Error ? error.message : String(error);
+  } catch {
+    return 'a value that cannot be described';
+  }
 }
 
 function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durationMs: number): RunResult {

@@ -33,7 +33,13 @@ export class TinyAgentError extends Error {
 
 /** True when `value` is any TinyAgent error, even one thrown by another installed copy of core. */
 export function isTinyAgentError(value: unknown): value is TinyAgentError {
-  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+  if (typeof value !== 'object' || value === null) return false;
+  try {
+    return (value as Record<symbol, unknown>)[brand] === true;
+  } catch {
+    // A Proxy whose traps throw is not one of ours, and asking must not throw.
+    return false;
+  }
 }
 
 function hasCode(value: unknown, code: TinyAgentErrorCode): boolean {

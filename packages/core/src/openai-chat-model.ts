@@ -104,13 +104,7 @@ export class OpenAIChatModel implements ChatModel {
           return await this.#attempt(client, request, signal);
         } catch (error) {
           throwIfAborted(caller);
-          if (deadline.signal.aborted) {
-            throw new ModelCallError(
-              `The model call to ${this.#server} did not finish within ${timeoutMs} ms` +
-                `${attempt > 1 ? ` (${attempt} attempts)` : ''}. Raise timeoutMs or check the server.`,
-              { retryable: true },
-            );
-          }
+          if (deadline.signal.aborted) throw this.#timeoutError(timeoutMs, attempt);
           const failure = toModelCallError(error, {
             server: this.#server,
             modelName: this.modelName,
@@ -121,7 +115,10 @@ export class OpenAIChatModel implements ChatModel {
           getLogger().info(
             `Model call attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(delay)} ms.`,
           );
-          await sleep(delay, signal);
+          // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
+          await sleep(delay, signal).catch((reason: unknown) => {
+            throw deadline.signal.aborted && caller?.aborted !== true ? this.#timeoutError(timeoutMs, attempt) : reason;
+          });
         }
       }
     } catch (error) {
@@ -131,6 +128,14 @@ export class OpenAIChatModel implements ChatModel {
       clearTimeout(timer);
       caller?.removeEventListener('abort', forwardAbort);
     }
+  }
+
+  #timeoutError(timeoutMs: number, attempts: number): ModelCallError {
+    return new ModelCallError(
+      `The model call to ${this.#server} did not finish within ${timeoutMs} ms` +
+        `${attempts > 1 ? ` (${attempts} attempts)` : ''}. Raise timeoutMs or check the server.`,
+      { retryable: true },
+    );
   }
 
   async #attempt(client: OpenAI, request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> {

@@ -55,60 +55,72 @@ export function toFinishReason(reason: string | null | undefined): FinishReason 
   }
 }
 
-// What is read from a server's reply, typed as the untrusted JSON it is: OpenAI-compatible servers
-// leave out fields the SDK's types call required, and a missing field must not become a TypeError.
-interface LooseUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  total_tokens?: number;
-}
-interface LooseToolCall {
-  index?: number;
-  id?: string;
-  type?: string;
-  function?: { name?: string; arguments?: string };
-}
-interface LooseMessage {
-  content?: string | null;
-  tool_calls?: LooseToolCall[] | null;
-}
-interface LooseChoice {
-  index?: number;
-  finish_reason?: string | null;
-  message?: LooseMessage | null;
-  delta?: LooseMessage | null;
-}
-interface LooseCompletion {
-  model?: string;
-  usage?: LooseUsage | null;
-  choices?: LooseChoice[] | null;
+// What is read from a server's reply is untrusted JSON: OpenAI-compatible servers leave out fields
+// the SDK's types call required, or send them with another type (arguments as an object, token
+// counts as strings). Every field is read as `unknown` and kept only with the type it should have,
+// so nothing a server sends becomes a TypeError in the agent loop or text in the usage totals.
+type Loose = Readonly<Record<string, unknown>>;
+
+function fields(value: unknown): Loose {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Loose) : {};
 }
 
-function toUsage(usage: LooseUsage | null | undefined): Usage | undefined {
-  if (usage === undefined || usage === null) return undefined;
-  const inputTokens = usage.prompt_tokens ?? 0;
-  const outputTokens = usage.completion_tokens ?? 0;
-  return { inputTokens, outputTokens, totalTokens: usage.total_tokens ?? inputTokens + outputTokens };
+function items(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : [];
 }
 
-export function fromCompletion(completion: LooseCompletion): ChatResponse {
-  const choice = completion.choices?.[0];
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+// Some servers send a tool call's arguments as a JSON object instead of JSON text.
+function argumentsText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+// A count that is not a finite, non-negative number counts as missing.
+function tokenCount(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+function toUsage(value: unknown): Usage | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const usage = fields(value);
+  const inputTokens = tokenCount(usage.prompt_tokens) ?? 0;
+  const outputTokens = tokenCount(usage.completion_tokens) ?? 0;
+  return { inputTokens, outputTokens, totalTokens: tokenCount(usage.total_tokens) ?? inputTokens + outputTokens };
+}
+
+function isFunctionCall(call: unknown): boolean {
+  const { type } = fields(call);
+  return type === undefined || type === 'function';
+}
+
+export function fromCompletion(completion: unknown): ChatResponse {
+  const reply = fields(completion);
+  const [choice] = items(reply.choices);
   if (choice === undefined) {
     throw new ModelCallError(
       'The model server returned a response without choices; it may not speak the chat completions API.',
       { retryable: true },
     );
   }
-  const message = choice.message ?? {};
-  const toolCalls: ToolCall[] = (message.tool_calls ?? [])
-    .filter((call) => call.type === undefined || call.type === 'function')
-    .map((call) => ({ id: call.id ?? '', name: call.function?.name ?? '', arguments: call.function?.arguments ?? '' }));
+  const { message, finish_reason: finishReason } = fields(choice);
+  const { content, tool_calls: calls } = fields(message);
+  const toolCalls: ToolCall[] = items(calls)
+    .filter(isFunctionCall)
+    .map((call) => {
+      const { id, function: target } = fields(call);
+      const { name, arguments: args } = fields(target);
+      return { id: text(id) ?? '', name: text(name) ?? '', arguments: argumentsText(args) };
+    });
   return {
-    content: typeof message.content === 'string' ? message.content : null,
+    content: text(content) ?? null,
     toolCalls,
-    finishReason: toFinishReason(choice.finish_reason),
-    usage: toUsage(completion.usage),
-    model: completion.model,
+    finishReason: toFinishReason(text(finishReason)),
+    usage: toUsage(reply.usage),
+    model: text(reply.model),
   };
 }
 
@@ -121,26 +133,30 @@ export class StreamAccumulator {
   #usage: Usage | undefined;
   #model: string | undefined;
 
-  add(chunk: LooseCompletion): void {
-    this.#model ??= chunk.model;
+  add(value: unknown): void {
+    const chunk = fields(value);
+    this.#model ??= text(chunk.model);
     if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = toUsage(chunk.usage);
-    for (const choice of chunk.choices ?? []) {
-      if ((choice.index ?? 0) !== 0) continue;
-      const delta = choice.delta ?? {};
+    for (const choice of items(chunk.choices).map(fields)) {
+      if (typeof choice.index === 'number' && choice.index !== 0) continue;
+      const delta = fields(choice.delta);
       if (typeof delta.content === 'string') {
         this.#content += delta.content;
         this.#sawContent = true;
       }
-      for (const part of delta.tool_calls ?? []) {
-        const index = part.index ?? 0;
-        const call = this.#calls.get(index) ?? { id: '', name: '', arguments: '' };
-        if (part.id !== undefined) call.id = part.id;
-        if (part.function?.name !== undefined) call.name += part.function.name;
-        if (part.function?.arguments !== undefined) call.arguments += part.function.arguments;
-        this.#calls.set(index, call);
-      }
+      for (const part of items(delta.tool_calls).map(fields)) this.#addToolCallPart(part);
       if (typeof choice.finish_reason === 'string') this.#finishReason = choice.finish_reason;
     }
+  }
+
+  #addToolCallPart(part: Loose): void {
+    const index = typeof part.index === 'number' ? part.index : 0;
+    const call = this.#calls.get(index) ?? { id: '', name: '', arguments: '' };
+    const target = fields(part.function);
+    call.id = text(part.id) ?? call.id;
+    call.name += text(target.name) ?? '';
+    call.arguments += argumentsText(target.arguments);
+    this.#calls.set(index, call);
   }
 
   finish(): ChatResponse {

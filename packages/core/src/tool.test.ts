@@ -1,8 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
+import { registerSecret } from './secrets.ts';
 import { createRunScope, isTool, tool } from './tool.ts';
-import type { ToolContext } from './tool.ts';
+import type { Tool, ToolContext } from './tool.ts';
 
 const echo = tool({
   name: 'echo',
@@ -127,6 +128,56 @@ describe('tool run results', () => {
     expect((error as ToolExecutionError).toolName).toBe('divide');
     expect((error as ToolExecutionError).cause).toBe(failure);
     expect((error as Error).message).toBe("Tool 'divide' failed: RangeError: divisor is zero");
+  });
+
+  it('redacts known secrets from what a tool returns and from the message of its failure', async () => {
+    registerSecret('sk-tool-secret-0123');
+    const leaky = tool({
+      name: 'leaky',
+      description: 'Echoes a key, or fails with it.',
+      parameters: z.object({ fail: z.boolean() }),
+      execute: ({ fail }) => {
+        if (fail) throw new Error('upstream refused sk-tool-secret-0123');
+        return { config: { key: 'sk-tool-secret-0123' } };
+      },
+    });
+
+    expect(await leaky.run({ fail: false })).toBe('{"config":{"key":"[redacted]"}}');
+    expect(((await rejectionOf(leaky.run({ fail: true }))) as Error).message).toBe(
+      "Tool 'leaky' failed: upstream refused [redacted]",
+    );
+  });
+
+  it('wraps even thrown values whose fields throw in a ToolExecutionError', async () => {
+    const proxy = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('proxy refuses');
+        },
+      },
+    );
+    const mute = Object.defineProperty(new Error('mute'), 'message', {
+      get() {
+        throw new Error('message refuses');
+      },
+    });
+    const throwing = (value: unknown): Tool =>
+      tool({
+        name: 'hostile',
+        description: 'Throws what it is given.',
+        execute: () => {
+          throw value;
+        },
+      });
+
+    const errors = [await rejectionOf(throwing(proxy).run({})), await rejectionOf(throwing(mute).run({}))];
+
+    expect(errors.every((error) => ToolExecutionError.isInstance(error))).toBe(true);
+    expect(errors.map((error) => (error as Error).message)).toEqual([
+      "Tool 'hostile' failed: threw {}",
+      "Tool 'hostile' failed: it threw a value that cannot be described",
+    ]);
   });
 
   it('wraps a rejection of an async tool the same way', async () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { abortReason, raceAbort, throwIfAborted } from './abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
 import type { ToolInputIssue } from './errors.ts';
+import { redactSecrets } from './secrets.ts';
 import { stringifyResult } from './stringify.ts';
 
 const toolBrand = Symbol.for('@tinyagent/core/tool');
@@ -73,8 +74,9 @@ export interface Tool<Args = unknown, Result = unknown> {
   /** Validates a payload synchronously; throws ToolInputError. `null`/`undefined` mean no arguments. */
   parse(payload: unknown): Args;
   /**
-   * Validates `payload`, runs the tool and returns its result as text. Throws ToolInputError for bad
-   * arguments, ToolExecutionError when the tool fails or times out, and the abort reason on abort.
+   * Validates `payload`, runs the tool and returns its result as text, known secrets redacted (see
+   * `redactSecrets`). Throws ToolInputError for bad arguments, ToolExecutionError (its message
+   * redacted too) when the tool fails or times out, and the abort reason on abort.
    */
   run(payload: unknown, options?: ToolRunOptions): Promise<string>;
 }
@@ -134,7 +136,9 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
       { signal, run: runOptions.run ?? createRunScope() },
       timeoutMs,
     );
-    return stringifyResult(value);
+    // What a tool returns reaches the model, the events and the transcript: a key a tool echoes
+    // (an upstream error, a config dump) must not travel to another service or into a log.
+    return redactSecrets(stringifyResult(value));
   };
 
   const definition: Tool = {
@@ -186,7 +190,7 @@ async function invoke(
   } catch (error) {
     if (signal?.aborted === true) throw abortReason(signal);
     if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) throw error;
-    throw new ToolExecutionError(name, describeError(error), { cause: error });
+    throw new ToolExecutionError(name, redactSecrets(describeError(error)), { cause: error });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);
@@ -196,11 +200,16 @@ async function invoke(
 // A plain Error's name adds nothing ("Tool 'x' failed: Error: ..."); other names (RangeError,
 // TypeError) tell the model what kind of failure it was.
 function describeError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.message === '') return error.name;
-    return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+  try {
+    if (error instanceof Error) {
+      if (error.message === '') return error.name;
+      return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+    }
+    return `threw ${stringifyResult(error)}`;
+  } catch {
+    // A thrown value whose own fields throw (a getter, a Proxy) still makes a ToolExecutionError.
+    return 'it threw a value that cannot be described';
   }
-  return `threw ${stringifyResult(error)}`;
 }
 
 function normalizePayload(name: string, payload: unknown): unknown {

@@ -195,6 +195,32 @@ describe('startFakeOpenAI', () => {
     expect(JSON.stringify(chunks)).not.toContain('"finish_reason":"stop"');
   });
 
+  it('sends a raw reply exactly as given, wrong field types and hand-written events included', async () => {
+    const client = await start({
+      script: [
+        { raw: '{"choices": [{"message": {"content": 42, "tool_calls": "none"}}], "usage": {"total_tokens": "7"}}' },
+        {
+          raw: 'data: {"choices": [{"delta": {"content": "Hi"}}]}\n\ndata: [DONE]\n\n',
+          contentType: 'text/event-stream',
+        },
+        { raw: 'not json at all', status: 502, contentType: 'text/plain' },
+      ],
+    });
+
+    const completion = await client.chat.completions.create(question);
+    expect(completion as unknown).toEqual({
+      choices: [{ message: { content: 42, tool_calls: 'none' } }],
+      usage: { total_tokens: '7' },
+    });
+    const chunks: unknown[] = [];
+    for await (const chunk of await client.chat.completions.create({ ...question, stream: true })) chunks.push(chunk);
+    expect(chunks).toMatchObject([{ choices: [{ delta: { content: 'Hi' } }] }]);
+    await expect(client.chat.completions.create(question)).rejects.toMatchObject({
+      status: 502,
+      message: '502 not json at all',
+    });
+  });
+
   it('delays answers by the configured latency', async () => {
     const client = await start({ script: ['slow'], latencyMs: 50 });
     const started = performance.now();

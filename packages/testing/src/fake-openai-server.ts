@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { createIdSequence, normalizeReply } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';
-import { sendError, sendFault, sendJson } from './http-replies.ts';
+import { sendError, sendFault, sendJson, sendRaw } from './http-replies.ts';
 import { completionBody, completionChunks, errorBody } from './wire-format.ts';
 
 /** An HTTP error reply with an OpenAI-shaped body; `retryAfter` (seconds) sets the `retry-after` header. */
@@ -26,8 +26,21 @@ export interface FakeFault {
   delayMs?: number;
 }
 
+/**
+ * A reply sent exactly as given, whatever the protocol says: any status, content type and body
+ * (a completion with fields of the wrong type, hand-written server-sent events). For fuzzing clients.
+ */
+export interface FakeRawReply {
+  raw: string;
+  /** Default 200. */
+  status?: number;
+  /** Default `application/json`; `text/event-stream` for hand-written server-sent events. */
+  contentType?: string;
+  delayMs?: number;
+}
+
 /** What the fake server answers one chat request with. */
-export type FakeResponse = ScriptedReply | FakeHttpError | FakeFault;
+export type FakeResponse = ScriptedReply | FakeHttpError | FakeFault | FakeRawReply;
 
 /** A chat-completions request body as the fake server received it. */
 export interface ChatCompletionBody {
@@ -147,6 +160,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     }
     const delayMs = typeof reply === 'object' && reply.delayMs !== undefined ? reply.delayMs : (options.latencyMs ?? 0);
     if (!(await wait(delayMs, response))) return;
+    if (typeof reply === 'object' && 'raw' in reply) {
+      sendRaw(response, reply);
+      return;
+    }
     if (typeof reply === 'object' && 'status' in reply) {
       sendError(response, reply);
       return;

@@ -1,6 +1,6 @@
 // How the fake server writes its replies: JSON, OpenAI-shaped errors, and the broken replies of fault injection.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChatCompletionBody, FakeFault, FakeHttpError } from './fake-openai-server.ts';
+import type { ChatCompletionBody, FakeFault, FakeHttpError, FakeRawReply } from './fake-openai-server.ts';
 import { normalizeReply } from './replies.ts';
 import { completionBody, completionChunks, errorBody, errorTypeFor } from './wire-format.ts';
 
@@ -31,6 +31,15 @@ export function sendError(response: ServerResponse, error: FakeHttpError): void 
     errorBody(message, error.type ?? errorTypeFor(error.status), error.code ?? null),
     headers,
   );
+}
+
+/** Writes a raw reply's body as it is. */
+export function sendRaw(response: ServerResponse, reply: FakeRawReply): void {
+  response.writeHead(reply.status ?? 200, {
+    'content-type': reply.contentType ?? 'application/json',
+    'content-length': Buffer.byteLength(reply.raw),
+  });
+  response.end(reply.raw);
 }
 
 /** Writes the broken reply a fault asks for. */

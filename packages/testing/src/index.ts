@@ -13,6 +13,7 @@ export type {
   FakeResponse,
   FakeHttpError,
   FakeFault,
+  FakeRawReply,
   FakeRequest,
   ChatCompletionBody,
 } from './fake-openai-server.ts';

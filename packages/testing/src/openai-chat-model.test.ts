@@ -236,6 +236,16 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(error.retryable).toBe(true);
   });
 
+  it('fails with a ModelCallError when the timeout passes while it waits to retry', async () => {
+    const model = await start({ script: [{ status: 429, retryAfter: 2 }, 'unused'] });
+
+    const error = await failure(model.complete({ ...ask, timeoutMs: 100 }));
+
+    expect(error.message).toContain('did not finish within 100 ms. Raise timeoutMs');
+    expect(error.retryable).toBe(true);
+    expect(server!.requestCount).toBe(1);
+  });
+
   it('says which server it could not reach, from OPENAI_BASE_URL by default', async () => {
     const model = new OpenAIChatModel({ maxRetries: 0 });
 

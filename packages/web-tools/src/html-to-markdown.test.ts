@@ -22,6 +22,21 @@ describe('createMarkdownConverter', () => {
     expect(result.markdown).toBe('```\nfirst line of the paste\n  second line, indented\n```');
   });
 
+  it('converts a page too deep or too large for Readability whole, instead of spending minutes on it', () => {
+    // Found by the reliability suite: 2000 nested <div>s, 20 KB, kept Readability busy for 100 s.
+    const deep = plain(
+      page(`${'<div>'.repeat(2_000)}${paragraph('deep')}${'</div>'.repeat(2_000)}`),
+      'https://x.test/',
+    );
+    const wide = plain(page('<div><span>cell</span></div>'.repeat(12_000)), 'https://x.test/');
+    const real = plain(page(`${'<div>'.repeat(30)}${paragraph('real')}${'</div>'.repeat(30)}`), 'https://x.test/');
+
+    expect(deep.extraction).toBe('whole-page');
+    expect(deep.markdown).toBe('deep '.repeat(30).trim());
+    expect(wide.extraction).toBe('whole-page');
+    expect(real.extraction).toBe('article');
+  });
+
   it('uses the article Readability finds, with its title', () => {
     const result = plain(
       page(`<nav>Menu</nav><article><h2>Section</h2>${paragraph('Tide pools are rocky.')}</article>`),

@@ -1,4 +1,4 @@
-import { ConfigurationError, tool, z } from '@tinyagent/core';
+import { ConfigurationError, registerSecret, tool, z } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
@@ -74,6 +74,52 @@ describe('JsExecutor', () => {
     expect((await executor.run('search(1, 2)')).output).toContain('takes one object of named arguments');
   });
 
+  it('redacts known secrets from tool results and failures before the code, its output or the events see them', async () => {
+    registerSecret('sk-sandbox-secret-42');
+    const leaky = tool({
+      name: 'leaky',
+      description: 'Echoes a key, or fails with it.',
+      parameters: z.object({ fail: z.boolean() }),
+      execute: ({ fail }) => {
+        if (fail) throw new Error('upstream refused sk-sandbox-secret-42');
+        return { key: 'sk-sandbox-secret-42' };
+      },
+    });
+    using executor = new JsExecutor({ tools: [leaky] });
+    const ends: SandboxToolEnd[] = [];
+
+    const result = await executor.run(
+      'console.log(leaky({ fail: false }).key); try { leaky({ fail: true }) } catch (error) { console.log(error.message) }',
+      { onToolEnd: (event) => ends.push(event) },
+    );
+
+    expect(result.output).toBe("[redacted]\nTool 'leaky' failed: Error: upstream refused [redacted]");
+    expect(ends.map((event) => event.output)).toEqual([
+      '{"key":"[redacted]"}',
+      "Tool 'leaky' failed: Error: upstream refused [redacted]",
+    ]);
+  });
+
+  it('reports a tool that throws a value which cannot even be described, without crashing the process', async () => {
+    const mute = Object.defineProperty(new Error('mute'), 'message', {
+      get() {
+        throw new Error('message refuses');
+      },
+    });
+    const throwsMute = tool({
+      name: 'throws_mute',
+      description: 'Throws an error whose message getter throws.',
+      execute: () => {
+        throw mute;
+      },
+    });
+    using executor = new JsExecutor({ tools: [throwsMute] });
+
+    const result = await executor.run('try { throws_mute() } catch (error) { console.log(error.message) }');
+
+    expect(result.output).toBe("Tool 'throws_mute' failed: it threw a value that cannot be described");
+  });
+
   it('returns the final answer as a JSON copy and as text', async () => {
     using executor = new JsExecutor({ limits: { maxAnswerChars: 10 } });
 
@@ -115,6 +161,40 @@ describe('JsExecutor', () => {
 
     await expect(running).rejects.toBe(reason);
     expect((await executor.run('"alive"')).output).toBe("'alive'");
+  });
+
+  it('rejects at once when aborted while its sandbox is still starting', async () => {
+    using executor = new JsExecutor();
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+    const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+    const running = executor.run('"never run"', { signal: controller.signal });
+    let settled = false;
+    running.catch(() => (settled = true));
+    // One turn of the event loop: the run now waits for its sandbox, which takes a worker thread
+    // and a QuickJS instance to start, far longer than the next turn.
+    await nextTurn();
+    controller.abort(reason);
+    await nextTurn();
+
+    expect(settled).toBe(true);
+    await expect(running).rejects.toBe(reason);
+  });
+
+  it('rejects at once when aborted while waiting behind another run', async () => {
+    using executor = new JsExecutor();
+    await executor.warm();
+    const controller = new AbortController();
+    const reason = new Error('stop now');
+
+    const busy = executor.run('const end = Date.now() + 300; while (Date.now() < end) {} "done"');
+    const queued = executor.run('"never run"', { signal: controller.signal });
+    controller.abort(reason);
+    const first = await Promise.race([queued.catch((error: unknown) => error), busy.then(() => 'busy run finished')]);
+
+    expect(first).toBe(reason);
+    expect((await busy).output).toBe("'done'");
   });
 
   it('turns a crashed worker into a SandboxError and continues in a fresh sandbox', async () => {

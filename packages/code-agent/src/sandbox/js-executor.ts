@@ -1,4 +1,4 @@
-import { createRunScope } from '@tinyagent/core';
+import { createRunScope, raceAbort } from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';
@@ -75,7 +75,9 @@ export class JsExecutor implements Disposable {
   run(code: string, options: ExecutionOptions = {}): Promise<ExecutionResult> {
     const result = this.#queue.then(() => this.#execute(code, options));
     this.#queue = result.catch(() => undefined);
-    return result;
+    // An abort while the sandbox is still starting, or while an earlier run holds the queue, settles
+    // the call at once; the execution then never starts (#execute and the session check the signal).
+    return raceAbort(result, options.signal);
   }
 
   async #execute(code: string, options: ExecutionOptions): Promise<ExecutionResult> {

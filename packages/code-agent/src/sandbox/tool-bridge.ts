@@ -1,4 +1,4 @@
-import { ToolExecutionError, isTinyAgentError, stringifyResult } from '@tinyagent/core';
+import { ToolExecutionError, isTinyAgentError, redactSecrets, stringifyResult } from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
 import type { ToolReply } from './worker-protocol.ts';
@@ -29,7 +29,8 @@ export interface ToolCallContext {
 
 /**
  * Runs a tool call made by model code, synchronously on the main thread: validates the argument with
- * the tool's schema, calls `execute`, and encodes the result (or the error) for the guest. Never throws.
+ * the tool's schema, calls `execute`, and encodes the result (or the error) for the guest, known
+ * secrets redacted. Never throws.
  */
 export function runToolCall(
   tools: ReadonlyMap<string, Tool>,
@@ -47,16 +48,19 @@ export function runToolCall(
   context.onToolStart?.({ ...base, arguments: args });
   const finish = (output: string, isError: boolean): void =>
     context.onToolEnd?.({ ...base, arguments: args, output, isError, durationMs: performance.now() - started });
+  // Results and failures reach the model's code, its output, the events and the transcript: known
+  // secrets are redacted from both, as core's Tool.run does.
   try {
     const tool = tools.get(call.name);
     if (tool === undefined) throw new ToolExecutionError(call.name, 'no such tool');
     const result = invoke(tool, args, context);
-    finish(stringifyResult(result), false);
+    finish(redactSecrets(stringifyResult(result)), false);
     return { callId: call.callId, ok: true, ...encodeResult(result) };
   } catch (error) {
     const failure = toToolError(call.name, error);
-    finish(failure.message, true);
-    return { callId: call.callId, ok: false, name: failure.name, message: failure.message };
+    const message = redactSecrets(failure.message);
+    finish(message, true);
+    return { callId: call.callId, ok: false, name: failure.name, message };
   }
 }
 
@@ -92,15 +96,16 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
+// A secret inside a JSON string value becomes `[redacted]` there: the JSON stays valid.
 function encodeResult(result: unknown): { kind: 'undefined' } | { kind: 'string' | 'json'; text: string } {
   if (result === undefined) return { kind: 'undefined' };
-  if (typeof result === 'string') return { kind: 'string', text: result };
+  if (typeof result === 'string') return { kind: 'string', text: redactSecrets(result) };
   try {
     const text = JSON.stringify(result, jsonReplacer) as string | undefined;
-    return text === undefined ? { kind: 'undefined' } : { kind: 'json', text };
+    return text === undefined ? { kind: 'undefined' } : { kind: 'json', text: redactSecrets(text) };
   } catch {
     // Cyclic or otherwise not JSON: the code gets the text a model would read.
-    return { kind: 'string', text: stringifyResult(result) };
+    return { kind: 'string', text: redactSecrets(stringifyResult(result)) };
   }
 }
 
@@ -112,8 +117,15 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 }
 
 function toToolError(name: string, error: unknown): { name: string; message: string } {
-  if (isTinyAgentError(error)) return { name: error.name, message: error.message };
-  const detail = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${stringifyResult(error)}`;
-  const wrapped = new ToolExecutionError(name, detail, { cause: error });
+  let detail: string;
+  try {
+    if (isTinyAgentError(error)) return { name: error.name, message: error.message };
+    detail = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${stringifyResult(error)}`;
+  } catch {
+    // A thrown value whose own fields throw (a getter, a Proxy): this runs in the handler of the
+    // worker's messages, where an exception would crash the process and leave the sandbox waiting.
+    detail = 'it threw a value that cannot be described';
+  }
+  const wrapped = new ToolExecutionError(name, detail);
   return { name: wrapped.name, message: wrapped.message };
 }

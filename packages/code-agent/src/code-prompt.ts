@@ -1,4 +1,4 @@
-import { getPromptFallback, renderPrompt } from '@tinyagent/core';
+import { getLogger, getPromptFallback, renderPrompt } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
 import { describeToolSignature } from './tool-signature.ts';
 
@@ -32,6 +32,15 @@ export function renderCodePrompt(
   options: { promptFile?: string; systemSuffix?: string },
 ): string {
   const template = getPromptFallback(DEFAULT_CODE_PROMPT, options.promptFile);
+  // The prompt is the model's only list of the functions its code may call. A template without the
+  // placeholder is almost always a mistake, most often a 1.x prompt still using `{helpers}`.
+  if (!template.includes('{tools}')) {
+    const where = options.promptFile === undefined ? '' : ` in ${options.promptFile}`;
+    const hint = template.includes('{helpers}') ? ' Rename the 1.x placeholder {helpers} to {tools}.' : '';
+    getLogger().warn(
+      `The prompt${where} has no {tools} placeholder: the model's code only knows the tools the prompt describes.${hint}`,
+    );
+  }
   const signatures = tools.map((tool) => describeToolSignature(tool)).join('\n\n');
   const prompt = renderPrompt(template, { tools: signatures === '' ? '(none)' : signatures });
   const suffix = options.systemSuffix?.trim();

@@ -5,6 +5,7 @@
 // their `fetch` takes the call's signal from the async context instead, so an abort still cancels
 // the request in flight.
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { dispatcherFetch } from './dispatcher-fetch.ts';
 
 const callSignal = new AsyncLocalStorage<AbortSignal>();
 
@@ -13,7 +14,7 @@ export function withCallSignal<T>(signal: AbortSignal, work: () => T): T {
   return callSignal.run(signal, work);
 }
 
-/** `fetch` with the signal of the model call it runs in, for clients built with it. */
+/** `fetch` (through `dispatcherFetch`) with the signal of the model call it runs in, for clients built with it. */
 export function callSignalFetch(input: string | URL | Request, init?: RequestInit): Promise<Response> {
-  return fetch(input, { ...init, signal: callSignal.getStore() ?? init?.signal ?? null });
+  return dispatcherFetch(input, { ...init, signal: callSignal.getStore() ?? init?.signal ?? null });
 }

@@ -93,6 +93,9 @@ export class SandboxWorker {
   /** Asks the worker to stop an execution at the next interrupt check, or at once if it waits on a tool. */
   interrupt(executionId: number): void {
     Atomics.store(this.#control, CONTROL.interrupt, executionId);
+    // Raising the reply flag too means a worker that has not reached Atomics.wait yet does not
+    // sleep through this wake-up: it finds no reply, checks for the interrupt and stops.
+    Atomics.store(this.#control, CONTROL.toolReply, 1);
     Atomics.notify(this.#control, CONTROL.toolReply);
   }
 

@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setLogger, tool, z } from '@tinyagent/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { renderCodePrompt } from './code-prompt.ts';
+
+const add = tool({
+  name: 'add',
+  description: 'Adds two numbers.',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a + b,
+});
+
+let folder: string;
+let warnings: string[];
+
+beforeEach(() => {
+  folder = mkdtempSync(join(tmpdir(), 'code-agent-prompt-'));
+  warnings = [];
+  setLogger({
+    debug: () => undefined,
+    info: () => undefined,
+    error: () => undefined,
+    warn: (line) => warnings.push(line),
+  });
+});
+
+afterEach(() => {
+  setLogger(undefined);
+  rmSync(folder, { recursive: true, force: true });
+});
+
+function promptFile(name: string, text: string): string {
+  const path = join(folder, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe('renderCodePrompt', () => {
+  it('lists the tools in place of {tools}, without warnings', () => {
+    const prompt = renderCodePrompt([add], { promptFile: promptFile('ok.md', 'Write JS.\n{tools}\n') });
+
+    expect(prompt).toContain('function add(');
+    expect(warnings).toEqual([]);
+  });
+
+  it('warns when a prompt file has no {tools} placeholder, naming the file', () => {
+    const path = promptFile('bare.txt', 'Write JS.');
+
+    expect(renderCodePrompt([add], { promptFile: path })).toBe('Write JS.');
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(`The prompt in ${path} has no {tools} placeholder`);
+    expect(warnings[0]).not.toContain('{helpers}');
+  });
+
+  it('tells the author of a 1.x prompt to rename {helpers} to {tools}', () => {
+    renderCodePrompt([add], { promptFile: promptFile('old.txt', 'Helpers: {helpers}') });
+
+    expect(warnings).toEqual([expect.stringContaining('Rename the 1.x placeholder {helpers} to {tools}.') as unknown]);
+  });
+});

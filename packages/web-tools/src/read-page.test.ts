@@ -19,10 +19,10 @@ function openedPage(body: string, contentType = 'text/html'): OpenedPage {
 }
 
 describe('readPage', () => {
-  it('turns a converter that throws into an error the model can read', async () => {
-    const failing = readPage(openedPage('<p>x</p>'), 1000, () => {
-      throw new RangeError('Maximum call stack size exceeded');
-    });
+  it('turns a failed conversion into an error the model can read', async () => {
+    const failing = readPage(openedPage('<p>x</p>'), 1000, () =>
+      Promise.reject(new RangeError('Maximum call stack size exceeded')),
+    );
     await expect(failing).rejects.toBeInstanceOf(WebToolError);
     await expect(failing).rejects.toThrow(
       'https://example.com/page could not be converted to markdown (Maximum call stack size exceeded)',
@@ -31,11 +31,9 @@ describe('readPage', () => {
 
   it('refuses a text body that is only whitespace', async () => {
     await expect(
-      readPage(openedPage(' \n\t ', 'text/plain'), 1000, () => ({
-        title: undefined,
-        markdown: '',
-        extraction: 'article',
-      })),
+      readPage(openedPage(' \n\t ', 'text/plain'), 1000, () =>
+        Promise.resolve({ title: undefined, markdown: '', extraction: 'article' as const }),
+      ),
     ).rejects.toThrow('https://example.com/page returned a page that is only whitespace');
   });
 });

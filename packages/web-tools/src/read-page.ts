@@ -1,7 +1,7 @@
 import { decodeBody } from './charset.ts';
 import { classifyContentType, mediaType, sniffContent } from './content-type.ts';
 import type { OpenedPage } from './fetch-page.ts';
-import type { MarkdownConverter } from './html-to-markdown.ts';
+import type { ReadablePage } from './html-to-markdown.ts';
 import { WebToolError } from './web-tool-error.ts';
 
 /** A fetched page as the model will read it. */
@@ -15,12 +15,15 @@ export interface PageText {
   truncatedAtBytes: number | undefined;
 }
 
+/** Converts one HTML page, fetched from `url`, into readable markdown. */
+export type PageConverter = (html: string, url: string) => Promise<ReadablePage>;
+
 /**
  * Turns an opened response into readable text: refuses a non-2xx status or a binary type before
  * reading the body, reads at most `maxBytes`, decodes it in its charset, and converts HTML to
  * markdown. Each refusal is a WebToolError with its own message.
  */
-export async function readPage(page: OpenedPage, maxBytes: number, convert: MarkdownConverter): Promise<PageText> {
+export async function readPage(page: OpenedPage, maxBytes: number, convert: PageConverter): Promise<PageText> {
   if (page.status < 200 || page.status > 299) {
     page.discard();
     const reason = page.statusText === '' ? '' : ` ${page.statusText}`;
@@ -44,7 +47,7 @@ export async function readPage(page: OpenedPage, maxBytes: number, convert: Mark
     if (text.trim() === '') throw new WebToolError(`${page.url} returned a page that is only whitespace`);
     return { url: page.url, title: undefined, content: text.trim(), truncatedAtBytes };
   }
-  const readable = convertSafely(convert, text, page.url);
+  const readable = await convertSafely(convert, text, page.url);
   if (readable.markdown === '') {
     throw new WebToolError(
       `${page.url} has no readable text (its content may be drawn by JavaScript, which web_browse does not run)`,
@@ -53,9 +56,9 @@ export async function readPage(page: OpenedPage, maxBytes: number, convert: Mark
   return { url: page.url, title: readable.title, content: readable.markdown, truncatedAtBytes };
 }
 
-function convertSafely(convert: MarkdownConverter, html: string, url: string): ReturnType<MarkdownConverter> {
+async function convertSafely(convert: PageConverter, html: string, url: string): Promise<ReadablePage> {
   try {
-    return convert(html, url);
+    return await convert(html, url);
   } catch (error) {
     // A page that trips the parser or Readability is a page the model cannot read, not a crash.
     const reason = error instanceof Error ? error.message : String(error);

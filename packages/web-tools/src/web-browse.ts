@@ -5,7 +5,7 @@ import type { DnsLookup } from './address-guard.ts';
 import { parseCidr } from './address-ranges.ts';
 import { openPage } from './fetch-page.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from './http-client.ts';
-import { createMarkdownConverter } from './html-to-markdown.ts';
+import { sharedConversionPool } from './convert-pool.ts';
 import { parseOptions } from './options.ts';
 import { takeWindow } from './page-window.ts';
 import type { PageWindow } from './page-window.ts';
@@ -96,7 +96,7 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
     ? undefined
     : createAddressGuard({ allowedAddresses: settings.allowedAddresses, dnsLookup: settings.dnsLookup });
   const client = createHttpClient({ ...settings, guard, dnsLookup: settings.dnsLookup });
-  const convert = createMarkdownConverter(settings);
+  const keep = { keepImages: settings.keepImages, keepLinks: settings.keepLinks };
   const cacheKey = Symbol('web_browse pages');
 
   const fetchText = async (target: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PageText> => {
@@ -106,7 +106,7 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
       signal,
       timeoutMs: settings.timeoutMs,
     });
-    return readPage(page, settings.maxBytes, convert);
+    return readPage(page, settings.maxBytes, (html, url) => sharedConversionPool().convert(html, url, keep, signal));
   };
 
   return tool({

@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setLogger, tool, z } from '@tinyagent/core';
+import { tool, z } from '@tinyagent/core';
+import { captureLogs } from '@tinyagent/testing';
+import type { LogCapture } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderCodePrompt } from './code-prompt.ts';
 
@@ -13,21 +15,15 @@ const add = tool({
 });
 
 let folder: string;
-let warnings: string[];
+let logs: LogCapture;
 
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'code-agent-prompt-'));
-  warnings = [];
-  setLogger({
-    debug: () => undefined,
-    info: () => undefined,
-    error: () => undefined,
-    warn: (line) => warnings.push(line),
-  });
+  logs = captureLogs();
 });
 
 afterEach(() => {
-  setLogger(undefined);
+  logs.restore();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -42,21 +38,23 @@ describe('renderCodePrompt', () => {
     const prompt = renderCodePrompt([add], { promptFile: promptFile('ok.md', 'Write JS.\n{tools}\n') });
 
     expect(prompt).toContain('function add(');
-    expect(warnings).toEqual([]);
+    expect(logs.warnings).toEqual([]);
   });
 
   it('warns when a prompt file has no {tools} placeholder, naming the file', () => {
     const path = promptFile('bare.txt', 'Write JS.');
 
     expect(renderCodePrompt([add], { promptFile: path })).toBe('Write JS.');
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain(`The prompt in ${path} has no {tools} placeholder`);
-    expect(warnings[0]).not.toContain('{helpers}');
+    expect(logs.warnings).toHaveLength(1);
+    expect(logs.warnings[0]).toContain(`The prompt in ${path} has no {tools} placeholder`);
+    expect(logs.warnings[0]).not.toContain('{helpers}');
   });
 
   it('tells the author of a 1.x prompt to rename {helpers} to {tools}', () => {
     renderCodePrompt([add], { promptFile: promptFile('old.txt', 'Helpers: {helpers}') });
 
-    expect(warnings).toEqual([expect.stringContaining('Rename the 1.x placeholder {helpers} to {tools}.') as unknown]);
+    expect(logs.warnings).toEqual([
+      expect.stringContaining('Rename the 1.x placeholder {helpers} to {tools}.') as unknown,
+    ]);
   });
 });

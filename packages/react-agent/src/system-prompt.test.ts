@@ -1,27 +1,23 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setLogger, tool, z } from '@tinyagent/core';
+import { tool, z } from '@tinyagent/core';
+import { captureLogs } from '@tinyagent/testing';
+import type { LogCapture } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_JSON_PROMPT, DEFAULT_NATIVE_PROMPT, buildSystemPrompt, describeTools } from './system-prompt.ts';
 import { add, getWeather } from './test-fixtures.ts';
 
 let folder: string;
-let warnings: string[];
+let logs: LogCapture;
 
 beforeEach(() => {
   folder = mkdtempSync(join(tmpdir(), 'react-agent-prompt-'));
-  warnings = [];
-  setLogger({
-    debug: () => undefined,
-    info: () => undefined,
-    error: () => undefined,
-    warn: (line) => warnings.push(line),
-  });
+  logs = captureLogs();
 });
 
 afterEach(() => {
-  setLogger(undefined);
+  logs.restore();
   rmSync(folder, { recursive: true, force: true });
 });
 
@@ -55,7 +51,7 @@ describe('buildSystemPrompt', () => {
 
     expect(prompt).toBe(DEFAULT_JSON_PROMPT.replace('{tools}', describeTools([getWeather, add])));
     expect(prompt).toContain('{"scratchpad": "your reasoning", "answer": "your final answer"}');
-    expect(warnings).toEqual([]);
+    expect(logs.warnings).toEqual([]);
   });
 
   it('uses the native default, which leaves the tool list to the API', () => {
@@ -71,24 +67,24 @@ describe('buildSystemPrompt', () => {
     expect(buildSystemPrompt([add], 'json', path)).toBe(
       `<role>Game master</role>\n<tools>\n${describeTools([add])}\n</tools>\n<format>{"answer": "..."} {unknown}</format>`,
     );
-    expect(warnings).toEqual([]);
+    expect(logs.warnings).toEqual([]);
   });
 
   it('falls back to the default prompt, with one warning, when the file is missing', () => {
     const path = join(folder, 'missing.md');
 
     expect(buildSystemPrompt([add], 'json', path)).toBe(buildSystemPrompt([add], 'json', undefined));
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toContain('does not exist');
+    expect(logs.warnings).toHaveLength(1);
+    expect(logs.warnings[0]).toContain('does not exist');
   });
 
   it('warns when a JSON-protocol prompt has no {tools} placeholder, but not for the native protocol', () => {
     const path = promptFile('bare.txt', 'Answer in JSON.');
 
     expect(buildSystemPrompt([add], 'json', path)).toBe('Answer in JSON.');
-    expect(warnings).toEqual([expect.stringContaining('has no {tools} placeholder') as unknown]);
-    warnings.length = 0;
+    expect(logs.warnings).toEqual([expect.stringContaining('has no {tools} placeholder') as unknown]);
+    logs.clear();
     expect(buildSystemPrompt([add], 'native', path)).toBe('Answer in JSON.');
-    expect(warnings).toEqual([]);
+    expect(logs.warnings).toEqual([]);
   });
 });

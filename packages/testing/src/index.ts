@@ -19,3 +19,5 @@ export type {
 } from './fake-openai-server.ts';
 export type { ScriptedReply, ScriptedToolCall } from './replies.ts';
 export { DEAD_BASE_URL } from './dead-base-url.ts';
+export { captureLogs } from './capture-logs.ts';
+export type { CapturedLog, LogCapture } from './capture-logs.ts';

@@ -8,6 +8,7 @@ import { getLogger } from './logger.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
 import { stringifyResult } from './stringify.ts';
+import { redactSecrets } from './secrets.ts';
 import { createRunScope } from './tool.ts';
 import type { RunScope } from './tool.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
@@ -185,7 +186,7 @@ function createAgentRun(fields: RunFields): AgentRun {
       const started = performance.now();
       // Settles at the abort even when the model is slow to honour its signal (or ignores it).
       const reply = await raceAbort(model.complete({ ...request, signal: fields.signal }), fields.signal);
-      const response = checkChatResponse(reply, model.modelName);
+      const response = redactReply(checkChatResponse(reply, model.modelName));
       addUsage(run.usage, response.usage);
       emit({
         type: 'model-response',
@@ -249,4 +250,17 @@ function toAbortError(reason: unknown): RunAbortedError {
 function toError(value: unknown): Error {
   if (value instanceof Error || isTinyAgentError(value)) return value;
   return new Error(`The agent loop threw a non-error value: ${stringifyResult(value)}`);
+}
+
+// A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
+// says reaches the events, the transcript, the tools and the answer only with known secrets removed.
+function redactReply(response: ChatResponse): ChatResponse {
+  const content = response.content === null ? null : redactSecrets(response.content);
+  if (content === response.content && response.toolCalls.length === 0) return response;
+  const toolCalls = response.toolCalls.map((call) => {
+    const name = redactSecrets(call.name);
+    const args = redactSecrets(call.arguments);
+    return name === call.name && args === call.arguments ? call : { ...call, name, arguments: args };
+  });
+  return { ...response, content, toolCalls };
 }

@@ -119,6 +119,31 @@ const explode: Tool = tool({
   },
 });
 
+describe('the API keys in what the model server answers', () => {
+  // A proxy or a misbehaving server may echo the request's key in a successful reply; the model may
+  // also repeat a key it was shown. Neither may reach the events, the transcript or the answer.
+  it.each([
+    ['ReactAgent, json', JSON.stringify({ scratchpad: echoed, tool: 'explode', arguments: { city: echoed } })],
+    ['ReactAgent, json answer', JSON.stringify({ scratchpad: echoed, answer: echoed })],
+    ['ReactAgent, native', { content: echoed, toolCalls: [{ name: 'explode', arguments: { city: echoed } }] }],
+    ['ReactAgent, native answer', echoed],
+    [
+      'TinyCodeAgent',
+      `\`\`\`js\nconsole.log(${JSON.stringify(echoed)})\nfinal_answer(${JSON.stringify(echoed)})\n\`\`\``,
+    ],
+  ] as const)('never show when a successful reply carries the keys (%s)', async (name, reply) => {
+    await using server = await startFakeOpenAI({ handler: () => reply });
+    const chatModel = new OpenAIChatModel({ baseURL: server.url });
+    const agent = name.startsWith('TinyCodeAgent')
+      ? new TinyCodeAgent({ tools: [explode], chatModel })
+      : new ReactAgent({ tools: [explode], chatModel, toolCalling: name.includes('native') ? 'native' : 'json' });
+
+    await runBothWays(agent, 'Say something.');
+
+    expect(witness.leaks(SECRETS)).toEqual([]);
+  });
+});
+
 describe('the API keys on the tool error paths', () => {
   it.each([
     ['ReactAgent, json', JSON.stringify({ tool: 'explode', arguments: { city: 'Paris' } })],

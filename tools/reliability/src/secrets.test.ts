@@ -38,6 +38,13 @@ async function runBothWays(agent: ReactAgent | TinyCodeAgent, task: string): Pro
   witness.record(await agent.run(task, options).catch((error: unknown) => error));
 }
 
+/** The agent a case names ('TinyCodeAgent', 'ReactAgent, native …', 'ReactAgent, json …'), with the explode tool. */
+function agentNamed(name: string, baseURL: string): ReactAgent | TinyCodeAgent {
+  const chatModel = new OpenAIChatModel({ baseURL });
+  if (name.startsWith('TinyCodeAgent')) return new TinyCodeAgent({ tools: [explode], chatModel });
+  return new ReactAgent({ tools: [explode], chatModel, toolCalling: name.includes('native') ? 'native' : 'json' });
+}
+
 const echoed = `Incorrect API key provided: ${OPENAI_KEY}. Brave key: ${BRAVE_KEY}.`;
 
 const MODEL_FAULTS: readonly [string, FakeResponse][] = [
@@ -133,12 +140,8 @@ describe('the API keys in what the model server answers', () => {
     ],
   ] as const)('never show when a successful reply carries the keys (%s)', async (name, reply) => {
     await using server = await startFakeOpenAI({ handler: () => reply });
-    const chatModel = new OpenAIChatModel({ baseURL: server.url });
-    const agent = name.startsWith('TinyCodeAgent')
-      ? new TinyCodeAgent({ tools: [explode], chatModel })
-      : new ReactAgent({ tools: [explode], chatModel, toolCalling: name.includes('native') ? 'native' : 'json' });
 
-    await runBothWays(agent, 'Say something.');
+    await runBothWays(agentNamed(name, server.url), 'Say something.');
 
     expect(witness.leaks(SECRETS)).toEqual([]);
   });
@@ -151,12 +154,8 @@ describe('the API keys on the tool error paths', () => {
     ['TinyCodeAgent', '```js\ntry { explode({}) } catch (error) { console.log(error.message) }\nexplode({})\n```'],
   ] as const)('never show when a tool fails with the keys in its error (%s)', async (name, reply) => {
     await using server = await startFakeOpenAI({ handler: () => reply });
-    const chatModel = new OpenAIChatModel({ baseURL: server.url });
-    const agent = name.startsWith('TinyCodeAgent')
-      ? new TinyCodeAgent({ tools: [explode], chatModel })
-      : new ReactAgent({ tools: [explode], chatModel, toolCalling: name.endsWith('native') ? 'native' : 'json' });
 
-    await runBothWays(agent, 'Break something.');
+    await runBothWays(agentNamed(name, server.url), 'Break something.');
 
     expect(witness.leaks(SECRETS)).toEqual([]);
   });

@@ -12,6 +12,8 @@
 // Dispatch uses undici's original handler interface (onConnect, onHeaders, onData, onComplete,
 // onError): it is the one undici itself runs on, in every version Node 22 and 24 ship.
 
+import { abortReason } from './abort.ts';
+
 /** The part of an undici dispatcher this module uses. */
 interface Dispatcher {
   dispatch(options: DispatchOptions, handler: DispatchHandler): boolean;
@@ -76,7 +78,9 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
     let paused = false;
     let responded = false;
     let finished = false;
-    const onAbort = (): void => abort?.(abortReason(signal));
+    const onAbort = function (this: AbortSignal): void {
+      abort?.(abortReason(this));
+    };
     const finish = (): void => {
       finished = true;
       signal?.removeEventListener('abort', onAbort);
@@ -151,9 +155,10 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       onError(error) {
         if (finished) return;
         finish();
-        const aborted = signal?.aborted === true;
-        if (!responded) reject(aborted ? abortReason(signal) : new TypeError('fetch failed', { cause: error }));
-        else sink?.error(aborted ? abortReason(signal) : new TypeError('terminated', { cause: error }));
+        const failure = (wrapped: string): unknown =>
+          signal?.aborted === true ? abortReason(signal) : new TypeError(wrapped, { cause: error });
+        if (!responded) reject(failure('fetch failed'));
+        else sink?.error(failure('terminated'));
       },
     };
     try {
@@ -163,10 +168,6 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       reject(new TypeError('fetch failed', { cause: error }));
     }
   });
-}
-
-function abortReason(signal: AbortSignal | undefined): unknown {
-  return signal?.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
 function flattenHeaders(headers: RequestInit['headers']): string[] {

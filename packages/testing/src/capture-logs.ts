@@ -15,6 +15,7 @@ export interface LogCapture extends Disposable {
   readonly warnings: string[];
   /** Forgets what was captured so far. */
   clear(): void;
+  /** Puts the default logger back, as disposing does. */
   restore(): void;
 }
 

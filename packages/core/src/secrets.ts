@@ -12,25 +12,41 @@ const MIN_SECRET_LENGTH = 6;
 
 /** Marks `value` as a secret so that `redactSecrets` removes it from any text. */
 export function registerSecret(value: string | undefined | null): void {
-  if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH) registered.add(value);
+  if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH && !registered.has(value)) {
+    registered.add(value);
+    sorted = undefined;
+  }
 }
 
 /** Returns `text` with every known secret replaced by `[redacted]`. */
 export function redactSecrets(text: string): string {
+  if (text.length < MIN_SECRET_LENGTH) return text;
   let result = text;
-  // Longest first: a shorter secret inside a longer one would otherwise leave the rest of it in clear.
-  const secrets = [...knownSecrets()].sort((a, b) => b.length - a.length);
-  for (const secret of secrets) {
+  for (const secret of knownSecrets()) {
     if (result.includes(secret)) result = result.replaceAll(secret, '[redacted]');
   }
   return result;
 }
 
-function knownSecrets(): Set<string> {
-  const secrets = new Set(registered);
-  for (const name of SECRET_ENV_VARS) {
+// Redaction runs on every model reply and tool result, so the list is rebuilt only when a secret is
+// registered or a variable's value changes; the variables are read on every call, as a test or an
+// application may set them at any time.
+let sorted: readonly string[] | undefined;
+const seenEnv: (string | undefined)[] = [];
+
+function knownSecrets(): readonly string[] {
+  SECRET_ENV_VARS.forEach((name, index) => {
     const value = process.env[name];
-    if (value !== undefined && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+    if (value !== seenEnv[index]) {
+      seenEnv[index] = value;
+      sorted = undefined;
+    }
+  });
+  if (sorted === undefined) {
+    const secrets = new Set(registered);
+    for (const value of seenEnv) if (value !== undefined && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+    // Longest first: a shorter secret inside a longer one would otherwise leave the rest of it in clear.
+    sorted = [...secrets].sort((a, b) => b.length - a.length);
   }
-  return secrets;
+  return sorted;
 }

@@ -48,9 +48,12 @@ export interface CancelledRun {
   settleMs: number;
 }
 
+// The tool's wait outlives any test: only the abort ends it.
+const WAIT_FOREVER_MS = 3_600_000;
+
 /**
  * The fake server's answers for cancellation runs: a model request that never ends, a call of a tool
- * that waits ten seconds, or code that loops forever, as the run's task says.
+ * that waits an hour, or code that loops forever, as the run's task says.
  */
 export function answerCancellationRequest(request: FakeRequest): FakeResponse {
   const task = request.body.messages.find((message) => message.role === 'user')?.content;
@@ -60,8 +63,8 @@ export function answerCancellationRequest(request: FakeRequest): FakeResponse {
       return { fault: 'hang' };
     case 'tool':
       return request.body.tools === undefined
-        ? JSON.stringify({ tool: 'wait_for', arguments: { ms: 10_000 } })
-        : { toolCalls: [{ name: 'wait_for', arguments: { ms: 10_000 } }] };
+        ? JSON.stringify({ tool: 'wait_for', arguments: { ms: WAIT_FOREVER_MS } })
+        : { toolCalls: [{ name: 'wait_for', arguments: { ms: WAIT_FOREVER_MS } }] };
     case 'sandbox':
       return '```js\nlet turns = 0;\nwhile (true) { turns++; }\n```';
     default:

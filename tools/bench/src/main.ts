@@ -24,7 +24,14 @@ import { renderTable } from './table.ts';
 
 const option = (name: string): string | undefined =>
   process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
+const MEASUREMENTS = ['agent-loop', 'throughput', 'code-agent', 'web-browse'];
 const only = option('only')?.split(',');
+const unknown = only?.filter((name) => !MEASUREMENTS.includes(name)) ?? [];
+if (unknown.length > 0) {
+  // A typo would otherwise measure nothing and still overwrite the latest results.
+  console.error(`Unknown measurement in --only: ${unknown.join(', ')}. Known: ${MEASUREMENTS.join(', ')}.`);
+  process.exit(2);
+}
 const renderFrom = option('render');
 const saved =
   renderFrom === undefined

@@ -16,6 +16,7 @@ import { answerCancellationRequest } from './cancellation.ts';
 import type { CancelledRun } from './cancellation.ts';
 import { FUZZ_SEED } from './fuzz-settings.ts';
 import { settledHeap } from './heap.ts';
+import { createSlots } from './slots.ts';
 import { runChild } from './run-child.ts';
 import { classify, count, failures, formatReport } from './soak-report.ts';
 import type { OutcomeCounts } from './soak-report.ts';
@@ -150,22 +151,6 @@ async function runAll(runs: readonly SoakRun[], outcomes: OutcomeCounts): Promis
   await Promise.race([all, deadline]);
   clearTimeout(timer);
   return runs.length - settled;
-}
-
-/** At most `size` holders at a time: resolves with the function that frees the slot taken. */
-function createSlots(size: number): () => Promise<() => void> {
-  let free = size;
-  const waiting: (() => void)[] = [];
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next === undefined) free += 1;
-    else next();
-  };
-  return async () => {
-    if (free > 0) free -= 1;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    return release;
-  };
 }
 
 async function runCancellation(runs: number): Promise<{

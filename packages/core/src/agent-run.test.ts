@@ -225,14 +225,11 @@ describe('executeRun', () => {
   it('keeps running when a listener throws a value that cannot even be described', async () => {
     const model = createModel();
     const warnings = captureWarnings();
-    const hostile: unknown = new Proxy(
-      {},
-      {
-        get() {
-          throw new Error('proxy refuses');
-        },
+    const hostile = Object.defineProperty(new Error('mute'), 'message', {
+      get() {
+        throw new Error('message refuses');
       },
-    );
+    });
 
     const result = await start(
       {
@@ -245,7 +242,7 @@ describe('executeRun', () => {
     );
 
     expect(result.state).toBe('completed');
-    expect(warnings[0]).toBe("An event listener threw on 'run-start': a value that cannot be described");
+    expect(warnings[0]).toBe("An event listener threw on 'run-start': it threw a value that cannot be described");
   });
 
   it('tells the loop whether anyone listens, so it can skip costly event payloads', async () => {

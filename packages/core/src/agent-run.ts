@@ -7,7 +7,7 @@ import { Finalizer } from './final-answer.ts';
 import { getLogger } from './logger.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
-import { stringifyResult } from './stringify.ts';
+import { describeThrown, stringifyResult } from './stringify.ts';
 import { redactSecrets } from './secrets.ts';
 import { createRunScope } from './tool.ts';
 import type { RunScope } from './tool.ts';
@@ -158,7 +158,7 @@ function createAgentRun(fields: RunFields): AgentRun {
         listener(event);
       } catch (error) {
         // A broken listener must not break the run it observes.
-        getLogger().warn(`An event listener threw on '${event.type}': ${describeListenerError(error)}`);
+        getLogger().warn(`An event listener threw on '${event.type}': ${describeThrown(error)}`);
       }
     }
   };
@@ -201,15 +201,6 @@ function createAgentRun(fields: RunFields): AgentRun {
     },
   };
   return run;
-}
-
-// Reading what a listener threw must not throw in turn (a Proxy, an error whose message getter throws).
-function describeListenerError(error: unknown): string {
-  try {
-    return error instanceof Error ? error.message : String(error);
-  } catch {
-    return 'a value that cannot be described';
-  }
 }
 
 function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durationMs: number): RunResult {

@@ -32,3 +32,22 @@ function jsonReplacer(_key: string, value: unknown): unknown {
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   return value;
 }
+
+/**
+ * Describes a thrown value in one line, as a tool failure reads to the model: the message of a plain
+ * Error, `Name: message` for other errors (RangeError, TypeError), `threw <value>` for anything else.
+ * Never throws, even for a value whose fields or traps throw.
+ */
+export function describeThrown(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      if (error.message === '') return error.name;
+      // A plain Error's name adds nothing ("Tool 'x' failed: Error: ..."); other names tell the
+      // model what kind of failure it was.
+      return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
+    }
+    return `threw ${stringifyResult(error)}`;
+  } catch {
+    return 'it threw a value that cannot be described';
+  }
+}

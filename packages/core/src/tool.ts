@@ -3,7 +3,7 @@ import { abortReason, raceAbort, throwIfAborted } from './abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
 import type { ToolInputIssue } from './errors.ts';
 import { redactSecrets } from './secrets.ts';
-import { stringifyResult } from './stringify.ts';
+import { describeThrown, stringifyResult } from './stringify.ts';
 
 const toolBrand = Symbol.for('@tinyagent/core/tool');
 
@@ -190,25 +190,10 @@ async function invoke(
   } catch (error) {
     if (signal?.aborted === true) throw abortReason(signal);
     if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) throw error;
-    throw new ToolExecutionError(name, redactSecrets(describeError(error)), { cause: error });
+    throw new ToolExecutionError(name, redactSecrets(describeThrown(error)), { cause: error });
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);
-  }
-}
-
-// A plain Error's name adds nothing ("Tool 'x' failed: Error: ..."); other names (RangeError,
-// TypeError) tell the model what kind of failure it was.
-function describeError(error: unknown): string {
-  try {
-    if (error instanceof Error) {
-      if (error.message === '') return error.name;
-      return error.name === 'Error' ? error.message : `${error.name}: ${error.message}`;
-    }
-    return `threw ${stringifyResult(error)}`;
-  } catch {
-    // A thrown value whose own fields throw (a getter, a Proxy) still makes a ToolExecutionError.
-    return 'it threw a value that cannot be described';
   }
 }
 

@@ -33,21 +33,19 @@ describe('ConversionPool', () => {
   });
 
   it('leaves the event loop free while a slow page converts', async () => {
-    let last = performance.now();
-    let longestGap = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longestGap = Math.max(longestGap, now - last);
-      last = now;
-    }, 5);
+    let settled = false;
+    const converting = createPool()
+      .convert(SLOW_PAGE, 'https://slow.example/', keep)
+      .finally(() => {
+        settled = true;
+      });
 
-    const started = performance.now();
-    const page = await createPool().convert(SLOW_PAGE, 'https://slow.example/', keep);
-    clearInterval(ticker);
+    // Fifty turns of the event loop take microseconds; converted on this thread, the page (seconds
+    // of work) would have settled before the first of them ran.
+    for (let turn = 0; turn < 50; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
 
-    expect(page.markdown.length).toBeGreaterThan(1000);
-    // On the main thread this page blocks for the whole conversion (seconds on a shared 2-core machine).
-    expect(longestGap).toBeLessThan(Math.max(250, (performance.now() - started) / 4));
+    expect((await converting).markdown.length).toBeGreaterThan(1000);
   });
 
   it('rejects with the abort reason at once and stops the thread doing the abandoned work', async () => {

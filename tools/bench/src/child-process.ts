@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** Where `BENCH_CPU_PROF=1` writes the `.cpuprofile` files of the measuring processes. */
-export const PROFILE_DIR = fileURLToPath(new URL('../results/profiles/', import.meta.url));
+const PROFILE_DIR = fileURLToPath(new URL('../results/profiles/', import.meta.url));
 
 // Children run from the TypeScript sources like the bench itself. With BENCH_CPU_PROF=1 every
 // measuring process writes a CPU profile (open it in Chrome DevTools or VS Code).

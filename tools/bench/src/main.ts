@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { firstMessage, runInChild, startChild } from './child-process.ts';
 import { CONTESTANTS } from './contestants/index.ts';
 import type { MeasureJob } from './measure-process.ts';
-import { reportAgentLoop } from './measurements/agent-loop.ts';
+import { reportAgentLoop, rotate } from './measurements/agent-loop.ts';
 import type { AgentLoopSamples } from './measurements/agent-loop.ts';
 import { reportCodeAgent } from './measurements/code-agent.ts';
 import type { CodeAgentSamples } from './measurements/code-agent.ts';
@@ -24,7 +24,14 @@ import { renderTable } from './table.ts';
 
 const option = (name: string): string | undefined =>
   process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
+const MEASUREMENTS = ['agent-loop', 'throughput', 'code-agent', 'web-browse'];
 const only = option('only')?.split(',');
+const unknown = only?.filter((name) => !MEASUREMENTS.includes(name)) ?? [];
+if (unknown.length > 0) {
+  // A typo would otherwise measure nothing and still overwrite the latest results.
+  console.error(`Unknown measurement in --only: ${unknown.join(', ')}. Known: ${MEASUREMENTS.join(', ')}.`);
+  process.exit(2);
+}
 const renderFrom = option('render');
 const saved =
   renderFrom === undefined
@@ -84,7 +91,7 @@ try {
 async function collectThroughput(): Promise<ThroughputSamples[]> {
   const results: ThroughputSamples[] = [];
   for (let repeat = 0; repeat < settings.throughputRepeats; repeat += 1) {
-    const order = [...CONTESTANTS.slice(repeat), ...CONTESTANTS.slice(0, repeat)];
+    const order = rotate(CONTESTANTS, repeat);
     for (const contestant of order) {
       const job: MeasureJob = { kind: 'throughput', quick, modelURL, contestantId: contestant.id };
       results.push(await runInChild<ThroughputSamples>(job, `throughput of ${contestant.id}`));

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 
 /** The folder of the JSON results (git-ignored). */
-export const RESULTS_DIR = new URL('../results/', import.meta.url);
+const RESULTS_DIR = new URL('../results/', import.meta.url);
 
 /** The machine a run was measured on. */
 export interface MachineInfo {

@@ -7,6 +7,8 @@ import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
 import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
 import { createRandom } from './random.ts';
+import { createSlots } from './slots.ts';
+import { multiply } from './soak-scenario.ts';
 
 /** Where a run is when it is aborted. */
 export type CancelPhase = 'model' | 'tool' | 'sandbox';
@@ -48,9 +50,12 @@ export interface CancelledRun {
   settleMs: number;
 }
 
+// The tool's wait outlives any test: only the abort ends it.
+const WAIT_FOREVER_MS = 3_600_000;
+
 /**
  * The fake server's answers for cancellation runs: a model request that never ends, a call of a tool
- * that waits ten seconds, or code that loops forever, as the run's task says.
+ * that waits an hour, or code that loops forever, as the run's task says.
  */
 export function answerCancellationRequest(request: FakeRequest): FakeResponse {
   const task = request.body.messages.find((message) => message.role === 'user')?.content;
@@ -60,8 +65,8 @@ export function answerCancellationRequest(request: FakeRequest): FakeResponse {
       return { fault: 'hang' };
     case 'tool':
       return request.body.tools === undefined
-        ? JSON.stringify({ tool: 'wait_for', arguments: { ms: 10_000 } })
-        : { toolCalls: [{ name: 'wait_for', arguments: { ms: 10_000 } }] };
+        ? JSON.stringify({ tool: 'wait_for', arguments: { ms: WAIT_FOREVER_MS } })
+        : { toolCalls: [{ name: 'wait_for', arguments: { ms: WAIT_FOREVER_MS } }] };
     case 'sandbox':
       return '```js\nlet turns = 0;\nwhile (true) { turns++; }\n```';
     default:
@@ -79,13 +84,6 @@ const waitFor = tool({
   },
 });
 
-const multiply = tool({
-  name: 'multiply',
-  description: 'Multiplies two numbers.',
-  parameters: z.object({ a: z.number(), b: z.number() }),
-  execute: ({ a, b }) => a * b,
-});
-
 /**
  * Starts `runs` runs against the fake server at `baseURL`, a third in each phase, and aborts each at
  * a random moment of its phase. Resolves once every run has settled.
@@ -96,8 +94,7 @@ export async function runCancellationScenario(baseURL: string, runs: number, see
   const jsonAgent = new ReactAgent({ tools: [waitFor], chatModel: model });
   const nativeAgent = new ReactAgent({ tools: [waitFor], chatModel: model, toolCalling: 'native' });
   const codeAgent = new TinyCodeAgent({ tools: [multiply], chatModel: model });
-  let sandboxSlots = SANDBOXES_AT_ONCE;
-  const waiting: (() => void)[] = [];
+  const sandboxSlots = createSlots(SANDBOXES_AT_ONCE);
 
   const cancelOne = async (index: number): Promise<CancelledRun> => {
     const phase = PHASES[index % PHASES.length] ?? 'model';
@@ -119,11 +116,9 @@ export async function runCancellationScenario(baseURL: string, runs: number, see
     const options = { returnResult: true, signal: controller.signal, onEvent } as const;
     let result: RunResult;
     if (phase === 'sandbox') {
-      await new Promise<void>((resolve) => (sandboxSlots > 0 ? resolve() : waiting.push(resolve)));
-      sandboxSlots -= 1;
+      const release = await sandboxSlots();
       result = await codeAgent.run(task, options);
-      sandboxSlots += 1;
-      waiting.shift()?.();
+      release();
     } else {
       result = await (index % 2 === 0 ? jsonAgent : nativeAgent).run(task, options);
     }

@@ -1,6 +1,11 @@
-import type { ChatResponse } from '@tinyagent/core';
+import type { ChatResponse, FinishReason } from '@tinyagent/core';
 
-const FINISH_REASONS = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'unknown']);
+// Every member of core's FinishReason, no more: `satisfies` makes the type checker flag any drift.
+const FINISH_REASON_KEYS = { stop: 0, length: 0, tool_calls: 0, content_filter: 0, unknown: 0 } satisfies Record<
+  FinishReason,
+  0
+>;
+const FINISH_REASONS: ReadonlySet<string> = new Set(Object.keys(FINISH_REASON_KEYS));
 
 /**
  * Every way `response` breaks the ChatResponse type, as readable problems; empty when it keeps it.

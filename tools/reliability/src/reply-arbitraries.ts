@@ -13,12 +13,12 @@ export function wrongOr<T>(right: fc.Arbitrary<T>): fc.Arbitrary<unknown> {
 }
 
 /** Nested arrays or objects `depth` levels deep, as JSON text. */
-export function deepJson(depth: number, kind: 'array' | 'object' = 'array'): string {
+function deepJson(depth: number, kind: 'array' | 'object' = 'array'): string {
   return kind === 'array' ? '['.repeat(depth) + ']'.repeat(depth) : '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 }
 
 /** A JSON string value of about `bytes` characters. */
-export function hugeJsonString(bytes: number): string {
+function hugeJsonString(bytes: number): string {
   return JSON.stringify('x'.repeat(bytes));
 }
 
@@ -131,7 +131,7 @@ const toolCall: fc.Arbitrary<ToolCall> = fc.record({
 });
 
 /** The tool calls of one turn: none, a few, or thousands. */
-export const toolCalls: fc.Arbitrary<ToolCall[]> = fc.oneof(
+const toolCalls: fc.Arbitrary<ToolCall[]> = fc.oneof(
   { weight: 4, arbitrary: fc.array(toolCall, { maxLength: 5 }) },
   {
     weight: 1,

@@ -20,7 +20,7 @@ export interface SoakRun {
 }
 
 /** The faults injected, one of them into about one model request in ten. */
-export const FAULT_KINDS = [
+const FAULT_KINDS = [
   '429 retry-after',
   '500',
   '503',
@@ -38,7 +38,7 @@ export type FaultKind = (typeof FAULT_KINDS)[number];
 const FAULT_RATE = 0.1;
 
 /** The offset every run adds to its product: a fixed function of its id. */
-export function offsetOf(id: string): number {
+function offsetOf(id: string): number {
   let hash = 7;
   for (const char of id) hash = (hash * 31 + char.charCodeAt(0)) % 1000;
   return hash;

@@ -7,14 +7,16 @@
 // about one model request in ten faulted, then runs aborted at random moments in a child process.
 // Prints the counts per outcome and exits non-zero on any failure; it stops by itself.
 import { parseArgs } from 'node:util';
-import { OpenAIChatModel, setLogger, sleep } from '@tinyagent/core';
+import { OpenAIChatModel, createConsoleLogger, setLogger, sleep } from '@tinyagent/core';
 import type { RunResult } from '@tinyagent/core';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import { answerCancellationRequest } from './cancellation.ts';
 import type { CancelledRun } from './cancellation.ts';
+import { FUZZ_SEED } from './fuzz-settings.ts';
 import { settledHeap } from './heap.ts';
+import { createSlots } from './slots.ts';
 import { runChild } from './run-child.ts';
 import { classify, count, failures, formatReport } from './soak-report.ts';
 import type { OutcomeCounts } from './soak-report.ts';
@@ -40,7 +42,7 @@ const CODE_RUNS_AT_ONCE = 10;
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, seed: { type: 'string' } } });
 const profile = values.quick === true ? 'quick' : 'full';
 const sizes = PROFILES[profile];
-const seed = Number(values.seed ?? 20_250_801);
+const seed = Number(values.seed ?? FUZZ_SEED);
 
 let unhandledRejections = 0;
 let uncaughtExceptions = 0;
@@ -53,7 +55,7 @@ process.on('uncaughtException', (error) => {
   process.stderr.write(`uncaught exception: ${error.stack ?? String(error)}\n`);
 });
 // Retries are expected here by the hundred; their log lines would bury the report.
-setLogger({ debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined });
+setLogger(createConsoleLogger('silent'));
 
 const model = createSoakModel(seed);
 const server = await startFakeOpenAI({ handler: model.answer, recordRequests: false });
@@ -149,22 +151,6 @@ async function runAll(runs: readonly SoakRun[], outcomes: OutcomeCounts): Promis
   await Promise.race([all, deadline]);
   clearTimeout(timer);
   return runs.length - settled;
-}
-
-/** At most `size` holders at a time: resolves with the function that frees the slot taken. */
-function createSlots(size: number): () => Promise<() => void> {
-  let free = size;
-  const waiting: (() => void)[] = [];
-  const release = (): void => {
-    const next = waiting.shift();
-    if (next === undefined) free += 1;
-    else next();
-  };
-  return async () => {
-    if (free > 0) free -= 1;
-    else await new Promise<void>((resolve) => waiting.push(resolve));
-    return release;
-  };
 }
 
 async function runCancellation(runs: number): Promise<{

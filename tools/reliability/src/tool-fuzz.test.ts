@@ -66,9 +66,9 @@ const behaviour: fc.Arbitrary<ToolBehaviour> = fc.record({
   later: fc.boolean(),
 });
 
-function hostileTool(current: () => ToolBehaviour, asynchronous: boolean): Tool {
+function hostileTool(behaviourOfTool: ToolBehaviour, asynchronous: boolean): Tool {
   const act = (): unknown => {
-    const { outcome, value } = current();
+    const { outcome, value } = behaviourOfTool;
     if (outcome === 'throw') throw value();
     return value();
   };
@@ -78,7 +78,7 @@ function hostileTool(current: () => ToolBehaviour, asynchronous: boolean): Tool 
     parameters: z.object({}),
     execute: asynchronous
       ? async () => {
-          if (current().later) await new Promise((resolve) => setImmediate(resolve));
+          if (behaviourOfTool.later) await new Promise((resolve) => setImmediate(resolve));
           return act();
         }
       : act,
@@ -97,7 +97,6 @@ function reply(content: string | null): ChatResponse {
 
 describe('runs whose tools, listeners and consumers misbehave', () => {
   it('still end with the answer when a tool returns or throws anything, and a listener throws anything', async () => {
-    let current: ToolBehaviour = { outcome: 'return', value: () => 1, later: false };
     const throwingAt = fc.constantFrom<AgentEvent['type'] | 'never'>(
       'never',
       'tool-start',
@@ -109,12 +108,11 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
 
     await fc.assert(
       fc.asyncProperty(behaviour, kinds, throwingAt, async (generated, kind, throwAt) => {
-        current = generated;
         const model = createReplayModel(CALL_THEN_ANSWER[kind]);
         const agent =
           kind === 'code'
-            ? new TinyCodeAgent({ tools: [hostileTool(() => current, false)], chatModel: model })
-            : new ReactAgent({ tools: [hostileTool(() => current, true)], chatModel: model, toolCalling: kind });
+            ? new TinyCodeAgent({ tools: [hostileTool(generated, false)], chatModel: model })
+            : new ReactAgent({ tools: [hostileTool(generated, true)], chatModel: model, toolCalling: kind });
         const onEvent = (event: AgentEvent): void => {
           if (event.type === throwAt) throw generated.value();
         };
@@ -132,10 +130,7 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
     await fc.assert(
       fc.asyncProperty(kinds, fc.nat({ max: 12 }), async (kind, leaveAfter) => {
         const model = createReplayModel(CALL_THEN_ANSWER[kind]);
-        const slow = hostileTool(
-          () => ({ outcome: 'return', value: () => 'slow result', later: true }),
-          kind !== 'code',
-        );
+        const slow = hostileTool({ outcome: 'return', value: () => 'slow result', later: true }, kind !== 'code');
         const agent =
           kind === 'code'
             ? new TinyCodeAgent({ tools: [slow], chatModel: model })
@@ -145,7 +140,10 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
           seen.push(event.type);
           if (seen.length > leaveAfter) break;
         }
-        expect(seen.length).toBeLessThanOrEqual(leaveAfter + 1);
+        // Leaving the stream stops the run: given turns of the event loop, it calls the model no more.
+        const callsWhenLeft = model.calls;
+        for (let turn = 0; turn < 20; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+        expect(model.calls).toBe(callsWhenLeft);
         expect(model.calls).toBeLessThanOrEqual(2);
       }),
       { seed: FUZZ_SEED, numRuns: fuzzRuns(60) },

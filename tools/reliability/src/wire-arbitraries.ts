@@ -51,10 +51,10 @@ function wireReply(object: string, replyField: 'message' | 'delta'): fc.Arbitrar
 }
 
 /** A `chat.completion` object with any field missing or of the wrong type. */
-export const wireCompletion: fc.Arbitrary<Record<string, unknown>> = wireReply('chat.completion', 'message');
+const wireCompletion: fc.Arbitrary<Record<string, unknown>> = wireReply('chat.completion', 'message');
 
 /** A `chat.completion.chunk` object with any field missing or of the wrong type. */
-export const wireChunk: fc.Arbitrary<Record<string, unknown>> = wireReply('chat.completion.chunk', 'delta');
+const wireChunk: fc.Arbitrary<Record<string, unknown>> = wireReply('chat.completion.chunk', 'delta');
 
 const sseLine = fc.oneof(
   { weight: 5, arbitrary: wireChunk.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`) },

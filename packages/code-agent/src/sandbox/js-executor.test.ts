@@ -93,10 +93,10 @@ describe('JsExecutor', () => {
       { onToolEnd: (event) => ends.push(event) },
     );
 
-    expect(result.output).toBe("[redacted]\nTool 'leaky' failed: Error: upstream refused [redacted]");
+    expect(result.output).toBe("[redacted]\nTool 'leaky' failed: upstream refused [redacted]");
     expect(ends.map((event) => event.output)).toEqual([
       '{"key":"[redacted]"}',
-      "Tool 'leaky' failed: Error: upstream refused [redacted]",
+      "Tool 'leaky' failed: upstream refused [redacted]",
     ]);
   });
 

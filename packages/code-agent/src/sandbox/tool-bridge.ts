@@ -1,4 +1,4 @@
-import { ToolExecutionError, isTinyAgentError, redactSecrets, stringifyResult } from '@tinyagent/core';
+import { ToolExecutionError, describeThrown, isTinyAgentError, redactSecrets, stringifyResult } from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
 import type { ToolReply } from './worker-protocol.ts';
@@ -117,15 +117,9 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 }
 
 function toToolError(name: string, error: unknown): { name: string; message: string } {
-  let detail: string;
-  try {
-    if (isTinyAgentError(error)) return { name: error.name, message: error.message };
-    detail = error instanceof Error ? `${error.name}: ${error.message}` : `threw ${stringifyResult(error)}`;
-  } catch {
-    // A thrown value whose own fields throw (a getter, a Proxy): this runs in the handler of the
-    // worker's messages, where an exception would crash the process and leave the sandbox waiting.
-    detail = 'it threw a value that cannot be described';
-  }
-  const wrapped = new ToolExecutionError(name, detail);
+  // Runs in the handler of the worker's messages, where an exception would crash the process and
+  // leave the sandbox waiting: both calls below never throw, whatever the tool threw.
+  if (isTinyAgentError(error)) return { name: error.name, message: error.message };
+  const wrapped = new ToolExecutionError(name, describeThrown(error));
   return { name: wrapped.name, message: wrapped.message };
 }

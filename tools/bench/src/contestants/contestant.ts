@@ -16,7 +16,7 @@ export interface BenchTool {
 const numbers = z.object({ a: z.number().describe('The first number.'), b: z.number().describe('The second number.') });
 
 /** The sequential scenario's tool: adds two numbers at once. */
-export const addTool: BenchTool = {
+const addTool: BenchTool = {
   name: 'add',
   description: 'Adds two numbers and returns the sum.',
   parameters: numbers,
@@ -24,7 +24,7 @@ export const addTool: BenchTool = {
 };
 
 /** The parallel scenario's tool: adds two numbers after SLOW_TOOL_MS, like a slow API would. */
-export const slowAddTool: BenchTool = {
+const slowAddTool: BenchTool = {
   name: 'slow_add',
   description: 'Adds two numbers and returns the sum, slowly.',
   parameters: numbers,

@@ -1,6 +1,6 @@
 import type { CreateRun } from './contestant.ts';
 
-export type { ContestantSetup, CreateRun, RunTask } from './contestant.ts';
+export type { RunTask } from './contestant.ts';
 
 /** One framework (or hand-written loop) under test. */
 export interface Contestant {

@@ -86,8 +86,8 @@ export async function measureAgentLoop(modelURL: string, settings: BenchSettings
   return entries.map((entry) => entry.samples);
 }
 
-// Each round starts with the next contestant, so none is always first after the previous one's garbage.
-function rotate<T>(items: readonly T[], round: number): T[] {
+/** Each round starts with the next contestant, so none is always first after the previous one's garbage. */
+export function rotate<T>(items: readonly T[], round: number): T[] {
   const start = round % items.length;
   return [...items.slice(start), ...items.slice(0, start)];
 }

@@ -20,9 +20,21 @@ export function registerSecret(value: string | undefined | null): void {
 
 /** Returns `text` with every known secret replaced by `[redacted]`. */
 export function redactSecrets(text: string): string {
-  if (text.length < MIN_SECRET_LENGTH) return text;
+  return text.length < MIN_SECRET_LENGTH ? text : redactWith(knownSecrets(), text);
+}
+
+/**
+ * A `redactSecrets` for several texts that arrive together (the fields of one model reply): the
+ * secrets are looked up once, when it is created, instead of once per text.
+ */
+export function secretRedactor(): (text: string) => string {
+  const secrets = knownSecrets();
+  return (text) => (text.length < MIN_SECRET_LENGTH ? text : redactWith(secrets, text));
+}
+
+function redactWith(secrets: readonly string[], text: string): string {
   let result = text;
-  for (const secret of knownSecrets()) {
+  for (const secret of secrets) {
     if (result.includes(secret)) result = result.replaceAll(secret, '[redacted]');
   }
   return result;

@@ -8,7 +8,7 @@ import { getLogger } from './logger.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
 import { describeThrown, stringifyResult } from './stringify.ts';
-import { redactSecrets } from './secrets.ts';
+import { secretRedactor } from './secrets.ts';
 import { createRunScope } from './tool.ts';
 import type { RunScope } from './tool.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
@@ -150,6 +150,7 @@ interface RunFields {
 function createAgentRun(fields: RunFields): AgentRun {
   const { listeners } = fields;
   const id = crypto.randomUUID();
+  const redact = secretRedactor();
   const emit = (input: AgentEventInput): void => {
     if (listeners.length === 0) return;
     const event = { ...input, runId: id } as AgentEvent;
@@ -186,7 +187,7 @@ function createAgentRun(fields: RunFields): AgentRun {
       const started = performance.now();
       // Settles at the abort even when the model is slow to honour its signal (or ignores it).
       const reply = await raceAbort(model.complete({ ...request, signal: fields.signal }), fields.signal);
-      const response = redactReply(checkChatResponse(reply, model.modelName));
+      const response = redactReply(checkChatResponse(reply, model.modelName), redact);
       addUsage(run.usage, response.usage);
       emit({
         type: 'model-response',
@@ -245,13 +246,18 @@ function toError(value: unknown): Error {
 
 // A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
 // says reaches the events, the transcript, the tools and the answer only with known secrets removed.
-function redactReply(response: ChatResponse): ChatResponse {
-  const content = response.content === null ? null : redactSecrets(response.content);
-  if (content === response.content && response.toolCalls.length === 0) return response;
-  const toolCalls = response.toolCalls.map((call) => {
-    const name = redactSecrets(call.name);
-    const args = redactSecrets(call.arguments);
-    return name === call.name && args === call.arguments ? call : { ...call, name, arguments: args };
+function redactReply(response: ChatResponse, redact: (text: string) => string): ChatResponse {
+  const content = response.content === null ? null : redact(response.content);
+  // Copied only when a call changes: the usual reply holds no secret and is passed on as it is.
+  let toolCalls = response.toolCalls;
+  response.toolCalls.forEach((call, index) => {
+    const name = redact(call.name);
+    const args = redact(call.arguments);
+    if (name === call.name && args === call.arguments) return;
+    if (toolCalls === response.toolCalls) toolCalls = [...toolCalls];
+    toolCalls[index] = { ...call, name, arguments: args };
   });
-  return { ...response, content, toolCalls };
+  return content === response.content && toolCalls === response.toolCalls
+    ? response
+    : { ...response, content, toolCalls };
 }

@@ -6,6 +6,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { BufferedResponse } from './buffered-response.ts';
 import { dispatcherFetch } from './dispatcher-fetch.ts';
 
 const BIG = Buffer.alloc(8 * 1024 * 1024, 'tinyagent ');
@@ -72,7 +73,15 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
     response.writeHead(204);
     response.end();
   },
+  '/big-json': (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ text: BIG.toString() }));
+  },
   '/hang': () => undefined,
+  '/stall-json': (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"id":');
+  },
   '/stall-body': (_request, response) => {
     response.writeHead(200, { 'content-type': 'text/event-stream' });
     response.write('data: {"n":0}\n\n');
@@ -153,6 +162,7 @@ describe('dispatcherFetch against fetch', () => {
     ['a connection reset before any reply', '/reset', post('{}')],
     ['a server-sent event stream', '/sse', post('{"stream":true}')],
     ['an 8 MiB body read through back-pressure', '/big', undefined],
+    ['an 8 MiB JSON reply, past what is collected whole', '/big-json', undefined],
     ['a gzip body, decoded', '/gzip', undefined],
     ['a brotli body, decoded', '/br', undefined],
     ['a 204 with no body', '/empty', undefined],
@@ -174,6 +184,17 @@ describe('dispatcherFetch against fetch', () => {
     await (await dispatcherFetch(new Request(`${base}/json`))).text();
     await (await dispatcherFetch(`${base}/json`, { body: new Blob(['x']), method: 'POST' })).text();
     expect(fetchSpy).toHaveBeenCalledTimes(2);
+  });
+
+  it('hands over a JSON reply read whole, and streams what must be streamed', async () => {
+    const whole = await dispatcherFetch(`${base}/json`);
+    const events = await dispatcherFetch(`${base}/sse`, post('{"stream":true}'));
+    const compressed = await dispatcherFetch(`${base}/gzip`);
+    const large = await dispatcherFetch(`${base}/big-json`);
+
+    expect(whole).toBeInstanceOf(BufferedResponse);
+    for (const response of [events, compressed, large]) expect(response).not.toBeInstanceOf(BufferedResponse);
+    await Promise.all([whole, events, compressed, large].map((response) => response.text()));
   });
 
   it('streams server-sent events as they arrive, not at the end', async () => {
@@ -213,6 +234,18 @@ describe('dispatcherFetch aborts as fetch does', () => {
       const response = await send(`${base}/stall-body`, { ...post('{}'), signal: controller.signal });
       const reading = response.text();
       controller.abort(reason);
+
+      await expect(reading).rejects.toBe(reason);
+    }
+  });
+
+  it('fails the reading with the reason when aborted while a JSON body is still arriving', async () => {
+    for (const send of [fetch, dispatcherFetch]) {
+      const controller = new AbortController();
+      const reading = send(`${base}/stall-json`, { ...post('{}'), signal: controller.signal }).then((response) =>
+        response.text(),
+      );
+      setTimeout(() => controller.abort(reason), 20);
 
       await expect(reading).rejects.toBe(reason);
     }

@@ -13,6 +13,7 @@
 // onError): it is the one undici itself runs on, in every version Node 22 and 24 ship.
 
 import { abortReason } from './abort.ts';
+import { BufferedResponse } from './buffered-response.ts';
 
 /** The part of an undici dispatcher this module uses. */
 interface Dispatcher {
@@ -38,6 +39,9 @@ interface DispatchHandler {
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
+// Replies up to this size that are not event streams are collected whole and handed over as a
+// BufferedResponse; a larger one is streamed from where it got to, with back-pressure.
+const BUFFER_LIMIT = 4 * 1024 * 1024;
 type Compression = ConstructorParameters<typeof DecompressionStream>[0];
 const DECODABLE = new Map<string, Compression>([
   ['gzip', 'gzip'],
@@ -78,6 +82,8 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
     let paused = false;
     let responded = false;
     let finished = false;
+    // Set while a reply's body is collected before it is handed over (see `readHeaders`).
+    let buffered: { response: BufferedResponse; init: ReplyInit; chunks: Buffer[]; size: number } | undefined;
     const onAbort = function (this: AbortSignal): void {
       abort?.(abortReason(this));
     };
@@ -86,8 +92,28 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       signal?.removeEventListener('abort', onAbort);
     };
     signal?.addEventListener('abort', onAbort, { once: true });
-    const bodyStream = (headers: Headers): ReadableStream<Uint8Array> => {
-      const stream = new ReadableStream<Uint8Array>({
+    const respond = (response: Response): void => {
+      responded = true;
+      resolve(response);
+    };
+    const respondStreaming = (replyInit: ReplyInit, withBody: boolean): void => {
+      const stream = withBody ? decode(bodyStream(), replyInit.encoding) : null;
+      const response = new Response(stream, replyInit);
+      Object.defineProperty(response, 'url', { value: url.href });
+      respond(response);
+    };
+    // A body being collected turns into a stream after all: it grew past BUFFER_LIMIT, or it failed,
+    // and fetch hands over a failed body as a response whose reading fails.
+    const streamCollected = (): void => {
+      if (buffered === undefined) return;
+      const { init, chunks } = buffered;
+      buffered = undefined;
+      respondStreaming(init, true);
+      for (const chunk of chunks) sink?.enqueue(chunk);
+      paused = (sink?.desiredSize ?? 1) <= 0;
+    };
+    const bodyStream = (): ReadableStream<Uint8Array> =>
+      new ReadableStream<Uint8Array>({
         start: (controller) => {
           sink = controller;
         },
@@ -102,8 +128,6 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
           abort?.(reason instanceof Error ? reason : new Error('response body cancelled'));
         },
       });
-      return decode(stream, headers.get('content-encoding'));
-    };
     const handler: DispatchHandler = {
       onConnect(abortRequest) {
         abort = abortRequest;
@@ -112,25 +136,21 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       onHeaders(status, rawHeaders, resume, statusText) {
         if (status < 200) return true; // 1xx informational replies precede the real one
         try {
-          const headers = new Headers();
-          for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
-            headers.append(
-              String(rawHeaders[index]?.toString('latin1')),
-              String(rawHeaders[index + 1]?.toString('latin1')),
-            );
-          }
-          if (REDIRECT_STATUS.has(status) && headers.has('location')) {
+          const reply = readHeaders(rawHeaders);
+          if (REDIRECT_STATUS.has(status) && reply.location) {
             finish();
             abort?.(new Error('redirect handed to fetch'));
             fetch(input, init).then(resolve, reject);
             return false;
           }
           resumeReading = resume;
-          const stream = NULL_BODY_STATUS.has(status) || request.method === 'HEAD' ? null : bodyStream(headers);
-          const response = new Response(stream, { status, statusText, headers });
-          Object.defineProperty(response, 'url', { value: url.href });
-          responded = true;
-          resolve(response);
+          const replyInit = { status, statusText, headers: reply.pairs, encoding: reply.encoding };
+          if (NULL_BODY_STATUS.has(status) || request.method === 'HEAD') respondStreaming(replyInit, false);
+          else if (reply.encoding === undefined && !reply.eventStream) {
+            // Constructed now, so that headers a Response refuses fail here, as they do in fetch.
+            const response = new BufferedResponse(replyInit, url.href);
+            buffered = { response, init: replyInit, chunks: [], size: 0 };
+          } else respondStreaming(replyInit, true);
           return true;
         } catch (error) {
           // A reply fetch could not represent either (a malformed header, a status past 599).
@@ -142,7 +162,15 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       },
       onData(chunk) {
         // undici repeats empty chunks while a closed socket stays paused; they carry nothing.
-        if (sink === undefined || finished || chunk.length === 0) return true;
+        if (finished || chunk.length === 0) return true;
+        if (buffered !== undefined) {
+          buffered.chunks.push(chunk);
+          buffered.size += chunk.length;
+          if (buffered.size <= BUFFER_LIMIT) return true;
+          streamCollected();
+          return !paused;
+        }
+        if (sink === undefined) return true;
         sink.enqueue(chunk);
         paused = (sink.desiredSize ?? 1) <= 0;
         return !paused;
@@ -150,13 +178,20 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       onComplete() {
         if (finished) return;
         finish();
-        sink?.close();
+        if (buffered === undefined) {
+          sink?.close();
+          return;
+        }
+        const { response, chunks, size } = buffered;
+        buffered = undefined;
+        respond(response.setBody(Buffer.concat(chunks, size)));
       },
       onError(error) {
         if (finished) return;
         finish();
         const failure = (wrapped: string): unknown =>
           signal?.aborted === true ? abortReason(signal) : new TypeError(wrapped, { cause: error });
+        streamCollected();
         if (!responded) reject(failure('fetch failed'));
         else sink?.error(failure('terminated'));
       },
@@ -168,6 +203,40 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
       reject(new TypeError('fetch failed', { cause: error }));
     }
   });
+}
+
+/** A reply's status line and headers, with what decides how its body is handed over. */
+interface ReplyInit {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  /** The content-encoding, when the body is compressed. */
+  encoding: string | undefined;
+}
+
+// The headers as name/value pairs for the Response, which checks them once. Event streams must
+// reach the SDK as they arrive and compressed bodies are decoded as a stream; every other body
+// is collected whole, as the SDK reads it whole anyway.
+function readHeaders(rawHeaders: Buffer[]): {
+  pairs: [string, string][];
+  location: boolean;
+  encoding: string | undefined;
+  eventStream: boolean;
+} {
+  const pairs: [string, string][] = [];
+  let location = false;
+  let encoding: string | undefined;
+  let eventStream = false;
+  for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
+    const name = String(rawHeaders[index]?.toString('latin1'));
+    const value = String(rawHeaders[index + 1]?.toString('latin1'));
+    pairs.push([name, value]);
+    const lower = name.toLowerCase();
+    if (lower === 'location') location = true;
+    else if (lower === 'content-encoding') encoding = encoding === undefined ? value : `${encoding}, ${value}`;
+    else if (lower === 'content-type') eventStream = value.trim().toLowerCase().startsWith('text/event-stream');
+  }
+  return { pairs, location, encoding, eventStream };
 }
 
 function flattenHeaders(headers: RequestInit['headers']): string[] {
@@ -183,8 +252,8 @@ function flattenHeaders(headers: RequestInit['headers']): string[] {
 
 // Node's fetch decodes compressed bodies; the SDK expects that. TinyAgent sends no Accept-Encoding,
 // so a server compresses only when it ignores that, and then this keeps the behaviour the same.
-function decode(stream: ReadableStream<Uint8Array>, encoding: string | null): ReadableStream<Uint8Array> {
-  const format = encoding === null ? undefined : DECODABLE.get(encoding.trim().toLowerCase());
+function decode(stream: ReadableStream<Uint8Array>, encoding: string | undefined): ReadableStream<Uint8Array> {
+  const format = encoding === undefined ? undefined : DECODABLE.get(encoding.trim().toLowerCase());
   if (format === undefined) return stream;
   return stream.pipeThrough(new DecompressionStream(format));
 }

@@ -35,7 +35,7 @@ export type {
 } from './chat-model.ts';
 export { OpenAIChatModel, resolveOpenAIConnection, DEFAULT_MODEL } from './openai-chat-model.ts';
 export type { OpenAIChatModelOptions, OpenAIConnection } from './openai-chat-model.ts';
-export { describeThrown, stringifyResult } from './stringify.ts';
+export { describeThrown, resultToJson, stringifyResult } from './stringify.ts';
 export { throwIfAborted, abortReason, raceAbort, combineSignals, isAbortError, sleep } from './abort.ts';
 export { getLogger, setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';

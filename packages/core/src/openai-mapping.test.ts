@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCallError } from './errors.ts';
-import { StreamAccumulator, fromCompletion } from './openai-mapping.ts';
+import { StreamAccumulator, fromCompletion, toWireTools } from './openai-mapping.ts';
 
 // Replies of OpenAI-compatible servers are untrusted JSON: fields of the wrong type must neither
 // throw a TypeError nor pass through with their wrong type (found by the reliability suite's fuzzing).
@@ -68,5 +68,27 @@ describe('StreamAccumulator', () => {
       usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
       model: undefined,
     });
+  });
+});
+
+describe('toWireTools', () => {
+  const add = { name: 'add', description: 'Adds.', parameters: { type: 'object' } };
+  const wireNames = (tools: readonly (typeof add)[]): string[] =>
+    (toWireTools(tools) as unknown as { function: { name: string } }[]).map((wire) => wire.function.name);
+
+  it('converts a frozen list once and reuses its wire form', () => {
+    const tools = Object.freeze([add]);
+
+    expect(toWireTools(tools)).toBe(toWireTools(tools));
+    expect(wireNames(tools)).toEqual(['add']);
+  });
+
+  it('converts a list that is not frozen on every call, so changes to it are sent', () => {
+    const tools = [add];
+    expect(wireNames(tools)).toEqual(['add']);
+
+    tools.push({ ...add, name: 'add_again' });
+
+    expect(wireNames(tools)).toEqual(['add', 'add_again']);
   });
 });

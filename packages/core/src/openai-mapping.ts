@@ -30,7 +30,21 @@ export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] 
   });
 }
 
+// Agents offer the same frozen list of tools on every turn; its wire form is built once per list.
+// A list that is not frozen may change between calls, so it is converted on each.
+const wireTools = new WeakMap<readonly ToolDefinition[], WireTool[]>();
+
 export function toWireTools(tools: readonly ToolDefinition[]): WireTool[] {
+  if (!Object.isFrozen(tools)) return buildWireTools(tools);
+  let wire = wireTools.get(tools);
+  if (wire === undefined) {
+    wire = buildWireTools(tools);
+    wireTools.set(tools, wire);
+  }
+  return wire;
+}
+
+function buildWireTools(tools: readonly ToolDefinition[]): WireTool[] {
   return tools.map((definition) => ({
     type: 'function',
     function: {

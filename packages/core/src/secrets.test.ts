@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SECRET_ENV_VARS, redactSecrets, registerSecret } from './secrets.ts';
+import { SECRET_ENV_VARS, redactSecrets, registerSecret, secretRedactor } from './secrets.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -51,5 +51,16 @@ describe('redactSecrets', () => {
 
     expect(text).toBe('key=[redacted]');
     expect(text).not.toContain('rest-of-the-key');
+  });
+});
+
+describe('secretRedactor', () => {
+  it('redacts the environment keys present when it was made, and secrets registered since', () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-env-at-start');
+    const redact = secretRedactor();
+
+    registerSecret('sk-registered-later');
+
+    expect(redact('sk-env-at-start and sk-registered-later')).toBe('[redacted] and [redacted]');
   });
 });

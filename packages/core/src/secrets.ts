@@ -3,6 +3,8 @@
 // well-known key variables of the environment.
 
 const registered = new Set<string>();
+// Counts registrations, so that a redactor made earlier notices a new secret.
+let registeredVersion = 0;
 
 /** Environment variables whose values are treated as secrets wherever TinyAgent prints text. */
 export const SECRET_ENV_VARS: readonly string[] = ['OPENAI_API_KEY', 'BRAVE_SEARCH_API_KEY'];
@@ -14,15 +16,37 @@ const MIN_SECRET_LENGTH = 6;
 export function registerSecret(value: string | undefined | null): void {
   if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH && !registered.has(value)) {
     registered.add(value);
+    registeredVersion += 1;
     sorted = undefined;
   }
 }
 
 /** Returns `text` with every known secret replaced by `[redacted]`. */
 export function redactSecrets(text: string): string {
-  if (text.length < MIN_SECRET_LENGTH) return text;
+  return text.length < MIN_SECRET_LENGTH ? text : redactWith(knownSecrets(), text);
+}
+
+/**
+ * A `redactSecrets` for the many texts of one agent run (every field of every model reply): the
+ * environment's key variables are read once, when it is created, as reading the environment costs
+ * more than the redaction itself; a secret registered later is still picked up.
+ */
+export function secretRedactor(): (text: string) => string {
+  let secrets = knownSecrets();
+  let seenVersion = registeredVersion;
+  return (text) => {
+    if (text.length < MIN_SECRET_LENGTH) return text;
+    if (seenVersion !== registeredVersion) {
+      secrets = knownSecrets();
+      seenVersion = registeredVersion;
+    }
+    return redactWith(secrets, text);
+  };
+}
+
+function redactWith(secrets: readonly string[], text: string): string {
   let result = text;
-  for (const secret of knownSecrets()) {
+  for (const secret of secrets) {
     if (result.includes(secret)) result = result.replaceAll(secret, '[redacted]');
   }
   return result;

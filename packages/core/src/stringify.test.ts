@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stringifyResult } from './stringify.ts';
+import { resultToJson, stringifyResult } from './stringify.ts';
 
 describe('stringifyResult', () => {
   it('returns strings as they are and null/undefined as "null"', () => {
@@ -69,5 +69,28 @@ describe('stringifyResult', () => {
 
   it('writes "null" when toJSON returns undefined', () => {
     expect(stringifyResult({ toJSON: () => undefined })).toBe('null');
+  });
+});
+
+describe('resultToJson', () => {
+  it('writes the JSON stringifyResult writes for objects, so code gets back what a model reads', () => {
+    const value = { when: new Map([[{ id: 1 }, 'one']]), failure: new TypeError('bad'), big: 7n, tags: new Set([1]) };
+
+    expect(resultToJson(value)).toBe(stringifyResult(value));
+    expect(JSON.parse(resultToJson(value) ?? '')).toEqual({
+      when: [[{ id: 1 }, 'one']],
+      failure: 'TypeError: bad',
+      big: '7',
+      tags: [1],
+    });
+  });
+
+  it('gives undefined for values JSON cannot hold or has no form for', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+
+    expect(resultToJson(cyclic)).toBeUndefined();
+    expect(resultToJson(undefined)).toBeUndefined();
+    expect(resultToJson(() => 1)).toBeUndefined();
   });
 });

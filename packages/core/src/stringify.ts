@@ -21,6 +21,19 @@ export function stringifyResult(value: unknown): string {
   }
 }
 
+/**
+ * A value as the JSON text `stringifyResult` writes for it (Maps, Sets, bigints and errors turned
+ * the same way), for code that needs the value back rather than text to read; `undefined` when JSON
+ * cannot hold it (a cyclic value) or it has no JSON form (`undefined`, a function).
+ */
+export function resultToJson(value: unknown): string | undefined {
+  try {
+    return JSON.stringify(value, jsonReplacer);
+  } catch {
+    return undefined;
+  }
+}
+
 function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
   if (value instanceof Map) {

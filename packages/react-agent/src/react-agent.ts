@@ -88,7 +88,9 @@ export class ReactAgent {
       systemPrompt: this.systemPrompt,
       toolCalling: this.toolCalling,
       toolDefinitions: Object.freeze(
-        tools.map((entry) => ({ name: entry.name, description: entry.description, parameters: entry.jsonSchema })),
+        tools.map((entry) =>
+          Object.freeze({ name: entry.name, description: entry.description, parameters: entry.jsonSchema }),
+        ),
       ),
       temperature: checkNumber('temperature', options.temperature, 0.7, { min: 0, max: 2 }),
       maxParallelTools: checkNumber('maxParallelTools', options.maxParallelTools, 8, { min: 1, integer: true }),

@@ -63,6 +63,30 @@ describe('JsExecutor', () => {
     expect(ends[0]).toMatchObject({ toolName: 'search', output: '[{"title":"About cats","rank":1}]', isError: false });
   });
 
+  it('hands the code the value the events and the model read as text', async () => {
+    const values = tool({
+      name: 'values',
+      description: 'Returns values JSON has no form for.',
+      execute: () => ({
+        byObject: new Map([[{ id: 1 }, 'one']]),
+        failure: new RangeError('too far'),
+        big: 10n,
+        tags: new Set(['a']),
+      }),
+    });
+    const number = tool({ name: 'number', description: 'Returns a number.', execute: () => 42 });
+    using executor = new JsExecutor({ tools: [values, number] });
+    const ends: SandboxToolEnd[] = [];
+
+    const result = await executor.run('console.log(JSON.stringify(values()), number() + 1)', {
+      onToolEnd: (event) => ends.push(event),
+    });
+
+    const expected = '{"byObject":[[{"id":1},"one"]],"failure":"RangeError: too far","big":"10","tags":["a"]}';
+    expect(result.output).toBe(`${expected} 43`);
+    expect(ends.map((event) => event.output)).toEqual([expected, '42']);
+  });
+
   it('throws tool input errors into the code, where they can be caught', async () => {
     using executor = new JsExecutor({ tools: [search] });
 

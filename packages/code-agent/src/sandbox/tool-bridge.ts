@@ -1,4 +1,11 @@
-import { ToolExecutionError, describeThrown, isTinyAgentError, redactSecrets, stringifyResult } from '@tinyagent/core';
+import {
+  ToolExecutionError,
+  describeThrown,
+  isTinyAgentError,
+  redactSecrets,
+  resultToJson,
+  stringifyResult,
+} from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
 import type { ToolReply } from './worker-protocol.ts';
@@ -53,9 +60,9 @@ export function runToolCall(
   try {
     const tool = tools.get(call.name);
     if (tool === undefined) throw new ToolExecutionError(call.name, 'no such tool');
-    const result = invoke(tool, args, context);
-    finish(redactSecrets(stringifyResult(result)), false);
-    return { callId: call.callId, ok: true, ...encodeResult(result) };
+    const { output, encoded } = encodeResult(invoke(tool, args, context));
+    finish(output, false);
+    return { callId: call.callId, ok: true, ...encoded };
   } catch (error) {
     const failure = toToolError(call.name, error);
     const message = redactSecrets(failure.message);
@@ -96,24 +103,23 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-// A secret inside a JSON string value becomes `[redacted]` there: the JSON stays valid.
-function encodeResult(result: unknown): { kind: 'undefined' } | { kind: 'string' | 'json'; text: string } {
-  if (result === undefined) return { kind: 'undefined' };
-  if (typeof result === 'string') return { kind: 'string', text: redactSecrets(result) };
-  try {
-    const text = JSON.stringify(result, jsonReplacer) as string | undefined;
-    return text === undefined ? { kind: 'undefined' } : { kind: 'json', text: redactSecrets(text) };
-  } catch {
-    // Cyclic or otherwise not JSON: the code gets the text a model would read.
-    return { kind: 'string', text: redactSecrets(stringifyResult(result)) };
-  }
-}
+type EncodedResult = { kind: 'undefined' } | { kind: 'string' | 'json'; text: string };
 
-function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof Map) return Object.fromEntries(value);
-  if (value instanceof Set) return [...value];
-  return value;
+// The result twice: as the text the events and the model read (`stringifyResult`) and as what the
+// code gets back. For an object or array the two are the same JSON, serialized once. A value JSON
+// cannot hold (a cyclic one) reaches the code as the text a model would read. A secret inside a
+// JSON string value becomes `[redacted]` there: the JSON stays valid.
+function encodeResult(result: unknown): { output: string; encoded: EncodedResult } {
+  if (result === undefined) return { output: 'null', encoded: { kind: 'undefined' } };
+  if (typeof result === 'string') {
+    const text = redactSecrets(result);
+    return { output: text, encoded: { kind: 'string', text } };
+  }
+  const json = resultToJson(result);
+  const sameText = json !== undefined && typeof result === 'object' && result !== null && !(result instanceof Error);
+  const output = redactSecrets(sameText ? json : stringifyResult(result));
+  if (json === undefined) return { output, encoded: { kind: 'string', text: output } };
+  return { output, encoded: { kind: 'json', text: sameText ? output : redactSecrets(json) } };
 }
 
 function toToolError(name: string, error: unknown): { name: string; message: string } {

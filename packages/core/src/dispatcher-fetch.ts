@@ -106,9 +106,9 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
     // and fetch hands over a failed body as a response whose reading fails.
     const streamCollected = (): void => {
       if (buffered === undefined) return;
-      const { init, chunks } = buffered;
+      const { init: replyInit, chunks } = buffered;
       buffered = undefined;
-      respondStreaming(init, true);
+      respondStreaming(replyInit, true);
       for (const chunk of chunks) sink?.enqueue(chunk);
       paused = (sink?.desiredSize ?? 1) <= 0;
     };

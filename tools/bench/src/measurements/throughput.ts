@@ -2,6 +2,7 @@
 // loaded, so peak RSS is its memory and no other contestant's garbage. Concurrency levels run in
 // ascending order; N workers each start a new run as soon as theirs ends.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { percentile } from '@tinyagent/fixtures/stats';
 import { findContestant } from '../contestants/index.ts';
 import type { RunTask } from '../contestants/index.ts';
 import { createTally, runChecked } from '../run-checked.ts';
@@ -11,7 +12,7 @@ import { MODEL_LATENCY_MS } from '../settings.ts';
 import type { BenchSettings } from '../settings.ts';
 import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
-import { median, percentile, ratio } from '../stats.ts';
+import { median, ratio } from '../stats.ts';
 import type { Table } from '../table.ts';
 
 /** One concurrency level's result for one contestant. */

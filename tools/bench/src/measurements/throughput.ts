@@ -5,7 +5,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { percentile } from '@tinyagent/fixtures/stats';
 import { findContestant } from '../contestants/index.ts';
 import type { RunTask } from '../contestants/index.ts';
-import { createTally, runChecked } from '../run-checked.ts';
+import { createTally, runChecked, wrongAnswerLines } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import { createAddTask, modelForLatency } from '../scenario.ts';
 import { MODEL_LATENCY_MS } from '../settings.ts';
@@ -214,11 +214,6 @@ export function reportThroughput(samples: readonly ThroughputSamples[], levels: 
         '×',
       ),
     ],
-    invalid: samples
-      .filter((entry) => entry.tally.wrong > 0)
-      .map(
-        (entry) =>
-          `${findContestant(entry.id).label} (throughput): ${entry.tally.wrong} of ${entry.tally.runs} runs wrong (${entry.tally.firstProblem ?? ''})`,
-      ),
+    invalid: wrongAnswerLines(samples, ' (throughput)'),
   };
 }

@@ -1,8 +1,8 @@
-// Test support, not part of the package (tsconfig.lib.json excludes it): a real HTTP server on
-// loopback at a free port, for tests that exercise got end to end. Never mocked HTTP.
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Test support, not part of the package (tsconfig.lib.json excludes it): the workspace's loopback
+// server, recording what it receives, for tests that exercise got end to end. Never mocked HTTP.
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { startLoopbackServer } from '@tinyagent/fixtures';
+import type { LoopbackHandler, LoopbackServer, LoopbackServerOptions } from '@tinyagent/fixtures';
 import { afterEach } from 'vitest';
 
 /** A request as the test server received it. */
@@ -15,34 +15,20 @@ export interface ReceivedRequest {
 }
 
 /** Answers one request; it may leave the response open to simulate a server that hangs. */
-export type TestHandler = (request: IncomingMessage, response: ServerResponse) => unknown;
+export type TestHandler = LoopbackHandler;
 
-/** A running test server. */
-export interface TestServer extends AsyncDisposable {
-  /** `http://127.0.0.1:<port>` (or the host it listens on), without a trailing slash. */
-  readonly url: string;
-  readonly port: number;
+/** A running test server, with the requests it received. */
+export interface TestServer extends LoopbackServer {
   readonly requests: readonly ReceivedRequest[];
   /** Resolves when the server has received its `count`-th request (1-based). */
   readonly receivedRequest: (count?: number) => Promise<ReceivedRequest>;
-  /** Closes the server and drops its connections, open and idle. */
-  close(): Promise<void>;
 }
 
-/** Where and how the test server listens. */
-export interface TestServerOptions {
-  /** Default 127.0.0.1. */
-  host?: string;
-  /** How long an idle keep-alive connection stays open; Node's default is 5 s. */
-  keepAliveTimeoutMs?: number;
-}
-
-/** Starts an HTTP server on loopback at a free port, answering with `handler`. */
-export async function startTestServer(handler: TestHandler, options: TestServerOptions = {}): Promise<TestServer> {
-  const { host = '127.0.0.1', keepAliveTimeoutMs } = options;
+/** Starts an HTTP server on 127.0.0.1 at a free port, answering with `handler` and recording each request. */
+export async function startTestServer(handler: TestHandler, options: LoopbackServerOptions = {}): Promise<TestServer> {
   const requests: ReceivedRequest[] = [];
   const waiting: { count: number; resolve: (request: ReceivedRequest) => void }[] = [];
-  const server = createServer((request, response) => {
+  const server = await startLoopbackServer((request, response) => {
     const received: ReceivedRequest = {
       method: request.method ?? 'GET',
       path: request.url ?? '/',
@@ -51,31 +37,16 @@ export async function startTestServer(handler: TestHandler, options: TestServerO
     };
     requests.push(received);
     for (const waiter of waiting.filter((entry) => entry.count === requests.length)) waiter.resolve(received);
-    Promise.resolve(handler(request, response)).catch((error: unknown) => {
-      response.destroy(error instanceof Error ? error : new Error(String(error)));
-    });
-  });
-  if (keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = keepAliveTimeoutMs;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, resolve);
-  });
-  const { port } = server.address() as AddressInfo;
-  const close = async (): Promise<void> => {
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-  };
+    return handler(request, response);
+  }, options);
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    port,
+    ...server,
     requests,
     receivedRequest: (count = 1) => {
       const already = requests[count - 1];
       if (already !== undefined) return Promise.resolve(already);
       return new Promise((resolve) => waiting.push({ count, resolve }));
     },
-    close,
-    [Symbol.asyncDispose]: close,
   };
 }
 
@@ -83,7 +54,7 @@ export async function startTestServer(handler: TestHandler, options: TestServerO
  * Returns a `startTestServer` whose servers are all closed after each test of the calling file, so
  * that no test leaves a server (or its connections) behind.
  */
-export function useTestServers(): (handler: TestHandler, options?: TestServerOptions) => Promise<TestServer> {
+export function useTestServers(): (handler: TestHandler, options?: LoopbackServerOptions) => Promise<TestServer> {
   const started: TestServer[] = [];
   afterEach(async () => {
     await Promise.all(started.splice(0).map((server) => server.close()));

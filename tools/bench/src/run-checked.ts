@@ -1,3 +1,4 @@
+import { findContestant } from './contestants/index.ts';
 import type { RunTask } from './contestants/index.ts';
 import { checkAnswer } from './scenario.ts';
 import type { BenchTask } from './scenario.ts';
@@ -34,4 +35,17 @@ export async function runChecked(run: RunTask, task: BenchTask, tally: AnswerTal
     tally.firstProblem ??= problem;
   }
   return durationMs;
+}
+
+/**
+ * One line per contestant with a wrong answer, for a report's `invalid` rows: `<label><where>: 3 of
+ * 120 runs wrong (<first problem>)`, where `where` tells apart measurements of the same contestant.
+ */
+export function wrongAnswerLines(samples: readonly { id: string; tally: AnswerTally }[], where = ''): string[] {
+  return samples
+    .filter((entry) => entry.tally.wrong > 0)
+    .map(
+      ({ id, tally }) =>
+        `${findContestant(id).label}${where}: ${tally.wrong} of ${tally.runs} runs wrong (${tally.firstProblem ?? ''})`,
+    );
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, pairedRatio, percentile, ratio } from './stats.ts';
+import { median, pairedRatio, ratio } from './stats.ts';
 
 describe('median', () => {
   it('takes the middle value of an odd count and the mean of the two middle values of an even one', () => {
@@ -9,20 +9,6 @@ describe('median', () => {
 
   it('is NaN without samples', () => {
     expect(median([])).toBeNaN();
-  });
-});
-
-describe('percentile', () => {
-  it('picks by nearest rank, so p99 of 100 samples is the 99th smallest', () => {
-    const samples = Array.from({ length: 100 }, (_, index) => 100 - index);
-    expect(percentile(samples, 99)).toBe(99);
-    expect(percentile(samples, 50)).toBe(50);
-    expect(percentile(samples, 100)).toBe(100);
-  });
-
-  it('gives the only sample for any percentile of one', () => {
-    expect(percentile([7], 1)).toBe(7);
-    expect(percentile([7], 99)).toBe(7);
   });
 });
 

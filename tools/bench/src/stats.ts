@@ -1,12 +1,5 @@
-// Small statistics for the bench: medians and percentiles of samples, nothing that needs a library.
-
-/** The `p`-th percentile (0–100) of `samples` by the nearest-rank method; NaN for no samples. */
-export function percentile(samples: readonly number[], p: number): number {
-  if (samples.length === 0) return Number.NaN;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const rank = Math.ceil((p / 100) * sorted.length);
-  return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1] ?? Number.NaN;
-}
+// Small statistics for the bench: medians and ratios of samples, nothing that needs a library.
+// Percentiles come from @tinyagent/fixtures/stats: one definition for the bench and the soak.
 
 /** The median of `samples`: the mean of the two middle values for an even count; NaN for none. */
 export function median(samples: readonly number[]): number {

@@ -128,11 +128,3 @@ export async function runCancellationScenario(baseURL: string, runs: number, see
 
   return Promise.all(Array.from({ length: runs }, (_, index) => cancelOne(index)));
 }
-
-/** Percentiles of `values` (any order), e.g. `{ p50, p90, p99, max }`. */
-export function percentiles(values: readonly number[]): { p50: number; p90: number; p99: number; max: number } {
-  const sorted = [...values].sort((a, b) => a - b);
-  const at = (fraction: number): number =>
-    sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN;
-  return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: sorted.at(-1) ?? Number.NaN };
-}

@@ -1,7 +1,8 @@
 // What the soak found: each run's outcome, the counts per outcome, and the verdict.
 import { ModelCallError, isTinyAgentError } from '@tinyagent/core';
 import type { RunResult } from '@tinyagent/core';
-import { SETTLE_LIMIT_MS, SETTLE_TARGET_MS, percentiles } from './cancellation.ts';
+import { percentile } from '@tinyagent/fixtures/stats';
+import { SETTLE_LIMIT_MS, SETTLE_TARGET_MS } from './cancellation.ts';
 import type { CancelledRun } from './cancellation.ts';
 import type { SoakKind, SoakRun } from './soak-scenario.ts';
 
@@ -78,8 +79,8 @@ export function failures(figures: SoakFigures): string[] {
   const notAborted = figures.cancelled.filter((run) => run.state !== 'aborted' || run.errorName !== 'RunAbortedError');
   if (notAborted.length > 0) found.push(`${notAborted.length} cancelled run(s) did not end as aborted`);
   const settleTimes = figures.cancelled.map((run) => run.settleMs);
-  const { p99, max } = percentiles(settleTimes);
-  if (!(p99 <= SETTLE_TARGET_MS))
+  const max = percentile(settleTimes, 100);
+  if (!(percentile(settleTimes, 99) <= SETTLE_TARGET_MS))
     found.push(`1 % of the cancelled runs took more than ${SETTLE_TARGET_MS} ms to settle`);
   if (!(max <= SETTLE_LIMIT_MS))
     found.push(`a cancelled run took ${max.toFixed(0)} ms to settle (limit ${SETTLE_LIMIT_MS} ms)`);
@@ -115,9 +116,10 @@ export function formatReport(figures: SoakFigures): string {
   for (const phase of ['model', 'tool', 'sandbox'] as const) {
     const runs = figures.cancelled.filter((run) => run.phase === phase);
     const aborted = runs.filter((run) => run.state === 'aborted').length;
-    const { p50, p90, p99, max } = percentiles(runs.map((run) => run.settleMs));
+    const settleTimes = runs.map((run) => run.settleMs);
+    const settle = (p: number): string => percentile(settleTimes, p).toFixed(2);
     lines.push(
-      `  in a ${phase.padEnd(7)} ${aborted}/${runs.length} aborted; settle ms p50 ${p50.toFixed(2)}, p90 ${p90.toFixed(2)}, p99 ${p99.toFixed(2)}, max ${max.toFixed(2)}`,
+      `  in a ${phase.padEnd(7)} ${aborted}/${runs.length} aborted; settle ms p50 ${settle(50)}, p90 ${settle(90)}, p99 ${settle(99)}, max ${settle(100)}`,
     );
   }
   const late = figures.cancelled.filter((run) => run.settleMs > SETTLE_TARGET_MS).length;

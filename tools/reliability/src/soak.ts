@@ -12,12 +12,10 @@ import type { RunResult } from '@tinyagent/core';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { startFakeOpenAI } from '@tinyagent/testing';
-import { answerCancellationRequest } from './cancellation.ts';
-import type { CancelledRun } from './cancellation.ts';
 import { FUZZ_SEED } from './fuzz-settings.ts';
 import { settledHeap } from './heap.ts';
 import { createSlots } from './slots.ts';
-import { runChild } from './run-child.ts';
+import { runCancellationChild } from './run-child.ts';
 import { classify, count, failures, formatReport } from './soak-report.ts';
 import type { OutcomeCounts } from './soak-report.ts';
 import { createSoakModel, createSoakRuns, lookupOffset, lookupOffsetAsync, multiply } from './soak-scenario.ts';
@@ -77,7 +75,7 @@ const modelRequests = server.requestCount - requestsBefore;
 const heapAfterMb = await heapOnceIdle();
 await server.close();
 
-const cancellation = await runCancellation(sizes.cancelled);
+const cancellation = await runCancellationChild(sizes.cancelled, seed, 120_000);
 const figures = {
   profile,
   seed,
@@ -90,7 +88,11 @@ const figures = {
   heapBeforeMb,
   heapAfterMb,
   soakSeconds,
-  ...cancellation,
+  cancelled: cancellation.outcomes,
+  cancelExitCode: cancellation.code,
+  cancelExitMs: cancellation.exitAfterOutputMs,
+  cancelStderr: cancellation.stderr,
+  cancelLoopDelayMs: cancellation.maxLoopDelayMs,
 };
 process.stdout.write(`${formatReport(figures)}\n`);
 const found = failures(figures);
@@ -151,26 +153,4 @@ async function runAll(runs: readonly SoakRun[], outcomes: OutcomeCounts): Promis
   await Promise.race([all, deadline]);
   clearTimeout(timer);
   return runs.length - settled;
-}
-
-async function runCancellation(runs: number): Promise<{
-  cancelled: CancelledRun[];
-  cancelExitCode: number | null;
-  cancelExitMs: number;
-  cancelStderr: string;
-  cancelLoopDelayMs: number;
-}> {
-  await using cancelServer = await startFakeOpenAI({ handler: answerCancellationRequest, recordRequests: false });
-  const child = await runChild('./cancellation-child.ts', [cancelServer.url, String(runs), String(seed)], 120_000);
-  const parsed = JSON.parse(child.stdout.trim().split('\n')[0] ?? '{}') as {
-    outcomes?: CancelledRun[];
-    maxLoopDelayMs?: number;
-  };
-  return {
-    cancelled: parsed.outcomes ?? [],
-    cancelLoopDelayMs: parsed.maxLoopDelayMs ?? Number.NaN,
-    cancelExitCode: child.code,
-    cancelExitMs: child.exitAfterOutputMs,
-    cancelStderr: child.stderr,
-  };
 }

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
+import { startLoopbackServer } from '@tinyagent/fixtures';
 import { createWebBrowse, createWebSearch } from '@tinyagent/web-tools';
 import { describe, expect, it } from 'vitest';
 import { FUZZ_SEED, fuzzRuns } from './fuzz-settings.ts';
-import { startLocalServer } from './local-server.ts';
 import { junk } from './reply-arbitraries.ts';
 
 // Pages are untrusted input too: whatever a server sends (any status, headers, encoding, charset or
@@ -97,7 +97,7 @@ const callArguments = fc.record(
 describe('web_browse against fuzzed pages and arguments', () => {
   it('always resolves with a page or an error text within its character budget', async () => {
     let current: Page = { status: 200, headers: {}, body: new Uint8Array() };
-    await using server = await startLocalServer((_request, response) => {
+    await using server = await startLoopbackServer((_request, response) => {
       // Headers a Node server refuses to send (bad characters) are left out, like a server would.
       for (const [name, value] of Object.entries(current.headers)) {
         try {
@@ -126,7 +126,7 @@ describe('web_browse against fuzzed pages and arguments', () => {
 describe('web_search against fuzzed answers', () => {
   it('always resolves with results or an error text', async () => {
     let answer: { status: number; body: string } = { status: 200, body: '{}' };
-    await using server = await startLocalServer((_request, response) => {
+    await using server = await startLoopbackServer((_request, response) => {
       response.writeHead(answer.status, { 'content-type': 'application/json' });
       response.end(answer.body);
     });

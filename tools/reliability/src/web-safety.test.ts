@@ -1,10 +1,10 @@
 import type { LookupAddress } from 'node:dns';
 import type { ServerResponse } from 'node:http';
 import { constants, createGzip, brotliCompressSync, deflateSync, gzipSync, zstdCompressSync } from 'node:zlib';
+import { startLoopbackServer } from '@tinyagent/fixtures';
 import { createWebBrowse, createWebSearch } from '@tinyagent/web-tools';
 import type { DnsLookup } from '@tinyagent/web-tools';
 import { describe, expect, it } from 'vitest';
-import { startLocalServer } from './local-server.ts';
 
 // The SSRF matrix and the caps of web_browse (and web_search's), end to end through got. Every
 // address below is refused before anything is sent: a failing refusal would show as a timeout or a
@@ -137,7 +137,7 @@ describe('the SSRF guard of web_browse', () => {
 
   it('refuses every redirect into the private network, however many hops lead there', async () => {
     let target = '';
-    await using server = await startLocalServer((request, response) => {
+    await using server = await startLoopbackServer((request, response) => {
       const hops = Number(/^\/hop\/(\d+)/.exec(request.url ?? '')?.[1] ?? 0);
       response.writeHead(302, { location: hops > 0 ? `/hop/${hops - 1}` : target }).end();
     });
@@ -170,7 +170,7 @@ describe('the SSRF guard of web_browse', () => {
 
 describe('the caps of web_browse and web_search', () => {
   it('gives up on a server that drips its headers or its body, at the deadline', async () => {
-    await using server = await startLocalServer((request, response) => {
+    await using server = await startLoopbackServer((request, response) => {
       if (request.url === '/headers') {
         response.socket?.write('HTTP/1.1 200 OK\r\n');
         drip(response, () => response.socket?.write('X-Drip: 1\r\n'));
@@ -194,7 +194,7 @@ describe('the caps of web_browse and web_search', () => {
 
   it('reads at most maxBytes of an endless body, plain or compressed, and stops the download', async () => {
     const closed: string[] = [];
-    await using server = await startLocalServer((request, response) => {
+    await using server = await startLoopbackServer((request, response) => {
       response.once('close', () => closed.push(request.url ?? ''));
       const gzip = request.url === '/gzip';
       response.writeHead(200, { 'content-type': 'text/plain', ...(gzip ? { 'content-encoding': 'gzip' } : {}) });
@@ -225,7 +225,7 @@ describe('the caps of web_browse and web_search', () => {
   ] as const)('caps a %s compression bomb on its decompressed size', async (encoding, compress) => {
     const bomb = compress(Buffer.alloc(64 * 1024 * 1024, 'a'));
     expect(bomb.byteLength).toBeLessThan(256 * 1024);
-    await using server = await startLocalServer((_request, response) => {
+    await using server = await startLoopbackServer((_request, response) => {
       response.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': encoding });
       response.end(bomb);
     });

@@ -3,7 +3,7 @@
 // a shared warm-up, so the machine's drift touches all of them alike.
 import { CONTESTANTS, findContestant } from '../contestants/index.ts';
 import type { RunTask } from '../contestants/index.ts';
-import { createTally, runChecked } from '../run-checked.ts';
+import { createTally, runChecked, wrongAnswerLines } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import {
   PARALLEL_CALLS,
@@ -164,11 +164,6 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
         ' ms',
       ),
     ],
-    invalid: samples
-      .filter((entry) => entry.tally.wrong > 0)
-      .map(
-        (entry) =>
-          `${label(entry.id)}: ${entry.tally.wrong} of ${entry.tally.runs} runs wrong (${entry.tally.firstProblem ?? ''})`,
-      ),
+    invalid: wrongAnswerLines(samples),
   };
 }

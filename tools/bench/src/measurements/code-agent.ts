@@ -4,10 +4,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JsExecutor } from '@tinyagent/code-agent';
 import { tool, z } from '@tinyagent/core';
+import { percentile } from '@tinyagent/fixtures/stats';
 import { checkTarget } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
 import type { BenchSettings } from '../settings.ts';
-import { median, percentile } from '../stats.ts';
+import { median } from '../stats.ts';
 import type { Table } from '../table.ts';
 
 /** The samples of measurement 5, in milliseconds. */

@@ -2,16 +2,17 @@
 // loaded, so peak RSS is its memory and no other contestant's garbage. Concurrency levels run in
 // ascending order; N workers each start a new run as soon as theirs ends.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { percentile } from '@tinyagent/fixtures/stats';
 import { findContestant } from '../contestants/index.ts';
 import type { RunTask } from '../contestants/index.ts';
-import { createTally, runChecked } from '../run-checked.ts';
+import { createTally, runChecked, wrongAnswerLines } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import { createAddTask, modelForLatency } from '../scenario.ts';
 import { MODEL_LATENCY_MS } from '../settings.ts';
 import type { BenchSettings } from '../settings.ts';
 import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
-import { median, percentile, ratio } from '../stats.ts';
+import { median, ratio } from '../stats.ts';
 import type { Table } from '../table.ts';
 
 /** One concurrency level's result for one contestant. */
@@ -213,11 +214,6 @@ export function reportThroughput(samples: readonly ThroughputSamples[], levels: 
         '×',
       ),
     ],
-    invalid: samples
-      .filter((entry) => entry.tally.wrong > 0)
-      .map(
-        (entry) =>
-          `${findContestant(entry.id).label} (throughput): ${entry.tally.wrong} of ${entry.tally.runs} runs wrong (${entry.tally.firstProblem ?? ''})`,
-      ),
+    invalid: wrongAnswerLines(samples, ' (throughput)'),
   };
 }

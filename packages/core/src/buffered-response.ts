@@ -102,7 +102,7 @@ export class BufferedResponse extends Response {
   #materialize(): Response {
     if (this.#full === undefined) {
       const full = new Response(this.#bytes ?? EMPTY, this.#init);
-      if (this.#bytes === undefined) void full.arrayBuffer();
+      if (this.#bytes === undefined) full.arrayBuffer().catch(() => undefined);
       this.#bytes = undefined;
       this.#full = full;
     }

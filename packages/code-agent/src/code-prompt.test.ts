@@ -1,9 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { tool, z } from '@tinyagent/core';
-import { captureLogs } from '@tinyagent/testing';
-import type { LogCapture } from '@tinyagent/testing';
+import { captureLogs, tempFiles } from '@tinyagent/testing';
+import type { LogCapture, TempFiles } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { renderCodePrompt } from './code-prompt.ts';
 
@@ -14,24 +11,20 @@ const add = tool({
   execute: ({ a, b }) => a + b,
 });
 
-let folder: string;
+let files: TempFiles;
 let logs: LogCapture;
 
 beforeEach(() => {
-  folder = mkdtempSync(join(tmpdir(), 'code-agent-prompt-'));
+  files = tempFiles('code-agent-prompt-');
   logs = captureLogs();
 });
 
 afterEach(() => {
   logs.restore();
-  rmSync(folder, { recursive: true, force: true });
+  files.remove();
 });
 
-function promptFile(name: string, text: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, text);
-  return path;
-}
+const promptFile = (name: string, text: string): string => files.write(name, text);
 
 describe('renderCodePrompt', () => {
   it('lists the tools in place of {tools}, without warnings', () => {

@@ -1,31 +1,25 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tool, z } from '@tinyagent/core';
-import { captureLogs } from '@tinyagent/testing';
-import type { LogCapture } from '@tinyagent/testing';
+import { captureLogs, tempFiles } from '@tinyagent/testing';
+import type { LogCapture, TempFiles } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_JSON_PROMPT, DEFAULT_NATIVE_PROMPT, buildSystemPrompt, describeTools } from './system-prompt.ts';
 import { add, getWeather } from './test-fixtures.ts';
 
-let folder: string;
+let files: TempFiles;
 let logs: LogCapture;
 
 beforeEach(() => {
-  folder = mkdtempSync(join(tmpdir(), 'react-agent-prompt-'));
+  files = tempFiles('react-agent-prompt-');
   logs = captureLogs();
 });
 
 afterEach(() => {
   logs.restore();
-  rmSync(folder, { recursive: true, force: true });
+  files.remove();
 });
 
-function promptFile(name: string, text: string): string {
-  const path = join(folder, name);
-  writeFileSync(path, text);
-  return path;
-}
+const promptFile = (name: string, text: string): string => files.write(name, text);
 
 describe('describeTools', () => {
   it('writes one line per tool: name, description and argument schema', () => {
@@ -71,7 +65,7 @@ describe('buildSystemPrompt', () => {
   });
 
   it('falls back to the default prompt, with one warning, when the file is missing', () => {
-    const path = join(folder, 'missing.md');
+    const path = join(files.folder, 'missing.md');
 
     expect(buildSystemPrompt([add], 'json', path)).toBe(buildSystemPrompt([add], 'json', undefined));
     expect(logs.warnings).toHaveLength(1);

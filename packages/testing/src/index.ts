@@ -21,3 +21,5 @@ export type { ScriptedReply, ScriptedToolCall } from './replies.ts';
 export { DEAD_BASE_URL } from './dead-base-url.ts';
 export { captureLogs } from './capture-logs.ts';
 export type { CapturedLog, LogCapture } from './capture-logs.ts';
+export { tempFiles } from './temp-files.ts';
+export type { TempFiles } from './temp-files.ts';

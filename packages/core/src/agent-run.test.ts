@@ -254,7 +254,8 @@ describe('executeRun', () => {
       modelName: 'echo-model',
       complete: () => {
         vi.stubEnv('OPENAI_API_KEY', 'sk-late-env-key-1');
-        return Promise.resolve({ content: replies.shift() ?? null, toolCalls: [], finishReason: 'stop' });
+        const content = replies.shift() ?? null;
+        return Promise.resolve({ content, toolCalls: [], finishReason: 'stop', usage: undefined, model: undefined });
       },
     };
     const seen: (string | null)[] = [];

@@ -62,6 +62,7 @@ function captureWarnings(): string[] {
 afterEach(() => {
   setLogger(undefined);
   vi.restoreAllMocks();
+  vi.unstubAllEnvs();
 });
 
 describe('executeRun', () => {
@@ -243,6 +244,29 @@ describe('executeRun', () => {
 
     expect(result.state).toBe('completed');
     expect(warnings[0]).toBe("An event listener threw on 'run-start': it threw a value that cannot be described");
+  });
+
+  it('redacts from each reply the keys of the environment as they are when it arrives', async () => {
+    // A key that appears in the environment mid-run (a model reading its configuration lazily) is
+    // still removed from the replies that follow.
+    const replies = ['first sk-late-env-key-1', 'second sk-late-env-key-1'];
+    const model: ChatModel = {
+      modelName: 'echo-model',
+      complete: () => {
+        vi.stubEnv('OPENAI_API_KEY', 'sk-late-env-key-1');
+        const content = replies.shift() ?? null;
+        return Promise.resolve({ content, toolCalls: [], finishReason: 'stop', usage: undefined, model: undefined });
+      },
+    };
+    const seen: (string | null)[] = [];
+    const loop = async (run: AgentRun): Promise<void> => {
+      for (const step of [1, 2]) seen.push((await run.callModel(model, { messages: run.messages }, step)).content);
+      run.finalizer.set(seen.at(-1));
+    };
+
+    await start({ returnResult: true }, loop, model);
+
+    expect(seen).toEqual(['first [redacted]', 'second [redacted]']);
   });
 
   it('tells the loop whether anyone listens, so it can skip costly event payloads', async () => {

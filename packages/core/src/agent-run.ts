@@ -150,7 +150,6 @@ interface RunFields {
 function createAgentRun(fields: RunFields): AgentRun {
   const { listeners } = fields;
   const id = crypto.randomUUID();
-  const redact = secretRedactor();
   const emit = (input: AgentEventInput): void => {
     if (listeners.length === 0) return;
     const event = { ...input, runId: id } as AgentEvent;
@@ -187,7 +186,7 @@ function createAgentRun(fields: RunFields): AgentRun {
       const started = performance.now();
       // Settles at the abort even when the model is slow to honour its signal (or ignores it).
       const reply = await raceAbort(model.complete({ ...request, signal: fields.signal }), fields.signal);
-      const response = redactReply(checkChatResponse(reply, model.modelName), redact);
+      const response = redactReply(checkChatResponse(reply, model.modelName));
       addUsage(run.usage, response.usage);
       emit({
         type: 'model-response',
@@ -246,7 +245,8 @@ function toError(value: unknown): Error {
 
 // A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
 // says reaches the events, the transcript, the tools and the answer only with known secrets removed.
-function redactReply(response: ChatResponse, redact: (text: string) => string): ChatResponse {
+function redactReply(response: ChatResponse): ChatResponse {
+  const redact = secretRedactor();
   const content = response.content === null ? null : redact(response.content);
   // Copied only when a call changes: the usual reply holds no secret and is passed on as it is.
   let toolCalls = response.toolCalls;

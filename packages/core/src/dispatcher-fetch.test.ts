@@ -78,6 +78,14 @@ const routes: Record<string, (request: IncomingMessage, response: ServerResponse
     response.end(JSON.stringify({ text: BIG.toString() }));
   },
   '/hang': () => undefined,
+  '/stall-ndjson': (_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/x-ndjson' });
+    response.write('{"n":0}\n');
+  },
+  '/odd-reason': (_request, response) => {
+    response.writeHead(200, 'Fin\u00e9', { 'content-type': 'application/json' });
+    response.end('{}');
+  },
   '/stall-json': (_request, response) => {
     response.writeHead(200, { 'content-type': 'application/json' });
     response.write('{"id":');
@@ -151,6 +159,7 @@ const post = (body: string | Uint8Array, extra: Record<string, string> = {}): Re
 describe('dispatcherFetch against fetch', () => {
   it.each([
     ['a JSON reply with repeated headers', '/json', undefined],
+    ['a URL with a fragment', '/json#part', undefined],
     ['a POST with headers and a string body', '/echo', post('{"model":"m"}', { 'x-extra': 'yes' })],
     [
       'a POST with a byte body and a record of headers',
@@ -197,14 +206,23 @@ describe('dispatcherFetch against fetch', () => {
     await Promise.all([whole, events, compressed, large].map((response) => response.text()));
   });
 
-  it('streams server-sent events as they arrive, not at the end', async () => {
-    const response = await dispatcherFetch(`${base}/stall-body`, post('{"stream":true}'));
+  it.each([
+    ['an event stream', '/stall-body', 'data: {"n":0}\n\n'],
+    ['a body that is not JSON', '/stall-ndjson', '{"n":0}\n'],
+  ])('streams %s without waiting for its end', async (_name, path, first) => {
+    const response = await dispatcherFetch(`${base}${path}`, post('{"stream":true}'));
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
 
-    const first = await reader.read();
+    const chunk = await reader.read();
 
-    expect(Buffer.from(first.value ?? []).toString()).toBe('data: {"n":0}\n\n');
+    expect(Buffer.from(chunk.value ?? []).toString()).toBe(first);
     await reader.cancel();
+  });
+
+  it('answers with an empty status text when the server sends one a Response cannot hold', async () => {
+    const response = await dispatcherFetch(`${base}/odd-reason`);
+
+    expect([response.status, response.statusText, await response.json()]).toEqual([200, '', {}]);
   });
 });
 

@@ -39,8 +39,8 @@ interface DispatchHandler {
 const GLOBAL_DISPATCHER = Symbol.for('undici.globalDispatcher.1');
 const NULL_BODY_STATUS = new Set([204, 205, 304]);
 const REDIRECT_STATUS = new Set([301, 302, 303, 307, 308]);
-// Replies up to this size that are not event streams are collected whole and handed over as a
-// BufferedResponse; a larger one is streamed from where it got to, with back-pressure.
+// JSON replies up to this size are collected whole and handed over as a BufferedResponse; a larger
+// one is streamed from where it got to, with back-pressure.
 const BUFFER_LIMIT = 4 * 1024 * 1024;
 type Compression = ConstructorParameters<typeof DecompressionStream>[0];
 const DECODABLE = new Map<string, Compression>([
@@ -68,6 +68,8 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
   }
   const signal = init?.signal ?? undefined;
   if (signal?.aborted === true) return Promise.reject(abortReason(signal));
+  // As fetch reports it: without the fragment.
+  const responseURL = url.hash === '' ? url.href : url.href.slice(0, -url.hash.length);
   return new Promise<Response>((resolve, reject) => {
     const request: DispatchOptions = {
       origin: url.origin,
@@ -99,7 +101,7 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
     const respondStreaming = (replyInit: ReplyInit, withBody: boolean): void => {
       const stream = withBody ? decode(bodyStream(), replyInit.encoding) : null;
       const response = new Response(stream, replyInit);
-      Object.defineProperty(response, 'url', { value: url.href });
+      Object.defineProperty(response, 'url', { value: responseURL });
       respond(response);
     };
     // A body being collected turns into a stream after all: it grew past BUFFER_LIMIT, or it failed,
@@ -144,11 +146,16 @@ export function dispatcherFetch(input: string | URL | Request, init?: RequestIni
             return false;
           }
           resumeReading = resume;
-          const replyInit = { status, statusText, headers: reply.pairs, encoding: reply.encoding };
+          const replyInit = {
+            status,
+            statusText: reasonPhrase(statusText),
+            headers: reply.pairs,
+            encoding: reply.encoding,
+          };
           if (NULL_BODY_STATUS.has(status) || request.method === 'HEAD') respondStreaming(replyInit, false);
-          else if (reply.encoding === undefined && !reply.eventStream) {
+          else if (reply.encoding === undefined && reply.json) {
             // Constructed now, so that headers a Response refuses fail here, as they do in fetch.
-            const response = new BufferedResponse(replyInit, url.href);
+            const response = new BufferedResponse(replyInit, responseURL);
             buffered = { response, init: replyInit, chunks: [], size: 0 };
           } else respondStreaming(replyInit, true);
           return true;
@@ -214,19 +221,19 @@ interface ReplyInit {
   encoding: string | undefined;
 }
 
-// The headers as name/value pairs for the Response, which checks them once. Event streams must
-// reach the SDK as they arrive and compressed bodies are decoded as a stream; every other body
-// is collected whole, as the SDK reads it whole anyway.
+// The headers as name/value pairs for the Response, which checks them once. Only a JSON reply, which
+// the SDK reads whole with text(), is collected before it is handed over; anything else (event
+// streams, NDJSON, a proxy's odd content type) and compressed bodies stream as they arrive.
 function readHeaders(rawHeaders: Buffer[]): {
   pairs: [string, string][];
   location: boolean;
   encoding: string | undefined;
-  eventStream: boolean;
+  json: boolean;
 } {
   const pairs: [string, string][] = [];
   let location = false;
   let encoding: string | undefined;
-  let eventStream = false;
+  let json = false;
   for (let index = 0; index + 1 < rawHeaders.length; index += 2) {
     const name = String(rawHeaders[index]?.toString('latin1'));
     const value = String(rawHeaders[index + 1]?.toString('latin1'));
@@ -234,9 +241,21 @@ function readHeaders(rawHeaders: Buffer[]): {
     const lower = name.toLowerCase();
     if (lower === 'location') location = true;
     else if (lower === 'content-encoding') encoding = encoding === undefined ? value : `${encoding}, ${value}`;
-    else if (lower === 'content-type') eventStream = value.trim().toLowerCase().startsWith('text/event-stream');
+    else if (lower === 'content-type') json = isJsonType(value);
   }
-  return { pairs, location, encoding, eventStream };
+  return { pairs, location, encoding, json };
+}
+
+// What the SDK reads as JSON: `application/json` and the `+json` types, parameters aside.
+function isJsonType(contentType: string): boolean {
+  const type = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || type.endsWith('+json');
+}
+
+// A reason phrase a Response accepts (tab, space, visible ASCII, obs-text); fetch keeps any, so one
+// this cannot represent becomes empty rather than failing the request.
+function reasonPhrase(text: string): string {
+  return /^[\t\x20-\x7e\x80-\xff]*$/.test(text) ? text : '';
 }
 
 function flattenHeaders(headers: RequestInit['headers']): string[] {

@@ -76,11 +76,21 @@ describe('toWireTools', () => {
   const wireNames = (tools: readonly (typeof add)[]): string[] =>
     (toWireTools(tools) as unknown as { function: { name: string } }[]).map((wire) => wire.function.name);
 
-  it('converts a frozen list once and reuses its wire form', () => {
-    const tools = Object.freeze([add]);
+  it('converts a frozen list of frozen definitions once and reuses its wire form', () => {
+    const tools = Object.freeze([Object.freeze({ ...add })]);
 
     expect(toWireTools(tools)).toBe(toWireTools(tools));
     expect(wireNames(tools)).toEqual(['add']);
+  });
+
+  it('converts a frozen list again when its definitions may change', () => {
+    const definition = { ...add };
+    const tools = Object.freeze([definition]);
+    expect(wireNames(tools)).toEqual(['add']);
+
+    definition.name = 'renamed';
+
+    expect(wireNames(tools)).toEqual(['renamed']);
   });
 
   it('converts a list that is not frozen on every call, so changes to it are sent', () => {

@@ -30,15 +30,18 @@ export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] 
   });
 }
 
-// Agents offer the same frozen list of tools on every turn; its wire form is built once per list.
-// A list that is not frozen may change between calls, so it is converted on each.
+// Agents offer the same frozen list of frozen definitions on every turn; its wire form is built once
+// per list. Anything not frozen may change between calls, so it is converted on each.
 const wireTools = new WeakMap<readonly ToolDefinition[], WireTool[]>();
 
 export function toWireTools(tools: readonly ToolDefinition[]): WireTool[] {
-  if (!Object.isFrozen(tools)) return buildWireTools(tools);
+  if (!Object.isFrozen(tools) || !tools.every((definition) => Object.isFrozen(definition))) {
+    return buildWireTools(tools);
+  }
   let wire = wireTools.get(tools);
   if (wire === undefined) {
-    wire = buildWireTools(tools);
+    // Shared by every call that offers this list, so frozen; the SDK's parameter type is a plain array.
+    wire = Object.freeze(buildWireTools(tools)) as WireTool[];
     wireTools.set(tools, wire);
   }
   return wire;

@@ -55,12 +55,11 @@ describe('redactSecrets', () => {
 });
 
 describe('secretRedactor', () => {
-  it('redacts the environment keys present when it was made, and secrets registered since', () => {
-    vi.stubEnv('OPENAI_API_KEY', 'sk-env-at-start');
+  it('redacts the environment keys and the registered secrets known when it was made', () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-env-for-redactor');
+    registerSecret('sk-registered-for-redactor');
     const redact = secretRedactor();
 
-    registerSecret('sk-registered-later');
-
-    expect(redact('sk-env-at-start and sk-registered-later')).toBe('[redacted] and [redacted]');
+    expect(redact('sk-env-for-redactor and sk-registered-for-redactor')).toBe('[redacted] and [redacted]');
   });
 });

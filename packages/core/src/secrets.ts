@@ -3,8 +3,6 @@
 // well-known key variables of the environment.
 
 const registered = new Set<string>();
-// Counts registrations, so that a redactor made earlier notices a new secret.
-let registeredVersion = 0;
 
 /** Environment variables whose values are treated as secrets wherever TinyAgent prints text. */
 export const SECRET_ENV_VARS: readonly string[] = ['OPENAI_API_KEY', 'BRAVE_SEARCH_API_KEY'];
@@ -16,7 +14,6 @@ const MIN_SECRET_LENGTH = 6;
 export function registerSecret(value: string | undefined | null): void {
   if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH && !registered.has(value)) {
     registered.add(value);
-    registeredVersion += 1;
     sorted = undefined;
   }
 }
@@ -27,21 +24,13 @@ export function redactSecrets(text: string): string {
 }
 
 /**
- * A `redactSecrets` for the many texts of one agent run (every field of every model reply): the
- * environment's key variables are read once, when it is created, as reading the environment costs
- * more than the redaction itself; a secret registered later is still picked up.
+ * A `redactSecrets` for several texts that arrive together (the fields of one model reply): the
+ * environment's key variables are read once, when it is made, instead of once per text; reading the
+ * environment costs more than the redaction itself. Make one per batch: it does not see later changes.
  */
 export function secretRedactor(): (text: string) => string {
-  let secrets = knownSecrets();
-  let seenVersion = registeredVersion;
-  return (text) => {
-    if (text.length < MIN_SECRET_LENGTH) return text;
-    if (seenVersion !== registeredVersion) {
-      secrets = knownSecrets();
-      seenVersion = registeredVersion;
-    }
-    return redactWith(secrets, text);
-  };
+  const secrets = knownSecrets();
+  return (text) => (text.length < MIN_SECRET_LENGTH ? text : redactWith(secrets, text));
 }
 
 function redactWith(secrets: readonly string[], text: string): string {

@@ -85,12 +85,13 @@ describe('resultToJson', () => {
     });
   });
 
-  it('gives undefined for values JSON cannot hold or has no form for', () => {
+  it('gives undefined for values without a JSON form and throws for values JSON cannot hold, as JSON.stringify does', () => {
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
 
-    expect(resultToJson(cyclic)).toBeUndefined();
     expect(resultToJson(undefined)).toBeUndefined();
     expect(resultToJson(() => 1)).toBeUndefined();
+    expect(resultToJson({ toJSON: () => undefined })).toBeUndefined();
+    expect(() => resultToJson(cyclic)).toThrow(TypeError);
   });
 });

@@ -13,9 +13,7 @@ export function stringifyResult(value: unknown): string {
   if (typeof value === 'symbol' || typeof value === 'function') return value.toString();
   if (value instanceof Error) return `${value.name}: ${value.message}`;
   try {
-    // JSON.stringify returns undefined when a toJSON method does, whatever its declared type says.
-    const text = JSON.stringify(value, jsonReplacer) as string | undefined;
-    return text ?? 'null';
+    return resultToJson(value) ?? 'null';
   } catch {
     return inspect(value, { depth: 6, breakLength: Infinity });
   }
@@ -23,15 +21,13 @@ export function stringifyResult(value: unknown): string {
 
 /**
  * A value as the JSON text `stringifyResult` writes for it (Maps, Sets, bigints and errors turned
- * the same way), for code that needs the value back rather than text to read; `undefined` when JSON
- * cannot hold it (a cyclic value) or it has no JSON form (`undefined`, a function).
+ * the same way), for code that needs the value back rather than text to read. Like JSON.stringify:
+ * `undefined` when the value has no JSON form (`undefined`, a function, a symbol, a `toJSON` that
+ * returns undefined), and a TypeError thrown for a value JSON cannot hold (a cyclic one).
  */
 export function resultToJson(value: unknown): string | undefined {
-  try {
-    return JSON.stringify(value, jsonReplacer);
-  } catch {
-    return undefined;
-  }
+  // Typed as returning a string, JSON.stringify returns undefined for these.
+  return JSON.stringify(value, jsonReplacer);
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {

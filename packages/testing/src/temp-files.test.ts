@@ -17,6 +17,14 @@ describe('tempFiles', () => {
     expect(existsSync(folder)).toBe(false);
   });
 
+  it('refuses a name that would write outside the folder', () => {
+    using files = tempFiles();
+
+    for (const name of ['../escape.md', 'sub/file.md', '..', '']) {
+      expect(() => files.write(name, 'x')).toThrow(/not a plain file name/);
+    }
+  });
+
   it('gives every call a folder of its own', () => {
     using first = tempFiles();
     using second = tempFiles();

@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 
 /** A temporary folder of files a test writes; disposing it (or `remove()`) deletes the folder. */
 export interface TempFiles extends Disposable {
   /** The folder's path. */
   readonly folder: string;
-  /** Writes `text` to the file `name` in the folder and returns its path. */
+  /** Writes `text` to the file `name` (a plain name, no path) in the folder and returns its path. */
   write(name: string, text: string): string;
   /** Deletes the folder and everything in it, as disposing does. */
   remove(): void;
@@ -22,6 +22,12 @@ export function tempFiles(prefix = 'tinyagent-test-'): TempFiles {
   return {
     folder,
     write: (name, text) => {
+      // A name with a path in it (`../x`) would write outside the folder that is removed afterwards.
+      if (basename(name) !== name || name === '' || name === '.' || name === '..') {
+        throw new Error(
+          `tempFiles: ${JSON.stringify(name)} is not a plain file name; write files into the folder only.`,
+        );
+      }
       const path = join(folder, name);
       writeFileSync(path, text);
       return path;

@@ -75,16 +75,17 @@ describe('JsExecutor', () => {
       }),
     });
     const number = tool({ name: 'number', description: 'Returns a number.', execute: () => 42 });
-    using executor = new JsExecutor({ tools: [values, number] });
+    const callback = tool({ name: 'callback', description: 'Returns a function.', execute: () => () => 1 });
+    using executor = new JsExecutor({ tools: [values, number, callback] });
     const ends: SandboxToolEnd[] = [];
 
-    const result = await executor.run('console.log(JSON.stringify(values()), number() + 1)', {
+    const result = await executor.run('console.log(JSON.stringify(values()), number() + 1, typeof callback())', {
       onToolEnd: (event) => ends.push(event),
     });
 
     const expected = '{"byObject":[[{"id":1},"one"]],"failure":"RangeError: too far","big":"10","tags":["a"]}';
-    expect(result.output).toBe(`${expected} 43`);
-    expect(ends.map((event) => event.output)).toEqual([expected, '42']);
+    expect(result.output).toBe(`${expected} 43 undefined`);
+    expect(ends.map((event) => event.output)).toEqual([expected, '42', '() => 1']);
   });
 
   it('throws tool input errors into the code, where they can be caught', async () => {

@@ -106,20 +106,28 @@ function isThenable(value: unknown): value is PromiseLike<unknown> {
 type EncodedResult = { kind: 'undefined' } | { kind: 'string' | 'json'; text: string };
 
 // The result twice: as the text the events and the model read (`stringifyResult`) and as what the
-// code gets back. For an object or array the two are the same JSON, serialized once. A value JSON
-// cannot hold (a cyclic one) reaches the code as the text a model would read. A secret inside a
-// JSON string value becomes `[redacted]` there: the JSON stays valid.
+// code gets back. For an object or array the two are the same JSON, serialized once. A value with no
+// JSON form (a function, a symbol) reaches the code as undefined; one JSON cannot hold (a cyclic
+// value) as the text a model would read. A secret inside a JSON string value becomes `[redacted]`
+// there: the JSON stays valid.
 function encodeResult(result: unknown): { output: string; encoded: EncodedResult } {
-  if (result === undefined) return { output: 'null', encoded: { kind: 'undefined' } };
   if (typeof result === 'string') {
     const text = redactSecrets(result);
     return { output: text, encoded: { kind: 'string', text } };
   }
-  const json = resultToJson(result);
-  const sameText = json !== undefined && typeof result === 'object' && result !== null && !(result instanceof Error);
-  const output = redactSecrets(sameText ? json : stringifyResult(result));
-  if (json === undefined) return { output, encoded: { kind: 'string', text: output } };
-  return { output, encoded: { kind: 'json', text: sameText ? output : redactSecrets(json) } };
+  let json: string | undefined;
+  try {
+    json = resultToJson(result);
+  } catch {
+    const output = redactSecrets(stringifyResult(result));
+    return { output, encoded: { kind: 'string', text: output } };
+  }
+  if (json === undefined) return { output: redactSecrets(stringifyResult(result)), encoded: { kind: 'undefined' } };
+  if (typeof result === 'object' && result !== null && !(result instanceof Error)) {
+    const text = redactSecrets(json);
+    return { output: text, encoded: { kind: 'json', text } };
+  }
+  return { output: redactSecrets(stringifyResult(result)), encoded: { kind: 'json', text: redactSecrets(json) } };
 }
 
 function toToolError(name: string, error: unknown): { name: string; message: string } {

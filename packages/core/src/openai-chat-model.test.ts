@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BufferedResponse } from './buffered-response.ts';
 import { OpenAIChatModel } from './openai-chat-model.ts';
 
 // The full HTTP suite of OpenAIChatModel lives in @tinyagent/testing (core cannot depend on it);
@@ -9,6 +10,7 @@ import { OpenAIChatModel } from './openai-chat-model.ts';
 let server: Server | undefined;
 
 afterEach(async () => {
+  vi.restoreAllMocks();
   const running = server;
   server = undefined;
   if (running === undefined) return;
@@ -57,5 +59,25 @@ describe('OpenAIChatModel tool choice', () => {
 
     expect(bodies[0]?.tool_choice).toBe(expected);
     expect(bodies[0]?.tools !== undefined).toBe('tools' in request);
+  });
+});
+
+describe('OpenAIChatModel transport', () => {
+  it('hands the SDK a reply it reads as text, never as a stream, so the reply stays on the fast path', async () => {
+    // Anything that asks a BufferedResponse for its body stream turns it into an ordinary Response,
+    // with the costs the fast path avoids (see buffered-response.ts).
+    const { url } = await recordBodies();
+    const model = new OpenAIChatModel({ model: 'm', baseURL: url });
+    const controller = new AbortController();
+    // Node creates the dispatcher this path sends through on its first fetch.
+    await model.complete({ messages: [{ role: 'user', content: 'Warm up' }] });
+    const bodyReads = vi.spyOn(BufferedResponse.prototype, 'body', 'get');
+    const textReads = vi.spyOn(BufferedResponse.prototype, 'text');
+
+    const reply = await model.complete({ messages: [{ role: 'user', content: 'Hi' }], signal: controller.signal });
+
+    expect(reply.content).toBe('ok');
+    expect(textReads).toHaveBeenCalledTimes(1);
+    expect(bodyReads).not.toHaveBeenCalled();
   });
 });

@@ -81,16 +81,10 @@ export async function runToolCalls(
       outcomes[index] = await runToolCall(context, call);
     }
   };
-  const workerCount = Math.min(limit, calls.length);
-  if (workerCount === 1) {
-    // A lone worker (the usual turn holds one call) has no others to wait for when it fails.
-    await worker();
-  } else {
-    const settled = await Promise.allSettled(Array.from({ length: workerCount }, worker));
-    if (context.run.signal.aborted) throw abortReason(context.run.signal);
-    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
-  }
+  const workers = Array.from({ length: Math.min(limit, calls.length) }, worker);
+  const settled = await Promise.allSettled(workers);
   if (context.run.signal.aborted) throw abortReason(context.run.signal);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   return outcomes;
 }
 

@@ -115,19 +115,20 @@ function encodeResult(result: unknown): { output: string; encoded: EncodedResult
     const text = redactSecrets(result);
     return { output: text, encoded: { kind: 'string', text } };
   }
+  const modelText = (): string => redactSecrets(stringifyResult(result));
   let json: string | undefined;
   try {
     json = resultToJson(result);
   } catch {
-    const output = redactSecrets(stringifyResult(result));
+    const output = modelText();
     return { output, encoded: { kind: 'string', text: output } };
   }
-  if (json === undefined) return { output: redactSecrets(stringifyResult(result)), encoded: { kind: 'undefined' } };
+  if (json === undefined) return { output: modelText(), encoded: { kind: 'undefined' } };
   if (typeof result === 'object' && result !== null && !(result instanceof Error)) {
     const text = redactSecrets(json);
     return { output: text, encoded: { kind: 'json', text } };
   }
-  return { output: redactSecrets(stringifyResult(result)), encoded: { kind: 'json', text: redactSecrets(json) } };
+  return { output: modelText(), encoded: { kind: 'json', text: redactSecrets(json) } };
 }
 
 function toToolError(name: string, error: unknown): { name: string; message: string } {

@@ -39,7 +39,7 @@ export { describeThrown, resultToJson, stringifyResult } from './stringify.ts';
 export { throwIfAborted, abortReason, raceAbort, combineSignals, isAbortError, sleep } from './abort.ts';
 export { getLogger, setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
-export { redactSecrets, registerSecret, SECRET_ENV_VARS } from './secrets.ts';
+export { redactSecrets, redactValue, registerSecret, SECRET_ENV_VARS } from './secrets.ts';
 export { z } from 'zod';
 export { executeRun, outputOrThrow } from './agent-run.ts';
 export type { RunOptions, RunOptionsWithResult, AgentRun, RunSetup } from './agent-run.ts';

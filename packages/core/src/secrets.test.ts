@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SECRET_ENV_VARS, redactSecrets, registerSecret, secretRedactor } from './secrets.ts';
+import { SECRET_ENV_VARS, redactSecrets, redactValue, registerSecret, secretRedactor } from './secrets.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -61,5 +61,32 @@ describe('secretRedactor', () => {
     const redact = secretRedactor();
 
     expect(redact('sk-env-for-redactor and sk-registered-for-redactor')).toBe('[redacted] and [redacted]');
+  });
+});
+
+describe('redactSecrets in JSON text', () => {
+  it('redacts a secret holding a quote or a backslash where JSON text escapes it', () => {
+    registerSecret('sk-quote"and\\slash');
+
+    const json = JSON.stringify({ key: 'sk-quote"and\\slash' });
+
+    expect(redactSecrets(json)).toBe('{"key":"[redacted]"}');
+  });
+});
+
+describe('redactValue', () => {
+  it('redacts every string of a decoded value, keys included', () => {
+    registerSecret('sk-decoded-value-1');
+
+    const value = { a: ['x', 'sk-decoded-value-1'], 'sk-decoded-value-1': { deep: 'pre sk-decoded-value-1' } };
+
+    expect(redactValue(value)).toEqual({ a: ['x', '[redacted]'], '[redacted]': { deep: 'pre [redacted]' } });
+    expect(value.a[1]).toBe('sk-decoded-value-1');
+  });
+
+  it('returns a value without secrets as the same object', () => {
+    const value = { a: [1, 'two', { three: true }] };
+
+    expect(redactValue(value)).toBe(value);
   });
 });

@@ -33,6 +33,40 @@ export function secretRedactor(): (text: string) => string {
   return (text) => (text.length < MIN_SECRET_LENGTH ? text : redactWith(secrets, text));
 }
 
+/**
+ * Returns a copy of `value` with every string in it (object keys included) redacted like
+ * `redactSecrets`, for decoded data such as tool arguments, whose strings may hold a key that their
+ * JSON text spelled with escapes. Values that hold no secret come back as they are (same object).
+ */
+export function redactValue<T>(value: T): T {
+  return redactDeep(value, secretRedactor(), 0) as T;
+}
+
+// Deeper than this, a value is not data a model wrote; it is left as it is (stringify bounds it).
+const MAX_REDACT_DEPTH = 64;
+
+function redactDeep(value: unknown, redact: (text: string) => string, depth: number): unknown {
+  if (typeof value === 'string') return redact(value);
+  if (typeof value !== 'object' || value === null || depth > MAX_REDACT_DEPTH) return value;
+  if (Array.isArray(value)) {
+    let copy: unknown[] | undefined;
+    value.forEach((item: unknown, index) => {
+      const redacted = redactDeep(item, redact, depth + 1);
+      if (redacted !== item) (copy ??= [...value])[index] = redacted;
+    });
+    return copy ?? value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
+  let changed = false;
+  const entries = Object.entries(value).map(([key, item]) => {
+    const redactedKey = redact(key);
+    const redacted = redactDeep(item, redact, depth + 1);
+    if (redactedKey !== key || redacted !== item) changed = true;
+    return [redactedKey, redacted] as const;
+  });
+  return changed ? Object.fromEntries(entries) : value;
+}
+
 function redactWith(secrets: readonly string[], text: string): string {
   let result = text;
   for (const secret of secrets) {
@@ -58,6 +92,8 @@ function knownSecrets(): readonly string[] {
   if (sorted === undefined) {
     const secrets = new Set(registered);
     for (const value of seenEnv) if (value !== undefined && value.length >= MIN_SECRET_LENGTH) secrets.add(value);
+    // A secret holding `"`, `\` or a control character is spelled with escapes inside JSON text.
+    for (const secret of [...secrets]) secrets.add(JSON.stringify(secret).slice(1, -1));
     // Longest first: a shorter secret inside a longer one would otherwise leave the rest of it in clear.
     sorted = [...secrets].sort((a, b) => b.length - a.length);
   }

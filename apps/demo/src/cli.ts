@@ -1,3 +1,4 @@
+import { escapeControls } from '@tinyagent/core';
 import type { Demo } from './demo.ts';
 import { codeDemo } from './demos/code.ts';
 import { filePromptDemo } from './demos/file-prompt.ts';
@@ -77,8 +78,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       await demo.run(session, connection.options, args);
     } catch (error) {
       const report = describeFailure(error);
-      io.stderr.write(`\nerror: ${report.cause}\n${report.hint === undefined ? '' : `hint: ${report.hint}\n`}`);
-      if (flags.debug && error instanceof Error) io.stderr.write(`${error.stack ?? ''}\n`);
+      const hint = report.hint === undefined ? '' : `hint: ${report.hint}\n`;
+      // An error's message may quote a page, a tool or the model: no escape sequence reaches the terminal.
+      io.stderr.write(escapeControls(`\nerror: ${report.cause}\n${hint}`));
+      if (flags.debug && error instanceof Error) io.stderr.write(`${escapeControls(error.stack ?? '')}\n`);
       return report.exitCode;
     } finally {
       await connection.close();

@@ -1,5 +1,5 @@
 import type { AgentEvent } from '@tinyagent/core';
-import { redactSecrets, stringifyResult } from '@tinyagent/core';
+import { escapeControls, redactSecrets, stringifyResult } from '@tinyagent/core';
 
 /** Where the demo writes; a TTY gets a spinner, anything else plain lines. */
 export interface Output {
@@ -20,7 +20,7 @@ export function createProgress(out: Output): { onEvent: (event: AgentEvent) => v
   let frame = 0;
   const line = (text: string): void => {
     clearSpinner();
-    out.write(`${redactSecrets(text)}\n`);
+    out.write(`${escapeControls(redactSecrets(text))}\n`);
   };
   const clearSpinner = (): void => {
     if (spinner === undefined) return;

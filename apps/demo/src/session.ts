@@ -1,3 +1,4 @@
+import { escapeControls } from '@tinyagent/core';
 import type { AgentEvent, RunOptions, RunResult } from '@tinyagent/core';
 import { createProgress } from './progress.ts';
 import type { Output } from './progress.ts';
@@ -58,7 +59,7 @@ export function createSession(fields: Omit<DemoSession, 'ask' | 'say' | 'log'>):
     if (flags.json) {
       stdout.write(`${JSON.stringify(result, jsonReplacer, 2)}\n`);
     } else if (result.finalAnswer !== undefined) {
-      stdout.write(`── answer · ${provider.label}\n${result.output}\n`);
+      stdout.write(`── answer · ${provider.label}\n${escapeControls(result.output)}\n`);
     }
     if (result.finalAnswer === undefined) throw result.error ?? new Error(`The run ended as ${result.state}.`);
     return result;

@@ -1,4 +1,5 @@
 import { redactSecrets } from './secrets.ts';
+import { escapeControls } from './terminal-text.ts';
 
 /** Where TinyAgent sends its diagnostics; replace it with `setLogger` to route them elsewhere. */
 export interface Logger {
@@ -13,11 +14,11 @@ export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
 const order: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
-/** Creates a logger that writes `[tinyagent] level: message` lines to stderr from `level` upwards. */
+/** Creates a logger that writes `[tinyagent] level: message` lines to stderr from `level` upwards, control characters escaped. */
 export function createConsoleLogger(level: LogLevel = 'warn'): Logger {
   const write = (at: LogLevel, message: string): void => {
     if (order[at] < order[level]) return;
-    process.stderr.write(`[tinyagent] ${at}: ${message}\n`);
+    process.stderr.write(`[tinyagent] ${at}: ${escapeControls(message)}\n`);
   };
   return {
     debug: (message) => write('debug', message),

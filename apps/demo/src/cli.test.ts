@@ -110,7 +110,7 @@ describe('demo CLI, offline', () => {
     expect(code).toBe(1);
     expect(stderr.text).toMatch(/error: Could not reach the model server at http:\/\/127\.0\.0\.1:2\/v1/);
     expect(stderr.text).toContain('hint: is the server at OPENAI_BASE_URL running and reachable?');
-    expect(stderr.text).not.toMatch(/\n\s+at /);
+    expect(stderr.text.split('\n').filter((line) => line.trimStart().startsWith('at '))).toEqual([]);
   });
 });
 

@@ -57,7 +57,11 @@ export function buildSystemPrompt(
 export function describeTools(tools: readonly Tool[]): string {
   return tools
     .map((entry) => {
-      const description = entry.description.replace(/\s*\n\s*/g, ' ').trim();
+      const description = entry.description
+        .split('\n')
+        .map((line) => line.trim())
+        .filter((line) => line !== '')
+        .join(' ');
       const separator = /[.!?]$/.test(description) ? '' : '.';
       return `- ${entry.name}: ${description}${separator} Arguments: ${JSON.stringify(entry.jsonSchema)}`;
     })

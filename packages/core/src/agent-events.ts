@@ -41,6 +41,8 @@ export interface ModelResponseEvent {
   finishReason: FinishReason;
   /** Undefined when the server reported no usage. */
   usage: Usage | undefined;
+  /** The model's reasoning, when the server sent it apart from the answer. */
+  reasoning?: string | undefined;
   durationMs: number;
 }
 

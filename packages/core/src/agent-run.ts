@@ -2,9 +2,16 @@ import { raceAbort } from './abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { checkChatResponse } from './chat-response-check.ts';
-import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from './errors.ts';
+import {
+  ConfigurationError,
+  ModelRefusalError,
+  RunAbortedError,
+  StepLimitReached,
+  isTinyAgentError,
+} from './errors.ts';
 import { Finalizer } from './final-answer.ts';
 import { getLogger } from './logger.ts';
+import { checkOptionKeys } from './option-keys.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
 import { describeThrown, stringifyResult } from './stringify.ts';
@@ -64,7 +71,21 @@ export interface RunSetup {
   options: RunOptions;
   /** Extra listener, used by `stream()`. */
   listener?: ((event: AgentEvent) => void) | undefined;
+  /** The agent's name, for error messages; default `the agent`. */
+  agentName?: string | undefined;
+  /** Run options the agent accepts beyond RunOptions (`history`, say); any other unknown key is an error. */
+  extraOptionKeys?: readonly string[] | undefined;
 }
+
+// Every key of RunOptions, checked by the compiler both ways.
+const RUN_OPTION_KEYS = Object.keys({
+  maxSteps: true,
+  verbose: true,
+  returnResult: true,
+  signal: true,
+  timeoutMs: true,
+  onEvent: true,
+} satisfies Record<keyof RunOptions, true>);
 
 /**
  * Runs an agent loop with everything runs have in common: option checks, the run's signal and
@@ -74,6 +95,11 @@ export interface RunSetup {
  */
 export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promise<void>): Promise<RunResult> {
   const { task, options } = setup;
+  checkOptionKeys(
+    options,
+    [...RUN_OPTION_KEYS, ...(setup.extraOptionKeys ?? [])],
+    `${setup.agentName ?? 'The agent'}'s run`,
+  );
   const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
   checkRunInput(task, maxSteps, options.timeoutMs);
   const listeners = collectListeners(setup);
@@ -195,8 +221,10 @@ function createAgentRun(fields: RunFields): AgentRun {
         toolCalls: response.toolCalls,
         finishReason: response.finishReason,
         usage: response.usage,
+        ...(response.reasoning === undefined ? {} : { reasoning: response.reasoning }),
         durationMs: performance.now() - started,
       });
+      throwIfDeclined(response, model.modelName);
       return response;
     },
   };
@@ -243,11 +271,36 @@ function toError(value: unknown): Error {
   return new Error(`The agent loop threw a non-error value: ${stringifyResult(value)}`);
 }
 
+// Longest refusal quoted in the error's message; the whole text stays on the error.
+const REFUSAL_PREVIEW = 500;
+
+// A refusal or a content filter's verdict is the provider's answer to this request: retrying gets
+// the same, and an agent loop would only read it as an empty reply until its step limit.
+function throwIfDeclined(response: ChatResponse, modelName: string): void {
+  const { refusal } = response;
+  if (refusal !== undefined && refusal !== '') {
+    const quoted = refusal.length > REFUSAL_PREVIEW ? `${refusal.slice(0, REFUSAL_PREVIEW)}…` : refusal;
+    throw new ModelRefusalError(
+      `The model '${modelName}' refused the request: ${JSON.stringify(quoted)}. Rephrase the task or the system prompt.`,
+      { reason: 'refusal', refusal },
+    );
+  }
+  if (response.finishReason === 'content_filter') {
+    throw new ModelRefusalError(
+      `The provider's content filter stopped the reply of model '${modelName}' (finish reason content_filter). ` +
+        'Rephrase the task; the same request would be filtered again, so it is not retried.',
+      { reason: 'content_filter' },
+    );
+  }
+}
+
 // A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
 // says reaches the events, the transcript, the tools and the answer only with known secrets removed.
 function redactReply(response: ChatResponse): ChatResponse {
   const redact = secretRedactor();
   const content = response.content === null ? null : redact(response.content);
+  const reasoning = response.reasoning === undefined ? undefined : redact(response.reasoning);
+  const refusal = response.refusal === undefined ? undefined : redact(response.refusal);
   // Copied only when a call changes: the usual reply holds no secret and is passed on as it is.
   let toolCalls = response.toolCalls;
   response.toolCalls.forEach((call, index) => {
@@ -257,7 +310,10 @@ function redactReply(response: ChatResponse): ChatResponse {
     if (toolCalls === response.toolCalls) toolCalls = [...toolCalls];
     toolCalls[index] = { ...call, name, arguments: args };
   });
-  return content === response.content && toolCalls === response.toolCalls
-    ? response
-    : { ...response, content, toolCalls };
+  const same =
+    content === response.content &&
+    toolCalls === response.toolCalls &&
+    reasoning === response.reasoning &&
+    refusal === response.refusal;
+  return same ? response : { ...response, content, toolCalls, reasoning, refusal };
 }

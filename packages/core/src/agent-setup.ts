@@ -19,6 +19,26 @@ export interface AgentModelOptions {
   chatModel?: ChatModel | undefined;
 }
 
+/** The keys of AgentModelOptions, for agents that check their option keys (see `checkOptionKeys`). */
+export const AGENT_MODEL_OPTION_KEYS: readonly string[] = Object.keys({
+  model: true,
+  apiKey: true,
+  baseURL: true,
+  client: true,
+  chatModel: true,
+} satisfies Record<keyof AgentModelOptions, true>);
+
+/**
+ * Advice for options of OpenAIChatModel given to an agent, which takes only the model options above;
+ * for `checkOptionKeys`.
+ */
+export const MODEL_OPTION_HINTS: Readonly<Record<string, string>> = Object.fromEntries(
+  ['streaming', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs', 'env'].map((key) => [
+    key,
+    `'${key}' is an option of the model, not of the agent: pass chatModel: new OpenAIChatModel({ ${key}, ... }).`,
+  ]),
+);
+
 /**
  * Resolves an agent's model: `chatModel` as given, else an OpenAIChatModel. Throws ConfigurationError
  * at once when there is no key, no base URL and no client, so a misconfigured agent fails at

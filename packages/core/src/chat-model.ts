@@ -63,6 +63,10 @@ export interface ChatResponse {
   usage: Usage | undefined;
   /** The model that answered, as the server named it. */
   model: string | undefined;
+  /** The model's reasoning (thinking) when the server sent it apart from the answer; never part of `content`. */
+  reasoning?: string | undefined;
+  /** The model's refusal to answer, when the server sent one; the run ends with a ModelRefusalError. */
+  refusal?: string | undefined;
 }
 
 /** The one seam between agents and language models: messages in, a reply out. */

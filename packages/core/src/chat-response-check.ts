@@ -38,12 +38,19 @@ export function checkChatResponse(value: unknown, modelName: string): ChatRespon
   const problem = usageProblem(reply.usage);
   if (problem !== undefined) fail(problem);
   if (reply.model !== undefined && typeof reply.model !== 'string') fail(`model is ${kindOf(reply.model)}`);
+  for (const key of ['reasoning', 'refusal'] as const) {
+    const value = reply[key];
+    if (value !== undefined && value !== null && typeof value !== 'string')
+      fail(`${key} is ${kindOf(value)}, not text`);
+  }
   return {
     content: content as string | null,
     toolCalls: toolCalls as ToolCall[],
     finishReason: finishReason as ChatResponse['finishReason'],
     usage: (reply.usage ?? undefined) as Usage | undefined,
     model: reply.model as string | undefined,
+    ...(typeof reply.reasoning === 'string' ? { reasoning: reply.reasoning } : {}),
+    ...(typeof reply.refusal === 'string' ? { refusal: reply.refusal } : {}),
   };
 }
 

@@ -12,6 +12,7 @@ export type TinyAgentErrorCode =
   | 'tool_input'
   | 'tool_execution'
   | 'model_call'
+  | 'model_refusal'
   | 'configuration'
   | 'prompt_file'
   | 'registry'
@@ -184,6 +185,30 @@ export class ModelCallError extends TinyAgentError {
   /** True when `value` is a ModelCallError from any copy of core. */
   static isInstance(value: unknown): value is ModelCallError {
     return hasCode(value, 'model_call');
+  }
+}
+
+/** Why a model declined: it refused in words, or the provider's content filter stopped the reply. */
+export type ModelRefusalReason = 'refusal' | 'content_filter';
+
+/**
+ * The model declined the request: it sent a refusal, or the provider's content filter stopped its
+ * reply. Not retried (the same request gets the same verdict); `refusal` holds the model's words.
+ */
+export class ModelRefusalError extends TinyAgentError {
+  readonly reason: ModelRefusalReason;
+  /** The refusal as the model wrote it (secrets redacted); undefined for a content filter. */
+  readonly refusal: string | undefined;
+
+  constructor(message: string, details: { reason: ModelRefusalReason; refusal?: string | undefined }) {
+    super('model_refusal', message);
+    this.reason = details.reason;
+    this.refusal = details.refusal;
+  }
+
+  /** True when `value` is a ModelRefusalError from any copy of core. */
+  static isInstance(value: unknown): value is ModelRefusalError {
+    return hasCode(value, 'model_refusal');
   }
 }
 

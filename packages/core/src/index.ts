@@ -15,12 +15,13 @@ export {
   ToolInputError,
   ToolExecutionError,
   ModelCallError,
+  ModelRefusalError,
   ConfigurationError,
   PromptFileError,
   ToolRegistryError,
   RunAbortedError,
 } from './errors.ts';
-export type { TinyAgentErrorCode, StepLimitContext, ToolInputIssue } from './errors.ts';
+export type { TinyAgentErrorCode, StepLimitContext, ToolInputIssue, ModelRefusalReason } from './errors.ts';
 export { loadPromptFromFile, getPromptFallback, renderPrompt, PROMPT_FILE_EXTENSIONS } from './prompts.ts';
 export type {
   ChatModel,
@@ -60,5 +61,7 @@ export type {
 } from './agent-events.ts';
 export { streamRunEvents } from './event-stream.ts';
 export { createVerboseTrace, describeEvent } from './verbose-trace.ts';
-export { createAgentModel, collectTools } from './agent-setup.ts';
+export { escapeControls } from './terminal-text.ts';
+export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './agent-setup.ts';
+export { checkOptionKeys } from './option-keys.ts';
 export type { AgentModelOptions } from './agent-setup.ts';

@@ -4,6 +4,7 @@ import { callSignalFetch, withCallSignal } from './call-signal-fetch.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from './errors.ts';
 import { getLogger } from './logger.ts';
+import { checkOptionKeys } from './option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
 import { registerSecret } from './secrets.ts';
@@ -34,6 +35,21 @@ export interface OpenAIChatModelOptions {
   /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>> | undefined;
 }
+
+// Every key of OpenAIChatModelOptions, checked by the compiler both ways: an option added to the
+// interface must be added here, or the constructor would reject it.
+const OPTION_KEYS = Object.keys({
+  model: true,
+  apiKey: true,
+  baseURL: true,
+  client: true,
+  maxRetries: true,
+  retryDelayMs: true,
+  maxRetryDelayMs: true,
+  timeoutMs: true,
+  streaming: true,
+  env: true,
+} satisfies Record<keyof OpenAIChatModelOptions, true>);
 
 /** Where and how to reach an OpenAI-compatible server, as resolved from options and environment. */
 export interface OpenAIConnection {
@@ -77,6 +93,7 @@ export class OpenAIChatModel implements ChatModel {
 
   /** Creates the model; configuration is checked at the first call (see `resolveOpenAIConnection`). */
   constructor(options: OpenAIChatModelOptions = {}) {
+    checkOptionKeys(options, OPTION_KEYS, 'OpenAIChatModel');
     this.#options = options;
     this.modelName = options.model ?? DEFAULT_MODEL;
     this.#client = options.client;

@@ -43,6 +43,7 @@ function describe(error: unknown, context: ErrorContext): Description {
     const body: unknown = error.error;
     return fromStatus({ status: error.status, requestId: error.requestID ?? undefined, body }, context, tries);
   }
+  if (error instanceof APIError) return fromStreamError(error.error, context, tries);
   if (isDroppedConnection(error)) {
     return {
       message: `The connection to the model server at ${context.server} broke off while the reply was being read${tries}${connectionReason(error)}.`,
@@ -113,9 +114,45 @@ function fromStatus(failure: HttpFailure, context: ErrorContext, tries: string):
   };
 }
 
+// An error sent inside a stream arrives after the 200 status: the SDK throws it without a status.
+// Providers put the status they meant in the error's `code` (OpenRouter) or `status`.
+function fromStreamError(body: unknown, context: ErrorContext, tries: string): Description {
+  const { code, status, type } = fields(body);
+  const meant = [code, status].map(Number).find((value) => Number.isInteger(value) && value >= 400 && value < 600);
+  if (meant !== undefined) return fromStatus({ status: meant, requestId: undefined, body }, context, tries);
+  return {
+    retryable: type === 'server_error',
+    message: `The model server sent an error in the middle of its reply${serverMessage(body)}.`,
+  };
+}
+
+// Longest piece of a server's error text quoted in a message.
+const SERVER_TEXT_LIMIT = 300;
+
+// The server's own words: its message and, where a gateway relays another provider's error
+// (OpenRouter's `metadata.raw`), that reason too, which is often the only useful part.
 function serverMessage(body: unknown): string {
-  const message = (body as { message?: unknown } | null | undefined)?.message;
-  return typeof message === 'string' && message !== '' ? `: ${message}` : '';
+  const { message, metadata } = fields(body);
+  const { raw, provider_name: provider } = fields(metadata);
+  const parts: string[] = [];
+  if (typeof message === 'string' && message.trim() !== '') parts.push(sentence(message));
+  const reason = typeof raw === 'string' ? raw : raw === undefined ? undefined : JSON.stringify(raw);
+  if (reason !== undefined && reason.trim() !== '') {
+    parts.push(`${typeof provider === 'string' && provider !== '' ? `${provider} says ` : ''}${sentence(reason)}`);
+  }
+  return parts.length === 0 ? '' : `: ${parts.join('; ')}`;
+}
+
+// Trimmed, bounded and without its closing full stop, which the sentence around it supplies.
+function sentence(text: string): string {
+  let end = Math.min(text.length, SERVER_TEXT_LIMIT);
+  const cut = end < text.length;
+  while (end > 0 && (text[end - 1] === '.' || text[end - 1]?.trim() === '')) end -= 1;
+  return `${text.slice(0, end).trimStart()}${cut ? '…' : ''}`;
+}
+
+function fields(value: unknown): Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
 // fetch wraps the socket error twice: APIConnectionError → TypeError('fetch failed') → Error{code}.

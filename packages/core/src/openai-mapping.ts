@@ -2,6 +2,7 @@
 import type OpenAI from 'openai';
 import type { ChatMessage, ChatResponse, FinishReason, ToolCall, ToolDefinition, Usage } from './chat-model.ts';
 import { ModelCallError } from './errors.ts';
+import { finishContent, readContent, reasoningField } from './reply-content.ts';
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type WireTool = OpenAI.Chat.Completions.ChatCompletionTool;
@@ -124,28 +125,38 @@ export function fromCompletion(completion: unknown): ChatResponse {
     );
   }
   const { message, finish_reason: finishReason } = fields(choice);
-  const { content, tool_calls: calls } = fields(message);
-  const toolCalls: ToolCall[] = items(calls)
+  const wire = fields(message);
+  const toolCalls: ToolCall[] = items(wire.tool_calls)
     .filter(isFunctionCall)
     .map((call) => {
       const { id, function: target } = fields(call);
       const { name, arguments: args } = fields(target);
       return { id: text(id) ?? '', name: text(name) ?? '', arguments: argumentsText(args) };
     });
+  const parts = readContent(wire.content);
+  const { content, reasoning } = finishContent(parts.text, [reasoningField(wire), parts.reasoning]);
+  const refusal = text(wire.refusal);
   return {
-    content: text(content) ?? null,
+    content,
     toolCalls,
     finishReason: toFinishReason(text(finishReason)),
     usage: toUsage(reply.usage),
     model: text(reply.model),
+    ...(reasoning === undefined ? {} : { reasoning }),
+    ...(refusal === undefined || refusal === '' ? {} : { refusal }),
   };
 }
 
 /** Accumulates streamed chunks into one ChatResponse. */
 export class StreamAccumulator {
-  #content = '';
-  #sawContent = false;
-  readonly #calls = new Map<number, ToolCall>();
+  #content: string | undefined;
+  #reasoning = '';
+  #partReasoning = '';
+  #refusal = '';
+  #sawChoice = false;
+  // In order of arrival; `#open` maps a stream index to the call its next fragments extend.
+  readonly #calls: { index: number; call: ToolCall }[] = [];
+  readonly #open = new Map<number, ToolCall>();
   #finishReason: string | undefined;
   #usage: Usage | undefined;
   #model: string | undefined;
@@ -156,39 +167,56 @@ export class StreamAccumulator {
     if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = toUsage(chunk.usage);
     for (const choice of items(chunk.choices).map(fields)) {
       if (typeof choice.index === 'number' && choice.index !== 0) continue;
+      this.#sawChoice = true;
       const delta = fields(choice.delta);
-      if (typeof delta.content === 'string') {
-        this.#content += delta.content;
-        this.#sawContent = true;
-      }
+      const parts = readContent(delta.content);
+      if (parts.text !== undefined) this.#content = (this.#content ?? '') + parts.text;
+      this.#partReasoning += parts.reasoning;
+      this.#reasoning += reasoningField(delta);
+      this.#refusal += text(delta.refusal) ?? '';
       for (const part of items(delta.tool_calls).map(fields)) this.#addToolCallPart(part);
       if (typeof choice.finish_reason === 'string') this.#finishReason = choice.finish_reason;
     }
   }
 
+  // A fragment continues the open call at its index, unless it names another id: some servers send
+  // every call at index 0, told apart only by their ids. Later fragments may carry `"id": ""`
+  // (Qwen): the first id given is kept.
   #addToolCallPart(part: Loose): void {
     const index = typeof part.index === 'number' ? part.index : 0;
-    const call = this.#calls.get(index) ?? { id: '', name: '', arguments: '' };
+    const id = text(part.id) ?? '';
+    let call = this.#open.get(index);
+    if (call === undefined || (id !== '' && call.id !== '' && id !== call.id)) {
+      call = { id: '', name: '', arguments: '' };
+      this.#calls.push({ index, call });
+      this.#open.set(index, call);
+    }
+    if (call.id === '') call.id = id;
     const target = fields(part.function);
-    call.id = text(part.id) ?? call.id;
     call.name += text(target.name) ?? '';
     call.arguments += argumentsText(target.arguments);
-    this.#calls.set(index, call);
   }
 
   finish(): ChatResponse {
-    if (this.#finishReason === undefined) {
-      throw new ModelCallError(
-        'The model server ended the stream before the reply was complete (no finish reason was sent).',
-        { retryable: true },
-      );
+    if (!this.#sawChoice) {
+      throw new ModelCallError('The model server ended the stream without sending any part of a reply.', {
+        retryable: true,
+      });
     }
+    // Stable: calls sharing an index keep their order of arrival.
+    const toolCalls = [...this.#calls].sort((a, b) => a.index - b.index).map(({ call }) => call);
+    const { content, reasoning } = finishContent(this.#content, [this.#reasoning, this.#partReasoning]);
+    // A stream that ended cleanly without a finish reason (some servers send none before [DONE]) is
+    // complete; one that broke off fails in the SDK's reader before it gets here.
+    const finishReason = this.#finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop');
     return {
-      content: this.#sawContent ? this.#content : null,
-      toolCalls: [...this.#calls.entries()].sort(([a], [b]) => a - b).map(([, call]) => call),
-      finishReason: toFinishReason(this.#finishReason),
+      content,
+      toolCalls,
+      finishReason: toFinishReason(finishReason),
       usage: this.#usage,
       model: this.#model,
+      ...(reasoning === undefined ? {} : { reasoning }),
+      ...(this.#refusal === '' ? {} : { refusal: this.#refusal }),
     };
   }
 }

@@ -42,28 +42,33 @@ export function redactValue<T>(value: T): T {
   return redactDeep(value, secretRedactor(), 0) as T;
 }
 
-// Deeper than this, a value is not data a model wrote; it is left as it is (stringify bounds it).
+// Deeper than this, a value is no data a tool needs, and checking it would risk the stack: it is
+// replaced, never passed on unchecked.
 const MAX_REDACT_DEPTH = 64;
+const TOO_DEEP = '[nested too deeply to check for secrets]';
 
 function redactDeep(value: unknown, redact: (text: string) => string, depth: number): unknown {
   if (typeof value === 'string') return redact(value);
-  if (typeof value !== 'object' || value === null || depth > MAX_REDACT_DEPTH) return value;
+  if (typeof value !== 'object' || value === null) return value;
+  if (depth > MAX_REDACT_DEPTH) return TOO_DEEP;
   if (Array.isArray(value)) {
+    const list = value as unknown[];
     let copy: unknown[] | undefined;
-    value.forEach((item: unknown, index) => {
+    list.forEach((item, index) => {
       const redacted = redactDeep(item, redact, depth + 1);
-      if (redacted !== item) (copy ??= [...value])[index] = redacted;
+      if (redacted !== item) (copy ??= [...list])[index] = redacted;
     });
     return copy ?? value;
   }
   if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
   let changed = false;
-  const entries = Object.entries(value).map(([key, item]) => {
+  const entries: [string, unknown][] = [];
+  for (const [key, item] of Object.entries(value)) {
     const redactedKey = redact(key);
     const redacted = redactDeep(item, redact, depth + 1);
-    if (redactedKey !== key || redacted !== item) changed = true;
-    return [redactedKey, redacted] as const;
-  });
+    changed ||= redactedKey !== key || redacted !== item;
+    entries.push([redactedKey, redacted]);
+  }
   return changed ? Object.fromEntries(entries) : value;
 }
 

@@ -105,3 +105,29 @@ describe('verbose trace', () => {
     expect(written.join('')).toContain('[redacted]');
   });
 });
+
+describe('verbose trace and terminal control sequences', () => {
+  it('writes escape sequences from a tool result as visible text, never to the terminal', () => {
+    const written: string[] = [];
+    const trace = createVerboseTrace((text) => written.push(text));
+    const osc52 = '\x1b]52;c;c3VkbyBybSAtcmYgLw==\x07';
+    const title = '\x1b]0;pwned\x07';
+
+    trace({
+      ...base,
+      type: 'tool-end',
+      toolCallId: 'c',
+      toolName: 'web_browse',
+      output: `page${osc52}${title}\x9b31m\ttab\nline`,
+      isError: false,
+      originalLength: undefined,
+      durationMs: 1,
+    });
+
+    const text = written.join('');
+    const controls = Array.from(text).filter((char) => char !== '\n' && char !== '\t' && /\p{Cc}/u.test(char));
+    expect(controls).toEqual([]);
+    expect(text).toContain('\\x1B]52;c;c3VkbyBybSAtcmYgLw==\\x07');
+    expect(text).toContain('\\x9B31m\ttab\nline');
+  });
+});

@@ -1,20 +1,22 @@
 import type { AgentEvent } from './agent-events.ts';
 import { redactSecrets } from './secrets.ts';
 import { stringifyResult } from './stringify.ts';
+import { escapeControls } from './terminal-text.ts';
 
 const PREVIEW_LENGTH = 600;
 
 /**
  * Creates the listener behind `verbose: true`: a readable trace of a run (task, tools, steps, model
  * replies, tool calls with arguments and results, truncation notes, the final attempt, the answer),
- * written line by line to `write` (stderr by default) with secrets redacted.
+ * written line by line to `write` (stderr by default) with secrets redacted and control characters
+ * escaped, so that no page, tool or model can send escape sequences to the terminal.
  */
 export function createVerboseTrace(
   write: (text: string) => void = (text) => process.stderr.write(text),
 ): (event: AgentEvent) => void {
   return (event) => {
     const lines = describeEvent(event);
-    if (lines.length > 0) write(redactSecrets(lines.map((line) => `${line}\n`).join('')));
+    if (lines.length > 0) write(escapeControls(redactSecrets(lines.map((line) => `${line}\n`).join(''))));
   };
 }
 
@@ -36,6 +38,9 @@ export function describeEvent(event: AgentEvent): string[] {
       return [];
     case 'model-response': {
       const lines = [];
+      if (event.reasoning !== undefined && event.reasoning.trim() !== '') {
+        lines.push(`model thinks: ${preview(event.reasoning)}`);
+      }
       if (event.content !== null && event.content.trim() !== '') lines.push(`model: ${preview(event.content)}`);
       if (event.content === null && event.toolCalls.length === 0) lines.push('model: (empty reply)');
       if (event.finishReason === 'length') lines.push('  (the reply was cut off at the length limit)');

@@ -1,3 +1,5 @@
+import { redactValue } from '@tinyagent/core';
+
 /** What a JSON-protocol reply asks for: a final answer, a tool call, only a scratchpad note, or nothing usable. */
 export type JsonAction =
   | { kind: 'answer'; answer: unknown; scratchpad: string | undefined }
@@ -16,8 +18,11 @@ const MAX_CANDIDATES = 32;
  */
 export function readJsonReply(content: string | null): JsonAction {
   if (content === null || content.trim() === '') return { kind: 'invalid', reason: 'the reply was empty' };
-  const object = findJsonObject(content);
-  if (object === undefined) return { kind: 'invalid', reason: 'the reply was not a JSON object' };
+  const found = findJsonObject(content);
+  if (found === undefined) return { kind: 'invalid', reason: 'the reply was not a JSON object' };
+  // Redacted once decoded: a key the model spelled with JSON escapes (\u0073k-…) is plain text only
+  // now, and the answer, the tool's arguments and the scratchpad are all read from here.
+  const object = redactValue(found);
   const scratchpad = typeof object.scratchpad === 'string' ? object.scratchpad : undefined;
   if (object.answer !== undefined && object.answer !== null) {
     return { kind: 'answer', answer: object.answer, scratchpad };

@@ -1,3 +1,4 @@
+import { redactValue } from '@tinyagent/core';
 import type { AgentRun, ToolCall } from '@tinyagent/core';
 import { raiseTemperature, sendCorrection, setFinalAnswer } from './react-loop.ts';
 import type { ReactProtocol, ReactSettings } from './react-loop.ts';
@@ -33,7 +34,10 @@ export function createNativeProtocol(run: AgentRun, settings: ReactSettings): Re
       const calls = withIds(toolCalls, step);
       run.messages.push({ role: 'assistant', content, toolCalls: calls });
       const context = { run, tools: settings.tools, step, maxObservationLength: settings.maxObservationLength };
-      const outcomes = await runToolCalls(context, calls.map(readToolCall), settings.maxParallelTools);
+      const pending = calls.map((call, index) =>
+        index < settings.maxToolCallsPerTurn ? readToolCall(call) : refuseCall(call, settings.maxToolCallsPerTurn),
+      );
+      const outcomes = await runToolCalls(context, pending, settings.maxParallelTools);
       calls.forEach((call, index) => {
         run.messages.push({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
       });
@@ -68,6 +72,17 @@ export function createNativeProtocol(run: AgentRun, settings: ReactSettings): Re
   return { step: takeStep, finalAttempt };
 }
 
+// Every call still gets a result (providers reject a transcript with an unanswered call), but its
+// arguments are not even parsed: a reply of thousands of calls costs nothing past the limit.
+function refuseCall(call: ToolCall, limit: number): PendingToolCall {
+  return {
+    id: call.id,
+    name: call.name,
+    arguments: {},
+    refusal: `not run: at most ${limit} tool calls run per turn, and this turn made more. Make fewer calls at a time.`,
+  };
+}
+
 /**
  * Parses a native tool call's arguments. Text that is not JSON is an argument error for that call,
  * never silently `{}`; empty text means no arguments (`{}`), as some servers send for tools without any.
@@ -75,7 +90,8 @@ export function createNativeProtocol(run: AgentRun, settings: ReactSettings): Re
 export function readToolCall(call: ToolCall): PendingToolCall {
   if (call.arguments.trim() === '') return { id: call.id, name: call.name, arguments: {} };
   try {
-    return { id: call.id, name: call.name, arguments: JSON.parse(call.arguments) as unknown };
+    // Redacted once decoded: a key the model spelled with JSON escapes is plain text only now.
+    return { id: call.id, name: call.name, arguments: redactValue(JSON.parse(call.arguments) as unknown) };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return {

@@ -1,5 +1,8 @@
 import {
+  AGENT_MODEL_OPTION_KEYS,
   ConfigurationError,
+  MODEL_OPTION_HINTS,
+  checkOptionKeys,
   collectTools,
   createAgentModel,
   executeRun,
@@ -41,7 +44,26 @@ export interface ReactAgentOptions extends AgentModelOptions {
   maxParallelTools?: number | undefined;
   /** Tool results longer than this many characters are cut, with a notice; default 32 000. */
   maxObservationLength?: number | undefined;
+  /**
+   * Native protocol: the most tool calls one model turn may make; default 64. Calls past it are not
+   * run: each gets an error result telling the model to make fewer calls at a time.
+   */
+  maxToolCallsPerTurn?: number | undefined;
 }
+
+// Every key of ReactAgentOptions, checked by the compiler both ways.
+const OPTION_KEYS = [
+  ...AGENT_MODEL_OPTION_KEYS,
+  ...Object.keys({
+    tools: true,
+    promptFile: true,
+    temperature: true,
+    toolCalling: true,
+    maxParallelTools: true,
+    maxObservationLength: true,
+    maxToolCallsPerTurn: true,
+  } satisfies Record<Exclude<keyof ReactAgentOptions, keyof AgentModelOptions>, true>),
+];
 
 /** Options of `ReactAgent.run`: core's run options, plus earlier turns of the conversation. */
 export interface ReactRunOptions extends RunOptions {
@@ -75,6 +97,7 @@ export class ReactAgent {
 
   /** Creates the agent; throws ConfigurationError for a missing model configuration or invalid options. */
   constructor(options: ReactAgentOptions) {
+    checkOptionKeys(options, OPTION_KEYS, 'ReactAgent', MODEL_OPTION_HINTS);
     const registry = collectTools(options.tools, 'ReactAgent');
     const tools = [...registry];
     this.chatModel = createAgentModel(options);
@@ -95,6 +118,10 @@ export class ReactAgent {
       temperature: checkNumber('temperature', options.temperature, 0.7, { min: 0, max: 2 }),
       maxParallelTools: checkNumber('maxParallelTools', options.maxParallelTools, 8, { min: 1, integer: true }),
       maxObservationLength: checkNumber('maxObservationLength', options.maxObservationLength, 32_000, {
+        min: 1,
+        integer: true,
+      }),
+      maxToolCallsPerTurn: checkNumber('maxToolCallsPerTurn', options.maxToolCallsPerTurn, 64, {
         min: 1,
         integer: true,
       }),
@@ -138,6 +165,8 @@ export class ReactAgent {
       defaultMaxSteps: DEFAULT_MAX_STEPS,
       options,
       listener,
+      agentName: 'ReactAgent',
+      extraOptionKeys: ['history'],
     };
     return executeRun(setup, (run: AgentRun) => {
       const protocol =

@@ -26,6 +26,7 @@ export interface ReactSettings {
   readonly temperature: number;
   readonly maxParallelTools: number;
   readonly maxObservationLength: number;
+  readonly maxToolCallsPerTurn: number;
 }
 
 /** One protocol's handling of a model turn; its per-run state (the temperature) lives in the closure. */

@@ -9,6 +9,8 @@ export interface PendingToolCall {
   arguments: unknown;
   /** Why the arguments could not be read (for example, text that is not JSON); the call is not run. */
   argumentError?: string | undefined;
+  /** Why the call is not run at all (past the turn's limit); the model reads it as the call's result. */
+  refusal?: string | undefined;
 }
 
 /** What the model reads back for one tool call. */
@@ -95,6 +97,7 @@ async function invokeTool(context: ToolCallContext, call: PendingToolCall): Prom
   if (entry === undefined) {
     return { output: `Error: unknown tool '${call.name}'; available: ${tools.names().join(', ')}`, isError: true };
   }
+  if (call.refusal !== undefined) return { output: `Error: ${call.refusal}`, isError: true };
   if (call.argumentError !== undefined) return { output: `Error: ArgError: ${call.argumentError}`, isError: true };
   try {
     return { output: await entry.run(call.arguments, { signal: run.signal, run: run.scope }), isError: false };

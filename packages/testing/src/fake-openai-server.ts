@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import type { AddressInfo } from 'node:net';
 import { createIdSequence, normalizeReply } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';
-import { sendError, sendFault, sendJson, sendRaw } from './http-replies.ts';
+import { sendError, sendFault, sendJson, sendRaw, sendStreamError } from './http-replies.ts';
 import { completionBody, completionChunks, errorBody } from './wire-format.ts';
 
 /** An HTTP error reply with an OpenAI-shaped body; `retryAfter` (seconds) sets the `retry-after` header. */
@@ -39,8 +39,28 @@ export interface FakeRawReply {
   delayMs?: number;
 }
 
+/**
+ * An error sent the way providers send one after the reply has begun: a 200 stream with some
+ * content, then `data: {"error": …}`. A request that did not ask for a stream gets the same error
+ * body with the HTTP status `status` (default: `streamError.code` when it is a status, else 500).
+ */
+export interface FakeStreamError {
+  streamError: {
+    message: string;
+    /** A number here is the HTTP status the provider meant (OpenRouter sends 429 so). */
+    code?: number | string | null;
+    type?: string;
+    /** What a gateway relays of the upstream provider's error, e.g. `{ raw, provider_name }`. */
+    metadata?: Readonly<Record<string, unknown>>;
+  };
+  /** Text streamed before the error; default none. */
+  content?: string;
+  status?: number;
+  delayMs?: number;
+}
+
 /** What the fake server answers one chat request with. */
-export type FakeResponse = ScriptedReply | FakeHttpError | FakeFault | FakeRawReply;
+export type FakeResponse = ScriptedReply | FakeHttpError | FakeFault | FakeRawReply | FakeStreamError;
 
 /** A chat-completions request body as the fake server received it. */
 export interface ChatCompletionBody {
@@ -162,6 +182,10 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     if (!(await wait(delayMs, response))) return;
     if (typeof reply === 'object' && 'raw' in reply) {
       sendRaw(response, reply);
+      return;
+    }
+    if (typeof reply === 'object' && 'streamError' in reply) {
+      sendStreamError(response, reply, body);
       return;
     }
     if (typeof reply === 'object' && 'status' in reply) {

@@ -1,6 +1,12 @@
 // How the fake server writes its replies: JSON, OpenAI-shaped errors, and the broken replies of fault injection.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChatCompletionBody, FakeFault, FakeHttpError, FakeRawReply } from './fake-openai-server.ts';
+import type {
+  ChatCompletionBody,
+  FakeFault,
+  FakeHttpError,
+  FakeRawReply,
+  FakeStreamError,
+} from './fake-openai-server.ts';
 import { normalizeReply } from './replies.ts';
 import { completionBody, completionChunks, errorBody, errorTypeFor } from './wire-format.ts';
 
@@ -40,6 +46,24 @@ export function sendRaw(response: ServerResponse, reply: FakeRawReply): void {
     'content-length': Buffer.byteLength(reply.raw),
   });
   response.end(reply.raw);
+}
+
+/** Writes an error inside a 200 stream (after `content`), or as an HTTP error when no stream was asked for. */
+export function sendStreamError(response: ServerResponse, reply: FakeStreamError, body: ChatCompletionBody): void {
+  const { code } = reply.streamError;
+  const errorPayload = { error: { type: 'server_error', param: null, code: null, ...reply.streamError } };
+  if (body.stream !== true) {
+    const status = reply.status ?? (typeof code === 'number' && code >= 400 && code < 600 ? code : 500);
+    sendJson(response, status, errorPayload);
+    return;
+  }
+  const normalized = normalizeReply({ content: reply.content ?? '' }, () => 'call_unused', '');
+  // The reply's opening chunks, without the finish chunk: the error cuts it short.
+  const chunks = completionChunks(normalized, 'chatcmpl-stream-error', body.model, false).slice(0, -1);
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  response.end(
+    [...chunks, errorPayload].map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('') + 'data: [DONE]\n\n',
+  );
 }
 
 /** Writes the broken reply a fault asks for. */

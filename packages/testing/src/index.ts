@@ -14,10 +14,11 @@ export type {
   FakeHttpError,
   FakeFault,
   FakeRawReply,
+  FakeStreamError,
   FakeRequest,
   ChatCompletionBody,
 } from './fake-openai-server.ts';
-export type { ScriptedReply, ScriptedToolCall } from './replies.ts';
+export type { ScriptedReply, ScriptedToolCall, ReplyWireShape } from './replies.ts';
 export { DEAD_BASE_URL } from './dead-base-url.ts';
 export { captureLogs } from './capture-logs.ts';
 export type { CapturedLog, LogCapture } from './capture-logs.ts';

@@ -8,12 +8,39 @@ export interface ScriptedToolCall {
   id?: string;
 }
 
+/**
+ * How the fake server lays a reply on the wire, to replay what real providers send where it
+ * differs from OpenAI. The in-process scripted model ignores it.
+ */
+export interface ReplyWireShape {
+  /**
+   * Where `reasoning` travels: `reasoning_content` (DeepSeek, vLLM, Qwen; the default), `reasoning`
+   * (OpenRouter, Ollama), `think_tags` (`<think>…</think>` before the content, as many local
+   * servers leave it), or `content_parts` (a thinking part of the content, as Magistral sends it).
+   */
+  reasoning?: 'reasoning_content' | 'reasoning' | 'think_tags' | 'content_parts';
+  /** The content as an array of typed text parts, as Mistral sends it (streamed: each piece a part list). */
+  contentParts?: boolean;
+  /** Streamed: every fragment of a tool call after its first carries `"id": ""` (Qwen). */
+  emptyIdsAfterFirst?: boolean;
+  /** Streamed: every tool call arrives at index 0, told apart only by its id. */
+  callsAtIndexZero?: boolean;
+  /** Streamed: no chunk carries a finish reason; the stream still ends with `[DONE]`. */
+  noFinishReason?: boolean;
+}
+
 /** A scripted assistant reply: plain text, or content and/or tool calls with optional details. */
 export type ScriptedReply =
   | string
   | {
       content?: string | null;
       toolCalls?: readonly ScriptedToolCall[];
+      /** The model's reasoning, kept apart from the content (see `wire.reasoning` for where it is sent). */
+      reasoning?: string;
+      /** A refusal to answer, in OpenAI's `refusal` field. */
+      refusal?: string;
+      /** Provider-specific wire shapes, for the fake server. */
+      wire?: ReplyWireShape;
       /** Defaults to `tool_calls` when there are tool calls, else `stop`. */
       finishReason?: FinishReason;
       /** Token counts to report; `null` reports none (the usage is then unknown). Defaults to an estimate. */
@@ -29,6 +56,9 @@ export interface NormalizedReply {
   finishReason: FinishReason;
   usage: Usage | undefined;
   delayMs: number;
+  reasoning: string | undefined;
+  refusal: string | undefined;
+  wire: ReplyWireShape;
 }
 
 /** Hands out `call_1`, `call_2`, … so that ids are deterministic within one model or server. */
@@ -53,6 +83,9 @@ export function normalizeReply(reply: ScriptedReply, nextId: () => string, promp
     finishReason: spec.finishReason ?? (toolCalls.length > 0 ? 'tool_calls' : 'stop'),
     usage: spec.usage === null ? undefined : (spec.usage ?? estimateUsage(promptText, completionText)),
     delayMs: spec.delayMs ?? 0,
+    reasoning: spec.reasoning,
+    refusal: spec.refusal,
+    wire: spec.wire ?? {},
   };
 }
 
@@ -71,5 +104,7 @@ export function toChatResponse(reply: NormalizedReply, model: string): ChatRespo
     finishReason: reply.finishReason,
     usage: reply.usage,
     model,
+    ...(reply.reasoning === undefined ? {} : { reasoning: reply.reasoning }),
+    ...(reply.refusal === undefined ? {} : { refusal: reply.refusal }),
   };
 }

@@ -22,7 +22,12 @@ function wireToolCalls(reply: NormalizedReply): Record<string, unknown>[] {
 
 /** A complete `chat.completion` object. */
 export function completionBody(reply: NormalizedReply, id: string, model: string): Record<string, unknown> {
-  const message: Record<string, unknown> = { role: 'assistant', content: reply.content, refusal: null };
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: wholeContent(reply),
+    refusal: reply.refusal ?? null,
+    ...reasoningField(reply, reply.reasoning),
+  };
   if (reply.toolCalls.length > 0) message.tool_calls = wireToolCalls(reply);
   return {
     id,
@@ -34,9 +39,38 @@ export function completionBody(reply: NormalizedReply, id: string, model: string
   };
 }
 
+// The text the content carries: the answer, behind `<think>` tags when reasoning travels in them.
+function contentText(reply: NormalizedReply): string | null {
+  if (reply.wire.reasoning !== 'think_tags' || reply.reasoning === undefined) return reply.content;
+  return `<think>${reply.reasoning}</think>\n\n${reply.content ?? ''}`;
+}
+
+function wholeContent(reply: NormalizedReply): unknown {
+  const text = contentText(reply);
+  const thinking = reply.wire.reasoning === 'content_parts' ? reply.reasoning : undefined;
+  if (reply.wire.contentParts !== true && thinking === undefined) return text;
+  return [...(thinking === undefined ? [] : [thinkingPart(thinking)]), ...(text === null ? [] : [textPart(text)])];
+}
+
+function textPart(text: string): Record<string, unknown> {
+  return { type: 'text', text };
+}
+
+function thinkingPart(text: string): Record<string, unknown> {
+  return { type: 'thinking', thinking: [{ type: 'text', text }] };
+}
+
+// The field beside the content that holds reasoning, for the providers that send it there.
+function reasoningField(reply: NormalizedReply, text: string | undefined): Record<string, string> {
+  if (text === undefined) return {};
+  const where = reply.wire.reasoning ?? 'reasoning_content';
+  return where === 'reasoning_content' || where === 'reasoning' ? { [where]: text } : {};
+}
+
 /**
- * The `chat.completion.chunk` objects of a streamed reply: a role chunk, the content in pieces, each
- * tool call as a header chunk plus argument pieces, the finish chunk, and a usage chunk on request.
+ * The `chat.completion.chunk` objects of a streamed reply: a role chunk, the reasoning and the
+ * content in pieces, each tool call as a header chunk plus argument pieces, the finish chunk, and a
+ * usage chunk on request; `reply.wire` reshapes them as the provider it imitates would.
  */
 export function completionChunks(
   reply: NormalizedReply,
@@ -44,6 +78,7 @@ export function completionChunks(
   model: string,
   includeUsage: boolean,
 ): Record<string, unknown>[] {
+  const { wire } = reply;
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): Record<string, unknown> => ({
     id,
     object: 'chat.completion.chunk',
@@ -51,17 +86,27 @@ export function completionChunks(
     model,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
   });
-  const chunks = [chunk({ role: 'assistant', content: reply.content === null ? null : '' })];
-  for (const piece of splitText(reply.content ?? '')) chunks.push(chunk({ content: piece }));
-  reply.toolCalls.forEach((call, index) => {
+  const text = contentText(reply);
+  const chunks = [chunk({ role: 'assistant', content: text === null ? null : '' })];
+  for (const piece of splitText(reply.reasoning ?? '')) {
+    if (wire.reasoning === 'content_parts') chunks.push(chunk({ content: [thinkingPart(piece)] }));
+    else if (wire.reasoning !== 'think_tags') chunks.push(chunk(reasoningField(reply, piece)));
+  }
+  for (const piece of splitText(text ?? '')) {
+    chunks.push(chunk({ content: wire.contentParts === true ? [textPart(piece)] : piece }));
+  }
+  for (const piece of splitText(reply.refusal ?? '')) chunks.push(chunk({ refusal: piece }));
+  reply.toolCalls.forEach((call, position) => {
+    const index = wire.callsAtIndexZero === true ? 0 : position;
     chunks.push(
       chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.name, arguments: '' } }] }),
     );
     for (const piece of splitText(call.arguments)) {
-      chunks.push(chunk({ tool_calls: [{ index, function: { arguments: piece } }] }));
+      const sameCall = wire.emptyIdsAfterFirst === true ? { id: '' } : {};
+      chunks.push(chunk({ tool_calls: [{ index, ...sameCall, function: { arguments: piece } }] }));
     }
   });
-  chunks.push(chunk({}, reply.finishReason));
+  chunks.push(chunk({}, wire.noFinishReason === true ? null : reply.finishReason));
   if (includeUsage && reply.usage !== undefined) {
     chunks.push({
       id,

@@ -103,9 +103,9 @@ export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promi
   const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
   checkRunInput(task, maxSteps, options.timeoutMs);
   const listeners = collectListeners(setup);
-  const { signal, dispose } = runSignal(options);
+  const { signal, cancellable, dispose } = runSignal(options);
   const started = performance.now();
-  const run = createAgentRun({ task, maxSteps, signal, listeners, modelName: setup.model.modelName });
+  const run = createAgentRun({ task, maxSteps, signal, cancellable, listeners, modelName: setup.model.modelName });
   try {
     run.emit({ type: 'run-start', task, tools: setup.toolNames, model: setup.model.modelName, maxSteps });
     let failure: unknown;
@@ -149,10 +149,17 @@ function collectListeners(setup: RunSetup): ((event: AgentEvent) => void)[] {
 }
 
 // The run's signal: the caller's, plus the run timeout. A timeout aborts with a RunAbortedError so
-// that the result can tell the two apart.
-function runSignal(options: RunOptions): { signal: AbortSignal; dispose: () => void } {
-  if (options.timeoutMs === undefined)
-    return { signal: options.signal ?? new AbortController().signal, dispose: () => undefined };
+// that the result can tell the two apart. A run with neither cannot be cancelled: its model calls
+// get no signal, which spares them the SDK's cost of composing one per request.
+function runSignal(options: RunOptions): { signal: AbortSignal; cancellable: boolean; dispose: () => void } {
+  if (options.timeoutMs === undefined) {
+    const { signal } = options;
+    return {
+      signal: signal ?? new AbortController().signal,
+      cancellable: signal !== undefined,
+      dispose: () => undefined,
+    };
+  }
   const { timeoutMs } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => {
@@ -162,13 +169,14 @@ function runSignal(options: RunOptions): { signal: AbortSignal; dispose: () => v
   }, timeoutMs);
   const signal =
     options.signal === undefined ? controller.signal : AbortSignal.any([options.signal, controller.signal]);
-  return { signal, dispose: () => clearTimeout(timer) };
+  return { signal, cancellable: true, dispose: () => clearTimeout(timer) };
 }
 
 interface RunFields {
   task: string;
   maxSteps: number;
   signal: AbortSignal;
+  cancellable: boolean;
   listeners: ((event: AgentEvent) => void)[];
   modelName: string;
 }
@@ -211,7 +219,8 @@ function createAgentRun(fields: RunFields): AgentRun {
       });
       const started = performance.now();
       // Settles at the abort even when the model is slow to honour its signal (or ignores it).
-      const reply = await raceAbort(model.complete({ ...request, signal: fields.signal }), fields.signal);
+      const signal = fields.cancellable ? fields.signal : undefined;
+      const reply = await raceAbort(model.complete({ ...request, signal }), signal);
       const response = redactReply(checkChatResponse(reply, model.modelName));
       addUsage(run.usage, response.usage);
       emit({

@@ -1,6 +1,5 @@
-import OpenAI, { APIError } from 'openai';
-import { abortReason, sleep, throwIfAborted } from './abort.ts';
-import { callSignalFetch, withCallSignal } from './call-signal-fetch.ts';
+import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
+import { sleep, throwIfAborted } from './abort.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from './errors.ts';
 import { getLogger } from './logger.ts';
@@ -11,6 +10,29 @@ import { registerSecret } from './secrets.ts';
 
 /** The model used when none is named. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
+
+/** The deadline of one model call, retries included, when neither the model nor the request sets one. */
+const DEFAULT_TIMEOUT_MS = 180_000;
+
+// What an attempt rejects with when the call's deadline passes; `complete` turns it into a ModelCallError.
+class DeadlinePassed extends Error {}
+
+// Settles like `work`, or rejects with DeadlinePassed after `ms` (calling `onExpire` to stop the work).
+// Work that loses the race is still observed, so its late rejection is never unhandled.
+function withinDeadline<T>(work: Promise<T>, ms: number, onExpire?: () => void): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        onExpire?.();
+        reject(new DeadlinePassed());
+      },
+      Math.max(0, ms),
+    );
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
+}
 
 /** Options of `OpenAIChatModel`; every field is optional. */
 export interface OpenAIChatModelOptions {
@@ -87,8 +109,6 @@ export class OpenAIChatModel implements ChatModel {
   readonly modelName: string;
   readonly #options: OpenAIChatModelOptions;
   #client: OpenAI | undefined;
-  // True for the client built here, whose fetch follows the call's signal (see call-signal-fetch.ts).
-  #ownClient = false;
   #server = 'the OpenAI API';
 
   /** Creates the model; configuration is checked at the first call (see `resolveOpenAIConnection`). */
@@ -105,45 +125,28 @@ export class OpenAIChatModel implements ChatModel {
     const client = this.#getClient();
     const maxRetries = this.#options.maxRetries ?? 2;
     const caller = request.signal;
-    if (caller?.aborted === true) throw abortReason(caller);
-    // One controller per call, aborted by the deadline or by the caller's signal. A listener on the
-    // caller's signal, removed when the call ends, does what AbortSignal.any would, without the
-    // composite signal's weak references, which cost every call CPU and garbage collection.
-    const deadline = new AbortController();
-    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? 180_000;
-    const timer = setTimeout(() => deadline.abort(), timeoutMs);
-    const forwardAbort = (): void => deadline.abort(caller?.reason);
-    caller?.addEventListener('abort', forwardAbort, { once: true });
-    const { signal } = deadline;
-    try {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await this.#attempt(client, request, signal);
-        } catch (error) {
-          throwIfAborted(caller);
-          if (deadline.signal.aborted) throw this.#timeoutError(timeoutMs, attempt);
-          const failure = toModelCallError(error, {
-            server: this.#server,
-            modelName: this.modelName,
-            attempts: attempt,
-          });
-          const delay = attempt <= maxRetries ? this.#retryDelay(error, failure, attempt) : undefined;
-          if (delay === undefined) throw failure;
-          getLogger().info(
-            `Model call attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(delay)} ms.`,
-          );
-          // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
-          await sleep(delay, signal).catch((reason: unknown) => {
-            throw deadline.signal.aborted && caller?.aborted !== true ? this.#timeoutError(timeoutMs, attempt) : reason;
-          });
+    throwIfAborted(caller);
+    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    const deadline = performance.now() + timeoutMs;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.#attempt(client, request, deadline);
+      } catch (error) {
+        throwIfAborted(caller);
+        if (error instanceof DeadlinePassed || error instanceof APIConnectionTimeoutError) {
+          throw this.#timeoutError(timeoutMs, attempt);
         }
+        const failure = toModelCallError(error, { server: this.#server, modelName: this.modelName, attempts: attempt });
+        const delay = attempt <= maxRetries ? this.#retryDelay(error, failure, attempt) : undefined;
+        if (delay === undefined) throw failure;
+        getLogger().info(
+          `Model call attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(delay)} ms.`,
+        );
+        // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
+        const remaining = deadline - performance.now();
+        await sleep(Math.min(delay, Math.max(0, remaining)), caller);
+        if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
       }
-    } catch (error) {
-      throwIfAborted(caller);
-      throw error;
-    } finally {
-      clearTimeout(timer);
-      caller?.removeEventListener('abort', forwardAbort);
     }
   }
 
@@ -155,7 +158,13 @@ export class OpenAIChatModel implements ChatModel {
     );
   }
 
-  async #attempt(client: OpenAI, request: ChatRequest, signal: AbortSignal): Promise<ChatResponse> {
+  // The deadline reaches the SDK as its per-request `timeout` (it bounds the wait for the reply's
+  // headers) and is kept over the body by a timer here. The caller's signal goes to the SDK only
+  // when there is one: for every signal it is handed, the SDK composes one of its own, a cost a call
+  // that cannot be cancelled need not pay.
+  async #attempt(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
+    const remaining = deadline - performance.now();
+    if (remaining <= 0) throw new DeadlinePassed();
     const params = {
       model: this.modelName,
       messages: toWireMessages(request.messages),
@@ -168,20 +177,28 @@ export class OpenAIChatModel implements ChatModel {
           }),
       ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: [...request.stop] }),
     };
-    const requestOptions = this.#ownClient ? { maxRetries: 0 } : { signal, maxRetries: 0 };
-    const send = <T>(work: () => Promise<T>): Promise<T> => (this.#ownClient ? withCallSignal(signal, work) : work());
+    // Core retries (it also retries replies the SDK accepts but cannot use), so the SDK does not.
+    const requestOptions = {
+      maxRetries: 0,
+      timeout: Math.ceil(remaining),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    };
     if (this.#options.streaming !== true) {
-      return fromCompletion(await send(() => client.chat.completions.create(params, requestOptions)));
+      return withinDeadline(client.chat.completions.create(params, requestOptions).then(fromCompletion), remaining);
     }
-    const stream = await send(() =>
-      client.chat.completions.create(
-        { ...params, stream: true, stream_options: { include_usage: true } },
-        requestOptions,
-      ),
+    const stream = await client.chat.completions.create(
+      { ...params, stream: true, stream_options: { include_usage: true } },
+      requestOptions,
     );
-    const accumulator = new StreamAccumulator();
-    for await (const chunk of stream) accumulator.add(chunk);
-    return accumulator.finish();
+    const read = async (): Promise<ChatResponse> => {
+      const accumulator = new StreamAccumulator();
+      for await (const chunk of stream) accumulator.add(chunk);
+      // The SDK ends the iteration quietly when the request is aborted: what came is not the reply.
+      throwIfAborted(request.signal);
+      if (stream.controller.signal.aborted) throw new DeadlinePassed();
+      return accumulator.finish();
+    };
+    return withinDeadline(read(), deadline - performance.now(), () => stream.controller.abort());
   }
 
   #retryDelay(error: unknown, failure: Error, attempt: number): number | undefined {
@@ -207,11 +224,10 @@ export class OpenAIChatModel implements ChatModel {
       apiKey: apiKey ?? 'no-key',
       baseURL: baseURL ?? null,
       maxRetries: 0,
+      // The call's own deadline (timeoutMs) governs; the SDK's would cut a long call short.
       timeout: 24 * 60 * 60 * 1000,
-      fetch: callSignalFetch,
       ...(apiKey === undefined ? { defaultHeaders: { Authorization: null } } : {}),
     });
-    this.#ownClient = true;
     this.#server = stripCredentials(this.#client.baseURL);
     return this.#client;
   }

@@ -71,12 +71,14 @@ describe('new ReactAgent', () => {
   });
 
   it('runs on any ChatModel given as chatModel', async () => {
-    const model = createScriptedModel([reply({ answer: 'scripted' })]);
+    const model = createScriptedModel([reply({ answer: 'scripted' }), reply({ answer: 'again' })]);
 
     const agent = new ReactAgent({ tools: [getWeather], chatModel: model });
 
     await expect(agent.run('Hello?')).resolves.toBe('scripted');
-    expect(model.requests[0]?.hadSignal).toBe(true);
+    await expect(agent.run('Hello?', { signal: new AbortController().signal })).resolves.toBe('again');
+    // A run that nothing can cancel hands its model no signal; one that can, does.
+    expect(model.requests.map((request) => request.hadSignal)).toEqual([false, true]);
     expect(agent.chatModel).toBe(model);
   });
 

@@ -1,4 +1,6 @@
 import { getEventListeners } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { ModelCallError, OpenAIChatModel } from '@tinyagent/core';
 import type { ChatRequest, OpenAIChatModelOptions } from '@tinyagent/core';
@@ -235,6 +237,31 @@ describe('OpenAIChatModel over HTTP', () => {
     expect(error.message).toContain('did not finish within 50 ms');
     expect(error.retryable).toBe(true);
   });
+
+  it.each([
+    ['a stream', true, 'text/event-stream', 'data: {"choices":[{"index":0,"delta":{"content":"partial"}}]}\n\n'],
+    ['a JSON body', false, 'application/json', '{"choices":[{"index":0,"message":{"content":"part'],
+  ])(
+    'fails at the deadline when %s stalls after its first bytes, never with the partial reply',
+    async (_what, streaming, type, start) => {
+      const stalled = createServer((_request, response) => {
+        response.writeHead(200, { 'content-type': type });
+        response.write(start);
+      });
+      await new Promise<void>((resolve) => stalled.listen(0, '127.0.0.1', resolve));
+      const { port } = stalled.address() as AddressInfo;
+      const model = new OpenAIChatModel({ baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 0, streaming });
+
+      try {
+        const error = await failure(model.complete({ ...ask, timeoutMs: 200 }));
+
+        expect(error.message).toContain('did not finish within 200 ms');
+      } finally {
+        stalled.closeAllConnections();
+        await new Promise((resolve) => stalled.close(resolve));
+      }
+    },
+  );
 
   it('fails with a ModelCallError when the timeout passes while it waits to retry', async () => {
     const model = await start({ script: [{ status: 429, retryAfter: 2 }, 'unused'] });

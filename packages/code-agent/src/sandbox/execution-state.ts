@@ -6,6 +6,12 @@ import type { MessagePort } from 'node:worker_threads';
 import { CONTROL } from './worker-protocol.ts';
 import type { AnswerRecord, ExecutionOutcome, ToolReply, WorkerMessage } from './worker-protocol.ts';
 
+/** Which execution of which sandbox a state belongs to. */
+export interface ExecutionIdentity {
+  sandboxId: number;
+  executionId: number;
+}
+
 /** Answers longer than this cross the thread boundary cut; the agent keeps far fewer characters anyway. */
 const MAX_ANSWER_TRANSFER = 1_000_000;
 // How long a tool call busy-waits for its reply before sleeping in Atomics.wait. Sandbox tools are
@@ -29,6 +35,7 @@ export function guestError(name: string, message: string): Error {
 
 /** The running state of one execution inside a worker. */
 export class ExecutionState {
+  readonly sandboxId: number;
   readonly executionId: number;
   readonly deadline: number;
   timedOut = false;
@@ -41,15 +48,20 @@ export class ExecutionState {
   #outputCut = false;
   #nextCallId = 0;
 
+  /** Starts an execution: replies still queued on the worker's tool port belong to earlier ones and are dropped. */
   constructor(
-    executionId: number,
+    identity: ExecutionIdentity,
     limits: { timeoutMs: number; maxOutputChars: number; maxToolCalls: number },
     channel: HostChannel,
   ) {
-    this.executionId = executionId;
+    this.sandboxId = identity.sandboxId;
+    this.executionId = identity.executionId;
     this.deadline = Date.now() + limits.timeoutMs;
     this.#limits = limits;
     this.#channel = channel;
+    while (receiveMessageOnPort(channel.toolPort) !== undefined) {
+      // A late reply of an earlier execution (its deadline passed, or it was aborted): never ours.
+    }
   }
 
   /** Polled by QuickJS while code runs: true stops the code (deadline passed, or the run aborted). */
@@ -95,7 +107,8 @@ export class ExecutionState {
     const callId = ++this.#nextCallId;
     const { control } = this.#channel;
     Atomics.store(control, CONTROL.toolReply, 0);
-    this.#channel.post({ type: 'tool-call', executionId: this.executionId, callId, name, argumentsJson });
+    const identity = { sandboxId: this.sandboxId, executionId: this.executionId, callId };
+    this.#channel.post({ type: 'tool-call', ...identity, name, argumentsJson });
     const spinUntil = performance.now() + TOOL_REPLY_SPIN_MS;
     for (;;) {
       const reply = this.#takeReply(callId) ?? (Atomics.store(control, CONTROL.toolReply, 0), this.#takeReply(callId));
@@ -108,13 +121,16 @@ export class ExecutionState {
     }
   }
 
-  // Replies to earlier calls that timed out may still sit on the port: they are dropped here.
+  // A reply that arrives after its call gave up (deadline, abort) may still sit on the port: anything
+  // but the reply to this very call of this execution of this sandbox is dropped here.
   #takeReply(callId: number): ToolReply | undefined {
     for (;;) {
       const received = receiveMessageOnPort(this.#channel.toolPort);
       if (received === undefined) return undefined;
       const reply = received.message as ToolReply;
-      if (reply.callId === callId) return reply;
+      if (reply.sandboxId === this.sandboxId && reply.executionId === this.executionId && reply.callId === callId) {
+        return reply;
+      }
     }
   }
 

@@ -52,6 +52,8 @@ interface Engine {
 
 /** Settings of a sandbox. */
 export interface SandboxSettings {
+  /** The main thread's id of this sandbox; tool replies name it. */
+  sandboxId: number;
   limits: Required<SandboxLimits>;
   toolNames: readonly string[];
 }
@@ -149,7 +151,8 @@ export class QuickJSSandbox {
 
   /** Runs model code to completion, error, deadline or abort; never throws. */
   async execute(executionId: number, code: string, typescript: boolean): Promise<ExecutionOutcome> {
-    const state = new ExecutionState(executionId, this.#settings.limits, this.#channel);
+    const identity = { sandboxId: this.#settings.sandboxId, executionId };
+    const state = new ExecutionState(identity, this.#settings.limits, this.#channel);
     this.#state = state;
     try {
       const prepared = prepareCode(code, { typescript, importHint: this.#importHint });

@@ -8,7 +8,7 @@ import {
 } from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
-import type { ToolReply } from './worker-protocol.ts';
+import type { ToolReplyBody } from './worker-protocol.ts';
 
 /** A tool call from model code is starting. */
 export interface SandboxToolStart {
@@ -43,7 +43,7 @@ export function runToolCall(
   tools: ReadonlyMap<string, Tool>,
   call: ToolCallRequest,
   context: ToolCallContext,
-): ToolReply {
+): ToolReplyBody {
   const started = performance.now();
   const base = { toolCallId: `${context.idPrefix}-${call.callId}`, toolName: call.name };
   let args: unknown;
@@ -62,12 +62,12 @@ export function runToolCall(
     if (tool === undefined) throw new ToolExecutionError(call.name, 'no such tool');
     const { output, encoded } = encodeResult(invoke(tool, args, context));
     finish(output, false);
-    return { callId: call.callId, ok: true, ...encoded };
+    return { ok: true, ...encoded };
   } catch (error) {
     const failure = toToolError(call.name, error);
     const message = redactSecrets(failure.message);
     finish(message, true);
-    return { callId: call.callId, ok: false, name: failure.name, message };
+    return { ok: false, name: failure.name, message };
   }
 }
 

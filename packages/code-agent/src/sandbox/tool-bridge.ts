@@ -3,6 +3,7 @@ import {
   describeThrown,
   isTinyAgentError,
   redactSecrets,
+  redactValue,
   resultToJson,
   stringifyResult,
 } from '@tinyagent/core';
@@ -14,7 +15,7 @@ import type { ToolReplyBody } from './worker-protocol.ts';
 export interface SandboxToolStart {
   toolCallId: string;
   toolName: string;
-  /** The argument as the code passed it (a JSON copy). */
+  /** The argument as the code passed it (a JSON copy), known secrets redacted. */
   arguments: unknown;
 }
 
@@ -35,9 +36,9 @@ export interface ToolCallContext {
 }
 
 /**
- * Runs a tool call made by model code, synchronously on the main thread: validates the argument with
- * the tool's schema, calls `execute`, and encodes the result (or the error) for the guest, known
- * secrets redacted. Never throws.
+ * Runs a tool call made by model code, synchronously on the main thread: redacts known secrets from the
+ * argument, validates it with the tool's schema, calls `execute`, and encodes the result (or the
+ * error) for the guest, known secrets redacted. Never throws.
  */
 export function runToolCall(
   tools: ReadonlyMap<string, Tool>,
@@ -48,7 +49,9 @@ export function runToolCall(
   const base = { toolCallId: `${context.idPrefix}-${call.callId}`, toolName: call.name };
   let args: unknown;
   try {
-    args = call.argumentsJson === undefined ? undefined : JSON.parse(call.argumentsJson);
+    // Model code can rebuild a key from pieces and pass it on: arguments leave the sandbox redacted,
+    // before the tool, the events and the transcript see them, as core does for a model's tool calls.
+    args = call.argumentsJson === undefined ? undefined : redactValue(JSON.parse(call.argumentsJson));
   } catch {
     args = undefined;
   }

@@ -53,7 +53,10 @@ export interface ExecutionOutcome {
   /** The last expression's value as a person would read it; set when nothing was printed. */
   lastValue: string | undefined;
   error: GuestError | undefined;
-  answers: AnswerRecord[];
+  /** The first `final_answer` of the execution; later ones are only counted. */
+  answer: AnswerRecord | undefined;
+  /** How many times `final_answer` was called. */
+  answerCalls: number;
   timedOut: boolean;
   aborted: boolean;
   reset: ResetReason | undefined;

@@ -55,8 +55,9 @@ describe('tool replies', () => {
       },
     });
     const runA = new JsExecutor({ tools: [slow, echo], limits: { timeoutMs: 100 } });
-    const resultA = await runA.run('slow({ text: "A" })');
-    expect(resultA.output).toContain('TimeoutError');
+    // Nearly always a TimeoutError; not asserted, as a worker starved of CPU on a loaded machine may
+    // still take the reply in time, and B must get its own reply either way.
+    await runA.run('slow({ text: "A" })');
     // A's execution has ended, so its worker goes back to the pool at once, and B takes it.
     runA.dispose();
     using runB = new JsExecutor({ tools: [slow, echo] });

@@ -1,3 +1,7 @@
+// Model replies are untrusted text read on the main thread, so nothing here uses a pattern that can
+// backtrack: fences, trailing blanks and <code> elements are found by scanning, in time linear in
+// the reply (a quadratic pattern once blocked the process for 18 s on a 117 KB reply).
+
 /** Code found in a model reply. */
 export interface ExtractedCode {
   code: string;
@@ -8,11 +12,14 @@ export interface ExtractedCode {
 const JAVASCRIPT_TAGS = new Set(['js', 'javascript', 'mjs', 'cjs', 'jsx']);
 const TYPESCRIPT_TAGS = new Set(['ts', 'typescript', 'mts', 'tsx']);
 
-// An opening fence, possibly indented (inside a list), with its info string.
-const OPENING_FENCE = /^([ \t]*)(`{3,}|~{3,})[ \t]*([^\n`]*)$/;
-
 /** The stop sequences the agent sends; a server may still leave a piece of one at the end of a reply. */
 export const STOP_SEQUENCES: readonly string[] = ['\nObservation:'];
+
+interface OpeningFence {
+  indent: number;
+  fence: string;
+  tag: string;
+}
 
 /**
  * Finds the code in a model reply: the first fenced block tagged js/javascript/ts/typescript or not
@@ -23,21 +30,35 @@ export const STOP_SEQUENCES: readonly string[] = ['\nObservation:'];
 export function extractCode(reply: string): ExtractedCode | undefined {
   const lines = reply.replace(/\r\n?/g, '\n').split('\n');
   for (let index = 0; index < lines.length; index++) {
-    const opening = OPENING_FENCE.exec(lines[index] ?? '');
-    if (opening === null) continue;
-    const [, indent = '', fence = '', info = ''] = opening;
+    const opening = parseOpeningFence(lines[index] ?? '');
+    if (opening === undefined) continue;
+    const { indent, fence, tag } = opening;
     const closing = findClosingFence(lines, index + 1, fence);
-    const tag = info.trim().split(/\s+/)[0]?.toLowerCase() ?? '';
     if (tag === '' || JAVASCRIPT_TAGS.has(tag) || TYPESCRIPT_TAGS.has(tag)) {
-      const body = dedent(lines.slice(index + 1, closing), indent.length);
+      const body = dedent(lines.slice(index + 1, closing), indent);
       const code = removePartialStop(body.join('\n'), closing === lines.length);
       if (code.trim() !== '') return { code, typescript: TYPESCRIPT_TAGS.has(tag) };
     }
     index = closing;
   }
-  const element = /<code(?:\s[^>]*)?>([\s\S]*?)(?:<\/code>|$)/i.exec(reply);
-  const code = element?.[1] === undefined ? '' : removePartialStop(decodeEntities(element[1]), false);
+  const element = findCodeElement(reply);
+  const code = element === undefined ? '' : removePartialStop(decodeEntities(element), false);
   return code.trim() === '' ? undefined : { code, typescript: false };
+}
+
+// An opening fence, possibly indented (inside a list): blanks, three or more backticks or tildes, then
+// an info string without backticks, whose first word is the tag.
+function parseOpeningFence(line: string): OpeningFence | undefined {
+  const indent = leadingBlanks(line);
+  const marker = line[indent];
+  if (marker !== '`' && marker !== '~') return undefined;
+  let end = indent;
+  while (line[end] === marker) end++;
+  if (end - indent < 3 || line.includes('`', end)) return undefined;
+  const info = line.slice(end).trim();
+  let wordEnd = 0;
+  while (wordEnd < info.length && !isWhitespace(info[wordEnd] ?? '')) wordEnd++;
+  return { indent, fence: line.slice(indent, end), tag: info.slice(0, wordEnd).toLowerCase() };
 }
 
 function findClosingFence(lines: readonly string[], from: number, fence: string): number {
@@ -49,24 +70,59 @@ function findClosingFence(lines: readonly string[], from: number, fence: string)
   return lines.length;
 }
 
+function leadingBlanks(line: string): number {
+  let count = 0;
+  while (line[count] === ' ' || line[count] === '\t') count++;
+  return count;
+}
+
+// One character against `\s`: a pattern on a single character cannot backtrack.
+function isWhitespace(character: string): boolean {
+  return /^\s$/.test(character);
+}
+
 // Lines of an indented fence lose the fence's indentation, and no more than that.
 function dedent(lines: readonly string[], width: number): string[] {
   if (width === 0) return [...lines];
-  return lines.map((line) => {
-    const leading = /^[ \t]*/.exec(line)?.[0].length ?? 0;
-    return line.slice(Math.min(leading, width));
-  });
+  return lines.map((line) => line.slice(Math.min(leadingBlanks(line), width)));
 }
 
 // A reply cut at a stop sequence can end with the start of it, or with a partial closing fence.
 function removePartialStop(code: string, unclosed: boolean): string {
-  const lines = code.replace(/\s+$/, '').split('\n');
+  const lines = code.trimEnd().split('\n');
   const last = lines.at(-1)?.trim() ?? '';
   // Only a block the reply ended inside can have been cut by a stop sequence.
   const isPartialStop = unclosed && last.length >= 3 && STOP_SEQUENCES.some((stop) => stop.trim().startsWith(last));
   const isPartialFence = unclosed && /^(`{1,2}|~{1,2})$/.test(last);
   if (isPartialStop || isPartialFence) lines.pop();
-  return lines.join('\n').replace(/\s+$/, '');
+  return lines.join('\n').trimEnd();
+}
+
+// The content of the first `<code>` or `<code attributes>` element (tag name in any case), up to its
+// `</code>` or the end of the reply.
+function findCodeElement(reply: string): string | undefined {
+  for (let start = indexOfTag(reply, '<code', 0); start !== -1; start = indexOfTag(reply, '<code', start + 1)) {
+    const after = reply[start + 5] ?? '';
+    let contentStart: number;
+    if (after === '>') contentStart = start + 6;
+    else if (isWhitespace(after)) {
+      const close = reply.indexOf('>', start + 6);
+      // No later `<code` can find a `>` either.
+      if (close === -1) return undefined;
+      contentStart = close + 1;
+    } else continue;
+    const end = indexOfTag(reply, '</code>', contentStart);
+    return reply.slice(contentStart, end === -1 ? reply.length : end);
+  }
+  return undefined;
+}
+
+// Index of `tag` (lower-case ASCII) in `text` from `from`, ignoring ASCII case, as a regex's `i` does.
+function indexOfTag(text: string, tag: string, from: number): number {
+  for (let index = text.indexOf('<', from); index !== -1; index = text.indexOf('<', index + 1)) {
+    if (text.slice(index, index + tag.length).toLowerCase() === tag) return index;
+  }
+  return -1;
 }
 
 function decodeEntities(text: string): string {

@@ -1,4 +1,4 @@
-import { Finalizer, MultipleFinalAnswers } from '@tinyagent/core';
+import { MultipleFinalAnswers } from '@tinyagent/core';
 import type { AnswerRecord, ExecutionOutcome, GuestError, ResetReason } from './worker-protocol.ts';
 
 /** What one execution of model code produced. */
@@ -35,7 +35,7 @@ export function toExecutionResult(
   limits: { timeoutMs: number; memoryBytes: number; maxAnswerChars: number },
   durationMs: number,
 ): ExecutionResult {
-  const answers = settleAnswers(outcome.answers);
+  const answers = settleAnswers(outcome);
   const error = outcome.timedOut ? timeoutError(limits.timeoutMs) : (outcome.error ?? answers.error);
   const lines: string[] = [];
   const printed = outcome.output !== '' ? outcome.output.replace(/\n$/, '') : outcome.lastValue;
@@ -63,22 +63,16 @@ export function toExecutionResult(
 }
 
 // A second final_answer in one execution is the model's mistake, reported back to it as core's error.
-function settleAnswers(answers: readonly AnswerRecord[]): { answer?: AnswerRecord; error?: GuestError } {
-  const finalizer = new Finalizer<AnswerRecord>();
-  try {
-    for (const answer of answers) finalizer.set(answer);
-  } catch (error) {
-    if (!MultipleFinalAnswers.isInstance(error)) throw error;
-    return {
-      answer: answers[0],
-      error: {
-        name: error.name,
-        message: `final_answer was called ${answers.length} times in one execution; call it exactly once.`,
-        line: undefined,
-      },
-    };
-  }
-  return { answer: finalizer.get()?.value };
+function settleAnswers(outcome: ExecutionOutcome): { answer?: AnswerRecord; error?: GuestError } {
+  if (outcome.answerCalls <= 1) return { answer: outcome.answer };
+  return {
+    answer: outcome.answer,
+    error: {
+      name: MultipleFinalAnswers.name,
+      message: `final_answer was called ${outcome.answerCalls} times in one execution; call it exactly once.`,
+      line: undefined,
+    },
+  };
 }
 
 function answerValue(record: AnswerRecord): unknown {

@@ -1,13 +1,31 @@
-// Worker side: what one execution accumulates (output, answers, tool calls) and the blocking call that
-// takes a tool call to the main thread and waits for its result.
+// Worker side: what one execution accumulates (output, its answer, tool calls) and the blocking call
+// that takes a tool call to the main thread and waits for its result. Everything kept here is bounded
+// by the sandbox's limits, however often the code calls out: it is host memory, outside the sandbox's.
 
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CONTROL } from './worker-protocol.ts';
 import type { AnswerRecord, ExecutionOutcome, ToolReply, WorkerMessage } from './worker-protocol.ts';
 
+/** The limits an execution enforces on the worker side. */
+export interface ExecutionLimits {
+  timeoutMs: number;
+  memoryBytes: number;
+  maxOutputChars: number;
+  maxToolCalls: number;
+}
+
+/** Which execution of which sandbox a state belongs to. */
+export interface ExecutionIdentity {
+  sandboxId: number;
+  executionId: number;
+}
+
 /** Answers longer than this cross the thread boundary cut; the agent keeps far fewer characters anyway. */
-const MAX_ANSWER_TRANSFER = 1_000_000;
+export const MAX_ANSWER_TRANSFER = 1_000_000;
+// One tool call may pass at most this share of the sandbox's memory as JSON arguments: the host parses
+// them on the main thread, and events and tools may hold on to them.
+const ARGUMENT_SHARE_OF_MEMORY = 8;
 // How long a tool call busy-waits for its reply before sleeping in Atomics.wait. Sandbox tools are
 // synchronous and most answer within microseconds, while waking a sleeping thread costs tens of
 // microseconds on a virtual machine (a 48 µs round trip against 4 µs spinning, measured on the
@@ -29,27 +47,30 @@ export function guestError(name: string, message: string): Error {
 
 /** The running state of one execution inside a worker. */
 export class ExecutionState {
+  readonly sandboxId: number;
   readonly executionId: number;
   readonly deadline: number;
   timedOut = false;
   aborted = false;
   toolCalls = 0;
-  readonly answers: AnswerRecord[] = [];
-  readonly #limits: { maxOutputChars: number; maxToolCalls: number };
+  answer: AnswerRecord | undefined;
+  answerCalls = 0;
+  readonly #limits: ExecutionLimits;
   readonly #channel: HostChannel;
   #output = '';
   #outputCut = false;
   #nextCallId = 0;
 
-  constructor(
-    executionId: number,
-    limits: { timeoutMs: number; maxOutputChars: number; maxToolCalls: number },
-    channel: HostChannel,
-  ) {
-    this.executionId = executionId;
+  /** Starts an execution: replies still queued on the worker's tool port belong to earlier ones and are dropped. */
+  constructor(identity: ExecutionIdentity, limits: ExecutionLimits, channel: HostChannel) {
+    this.sandboxId = identity.sandboxId;
+    this.executionId = identity.executionId;
     this.deadline = Date.now() + limits.timeoutMs;
     this.#limits = limits;
     this.#channel = channel;
+    while (receiveMessageOnPort(channel.toolPort) !== undefined) {
+      // A late reply of an earlier execution (its deadline passed, or it was aborted): never ours.
+    }
   }
 
   /** Polled by QuickJS while code runs: true stops the code (deadline passed, or the run aborted). */
@@ -75,9 +96,20 @@ export class ExecutionState {
     this.#output += `${line}\n`;
   }
 
-  /** Records a final_answer call; the main thread decides what two calls mean. */
-  submitAnswer(text: string, isString: boolean): void {
-    this.answers.push({ text: text.slice(0, MAX_ANSWER_TRANSFER), isJson: !isString, length: text.length });
+  /**
+   * Records a final_answer call; the main thread decides what two calls mean. Only the first answer is
+   * read (`read` copies it out of QuickJS): a second call is an error anyway, and code calling it in a
+   * loop would otherwise pile a copy per call on the host.
+   */
+  submitAnswer(read: () => string, length: number, isString: boolean): void {
+    this.answerCalls += 1;
+    if (this.answerCalls > 1) return;
+    const text = read();
+    this.answer = {
+      text: text.slice(0, MAX_ANSWER_TRANSFER),
+      isJson: !isString,
+      length: Math.max(length, text.length),
+    };
   }
 
   /**
@@ -92,10 +124,12 @@ export class ExecutionState {
         `More than ${this.#limits.maxToolCalls} tool calls in one execution; call tools fewer times per step.`,
       );
     }
+    this.#checkArgumentSize(name, argumentsJson);
     const callId = ++this.#nextCallId;
     const { control } = this.#channel;
     Atomics.store(control, CONTROL.toolReply, 0);
-    this.#channel.post({ type: 'tool-call', executionId: this.executionId, callId, name, argumentsJson });
+    const identity = { sandboxId: this.sandboxId, executionId: this.executionId, callId };
+    this.#channel.post({ type: 'tool-call', ...identity, name, argumentsJson });
     const spinUntil = performance.now() + TOOL_REPLY_SPIN_MS;
     for (;;) {
       const reply = this.#takeReply(callId) ?? (Atomics.store(control, CONTROL.toolReply, 0), this.#takeReply(callId));
@@ -108,13 +142,28 @@ export class ExecutionState {
     }
   }
 
-  // Replies to earlier calls that timed out may still sit on the port: they are dropped here.
+  #checkArgumentSize(name: string, argumentsJson: string | undefined): void {
+    const { memoryBytes } = this.#limits;
+    const maxChars = Math.floor(memoryBytes / ARGUMENT_SHARE_OF_MEMORY);
+    if (argumentsJson === undefined || argumentsJson.length <= maxChars) return;
+    throw guestError(
+      'ToolInputError',
+      `Tool '${name}' got ${argumentsJson.length} characters of JSON arguments, more than the ${maxChars} one call ` +
+        `from this sandbox may pass (an eighth of its ${Math.round(memoryBytes / 1024 / 1024)} MiB of memory); ` +
+        'pass less data per call.',
+    );
+  }
+
+  // A reply that arrives after its call gave up (deadline, abort) may still sit on the port: anything
+  // but the reply to this very call of this execution of this sandbox is dropped here.
   #takeReply(callId: number): ToolReply | undefined {
     for (;;) {
       const received = receiveMessageOnPort(this.#channel.toolPort);
       if (received === undefined) return undefined;
       const reply = received.message as ToolReply;
-      if (reply.callId === callId) return reply;
+      if (reply.sandboxId === this.sandboxId && reply.executionId === this.executionId && reply.callId === callId) {
+        return reply;
+      }
     }
   }
 
@@ -125,7 +174,8 @@ export class ExecutionState {
       output: this.#output + notice,
       lastValue,
       error: undefined,
-      answers: this.answers,
+      answer: this.answer,
+      answerCalls: this.answerCalls,
       timedOut: this.timedOut,
       aborted: this.aborted,
       reset: undefined,

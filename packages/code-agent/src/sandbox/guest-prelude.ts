@@ -6,12 +6,13 @@
 
 /**
  * Source of a guest function `(host) => ({ describe, describeError })`. `host` holds `print(text)`,
- * `callTool(name, json)`, `submitAnswer(text, isString)`, `toolNames`, `importHint` and `maxLine`.
+ * `callTool(name, json)`, `submitAnswer(text, length, isString)`, `toolNames`, `importHint`, `maxLine` and
+ * `maxAnswer`.
  */
 export const GUEST_PRELUDE = String.raw`(function (host) {
   'use strict';
   var print = host.print, callTool = host.callTool, submitAnswer = host.submitAnswer;
-  var toolNames = host.toolNames, importHint = host.importHint, maxLine = host.maxLine;
+  var toolNames = host.toolNames, importHint = host.importHint, maxLine = host.maxLine, maxAnswer = host.maxAnswer;
   // Model code may replace any built-in (Array.prototype.push = null, JSON.parse = ...): everything this
   // prelude needs is captured now, and prototype methods are called through uncurried copies.
   var uncurry = Function.prototype.bind.bind(Function.prototype.call);
@@ -164,8 +165,9 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
 
   globalThis.final_answer = function final_answer(value) {
     if (arguments.length === 0) throw new TypeErrorClass('final_answer(value) needs the answer as its argument.');
-    if (typeof value === 'string') submitAnswer(value, true);
-    else submitAnswer(answerText(value), false);
+    var text = typeof value === 'string' ? value : answerText(value);
+    // Cut here, so an answer of many megabytes is never copied out of the sandbox whole.
+    submitAnswer(slice(text, 0, maxAnswer), text.length, typeof value === 'string');
   };
 
   function makeTool(name) {

@@ -7,8 +7,7 @@ import { createRequire } from 'node:module';
 import { newQuickJSWASMModuleFromVariant, newVariant } from 'quickjs-emscripten-core';
 import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant } from 'quickjs-emscripten-core';
 import { prepareCode } from './code-transform.ts';
-import { ExecutionState } from './execution-state.ts';
-import { guestError } from './execution-state.ts';
+import { ExecutionState, MAX_ANSWER_TRANSFER, guestError } from './execution-state.ts';
 import type { HostChannel } from './execution-state.ts';
 import { GUEST_PRELUDE } from './guest-prelude.ts';
 import type { SandboxLimits } from './sandbox-limits.ts';
@@ -52,6 +51,8 @@ interface Engine {
 
 /** Settings of a sandbox. */
 export interface SandboxSettings {
+  /** The main thread's id of this sandbox; tool replies name it. */
+  sandboxId: number;
   limits: Required<SandboxLimits>;
   toolNames: readonly string[];
 }
@@ -123,8 +124,8 @@ export class QuickJSSandbox {
       const argumentsJson = json !== undefined && context.typeof(json) === 'string' ? text(json) : undefined;
       return context.newString(state().callTool(text(name), argumentsJson));
     });
-    using submitAnswer = context.newFunction('submitAnswer', (answer, isString) => {
-      state().submitAnswer(text(answer), context.dump(isString) === true);
+    using submitAnswer = context.newFunction('submitAnswer', (answer, length, isString) => {
+      state().submitAnswer(() => text(answer), context.getNumber(length), context.dump(isString) === true);
     });
     using toolNames = context.newArray();
     this.#settings.toolNames.forEach((name, index) => {
@@ -133,6 +134,7 @@ export class QuickJSSandbox {
     });
     using hint = context.newString(this.#importHint);
     using maxLine = context.newNumber(this.#settings.limits.maxOutputChars);
+    using maxAnswer = context.newNumber(MAX_ANSWER_TRANSFER);
     for (const [key, value] of Object.entries({
       print,
       callTool,
@@ -140,6 +142,7 @@ export class QuickJSSandbox {
       toolNames,
       importHint: hint,
       maxLine,
+      maxAnswer,
     })) {
       context.setProp(host, key, value);
     }
@@ -149,7 +152,8 @@ export class QuickJSSandbox {
 
   /** Runs model code to completion, error, deadline or abort; never throws. */
   async execute(executionId: number, code: string, typescript: boolean): Promise<ExecutionOutcome> {
-    const state = new ExecutionState(executionId, this.#settings.limits, this.#channel);
+    const identity = { sandboxId: this.#settings.sandboxId, executionId };
+    const state = new ExecutionState(identity, this.#settings.limits, this.#channel);
     this.#state = state;
     try {
       const prepared = prepareCode(code, { typescript, importHint: this.#importHint });

@@ -3,7 +3,7 @@ import { SandboxError } from './sandbox-error.ts';
 import type { SandboxLimits } from './sandbox-limits.ts';
 import { leaseWorker, returnWorker } from './worker-pool.ts';
 import type { SandboxWorker } from './worker-pool.ts';
-import type { ExecutionOutcome, ToolReply, WorkerMessage } from './worker-protocol.ts';
+import type { ExecutionOutcome, ToolReplyBody, WorkerMessage } from './worker-protocol.ts';
 
 /** How long a worker may overrun an execution's deadline before it is terminated and replaced. */
 const WATCHDOG_GRACE_MS = 2000;
@@ -21,7 +21,7 @@ export interface ExecuteRequest {
   typescript: boolean;
   signal: AbortSignal | undefined;
   /** Runs a tool on the main thread while the worker waits; must return synchronously. */
-  onToolCall: (call: ToolCallRequest) => ToolReply;
+  onToolCall: (call: ToolCallRequest) => ToolReplyBody;
 }
 
 interface Flight {
@@ -153,11 +153,13 @@ export class SandboxSession {
   #onMessage(message: WorkerMessage): void {
     const flight = this.#flight;
     if (message.type === 'tool-call') {
-      const current = flight?.executionId === message.executionId && !flight.callerSettled;
-      const reply: ToolReply = current
+      const { sandboxId, executionId, callId } = message;
+      const current = sandboxId === this.#sandboxId && flight?.executionId === executionId && !flight.callerSettled;
+      const body: ToolReplyBody = current
         ? flight.request.onToolCall(message)
-        : { callId: message.callId, ok: false, name: 'Error', message: 'The execution was stopped.' };
-      this.#worker.replyToTool(reply);
+        : { ok: false, name: 'Error', message: 'The execution was stopped.' };
+      // The call's identity goes back with the reply: the worker drops it unless that call still waits.
+      this.#worker.replyToTool({ sandboxId, executionId, callId, ...body });
       return;
     }
     if (message.type === 'result' && flight?.executionId === message.executionId) {
@@ -191,7 +193,8 @@ function watchdogOutcome(): ExecutionOutcome {
     output: '',
     lastValue: undefined,
     error: { name: 'InternalError', message: 'interrupted', line: undefined },
-    answers: [],
+    answer: undefined,
+    answerCalls: 0,
     timedOut: true,
     aborted: false,
     reset: 'crash',

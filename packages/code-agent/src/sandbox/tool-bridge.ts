@@ -3,18 +3,19 @@ import {
   describeThrown,
   isTinyAgentError,
   redactSecrets,
+  redactValue,
   resultToJson,
   stringifyResult,
 } from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
-import type { ToolReply } from './worker-protocol.ts';
+import type { ToolReplyBody } from './worker-protocol.ts';
 
 /** A tool call from model code is starting. */
 export interface SandboxToolStart {
   toolCallId: string;
   toolName: string;
-  /** The argument as the code passed it (a JSON copy). */
+  /** The argument as the code passed it (a JSON copy), known secrets redacted. */
   arguments: unknown;
 }
 
@@ -35,20 +36,22 @@ export interface ToolCallContext {
 }
 
 /**
- * Runs a tool call made by model code, synchronously on the main thread: validates the argument with
- * the tool's schema, calls `execute`, and encodes the result (or the error) for the guest, known
- * secrets redacted. Never throws.
+ * Runs a tool call made by model code, synchronously on the main thread: redacts known secrets from the
+ * argument, validates it with the tool's schema, calls `execute`, and encodes the result (or the
+ * error) for the guest, known secrets redacted. Never throws.
  */
 export function runToolCall(
   tools: ReadonlyMap<string, Tool>,
   call: ToolCallRequest,
   context: ToolCallContext,
-): ToolReply {
+): ToolReplyBody {
   const started = performance.now();
   const base = { toolCallId: `${context.idPrefix}-${call.callId}`, toolName: call.name };
   let args: unknown;
   try {
-    args = call.argumentsJson === undefined ? undefined : JSON.parse(call.argumentsJson);
+    // Model code can rebuild a key from pieces and pass it on: arguments leave the sandbox redacted,
+    // before the tool, the events and the transcript see them, as core does for a model's tool calls.
+    args = call.argumentsJson === undefined ? undefined : redactValue(JSON.parse(call.argumentsJson));
   } catch {
     args = undefined;
   }
@@ -62,12 +65,12 @@ export function runToolCall(
     if (tool === undefined) throw new ToolExecutionError(call.name, 'no such tool');
     const { output, encoded } = encodeResult(invoke(tool, args, context));
     finish(output, false);
-    return { callId: call.callId, ok: true, ...encoded };
+    return { ok: true, ...encoded };
   } catch (error) {
     const failure = toToolError(call.name, error);
     const message = redactSecrets(failure.message);
     finish(message, true);
-    return { callId: call.callId, ok: false, name: failure.name, message };
+    return { ok: false, name: failure.name, message };
   }
 }
 

@@ -53,11 +53,27 @@ export interface ExecutionOutcome {
   /** The last expression's value as a person would read it; set when nothing was printed. */
   lastValue: string | undefined;
   error: GuestError | undefined;
-  answers: AnswerRecord[];
+  /** The first `final_answer` of the execution; later ones are only counted. */
+  answer: AnswerRecord | undefined;
+  /** How many times `final_answer` was called. */
+  answerCalls: number;
   timedOut: boolean;
   aborted: boolean;
   reset: ResetReason | undefined;
   toolCalls: number;
+}
+
+/**
+ * Whose tool call a message is about. The tool port belongs to a pooled worker that serves the runs
+ * of every user in turn, and call ids restart in each execution: a reply carries the whole identity
+ * back, so a late one can never be read as the reply to a call of another execution or sandbox.
+ */
+export interface ToolCallIdentity {
+  sandboxId: number;
+  /** Unique in the process: execution ids never restart. */
+  executionId: number;
+  /** 1, 2, … within one execution. */
+  callId: number;
 }
 
 /** Worker → main thread. */
@@ -65,11 +81,14 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'created'; sandboxId: number; durationMs: number }
   | { type: 'create-failed'; sandboxId: number; message: string }
-  | { type: 'tool-call'; executionId: number; callId: number; name: string; argumentsJson: string | undefined }
+  | ({ type: 'tool-call'; name: string; argumentsJson: string | undefined } & ToolCallIdentity)
   | { type: 'result'; executionId: number; outcome: ExecutionOutcome };
 
-/** The main thread's answer to a tool call, posted on the tool port. */
-export type ToolReply =
-  | { callId: number; ok: true; kind: 'undefined' }
-  | { callId: number; ok: true; kind: 'string' | 'json'; text: string }
-  | { callId: number; ok: false; name: string; message: string };
+/** What a tool call answers: a value for the guest (nothing, a string or JSON), or an error. */
+export type ToolReplyBody =
+  | { ok: true; kind: 'undefined' }
+  | { ok: true; kind: 'string' | 'json'; text: string }
+  | { ok: false; name: string; message: string };
+
+/** The main thread's answer to a tool call, posted on the tool port with the call's identity. */
+export type ToolReply = ToolCallIdentity & ToolReplyBody;

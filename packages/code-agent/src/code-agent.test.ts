@@ -1,6 +1,6 @@
 import { ConfigurationError, RunAbortedError, StepLimitReached, tool, z } from '@tinyagent/core';
 import type { AgentEvent, Tool } from '@tinyagent/core';
-import { startFakeOpenAI } from '@tinyagent/testing';
+import { createScriptedModel, startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NO_CODE_CORRECTION, TinyCodeAgent } from './code-agent.ts';
@@ -330,5 +330,25 @@ describe('TinyCodeAgent construction', () => {
 
     expect(agent.systemPrompt).toContain('function get_weather(');
     expect(agent.systemPrompt.trimEnd().endsWith('Answer in French.')).toBe(true);
+  });
+});
+
+describe('TinyCodeAgent option checks', () => {
+  it('rejects an unknown option, naming it and the one meant', () => {
+    const create = (): unknown =>
+      new TinyCodeAgent({ tools: [], chatModel: createScriptedModel([]), maxStep: 3 } as never);
+
+    expect(create).toThrow("TinyCodeAgent: unknown option 'maxStep'.");
+  });
+
+  it('rejects an unknown run option before the run starts', async () => {
+    const model = createScriptedModel(['never asked']);
+    const echo = tool({ name: 'echo', description: 'Echo.', execute: () => 'echo' });
+    const agent = new TinyCodeAgent({ tools: [echo], chatModel: model });
+
+    await expect(agent.run('Hi', { verbos: true } as never)).rejects.toThrow(
+      "TinyCodeAgent's run: unknown option 'verbos'. Did you mean 'verbose'?",
+    );
+    expect(model.requests).toHaveLength(0);
   });
 });

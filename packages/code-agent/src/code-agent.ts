@@ -1,5 +1,8 @@
 import {
+  AGENT_MODEL_OPTION_KEYS,
+  MODEL_OPTION_HINTS,
   StepLimitReached,
+  checkOptionKeys,
   collectTools,
   createAgentModel,
   executeRun,
@@ -43,6 +46,17 @@ export interface TinyCodeAgentOptions extends AgentModelOptions {
   limits?: SandboxLimits | undefined;
 }
 
+// Every key of TinyCodeAgentOptions, checked by the compiler both ways.
+const OPTION_KEYS = [
+  ...AGENT_MODEL_OPTION_KEYS,
+  ...Object.keys({
+    tools: true,
+    promptFile: true,
+    systemSuffix: true,
+    limits: true,
+  } satisfies Record<Exclude<keyof TinyCodeAgentOptions, keyof AgentModelOptions>, true>),
+];
+
 /**
  * An agent whose model answers in JavaScript: each reply's code block runs in a QuickJS-WebAssembly
  * sandbox off the main thread, where the tools are functions and `final_answer(value)` ends the run.
@@ -63,6 +77,7 @@ export class TinyCodeAgent {
     if (typeof given !== 'object' || given === null) {
       throw new TypeError('TinyCodeAgent needs options: new TinyCodeAgent({ tools: [...] }).');
     }
+    checkOptionKeys(options, OPTION_KEYS, 'TinyCodeAgent', MODEL_OPTION_HINTS);
     const registry = collectTools(options.tools, 'TinyCodeAgent');
     this.#tools = [...checkSandboxTools(registry, 'TinyCodeAgent').values()];
     this.limits = Object.freeze(resolveLimits(options.limits));
@@ -95,6 +110,7 @@ export class TinyCodeAgent {
       toolNames: this.#tools.map((tool) => tool.name),
       defaultMaxSteps: DEFAULT_CODE_AGENT_MAX_STEPS,
       options,
+      agentName: 'TinyCodeAgent',
     };
   }
 

@@ -247,7 +247,9 @@ describe('JsExecutor', () => {
     const asyncTool = tool({ name: 'later', description: 'Async.', execute: async () => Promise.resolve(1) });
 
     expect(() => new JsExecutor({ limits: { memoryBytes: 1024 } })).toThrow(/memoryBytes must be an integer/);
-    expect(() => new JsExecutor({ limits: { timeout: 5 } as never })).toThrow(/Unknown sandbox limit 'timeout'/);
+    expect(() => new JsExecutor({ limits: { timeout: 5 } as never })).toThrow(
+      "Sandbox limits: unknown option 'timeout'. Did you mean 'timeoutMs'?",
+    );
     expect(() => new JsExecutor({ tools: [asyncTool] })).toThrow(ConfigurationError);
     expect(() => new JsExecutor({ tools: [search, search] })).toThrow(/two tools are named 'search'/);
   });

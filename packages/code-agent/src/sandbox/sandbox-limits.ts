@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@tinyagent/core';
+import { ConfigurationError, checkOptionKeys } from '@tinyagent/core';
 
 /** Resource limits of one sandbox; every field is optional and falls back to `DEFAULT_LIMITS`. */
 export interface SandboxLimits {
@@ -47,11 +47,9 @@ export function resolveLimits(limits: SandboxLimits | undefined): Required<Sandb
   if (given !== undefined && (typeof given !== 'object' || given === null)) {
     throw new ConfigurationError('limits must be an object such as { timeoutMs: 5000 }.');
   }
+  checkOptionKeys(limits, Object.keys(RANGES), 'Sandbox limits');
   const resolved = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(limits ?? {})) {
-    if (!Object.hasOwn(RANGES, key)) {
-      throw new ConfigurationError(`Unknown sandbox limit '${key}'; the limits are ${Object.keys(RANGES).join(', ')}.`);
-    }
     if (value === undefined) continue;
     const name = key as keyof SandboxLimits;
     const [minimum, maximum] = RANGES[name];

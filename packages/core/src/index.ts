@@ -1,11 +1,11 @@
-export { tool, isTool, createRunScope } from './tool.ts';
-export type { Tool, ToolOptions, ToolContext, ToolRunOptions, ToolParameters, JsonSchema, RunScope } from './tool.ts';
-export { ToolRegistry, getRegistry, freezeRegistry, resetRegistry } from './tool-registry.ts';
-export type { ReadonlyToolRegistry, RegisterOptions } from './tool-registry.ts';
-export { Finalizer } from './final-answer.ts';
-export type { FinalAnswer, FinalAnswerSource, SetFinalAnswerOptions } from './final-answer.ts';
-export { emptyUsage, addUsage } from './run-result.ts';
-export type { RunResult, RunState, RunUsage } from './run-result.ts';
+export { tool, isTool, createRunScope } from './tools/tool.ts';
+export type { Tool, ToolOptions, ToolContext, ToolRunOptions, ToolParameters, JsonSchema, RunScope } from './tools/tool.ts';
+export { ToolRegistry, getRegistry, freezeRegistry, resetRegistry } from './tools/tool-registry.ts';
+export type { ReadonlyToolRegistry, RegisterOptions } from './tools/tool-registry.ts';
+export { Finalizer } from './run/final-answer.ts';
+export type { FinalAnswer, FinalAnswerSource, SetFinalAnswerOptions } from './run/final-answer.ts';
+export { emptyUsage, addUsage } from './run/run-result.ts';
+export type { RunResult, RunState, RunUsage } from './run/run-result.ts';
 export {
   TinyAgentError,
   isTinyAgentError,
@@ -33,17 +33,17 @@ export type {
   ToolChoice,
   Usage,
   FinishReason,
-} from './chat-model.ts';
-export { OpenAIChatModel, resolveOpenAIConnection, DEFAULT_MODEL } from './openai-chat-model.ts';
-export type { OpenAIChatModelOptions, OpenAIConnection } from './openai-chat-model.ts';
-export { describeThrown, resultToJson, stringifyResult } from './stringify.ts';
+} from './model/chat-model.ts';
+export { OpenAIChatModel, resolveOpenAIConnection, DEFAULT_MODEL } from './model/openai-chat-model.ts';
+export type { OpenAIChatModelOptions, OpenAIConnection } from './model/openai-chat-model.ts';
+export { describeThrown, resultToJson, stringifyResult } from './tools/stringify.ts';
 export { throwIfAborted, abortReason, raceAbort, combineSignals, isAbortError, sleep } from './abort.ts';
 export { getLogger, setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
 export { redactSecrets, redactValue, registerSecret, SECRET_ENV_VARS } from './secrets.ts';
 export { z } from 'zod';
-export { executeRun, outputOrThrow } from './agent-run.ts';
-export type { RunOptions, RunOptionsWithResult, AgentRun, RunSetup } from './agent-run.ts';
+export { executeRun, outputOrThrow } from './run/agent-run.ts';
+export type { RunOptions, RunOptionsWithResult, AgentRun, RunSetup } from './run/agent-run.ts';
 export type {
   AgentEvent,
   AgentEventInput,
@@ -58,10 +58,10 @@ export type {
   CorrectionEvent,
   FinalAnswerEvent,
   RunEndEvent,
-} from './agent-events.ts';
-export { streamRunEvents } from './event-stream.ts';
-export { createVerboseTrace, describeEvent } from './verbose-trace.ts';
+} from './run/agent-events.ts';
+export { streamRunEvents } from './run/event-stream.ts';
+export { createVerboseTrace, describeEvent } from './run/verbose-trace.ts';
 export { escapeControls } from './terminal-text.ts';
-export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './agent-setup.ts';
-export { checkOptionKeys } from './option-keys.ts';
-export type { AgentModelOptions } from './agent-setup.ts';
+export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './run/agent-setup.ts';
+export { checkOptionKeys } from './run/option-keys.ts';
+export type { AgentModelOptions } from './run/agent-setup.ts';

@@ -1,12 +1,12 @@
 import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
-import { sleep, throwIfAborted } from './abort.ts';
+import { sleep, throwIfAborted } from '../abort.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
-import { ConfigurationError, ModelCallError } from './errors.ts';
-import { getLogger } from './logger.ts';
-import { checkOptionKeys } from './option-keys.ts';
+import { ConfigurationError, ModelCallError } from '../errors.ts';
+import { getLogger } from '../logger.ts';
+import { checkOptionKeys } from '../run/option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
-import { registerSecret } from './secrets.ts';
+import { registerSecret } from '../secrets.ts';
 
 /** The model used when none is named. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';

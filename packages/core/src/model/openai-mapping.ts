@@ -1,7 +1,7 @@
 // Translation between TinyAgent's ChatModel types and the OpenAI chat-completions wire types.
 import type OpenAI from 'openai';
 import type { ChatMessage, ChatResponse, FinishReason, ToolCall, ToolDefinition, Usage } from './chat-model.ts';
-import { ModelCallError } from './errors.ts';
+import { ModelCallError } from '../errors.ts';
 import { finishContent, readContent, reasoningField } from './reply-content.ts';
 
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkChatResponse } from './chat-response-check.ts';
-import { ModelCallError } from './errors.ts';
+import { ModelCallError } from '../errors.ts';
 
 // A custom ChatModel's reply of the wrong shape used to surface as a TypeError inside the agent loop
 // (`Cannot read properties of undefined (reading 'trim')`); found by the reliability suite's fuzzing.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
-import { ConfigurationError, RunAbortedError } from './errors.ts';
+import { ConfigurationError, RunAbortedError } from '../errors.ts';
 import { streamRunEvents } from './event-stream.ts';
 
 const event = (step: number): AgentEvent => ({

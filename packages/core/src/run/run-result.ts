@@ -1,4 +1,4 @@
-import type { ChatMessage, Usage } from './chat-model.ts';
+import type { ChatMessage, Usage } from '../model/chat-model.ts';
 import type { FinalAnswer } from './final-answer.ts';
 
 /** How a run ended. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ModelCallError } from './errors.ts';
+import { ModelCallError } from '../errors.ts';
 import { StreamAccumulator, fromCompletion, toWireTools } from './openai-mapping.ts';
 
 // Replies of OpenAI-compatible servers are untrusted JSON: fields of the wrong type must neither

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { ToolRegistryError } from './errors.ts';
+import { ToolRegistryError } from '../errors.ts';
 import { tool } from './tool.ts';
 import { ToolRegistry, freezeRegistry, getRegistry, resetRegistry } from './tool-registry.ts';
 

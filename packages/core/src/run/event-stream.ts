@@ -1,5 +1,5 @@
 import type { AgentEvent } from './agent-events.ts';
-import { RunAbortedError } from './errors.ts';
+import { RunAbortedError } from '../errors.ts';
 
 /**
  * Turns a run into an async iterable of its events, ending with `run-end`. The run starts at the

@@ -1,8 +1,8 @@
 // Turns whatever the openai SDK throws into a ModelCallError a developer can act on, with secrets
 // redacted. The SDK's own error is not kept as `cause`: its body may echo credentials.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
-import { ModelCallError, isTinyAgentError } from './errors.ts';
-import { redactSecrets } from './secrets.ts';
+import { ModelCallError, isTinyAgentError } from '../errors.ts';
+import { redactSecrets } from '../secrets.ts';
 
 export interface ErrorContext {
   /** The server's address, without credentials. */

@@ -1,4 +1,4 @@
-import { ToolRegistryError } from './errors.ts';
+import { ToolRegistryError } from '../errors.ts';
 import type { Tool } from './tool.ts';
 
 /** Read-only access to a set of tools by name. */

@@ -1,9 +1,9 @@
 import type OpenAI from 'openai';
-import type { ChatModel } from './chat-model.ts';
-import { ConfigurationError } from './errors.ts';
-import { OpenAIChatModel, resolveOpenAIConnection } from './openai-chat-model.ts';
-import { isTool } from './tool.ts';
-import { ToolRegistry } from './tool-registry.ts';
+import type { ChatModel } from '../model/chat-model.ts';
+import { ConfigurationError } from '../errors.ts';
+import { OpenAIChatModel, resolveOpenAIConnection } from '../model/openai-chat-model.ts';
+import { isTool } from '../tools/tool.ts';
+import { ToolRegistry } from '../tools/tool-registry.ts';
 
 /** The model options every agent accepts. */
 export interface AgentModelOptions {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError } from '../errors.ts';
 import { OpenAIChatModel, resolveOpenAIConnection } from './openai-chat-model.ts';
 
 function configurationError(run: () => unknown): ConfigurationError {

@@ -1,4 +1,4 @@
-import type { FinishReason, ToolCall, Usage } from './chat-model.ts';
+import type { FinishReason, ToolCall, Usage } from '../model/chat-model.ts';
 import type { FinalAnswer } from './final-answer.ts';
 import type { RunResult } from './run-result.ts';
 

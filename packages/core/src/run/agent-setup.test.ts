@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { collectTools, createAgentModel } from './agent-setup.ts';
-import { ConfigurationError } from './errors.ts';
-import { OpenAIChatModel } from './openai-chat-model.ts';
-import { tool } from './tool.ts';
+import { ConfigurationError } from '../errors.ts';
+import { OpenAIChatModel } from '../model/openai-chat-model.ts';
+import { tool } from '../tools/tool.ts';
 
 const add = tool({
   name: 'add',

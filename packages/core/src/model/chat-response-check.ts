@@ -2,8 +2,8 @@
 // call it, so that a reply of the wrong shape fails the run with a ModelCallError that names the
 // model, instead of a TypeError deep inside an agent loop (or text summed into the usage totals).
 import type { ChatResponse, ToolCall, Usage } from './chat-model.ts';
-import { ModelCallError } from './errors.ts';
-import { redactSecrets } from './secrets.ts';
+import { ModelCallError } from '../errors.ts';
+import { redactSecrets } from '../secrets.ts';
 
 const FINISH_REASONS: ReadonlySet<string> = new Set(['stop', 'length', 'tool_calls', 'content_filter', 'unknown']);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from './errors.ts';
-import { OpenAIChatModel } from './openai-chat-model.ts';
+import { ConfigurationError } from '../errors.ts';
+import { OpenAIChatModel } from '../model/openai-chat-model.ts';
 import { checkOptionKeys } from './option-keys.ts';
 
 describe('checkOptionKeys', () => {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { abortReason, raceAbort, throwIfAborted } from './abort.ts';
-import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
-import type { ToolInputIssue } from './errors.ts';
-import { redactSecrets } from './secrets.ts';
+import { abortReason, raceAbort, throwIfAborted } from '../abort.ts';
+import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
+import type { ToolInputIssue } from '../errors.ts';
+import { redactSecrets } from '../secrets.ts';
 import { describeThrown, stringifyResult } from './stringify.ts';
 
 const toolBrand = Symbol.for('@tinyagent/core/tool');

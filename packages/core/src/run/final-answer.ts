@@ -1,4 +1,4 @@
-import { MultipleFinalAnswers } from './errors.ts';
+import { MultipleFinalAnswers } from '../errors.ts';
 
 /** Where a final answer came from: the normal loop, or the one extra attempt after the step limit. */
 export type FinalAnswerSource = 'normal' | 'final_attempt';

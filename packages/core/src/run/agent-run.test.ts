@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
 import { executeRun, outputOrThrow } from './agent-run.ts';
 import type { AgentRun, RunOptions } from './agent-run.ts';
-import type { ChatModel, ChatRequest } from './chat-model.ts';
-import { ConfigurationError, ModelCallError, RunAbortedError, StepLimitReached } from './errors.ts';
-import { setLogger } from './logger.ts';
+import type { ChatModel, ChatRequest } from '../model/chat-model.ts';
+import { ConfigurationError, ModelCallError, RunAbortedError, StepLimitReached } from '../errors.ts';
+import { setLogger } from '../logger.ts';
 
 // A model that answers "42" — or waits for its signal when `hang` is set.
 function createModel(hang = false): ChatModel & { requests: ChatRequest[] } {

@@ -1,23 +1,23 @@
-import { raceAbort } from './abort.ts';
+import { raceAbort } from '../abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
-import { checkChatResponse } from './chat-response-check.ts';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../model/chat-model.ts';
+import { checkChatResponse } from '../model/chat-response-check.ts';
 import {
   ConfigurationError,
   ModelRefusalError,
   RunAbortedError,
   StepLimitReached,
   isTinyAgentError,
-} from './errors.ts';
+} from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
-import { getLogger } from './logger.ts';
+import { getLogger } from '../logger.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
-import { describeThrown, stringifyResult } from './stringify.ts';
-import { secretRedactor } from './secrets.ts';
-import { createRunScope } from './tool.ts';
-import type { RunScope } from './tool.ts';
+import { describeThrown, stringifyResult } from '../tools/stringify.ts';
+import { secretRedactor } from '../secrets.ts';
+import { createRunScope } from '../tools/tool.ts';
+import type { RunScope } from '../tools/tool.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
 
 /** Options of an agent's `run` and `stream`. */

@@ -1,4 +1,4 @@
-import { ConfigurationError } from './errors.ts';
+import { ConfigurationError } from '../errors.ts';
 
 /**
  * Throws a ConfigurationError when `options` holds a key that `accepted` does not list, naming the

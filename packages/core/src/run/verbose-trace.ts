@@ -1,7 +1,7 @@
 import type { AgentEvent } from './agent-events.ts';
-import { redactSecrets } from './secrets.ts';
-import { stringifyResult } from './stringify.ts';
-import { escapeControls } from './terminal-text.ts';
+import { redactSecrets } from '../secrets.ts';
+import { stringifyResult } from '../tools/stringify.ts';
+import { escapeControls } from '../terminal-text.ts';
 
 const PREVIEW_LENGTH = 600;
 

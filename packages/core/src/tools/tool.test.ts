@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { ConfigurationError, ToolExecutionError, ToolInputError } from './errors.ts';
-import { registerSecret } from './secrets.ts';
+import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
+import { registerSecret } from '../secrets.ts';
 import { createRunScope, isTool, tool } from './tool.ts';
 import type { Tool, ToolContext } from './tool.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MultipleFinalAnswers } from './errors.ts';
+import { MultipleFinalAnswers } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 
 describe('Finalizer', () => {

@@ -1,4 +1,4 @@
-import type { JsonSchema } from './tool.ts';
+import type { JsonSchema } from '../tools/tool.ts';
 
 /** A tool call requested by the model; `arguments` is the JSON text exactly as the model wrote it. */
 export interface ToolCall {

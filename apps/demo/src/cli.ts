@@ -1,4 +1,4 @@
-import { escapeControls } from '@tinyagent/core';
+import { escapeControls } from '@tinyagent/core/internal';
 import type { Demo } from './demo.ts';
 import { codeDemo } from './demos/code.ts';
 import { filePromptDemo } from './demos/file-prompt.ts';

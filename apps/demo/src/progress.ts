@@ -1,5 +1,6 @@
 import type { AgentEvent } from '@tinyagent/core';
-import { escapeControls, redactSecrets, stringifyResult } from '@tinyagent/core';
+import { redactSecrets, stringifyResult } from '@tinyagent/core';
+import { escapeControls } from '@tinyagent/core/internal';
 
 /** Where the demo writes; a TTY gets a spinner, anything else plain lines. */
 export interface Output {

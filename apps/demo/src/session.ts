@@ -1,4 +1,4 @@
-import { escapeControls } from '@tinyagent/core';
+import { escapeControls } from '@tinyagent/core/internal';
 import type { AgentEvent, RunOptions, RunResult } from '@tinyagent/core';
 import { createProgress } from './progress.ts';
 import type { Output } from './progress.ts';

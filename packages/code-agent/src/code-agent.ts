@@ -1,14 +1,11 @@
+import { StepLimitReached, executeRun, outputOrThrow, streamRunEvents } from '@tinyagent/core';
 import {
   AGENT_MODEL_OPTION_KEYS,
   MODEL_OPTION_HINTS,
-  StepLimitReached,
   checkOptionKeys,
   collectTools,
   createAgentModel,
-  executeRun,
-  outputOrThrow,
-  streamRunEvents,
-} from '@tinyagent/core';
+} from '@tinyagent/core/internal';
 import type {
   AgentEvent,
   AgentModelOptions,

@@ -1,4 +1,4 @@
-import { getLogger, getPromptFallback, renderPrompt } from '@tinyagent/core';
+import { getLogger, getPromptFallback, renderPrompt } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 import { describeToolSignature } from './tool-signature.ts';
 

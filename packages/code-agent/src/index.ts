@@ -1,13 +1,9 @@
-export { TinyCodeAgent, DEFAULT_CODE_AGENT_MAX_STEPS, NO_CODE_CORRECTION } from './code-agent.ts';
+export { TinyCodeAgent } from './code-agent.ts';
 export type { TinyCodeAgentOptions } from './code-agent.ts';
-export { DEFAULT_CODE_PROMPT, renderCodePrompt } from './code-prompt.ts';
-export { extractCode, STOP_SEQUENCES } from './code-extraction.ts';
-export type { ExtractedCode } from './code-extraction.ts';
 export { describeToolSignature } from './tool-signature.ts';
 export { JsExecutor } from './sandbox/js-executor.ts';
 export type { JsExecutorOptions, ExecutionOptions } from './sandbox/js-executor.ts';
 export type { ExecutionResult } from './sandbox/execution-result.ts';
-export { DEFAULT_LIMITS } from './sandbox/sandbox-limits.ts';
 export type { SandboxLimits } from './sandbox/sandbox-limits.ts';
 export type { SandboxToolStart, SandboxToolEnd } from './sandbox/tool-bridge.ts';
 export { SandboxError } from './sandbox/sandbox-error.ts';

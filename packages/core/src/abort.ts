@@ -34,25 +34,6 @@ export function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined):
   });
 }
 
-/**
- * Combines an optional caller signal with an optional timeout into one signal; the timeout aborts
- * with a `TimeoutError` DOMException, as `AbortSignal.timeout` does.
- */
-export function combineSignals(
-  signal: AbortSignal | undefined,
-  timeoutMs: number | undefined,
-): AbortSignal | undefined {
-  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  if (signal === undefined) return timeout;
-  if (timeout === undefined) return signal;
-  return AbortSignal.any([signal, timeout]);
-}
-
-/** True when `error` is what an abort or a timeout signal rejects with. */
-export function isAbortError(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError');
-}
-
 /** Resolves after `ms` milliseconds, or rejects with the abort reason as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

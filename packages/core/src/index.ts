@@ -1,10 +1,17 @@
-export { tool, isTool, createRunScope } from './tools/tool.ts';
-export type { Tool, ToolOptions, ToolContext, ToolRunOptions, ToolParameters, JsonSchema, RunScope } from './tools/tool.ts';
+export { tool, createRunScope } from './tools/tool.ts';
+export type {
+  Tool,
+  ToolOptions,
+  ToolContext,
+  ToolRunOptions,
+  ToolParameters,
+  JsonSchema,
+  RunScope,
+} from './tools/tool.ts';
 export { ToolRegistry, getRegistry, freezeRegistry, resetRegistry } from './tools/tool-registry.ts';
 export type { ReadonlyToolRegistry, RegisterOptions } from './tools/tool-registry.ts';
 export { Finalizer } from './run/final-answer.ts';
 export type { FinalAnswer, FinalAnswerSource, SetFinalAnswerOptions } from './run/final-answer.ts';
-export { emptyUsage, addUsage } from './run/run-result.ts';
 export type { RunResult, RunState, RunUsage } from './run/run-result.ts';
 export {
   TinyAgentError,
@@ -22,7 +29,7 @@ export {
   RunAbortedError,
 } from './errors.ts';
 export type { TinyAgentErrorCode, StepLimitContext, ToolInputIssue, ModelRefusalReason } from './errors.ts';
-export { loadPromptFromFile, getPromptFallback, renderPrompt, PROMPT_FILE_EXTENSIONS } from './prompts.ts';
+export { loadPromptFromFile } from './prompts.ts';
 export type {
   ChatModel,
   ChatMessage,
@@ -34,13 +41,12 @@ export type {
   Usage,
   FinishReason,
 } from './model/chat-model.ts';
-export { OpenAIChatModel, resolveOpenAIConnection, DEFAULT_MODEL } from './model/openai-chat-model.ts';
+export { OpenAIChatModel, resolveOpenAIConnection } from './model/openai-chat-model.ts';
 export type { OpenAIChatModelOptions, OpenAIConnection } from './model/openai-chat-model.ts';
-export { describeThrown, resultToJson, stringifyResult } from './tools/stringify.ts';
-export { throwIfAborted, abortReason, raceAbort, combineSignals, isAbortError, sleep } from './abort.ts';
-export { getLogger, setLogger, createConsoleLogger } from './logger.ts';
+export { stringifyResult } from './tools/stringify.ts';
+export { setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
-export { redactSecrets, redactValue, registerSecret, SECRET_ENV_VARS } from './secrets.ts';
+export { redactSecrets, redactValue, registerSecret } from './secrets.ts';
 export { z } from 'zod';
 export { executeRun, outputOrThrow } from './run/agent-run.ts';
 export type { RunOptions, RunOptionsWithResult, AgentRun, RunSetup } from './run/agent-run.ts';
@@ -60,8 +66,4 @@ export type {
   RunEndEvent,
 } from './run/agent-events.ts';
 export { streamRunEvents } from './run/event-stream.ts';
-export { createVerboseTrace, describeEvent } from './run/verbose-trace.ts';
-export { escapeControls } from './terminal-text.ts';
-export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './run/agent-setup.ts';
-export { checkOptionKeys } from './run/option-keys.ts';
 export type { AgentModelOptions } from './run/agent-setup.ts';

@@ -1,4 +1,5 @@
-import { StepLimitReached, sleep, tool, z } from '@tinyagent/core';
+import { StepLimitReached, tool, z } from '@tinyagent/core';
+import { sleep } from '@tinyagent/core/internal';
 import type { AgentEvent } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { readToolCall } from './native-protocol.ts';

@@ -1,14 +1,11 @@
+import { ConfigurationError, executeRun, outputOrThrow, streamRunEvents } from '@tinyagent/core';
 import {
   AGENT_MODEL_OPTION_KEYS,
-  ConfigurationError,
   MODEL_OPTION_HINTS,
   checkOptionKeys,
   collectTools,
   createAgentModel,
-  executeRun,
-  outputOrThrow,
-  streamRunEvents,
-} from '@tinyagent/core';
+} from '@tinyagent/core/internal';
 import type {
   AgentEvent,
   AgentModelOptions,

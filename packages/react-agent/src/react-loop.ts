@@ -1,4 +1,5 @@
-import { StepLimitReached, throwIfAborted } from '@tinyagent/core';
+import { StepLimitReached } from '@tinyagent/core';
+import { throwIfAborted } from '@tinyagent/core/internal';
 import type {
   AgentRun,
   ChatMessage,

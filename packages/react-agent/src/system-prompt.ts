@@ -1,4 +1,4 @@
-import { getLogger, getPromptFallback, renderPrompt } from '@tinyagent/core';
+import { getLogger, getPromptFallback, renderPrompt } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 
 /** How the agent and the model exchange tool calls: JSON objects in the text, or the API's function tools. */

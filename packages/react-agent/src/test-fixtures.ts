@@ -1,6 +1,7 @@
 // Shared by this package's tests (never built into dist): tools, a fake server per test, and
 // helpers to read what the agent sent. Everything talks to the real openai SDK over loopback HTTP.
-import { OpenAIChatModel, sleep, tool, z } from '@tinyagent/core';
+import { OpenAIChatModel, tool, z } from '@tinyagent/core';
+import { sleep } from '@tinyagent/core/internal';
 import type { AgentEvent, Tool } from '@tinyagent/core';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';

@@ -1,4 +1,5 @@
-import { ToolExecutionError, ToolInputError, abortReason } from '@tinyagent/core';
+import { ToolExecutionError, ToolInputError } from '@tinyagent/core';
+import { abortReason } from '@tinyagent/core/internal';
 import type { AgentRun, ReadonlyToolRegistry } from '@tinyagent/core';
 
 /** A tool call the model asked for, with its arguments already read. */

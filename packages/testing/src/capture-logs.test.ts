@@ -1,4 +1,5 @@
-import { getLogger, registerSecret } from '@tinyagent/core';
+import { registerSecret } from '@tinyagent/core';
+import { getLogger } from '@tinyagent/core/internal';
 import { describe, expect, it } from 'vitest';
 import { captureLogs } from './capture-logs.ts';
 

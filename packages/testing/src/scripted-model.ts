@@ -1,4 +1,4 @@
-import { abortReason, sleep } from '@tinyagent/core';
+import { abortReason, sleep } from '@tinyagent/core/internal';
 import type { ChatModel, ChatRequest, ChatResponse } from '@tinyagent/core';
 import { createIdSequence, normalizeReply, toChatResponse } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';

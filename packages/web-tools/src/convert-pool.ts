@@ -4,7 +4,7 @@
 // abandoned work is stopped), and a page that exhausts the thread's memory fails alone.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { abortReason } from '@tinyagent/core';
+import { abortReason } from '@tinyagent/core/internal';
 import type { ReadablePage } from './html-to-markdown.ts';
 import type { KeepOptions } from './markdown-rules.ts';
 

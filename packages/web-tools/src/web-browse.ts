@@ -1,4 +1,5 @@
-import { abortReason, redactSecrets, tool, z } from '@tinyagent/core';
+import { redactSecrets, tool, z } from '@tinyagent/core';
+import { abortReason } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { createAddressGuard } from './address-guard.ts';
 import type { DnsLookup } from './address-guard.ts';

@@ -1,4 +1,5 @@
-import { abortReason, redactSecrets, registerSecret, sleep, tool, z } from '@tinyagent/core';
+import { redactSecrets, registerSecret, tool, z } from '@tinyagent/core';
+import { abortReason, sleep } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 import { createBraveBackend } from './brave-search.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from './http-client.ts';

@@ -1,7 +1,8 @@
 // Cancellation under load: many runs in flight, each aborted at a random moment while it is in a model
 // request, in a tool, or in a sandbox execution. The fake server (in another process) answers every
 // run so that it stays in the phase its task names until the abort arrives.
-import { OpenAIChatModel, sleep, tool, z } from '@tinyagent/core';
+import { OpenAIChatModel, tool, z } from '@tinyagent/core';
+import { sleep } from '@tinyagent/core/internal';
 import type { AgentEvent, RunResult } from '@tinyagent/core';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';

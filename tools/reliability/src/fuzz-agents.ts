@@ -1,6 +1,7 @@
 // The pieces the agent fuzz tests share: a model that replays generated replies and counts its calls,
 // the two tools the replies aim at, and the check that a run settled as the agents promise.
-import { StepLimitReached, abortReason, isTinyAgentError, tool, z } from '@tinyagent/core';
+import { StepLimitReached, isTinyAgentError, tool, z } from '@tinyagent/core';
+import { abortReason } from '@tinyagent/core/internal';
 import type { ChatModel, ChatRequest, ChatResponse, RunResult, Tool } from '@tinyagent/core';
 import { createPlan, getPlan, updatePlan } from '@tinyagent/planning-tools';
 

@@ -1,4 +1,4 @@
-import { sleep } from '@tinyagent/core';
+import { sleep } from '@tinyagent/core/internal';
 
 /** The heap in MiB after a full collection; the process must run with --expose-gc. */
 export function heapAfterGc(): number {

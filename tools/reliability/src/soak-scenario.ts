@@ -2,7 +2,8 @@
 // numbers, add the run's offset) and its own expected answer. The fake server answers each request
 // from the run's own transcript, so an answer can only be right if the run saw its own tool results;
 // and about one request in ten gets a fault instead.
-import { sleep, tool, z } from '@tinyagent/core';
+import { tool, z } from '@tinyagent/core';
+import { sleep } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
 import { createRandom } from './random.ts';

@@ -7,7 +7,8 @@
 // about one model request in ten faulted, then runs aborted at random moments in a child process.
 // Prints the counts per outcome and exits non-zero on any failure; it stops by itself.
 import { parseArgs } from 'node:util';
-import { OpenAIChatModel, createConsoleLogger, setLogger, sleep } from '@tinyagent/core';
+import { OpenAIChatModel, createConsoleLogger, setLogger } from '@tinyagent/core';
+import { sleep } from '@tinyagent/core/internal';
 import type { RunResult } from '@tinyagent/core';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';

@@ -1,4 +1,5 @@
-import { createRunScope, raceAbort } from '@tinyagent/core';
+import { createRunScope } from '@tinyagent/core';
+import { raceAbort } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';

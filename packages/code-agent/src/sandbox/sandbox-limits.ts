@@ -1,4 +1,5 @@
-import { ConfigurationError, checkOptionKeys } from '@tinyagent/core';
+import { ConfigurationError } from '@tinyagent/core';
+import { checkOptionKeys } from '@tinyagent/core/internal';
 
 /** Resource limits of one sandbox; every field is optional and falls back to `DEFAULT_LIMITS`. */
 export interface SandboxLimits {

@@ -1,4 +1,4 @@
-import { abortReason } from '@tinyagent/core';
+import { abortReason } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
 import type { SandboxLimits } from './sandbox-limits.ts';
 import { leaseWorker, returnWorker } from './worker-pool.ts';

@@ -1,4 +1,5 @@
-import { ConfigurationError, isTool } from '@tinyagent/core';
+import { ConfigurationError } from '@tinyagent/core';
+import { isTool } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 
 /** The globals every sandbox has besides the tools: JavaScript's built-ins (as QuickJS has them) and ours. */

@@ -1,12 +1,5 @@
-import {
-  ToolExecutionError,
-  describeThrown,
-  isTinyAgentError,
-  redactSecrets,
-  redactValue,
-  resultToJson,
-  stringifyResult,
-} from '@tinyagent/core';
+import { ToolExecutionError, isTinyAgentError, redactSecrets, redactValue, stringifyResult } from '@tinyagent/core';
+import { describeThrown, resultToJson } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
 import type { ToolReplyBody } from './worker-protocol.ts';

@@ -1,0 +1,10 @@
+// @tinyagent/core/internal: what TinyAgent's own packages share and applications should not need.
+// Unstable: anything here may change or go in any release, without notice in the changelog.
+export { abortReason, raceAbort, sleep, throwIfAborted } from './abort.ts';
+export { getLogger } from './logger.ts';
+export { escapeControls } from './terminal-text.ts';
+export { getPromptFallback, renderPrompt } from './prompts.ts';
+export { describeThrown, resultToJson } from './tools/stringify.ts';
+export { isTool } from './tools/tool.ts';
+export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './run/agent-setup.ts';
+export { checkOptionKeys } from './run/option-keys.ts';

@@ -153,7 +153,7 @@ export class TinyCodeAgent {
       }
       run.messages.push({ role: 'user', content: `Observation:\n${result.output}\n` });
     }
-    throw new StepLimitReached({
+    throw new StepLimitReached(StepLimitReached.describe(run.stepsTaken, false), {
       stepsTaken: run.stepsTaken,
       finalAttemptMade: false,
       context: { maxSteps: run.maxSteps, lastReply },

@@ -28,12 +28,20 @@ const classes = [
   {
     type: StepLimitReached,
     code: 'step_limit_reached',
-    make: () => new StepLimitReached({ stepsTaken: 1, finalAttemptMade: false, context: { maxSteps: 1 } }),
+    make: () => new StepLimitReached('limit', { stepsTaken: 1, finalAttemptMade: false, context: { maxSteps: 1 } }),
   },
-  { type: MultipleFinalAnswers, code: 'multiple_final_answers', make: () => new MultipleFinalAnswers(1, 2) },
-  { type: InvalidFinalAnswer, code: 'invalid_final_answer', make: () => new InvalidFinalAnswer('', 'empty') },
-  { type: ToolInputError, code: 'tool_input', make: () => new ToolInputError('t', []) },
-  { type: ToolExecutionError, code: 'tool_execution', make: () => new ToolExecutionError('t', 'boom') },
+  {
+    type: MultipleFinalAnswers,
+    code: 'multiple_final_answers',
+    make: () => new MultipleFinalAnswers('twice', { firstAnswer: 1, secondAnswer: 2 }),
+  },
+  {
+    type: InvalidFinalAnswer,
+    code: 'invalid_final_answer',
+    make: () => new InvalidFinalAnswer('empty', { rawContent: '', validationError: 'empty' }),
+  },
+  { type: ToolInputError, code: 'tool_input', make: () => new ToolInputError('bad', { toolName: 't', issues: [] }) },
+  { type: ToolExecutionError, code: 'tool_execution', make: () => new ToolExecutionError('boom', { toolName: 't' }) },
   { type: ModelCallError, code: 'model_call', make: () => new ModelCallError('down', { retryable: true }) },
   {
     type: ModelRefusalError,
@@ -41,14 +49,18 @@ const classes = [
     make: () => new ModelRefusalError('no', { reason: 'refusal', refusal: 'no' }),
   },
   { type: ConfigurationError, code: 'configuration', make: () => new ConfigurationError('bad') },
-  { type: PromptFileError, code: 'prompt_file', make: () => new PromptFileError('p.md', 'missing') },
+  { type: PromptFileError, code: 'prompt_file', make: () => new PromptFileError('missing', { path: 'p.md' }) },
   { type: ToolRegistryError, code: 'registry', make: () => new ToolRegistryError('frozen') },
 ] as const;
 
 describe('StepLimitReached', () => {
   it('carries the steps taken, whether a final attempt was made, and the context', () => {
     const context = { maxSteps: 5, lastReply: 'Thought: still searching' };
-    const error = new StepLimitReached({ stepsTaken: 5, finalAttemptMade: true, context });
+    const error = new StepLimitReached(StepLimitReached.describe(5, true), {
+      stepsTaken: 5,
+      finalAttemptMade: true,
+      context,
+    });
 
     expect(error).toBeInstanceOf(TinyAgentError);
     expect(error).toBeInstanceOf(Error);
@@ -63,7 +75,11 @@ describe('StepLimitReached', () => {
   });
 
   it('does not mention a final attempt that was not made', () => {
-    const error = new StepLimitReached({ stepsTaken: 3, finalAttemptMade: false, context: { maxSteps: 3 } });
+    const error = new StepLimitReached(StepLimitReached.describe(3, false), {
+      stepsTaken: 3,
+      finalAttemptMade: false,
+      context: { maxSteps: 3 },
+    });
 
     expect(error.finalAttemptMade).toBe(false);
     expect(error.message).not.toContain('final attempt');
@@ -75,7 +91,7 @@ describe('TinyAgentError', () => {
   it('lets agent packages define their own errors on a reserved code', () => {
     class SandboxError extends TinyAgentError {
       constructor(message: string) {
-        super('sandbox', message);
+        super(message, { code: 'sandbox' });
       }
     }
     const error = new SandboxError('the sandbox worker crashed');
@@ -87,8 +103,11 @@ describe('TinyAgentError', () => {
 });
 
 describe('MultipleFinalAnswers', () => {
-  it('carries both answers and tells the model to answer once', () => {
-    const error = new MultipleFinalAnswers({ answer: 1 }, 'second');
+  it('carries both answers', () => {
+    const error = new MultipleFinalAnswers('Answer exactly once.', {
+      firstAnswer: { answer: 1 },
+      secondAnswer: 'second',
+    });
 
     expect(error.code).toBe('multiple_final_answers');
     expect(error.name).toBe('MultipleFinalAnswers');
@@ -101,7 +120,11 @@ describe('MultipleFinalAnswers', () => {
 describe('InvalidFinalAnswer', () => {
   it('carries the raw content and the validation error, and says what was wrong', () => {
     const cause = new SyntaxError('Unexpected token');
-    const error = new InvalidFinalAnswer('{"answer":', 'not valid JSON', { cause });
+    const error = new InvalidFinalAnswer('The final answer is invalid: not valid JSON', {
+      rawContent: '{"answer":',
+      validationError: 'not valid JSON',
+      cause,
+    });
 
     expect(error.code).toBe('invalid_final_answer');
     expect(error.name).toBe('InvalidFinalAnswer');
@@ -114,10 +137,11 @@ describe('InvalidFinalAnswer', () => {
 
 describe('ToolInputError', () => {
   it('names the tool and leads to each offending field with a readable path', () => {
-    const error = new ToolInputError('save_items', [
+    const issues = [
       { path: ['items', 1, 'name'], message: 'expected string' },
       { path: [0, 'id'], message: 'required' },
-    ]);
+    ];
+    const error = new ToolInputError(ToolInputError.describe('save_items', issues), { toolName: 'save_items', issues });
 
     expect(error.code).toBe('tool_input');
     expect(error.name).toBe('ToolInputError');
@@ -129,16 +153,17 @@ describe('ToolInputError', () => {
   });
 
   it('says the arguments as a whole are wrong when an issue has no path', () => {
-    const error = new ToolInputError('search', [{ path: [], message: 'expected an object' }]);
+    const message = ToolInputError.describe('search', [{ path: [], message: 'expected an object' }]);
 
-    expect(error.message).toBe("Invalid arguments for tool 'search': (arguments): expected an object");
+    expect(message).toBe("Invalid arguments for tool 'search': (arguments): expected an object");
   });
 });
 
 describe('ToolExecutionError', () => {
   it('names the tool, keeps the original error as cause', () => {
     const cause = new RangeError('out of range');
-    const error = new ToolExecutionError('divide', 'RangeError: out of range', { cause });
+    const message = ToolExecutionError.describe('divide', 'RangeError: out of range');
+    const error = new ToolExecutionError(message, { toolName: 'divide', cause });
 
     expect(error.code).toBe('tool_execution');
     expect(error.name).toBe('ToolExecutionError');
@@ -172,7 +197,7 @@ describe('ModelCallError', () => {
 describe('ConfigurationError, PromptFileError and ToolRegistryError', () => {
   it('keep their message, code and typed fields', () => {
     const configuration = new ConfigurationError('Set OPENAI_API_KEY.');
-    const prompt = new PromptFileError('/tmp/p.md', 'Prompt file /tmp/p.md does not exist.');
+    const prompt = new PromptFileError('Prompt file /tmp/p.md does not exist.', { path: '/tmp/p.md' });
     const registry = new ToolRegistryError('A tool named x is already registered.');
 
     expect([configuration.code, prompt.code, registry.code]).toEqual(['configuration', 'prompt_file', 'registry']);

@@ -1,6 +1,8 @@
-// Every error TinyAgent throws lives here. Each carries a stable string `code` and a brand, so that
-// `isTinyAgentError()` and the per-class `isInstance()` keep working when two copies of
-// @tinyagent/core end up installed side by side (where `instanceof` would fail).
+// Every error TinyAgent throws extends TinyAgentError. Each carries a stable string `code` and a
+// brand, so that `isTinyAgentError()` and the per-class `isInstance()` keep working when two copies
+// of @tinyagent/core end up installed side by side (where `instanceof` would fail). Every
+// constructor takes `(message, { ...context, cause })`: the message says what happened and what to
+// do; the context is typed data for code that handles the error.
 
 const brand = Symbol.for('@tinyagent/core/error');
 
@@ -17,16 +19,24 @@ export type TinyAgentErrorCode =
   | 'prompt_file'
   | 'registry'
   | 'run_aborted'
-  // Defined by agent packages that run model code (SandboxError in @tinyagent/code-agent).
-  | 'sandbox';
+  // Defined by the other packages: SandboxError (code-agent), WebToolError (web-tools),
+  // PlanNotFoundError (planning-tools).
+  | 'sandbox'
+  | 'web_tool'
+  | 'plan_not_found';
+
+/** What every error's options may carry: the error that caused it. */
+export interface TinyAgentErrorOptions {
+  cause?: unknown;
+}
 
 /** Base class of every error TinyAgent throws; `code` says which kind it is. */
 export class TinyAgentError extends Error {
   readonly code: TinyAgentErrorCode;
 
-  constructor(code: TinyAgentErrorCode, message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
+  constructor(message: string, options: TinyAgentErrorOptions & { code: TinyAgentErrorCode }) {
+    super(message, 'cause' in options ? { cause: options.cause } : undefined);
+    this.code = options.code;
     this.name = new.target.name;
     Object.defineProperty(this, brand, { value: true });
   }
@@ -43,7 +53,8 @@ export function isTinyAgentError(value: unknown): value is TinyAgentError {
   }
 }
 
-function hasCode(value: unknown, code: TinyAgentErrorCode): boolean {
+/** True when `value` is a TinyAgent error (from any copy of core) with the given code. */
+export function hasErrorCode(value: unknown, code: TinyAgentErrorCode): boolean {
   return isTinyAgentError(value) && value.code === code;
 }
 
@@ -62,21 +73,28 @@ export class StepLimitReached extends TinyAgentError {
   readonly finalAttemptMade: boolean;
   readonly context: StepLimitContext;
 
-  constructor(options: { stepsTaken: number; finalAttemptMade: boolean; context: StepLimitContext }) {
-    super(
-      'step_limit_reached',
-      `The agent took ${options.stepsTaken} steps without reaching a final answer` +
-        `${options.finalAttemptMade ? ', and the final attempt produced none either' : ''}. ` +
-        'Raise maxSteps, simplify the task, or check that the tools return what the model needs.',
-    );
+  constructor(
+    message: string,
+    options: TinyAgentErrorOptions & { stepsTaken: number; finalAttemptMade: boolean; context: StepLimitContext },
+  ) {
+    super(message, { ...options, code: 'step_limit_reached' });
     this.stepsTaken = options.stepsTaken;
     this.finalAttemptMade = options.finalAttemptMade;
     this.context = options.context;
   }
 
+  /** The message agents give it: how many steps, whether a final attempt was made, what to try. */
+  static describe(stepsTaken: number, finalAttemptMade: boolean): string {
+    return (
+      `The agent took ${stepsTaken} steps without reaching a final answer` +
+      `${finalAttemptMade ? ', and the final attempt produced none either' : ''}. ` +
+      'Raise maxSteps, simplify the task, or check that the tools return what the model needs.'
+    );
+  }
+
   /** True when `value` is a StepLimitReached from any copy of core. */
   static isInstance(value: unknown): value is StepLimitReached {
-    return hasCode(value, 'step_limit_reached');
+    return hasErrorCode(value, 'step_limit_reached');
   }
 }
 
@@ -85,15 +103,15 @@ export class MultipleFinalAnswers extends TinyAgentError {
   readonly firstAnswer: unknown;
   readonly secondAnswer: unknown;
 
-  constructor(firstAnswer: unknown, secondAnswer: unknown) {
-    super('multiple_final_answers', 'A final answer was already given for this run; call final_answer exactly once.');
-    this.firstAnswer = firstAnswer;
-    this.secondAnswer = secondAnswer;
+  constructor(message: string, options: TinyAgentErrorOptions & { firstAnswer: unknown; secondAnswer: unknown }) {
+    super(message, { ...options, code: 'multiple_final_answers' });
+    this.firstAnswer = options.firstAnswer;
+    this.secondAnswer = options.secondAnswer;
   }
 
   /** True when `value` is a MultipleFinalAnswers from any copy of core. */
   static isInstance(value: unknown): value is MultipleFinalAnswers {
-    return hasCode(value, 'multiple_final_answers');
+    return hasErrorCode(value, 'multiple_final_answers');
   }
 }
 
@@ -102,15 +120,15 @@ export class InvalidFinalAnswer extends TinyAgentError {
   readonly rawContent: string;
   readonly validationError: string;
 
-  constructor(rawContent: string, validationError: string, options?: ErrorOptions) {
-    super('invalid_final_answer', `The final answer is invalid: ${validationError}`, options);
-    this.rawContent = rawContent;
-    this.validationError = validationError;
+  constructor(message: string, options: TinyAgentErrorOptions & { rawContent: string; validationError: string }) {
+    super(message, { ...options, code: 'invalid_final_answer' });
+    this.rawContent = options.rawContent;
+    this.validationError = options.validationError;
   }
 
   /** True when `value` is an InvalidFinalAnswer from any copy of core. */
   static isInstance(value: unknown): value is InvalidFinalAnswer {
-    return hasCode(value, 'invalid_final_answer');
+    return hasErrorCode(value, 'invalid_final_answer');
   }
 }
 
@@ -125,24 +143,28 @@ export class ToolInputError extends TinyAgentError {
   readonly toolName: string;
   readonly issues: readonly ToolInputIssue[];
 
-  constructor(toolName: string, issues: readonly ToolInputIssue[], options?: ErrorOptions) {
-    super('tool_input', formatToolInputMessage(toolName, issues), options);
-    this.toolName = toolName;
-    this.issues = issues;
+  constructor(
+    message: string,
+    options: TinyAgentErrorOptions & { toolName: string; issues: readonly ToolInputIssue[] },
+  ) {
+    super(message, { ...options, code: 'tool_input' });
+    this.toolName = options.toolName;
+    this.issues = options.issues;
+  }
+
+  /** The message for `issues`: each field's path and what is wrong with it. */
+  static describe(toolName: string, issues: readonly ToolInputIssue[]): string {
+    const details = issues.map((issue) => {
+      const where = issue.path.length === 0 ? '(arguments)' : formatPath(issue.path);
+      return `${where}: ${issue.message}`;
+    });
+    return `Invalid arguments for tool '${toolName}': ${details.join('; ')}`;
   }
 
   /** True when `value` is a ToolInputError from any copy of core. */
   static isInstance(value: unknown): value is ToolInputError {
-    return hasCode(value, 'tool_input');
+    return hasErrorCode(value, 'tool_input');
   }
-}
-
-function formatToolInputMessage(toolName: string, issues: readonly ToolInputIssue[]): string {
-  const details = issues.map((issue) => {
-    const where = issue.path.length === 0 ? '(arguments)' : formatPath(issue.path);
-    return `${where}: ${issue.message}`;
-  });
-  return `Invalid arguments for tool '${toolName}': ${details.join('; ')}`;
 }
 
 function formatPath(path: readonly (string | number)[]): string {
@@ -153,14 +175,19 @@ function formatPath(path: readonly (string | number)[]): string {
 export class ToolExecutionError extends TinyAgentError {
   readonly toolName: string;
 
-  constructor(toolName: string, message: string, options?: ErrorOptions) {
-    super('tool_execution', `Tool '${toolName}' failed: ${message}`, options);
-    this.toolName = toolName;
+  constructor(message: string, options: TinyAgentErrorOptions & { toolName: string }) {
+    super(message, { ...options, code: 'tool_execution' });
+    this.toolName = options.toolName;
+  }
+
+  /** The message for a tool that failed for `reason`. */
+  static describe(toolName: string, reason: string): string {
+    return `Tool '${toolName}' failed: ${reason}`;
   }
 
   /** True when `value` is a ToolExecutionError from any copy of core. */
   static isInstance(value: unknown): value is ToolExecutionError {
-    return hasCode(value, 'tool_execution');
+    return hasErrorCode(value, 'tool_execution');
   }
 }
 
@@ -173,18 +200,21 @@ export class ModelCallError extends TinyAgentError {
 
   constructor(
     message: string,
-    details: { status?: number | undefined; retryable: boolean; requestId?: string | undefined },
-    options?: ErrorOptions,
+    options: TinyAgentErrorOptions & {
+      status?: number | undefined;
+      retryable: boolean;
+      requestId?: string | undefined;
+    },
   ) {
-    super('model_call', message, options);
-    this.status = details.status;
-    this.retryable = details.retryable;
-    this.requestId = details.requestId;
+    super(message, { ...options, code: 'model_call' });
+    this.status = options.status;
+    this.retryable = options.retryable;
+    this.requestId = options.requestId;
   }
 
   /** True when `value` is a ModelCallError from any copy of core. */
   static isInstance(value: unknown): value is ModelCallError {
-    return hasCode(value, 'model_call');
+    return hasErrorCode(value, 'model_call');
   }
 }
 
@@ -200,27 +230,30 @@ export class ModelRefusalError extends TinyAgentError {
   /** The refusal as the model wrote it (secrets redacted); undefined for a content filter. */
   readonly refusal: string | undefined;
 
-  constructor(message: string, details: { reason: ModelRefusalReason; refusal?: string | undefined }) {
-    super('model_refusal', message);
-    this.reason = details.reason;
-    this.refusal = details.refusal;
+  constructor(
+    message: string,
+    options: TinyAgentErrorOptions & { reason: ModelRefusalReason; refusal?: string | undefined },
+  ) {
+    super(message, { ...options, code: 'model_refusal' });
+    this.reason = options.reason;
+    this.refusal = options.refusal;
   }
 
   /** True when `value` is a ModelRefusalError from any copy of core. */
   static isInstance(value: unknown): value is ModelRefusalError {
-    return hasCode(value, 'model_refusal');
+    return hasErrorCode(value, 'model_refusal');
   }
 }
 
 /** The library is set up wrongly (missing key, bad option); the message says what to change. */
 export class ConfigurationError extends TinyAgentError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('configuration', message, options);
+  constructor(message: string, options: TinyAgentErrorOptions = {}) {
+    super(message, { ...options, code: 'configuration' });
   }
 
   /** True when `value` is a ConfigurationError from any copy of core. */
   static isInstance(value: unknown): value is ConfigurationError {
-    return hasCode(value, 'configuration');
+    return hasErrorCode(value, 'configuration');
   }
 }
 
@@ -228,26 +261,26 @@ export class ConfigurationError extends TinyAgentError {
 export class PromptFileError extends TinyAgentError {
   readonly path: string;
 
-  constructor(path: string, message: string, options?: ErrorOptions) {
-    super('prompt_file', message, options);
-    this.path = path;
+  constructor(message: string, options: TinyAgentErrorOptions & { path: string }) {
+    super(message, { ...options, code: 'prompt_file' });
+    this.path = options.path;
   }
 
   /** True when `value` is a PromptFileError from any copy of core. */
   static isInstance(value: unknown): value is PromptFileError {
-    return hasCode(value, 'prompt_file');
+    return hasErrorCode(value, 'prompt_file');
   }
 }
 
 /** A tool registry was misused: duplicate name, mutation after freeze. */
 export class ToolRegistryError extends TinyAgentError {
-  constructor(message: string) {
-    super('registry', message);
+  constructor(message: string, options: TinyAgentErrorOptions = {}) {
+    super(message, { ...options, code: 'registry' });
   }
 
   /** True when `value` is a ToolRegistryError from any copy of core. */
   static isInstance(value: unknown): value is ToolRegistryError {
-    return hasCode(value, 'registry');
+    return hasErrorCode(value, 'registry');
   }
 }
 
@@ -256,13 +289,13 @@ export class RunAbortedError extends TinyAgentError {
   /** True when the run's own `timeoutMs` ended it, false when its signal was aborted. */
   readonly timedOut: boolean;
 
-  constructor(message: string, options: { timedOut: boolean; cause?: unknown }) {
-    super('run_aborted', message, { cause: options.cause });
+  constructor(message: string, options: TinyAgentErrorOptions & { timedOut: boolean }) {
+    super(message, { ...options, code: 'run_aborted' });
     this.timedOut = options.timedOut;
   }
 
   /** True when `value` is a RunAbortedError from any copy of core. */
   static isInstance(value: unknown): value is RunAbortedError {
-    return hasCode(value, 'run_aborted');
+    return hasErrorCode(value, 'run_aborted');
   }
 }

@@ -28,7 +28,13 @@ export {
   ToolRegistryError,
   RunAbortedError,
 } from './errors.ts';
-export type { TinyAgentErrorCode, StepLimitContext, ToolInputIssue, ModelRefusalReason } from './errors.ts';
+export type {
+  TinyAgentErrorCode,
+  TinyAgentErrorOptions,
+  StepLimitContext,
+  ToolInputIssue,
+  ModelRefusalReason,
+} from './errors.ts';
 export { loadPromptFromFile } from './prompts.ts';
 export type {
   ChatModel,

@@ -17,29 +17,27 @@ export function loadPromptFromFile(path: string): string {
   const extension = extname(path).toLowerCase();
   if (!PROMPT_FILE_EXTENSIONS.includes(extension)) {
     throw new PromptFileError(
-      path,
       `Prompt file ${path} has ${extension === '' ? 'no extension' : `the extension '${extension}'`}; ` +
         `use one of ${PROMPT_FILE_EXTENSIONS.join(', ')}.`,
+      { path },
     );
   }
   let bytes: Buffer;
   try {
     if (statSync(path).isDirectory()) {
-      throw new PromptFileError(path, `Prompt file ${path} is a directory; give the path of a file inside it.`);
+      throw new PromptFileError(`Prompt file ${path} is a directory; give the path of a file inside it.`, { path });
     }
     bytes = readFileSync(path);
   } catch (error) {
     if (PromptFileError.isInstance(error)) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'does not exist' : `cannot be read (${code ?? String(error)})`;
-    throw new PromptFileError(path, `Prompt file ${path} ${reason}.`, { cause: error });
+    throw new PromptFileError(`Prompt file ${path} ${reason}.`, { path, cause: error });
   }
   try {
     return utf8.decode(bytes).replace(/^\uFEFF/, '');
   } catch (error) {
-    throw new PromptFileError(path, `Prompt file ${path} is not valid UTF-8 text; save it as UTF-8.`, {
-      cause: error,
-    });
+    throw new PromptFileError(`Prompt file ${path} is not valid UTF-8 text; save it as UTF-8.`, { path, cause: error });
   }
 }
 

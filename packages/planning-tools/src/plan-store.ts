@@ -1,4 +1,6 @@
-import type { RunScope } from '@tinyagent/core';
+import { TinyAgentError } from '@tinyagent/core';
+import type { RunScope, TinyAgentErrorOptions } from '@tinyagent/core';
+import { hasErrorCode } from '@tinyagent/core/internal';
 
 /** A plan, as the planning tools create, update and return it. */
 export interface Plan {
@@ -38,17 +40,26 @@ export interface PlanStore {
 }
 
 /** The plan a tool call asked for does not exist in its store. */
-export class PlanNotFoundError extends Error {
+export class PlanNotFoundError extends TinyAgentError {
   readonly planId: string;
 
-  constructor(planId: string, knownIds: readonly string[]) {
+  constructor(message: string, options: TinyAgentErrorOptions & { planId: string }) {
+    super(message, { ...options, code: 'plan_not_found' });
+    this.planId = options.planId;
+  }
+
+  /** The message for an unknown `planId`, naming the plans there are. */
+  static describe(planId: string, knownIds: readonly string[]): string {
     const known =
       knownIds.length === 0
         ? 'there are no plans yet: create one with create_plan'
         : `the plans are ${knownIds.map((id) => `'${id}'`).join(', ')}`;
-    super(`Plan with id '${planId}' not found; ${known}.`);
-    this.name = 'PlanNotFoundError';
-    this.planId = planId;
+    return `Plan with id '${planId}' not found; ${known}.`;
+  }
+
+  /** True when `value` is a PlanNotFoundError from any installed copy of the package. */
+  static isInstance(value: unknown): value is PlanNotFoundError {
+    return hasErrorCode(value, 'plan_not_found');
   }
 }
 
@@ -58,7 +69,9 @@ export function createPlanStore(): PlanStore {
   let created = 0;
   const find = (id: string): Plan => {
     const plan = plans.get(id);
-    if (plan === undefined) throw new PlanNotFoundError(id, [...plans.keys()]);
+    if (plan === undefined) {
+      throw new PlanNotFoundError(PlanNotFoundError.describe(id, [...plans.keys()]), { planId: id });
+    }
     return plan;
   };
   return {

@@ -66,7 +66,7 @@ export async function runReactLoop(
   run.messages.push({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
   await protocol.finalAttempt(maxSteps + 1);
   if (run.finalizer.isSet()) return;
-  throw new StepLimitReached({
+  throw new StepLimitReached(StepLimitReached.describe(maxSteps, true), {
     stepsTaken: maxSteps,
     finalAttemptMade: true,
     context: { maxSteps, lastReply: lastAssistantText(run) },

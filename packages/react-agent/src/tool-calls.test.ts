@@ -24,8 +24,9 @@ describe('truncateObservation', () => {
 
 describe('describeToolFailure', () => {
   it('names argument errors ArgError and tool failures ToolError', () => {
-    const input = new ToolInputError('add', [{ path: ['a'], message: 'expected number' }]);
-    const failure = new ToolExecutionError('add', 'overflow');
+    const issues = [{ path: ['a'], message: 'expected number' }];
+    const input = new ToolInputError(ToolInputError.describe('add', issues), { toolName: 'add', issues });
+    const failure = new ToolExecutionError(ToolExecutionError.describe('add', 'overflow'), { toolName: 'add' });
 
     expect(describeToolFailure(input)).toBe("Error: ArgError: Invalid arguments for tool 'add': a: expected number");
     expect(describeToolFailure(failure)).toBe("Error: ToolError: Tool 'add' failed: overflow");

@@ -1,4 +1,6 @@
-import { TinyAgentError, isTinyAgentError } from '@tinyagent/core';
+import { TinyAgentError } from '@tinyagent/core';
+import type { TinyAgentErrorOptions } from '@tinyagent/core';
+import { hasErrorCode } from '@tinyagent/core/internal';
 
 /**
  * The sandbox itself failed — its worker thread crashed or could not start — as opposed to the model's
@@ -6,12 +8,12 @@ import { TinyAgentError, isTinyAgentError } from '@tinyagent/core';
  * sandbox state of the run is lost.
  */
 export class SandboxError extends TinyAgentError {
-  constructor(message: string, options?: ErrorOptions) {
-    super('sandbox', message, options);
+  constructor(message: string, options: TinyAgentErrorOptions = {}) {
+    super(message, { ...options, code: 'sandbox' });
   }
 
   /** True when `value` is a SandboxError from any installed copy of the package. */
   static isInstance(value: unknown): value is SandboxError {
-    return isTinyAgentError(value) && value.code === 'sandbox';
+    return hasErrorCode(value, 'sandbox');
   }
 }

@@ -55,7 +55,7 @@ export function runToolCall(
   // secrets are redacted from both, as core's Tool.run does.
   try {
     const tool = tools.get(call.name);
-    if (tool === undefined) throw new ToolExecutionError(call.name, 'no such tool');
+    if (tool === undefined) throw executionError(call.name, 'no such tool');
     const { output, encoded } = encodeResult(invoke(tool, args, context));
     finish(output, false);
     return { ok: true, ...encoded };
@@ -72,7 +72,7 @@ function invoke(tool: Tool, args: unknown, context: ToolCallContext): unknown {
   if (isThenable(result)) {
     // Nobody will await it: observe it so that its rejection is not reported as unhandled.
     Promise.resolve(result).catch(() => undefined);
-    throw new ToolExecutionError(
+    throw executionError(
       tool.name,
       'it returned a Promise, but tools run synchronously in the code sandbox. Make its execute synchronous, ' +
         'or use ReactAgent for async tools.',
@@ -131,6 +131,10 @@ function toToolError(name: string, error: unknown): { name: string; message: str
   // Runs in the handler of the worker's messages, where an exception would crash the process and
   // leave the sandbox waiting: both calls below never throw, whatever the tool threw.
   if (isTinyAgentError(error)) return { name: error.name, message: error.message };
-  const wrapped = new ToolExecutionError(name, describeThrown(error));
+  const wrapped = executionError(name, describeThrown(error));
   return { name: wrapped.name, message: wrapped.message };
+}
+
+function executionError(toolName: string, reason: string): ToolExecutionError {
+  return new ToolExecutionError(ToolExecutionError.describe(toolName, reason), { toolName });
 }

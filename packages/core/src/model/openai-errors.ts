@@ -15,7 +15,7 @@ export function toModelCallError(error: unknown, context: ErrorContext): Error {
   if (isTinyAgentError(error)) return error;
   const details = describe(error, context);
   const cause = new Error(redactSecrets(error instanceof Error ? `${error.name}: ${error.message}` : String(error)));
-  return new ModelCallError(redactSecrets(details.message), details, { cause });
+  return new ModelCallError(redactSecrets(details.message), { ...details, cause });
 }
 
 interface Description {

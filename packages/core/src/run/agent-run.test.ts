@@ -107,7 +107,7 @@ describe('executeRun', () => {
   });
 
   it('ends as step_limit_reached with the error when the loop gives up', async () => {
-    const limit = new StepLimitReached({ stepsTaken: 5, finalAttemptMade: true, context: { maxSteps: 5 } });
+    const limit = new StepLimitReached('limit', { stepsTaken: 5, finalAttemptMade: true, context: { maxSteps: 5 } });
 
     const result = await start({}, () => Promise.reject(limit));
 

@@ -23,7 +23,12 @@ export class Finalizer<Value = unknown> {
 
   /** Records the final answer; throws MultipleFinalAnswers (carrying both values) when one is already set. */
   set(value: Value, options: SetFinalAnswerOptions = {}): FinalAnswer<Value> {
-    if (this.#answer !== undefined) throw new MultipleFinalAnswers(this.#answer.value, value);
+    if (this.#answer !== undefined) {
+      throw new MultipleFinalAnswers('A final answer was already given for this run; call final_answer exactly once.', {
+        firstAnswer: this.#answer.value,
+        secondAnswer: value,
+      });
+    }
     this.#answer = {
       value,
       source: options.source ?? 'normal',

@@ -120,7 +120,7 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
 
   const parse = (payload: unknown): unknown => {
     const result = parameters.safeParse(normalizePayload(name, payload));
-    if (!result.success) throw new ToolInputError(name, toIssues(result.error.issues));
+    if (!result.success) throw inputError(name, toIssues(result.error.issues));
     return result.data;
   };
 
@@ -128,7 +128,7 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     const { signal } = runOptions;
     throwIfAborted(signal);
     const result = await parameters.safeParseAsync(normalizePayload(name, payload));
-    if (!result.success) throw new ToolInputError(name, toIssues(result.error.issues));
+    if (!result.success) throw inputError(name, toIssues(result.error.issues));
     const value = await invoke(
       name,
       execute,
@@ -180,7 +180,7 @@ async function invoke(
             pending,
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
-                const error = new ToolExecutionError(name, `timed out after ${timeoutMs} ms`);
+                const error = executionError(name, `timed out after ${timeoutMs} ms`);
                 controller.abort(error);
                 reject(error);
               }, timeoutMs);
@@ -190,20 +190,27 @@ async function invoke(
   } catch (error) {
     if (signal?.aborted === true) throw abortReason(signal);
     if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) throw error;
-    throw new ToolExecutionError(name, redactSecrets(describeThrown(error)), { cause: error });
+    throw executionError(name, redactSecrets(describeThrown(error)), error);
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);
   }
 }
 
+function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {
+  return new ToolInputError(ToolInputError.describe(toolName, issues), { toolName, issues });
+}
+
+function executionError(toolName: string, reason: string, cause?: unknown): ToolExecutionError {
+  const message = ToolExecutionError.describe(toolName, reason);
+  return new ToolExecutionError(message, cause === undefined ? { toolName } : { toolName, cause });
+}
+
 function normalizePayload(name: string, payload: unknown): unknown {
   if (payload === undefined || payload === null) return {};
   if (typeof payload !== 'object' || Array.isArray(payload)) {
     const kind = Array.isArray(payload) ? 'an array' : `a ${typeof payload}`;
-    throw new ToolInputError(name, [
-      { path: [], message: `expected a JSON object of named arguments, received ${kind}` },
-    ]);
+    throw inputError(name, [{ path: [], message: `expected a JSON object of named arguments, received ${kind}` }]);
   }
   return payload;
 }

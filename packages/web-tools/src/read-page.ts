@@ -60,6 +60,7 @@ async function convertSafely(convert: PageConverter, html: string, url: string):
   try {
     return await convert(html, url);
   } catch (error) {
+    if (WebToolError.isInstance(error)) throw error;
     // A page that trips the parser or Readability is a page the model cannot read, not a crash.
     const reason = error instanceof Error ? error.message : String(error);
     throw new WebToolError(`${url} could not be converted to markdown (${reason})`, { cause: error });

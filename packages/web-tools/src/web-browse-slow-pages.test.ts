@@ -60,3 +60,27 @@ describe('web_browse on pages built to be slow', () => {
     expect(await turns.stop()).toBeGreaterThan(0);
   }, 30_000);
 });
+
+describe('web_browse past its deadline', () => {
+  it('stops a conversion that outlives timeoutMs, and the pool serves the next call at once', async () => {
+    // Megabytes of tiny elements: seconds of parsing and conversion, far past a one-second deadline.
+    const slowPage = `<html><body>${'<p>a</p>'.repeat(500_000)}</body></html>`;
+    const { url } = await serve((request, response) =>
+      send(response, 'text/html', request.url === '/article' ? ARTICLE : slowPage),
+    );
+    const hasty = browser({ timeoutMs: 1000 });
+
+    // Both threads of the pool take a slow page; each is stopped at the deadline and replaced.
+    const results = await Promise.all([hasty.run({ url: `${url}/slow-1` }), hasty.run({ url: `${url}/slow-2` })]);
+    const article = await browser({ timeoutMs: 5000 }).run({ url: `${url}/article` });
+
+    expect(results).toEqual(
+      [1, 2].map(
+        (index) =>
+          `Error: ${url}/slow-${index} could not be converted to markdown within the time limit of 1 s ` +
+          '(the page is too large or too intricate); try another source.',
+      ),
+    );
+    expect(article).toMatch(/^Title: Tide pools\n/);
+  }, 30_000);
+});

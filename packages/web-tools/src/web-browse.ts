@@ -16,7 +16,7 @@ import { WebToolError } from './web-tool-error.ts';
 
 /** Options of `createWebBrowse`; every one has a default. */
 export interface WebBrowseOptions {
-  /** Gives up on a page after this long, redirects and body included; default 10 000. */
+  /** Gives up on a page after this long, redirects, body and conversion to markdown included; default 10 000. */
   timeoutMs?: number;
   /** Reads at most this many (decompressed) bytes of a page; a bigger page is cut and says so. Default 5 MiB. */
   maxBytes?: number;
@@ -101,12 +101,26 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
 
   const fetchText = async (target: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PageText> => {
     guard?.checkHost(target);
+    // One deadline for the whole call: the conversion too, or a page built to be slow would hold a
+    // thread of the process-wide pool long after the call should have given up.
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(settings.timeoutMs)]);
     const page = await openPage(client, target, {
       headers: { accept: ACCEPT, ...headers },
-      signal,
+      signal: deadline,
       timeoutMs: settings.timeoutMs,
     });
-    return readPage(page, settings.maxBytes, (html, url) => sharedConversionPool().convert(html, url, keep, signal));
+    return readPage(page, settings.maxBytes, async (html, url) => {
+      try {
+        return await sharedConversionPool().convert(html, url, keep, deadline);
+      } catch (error) {
+        if (signal.aborted || !deadline.aborted) throw error;
+        throw new WebToolError(
+          `${url} could not be converted to markdown within the time limit of ${formatSeconds(settings.timeoutMs)} ` +
+            '(the page is too large or too intricate); try another source',
+          { cause: error },
+        );
+      }
+    });
   };
 
   return tool({
@@ -210,6 +224,10 @@ function isCidr(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function formatSeconds(milliseconds: number): string {
+  return `${Number((milliseconds / 1000).toFixed(2))} s`;
 }
 
 function formatBytes(bytes: number): string {

@@ -1,5 +1,5 @@
 import { registerSecret, z } from '@tinyagent/core';
-import { isHttpUrl, parseOptions } from './options.ts';
+import { isHttpUrl, parseOptions, withoutTrailingSlashes } from './options.ts';
 import { parseJsonBody, retryAfterMs } from './search-backend.ts';
 import type { SearchBackend, SearchResponse, SearchResult } from './search-backend.ts';
 import { WebToolError } from './web-tool-error.ts';
@@ -47,7 +47,7 @@ const braveErrorAnswer = z.object({ error: braveError.optional(), errors: z.arra
 export function createBraveBackend(options: BraveBackendOptions = {}): SearchBackend {
   const settings = parseOptions('createBraveBackend', optionsSchema, options);
   registerSecret(settings.apiKey);
-  const endpoint = settings.endpoint.replace(/\/+$/, '');
+  const endpoint = withoutTrailingSlashes(settings.endpoint);
   return {
     name: 'Brave Search',
     search: async (request, context) => {

@@ -37,6 +37,16 @@ describe('createMarkdownConverter', () => {
     expect(real.extraction).toBe('article');
   });
 
+  it('drops elements hidden by an inline style from a page converted whole', () => {
+    // Deeper than 64 levels, so the whole-page fallback converts it, not Readability.
+    const hidden = `<div style="display: none">Hidden banner</div><p>Shown text.
+      <span style="color:red; VISIBILITY : hidden !important">hidden word</span></p>
+      <section style="display:none;">${paragraph('Hidden section.')}</section>`;
+    const result = plain(page(`${'<div>'.repeat(70)}${hidden}${'</div>'.repeat(70)}`), 'https://x.test/');
+    expect(result.extraction).toBe('whole-page');
+    expect(result.markdown).toBe('Shown text.');
+  });
+
   it('uses the article Readability finds, with its title', () => {
     const result = plain(
       page(`<nav>Menu</nav><article><h2>Section</h2>${paragraph('Tide pools are rocky.')}</article>`),

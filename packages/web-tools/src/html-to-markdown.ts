@@ -69,10 +69,31 @@ export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
     }
     const whole = parseDocument(html);
     for (const element of whole.querySelectorAll(PAGE_CHROME)) element.remove();
+    for (const element of whole.querySelectorAll('[style]')) {
+      if (isHiddenByStyle(element.getAttribute('style') ?? '')) element.remove();
+    }
     flattenBeyond(whole, MAX_CONVERTED_DEPTH);
     const markdown = convert(turndown, whole.body, base, keep);
     return { title: pageTitle === '' ? undefined : pageTitle, markdown, extraction: 'whole-page' };
   };
+}
+
+// Readability drops what an inline style hides; the fallback must too, or a page deep enough to
+// skip Readability would hand the model text no reader sees. Read by hand, not by pattern: the
+// attribute is the page's and may be megabytes long.
+function isHiddenByStyle(style: string): boolean {
+  for (const declaration of style.toLowerCase().split(';')) {
+    const colon = declaration.indexOf(':');
+    if (colon < 0) continue;
+    const property = declaration.slice(0, colon).trim();
+    const value = declaration
+      .slice(colon + 1)
+      .replace('!important', '')
+      .trim();
+    if (property === 'display' && value === 'none') return true;
+    if (property === 'visibility' && (value === 'hidden' || value === 'collapse')) return true;
+  }
+  return false;
 }
 
 function isTooIntricate(document: Document): boolean {

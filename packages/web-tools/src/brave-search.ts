@@ -1,4 +1,5 @@
 import { registerSecret, z } from '@tinyagent/core';
+import { clipText, MAX_ECHO_CHARS } from './clip-text.ts';
 import { isHttpUrl, parseOptions, withoutTrailingSlashes } from './options.ts';
 import { parseJsonBody, retryAfterMs } from './search-backend.ts';
 import type { SearchBackend, SearchResponse, SearchResult } from './search-backend.ts';
@@ -82,8 +83,12 @@ function toResults(body: unknown): SearchResult[] {
 }
 
 function braveFailure(response: SearchResponse): WebToolError {
-  const { status, statusText } = response;
-  const { code, detail } = errorOf(response);
+  const status = response.status;
+  const statusText = clipText(response.statusText, MAX_ECHO_CHARS);
+  // What the service said is echoed to the model, so it is cut: a body may hold megabytes.
+  const answer = errorOf(response);
+  const code = answer.code === undefined ? undefined : clipText(answer.code, MAX_ECHO_CHARS);
+  const detail = answer.detail === undefined ? undefined : clipText(answer.detail, MAX_ECHO_CHARS);
   const said = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${detail === undefined ? '' : `: ${detail}`}`;
   if (code === 'SUBSCRIPTION_TOKEN_INVALID' || status === 401) {
     return new WebToolError(

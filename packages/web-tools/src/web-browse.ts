@@ -1,6 +1,7 @@
 import { abortReason, redactSecrets, tool, z } from '@tinyagent/core';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { createAddressGuard } from './address-guard.ts';
+import { clipLine, clipText, MAX_ERROR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from './clip-text.ts';
 import type { DnsLookup } from './address-guard.ts';
 import { parseCidr } from './address-ranges.ts';
 import { openPage } from './fetch-page.ts';
@@ -115,7 +116,7 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
       } catch (error) {
         if (signal.aborted || !deadline.aborted) throw error;
         throw new WebToolError(
-          `${url} could not be converted to markdown within the time limit of ${formatSeconds(settings.timeoutMs)} ` +
+          `${clipText(url, MAX_URL_CHARS)} could not be converted to markdown within the time limit of ${formatSeconds(settings.timeoutMs)} ` +
             '(the page is too large or too intricate); try another source',
           { cause: error },
         );
@@ -142,7 +143,8 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
         return redactSecrets(formatPage(page, window));
       } catch (error) {
         if (signal.aborted) throw abortReason(signal);
-        return redactSecrets(`Error: ${describeFailure(error, url, settings)}`);
+        const failure = describeFailure(error, clipText(url, MAX_URL_CHARS), settings);
+        return redactSecrets(clipText(`Error: ${failure}`, MAX_ERROR_CHARS));
       }
     },
   });
@@ -157,19 +159,22 @@ function parseTarget(url: string): URL {
     target = new URL(url.trim());
   } catch {
     throw new WebToolError(
-      `${JSON.stringify(url)} is not a valid URL: give an absolute http or https URL, such as https://example.com/page`,
+      `${JSON.stringify(clipText(url, MAX_URL_CHARS))} is not a valid URL: give an absolute http or https URL, ` +
+        'such as https://example.com/page',
     );
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new WebToolError(`web_browse reads only http and https URLs, not ${target.protocol} URLs`);
+    throw new WebToolError(
+      `web_browse reads only http and https URLs, not ${clipText(target.protocol, MAX_URL_CHARS)} URLs`,
+    );
   }
   return target;
 }
 
 function formatPage(page: PageText, window: PageWindow): string {
   const header = [
-    ...(page.title === undefined ? [] : [`Title: ${page.title}`]),
-    `URL: ${page.url}`,
+    ...(page.title === undefined ? [] : [`Title: ${clipLine(page.title, MAX_TITLE_CHARS)}`]),
+    `URL: ${clipText(page.url, MAX_URL_CHARS)}`,
     ...(window.start > 0 ? [`Part: characters ${window.start} to ${window.end} of ${window.total}`] : []),
   ];
   const notes: string[] = [];

@@ -1,3 +1,4 @@
+import { redactSecrets } from '@tinyagent/core';
 import { decodeBody } from './charset.ts';
 import { clipText, MAX_ECHO_CHARS, MAX_URL_CHARS } from './clip-text.ts';
 import { classifyContentType, mediaType, sniffContent } from './content-type.ts';
@@ -15,6 +16,9 @@ export interface PageText {
   /** Set when the body was larger than the byte cap and was cut there. */
   truncatedAtBytes: number | undefined;
 }
+
+// turndown escapes the brackets of the `[redacted]` that replaced a key in the HTML.
+const ESCAPED_REDACTION = '\\[redacted\\]';
 
 /** Converts one HTML page, fetched from `url`, into readable markdown. */
 export type PageConverter = (html: string, url: string) => Promise<ReadablePage>;
@@ -46,7 +50,9 @@ export async function readPage(page: OpenedPage, maxBytes: number, convert: Page
     throw unsupported(shownUrl, clipText(mediaType(page.contentType), MAX_ECHO_CHARS) || 'binary');
   }
   const isHtml = kind === 'html';
-  const text = decodeBody(body.bytes, page.contentType, isHtml);
+  // Redacted here, before the text is reshaped: turndown writes a key's `_` as `\_`, and a part
+  // boundary may cut a key in two; redaction of the result would then see neither whole.
+  const text = redactSecrets(decodeBody(body.bytes, page.contentType, isHtml));
   const truncatedAtBytes = body.truncated ? maxBytes : undefined;
   if (!isHtml) {
     if (text.trim() === '') throw new WebToolError(`${shownUrl} returned a page that is only whitespace`);
@@ -58,7 +64,10 @@ export async function readPage(page: OpenedPage, maxBytes: number, convert: Page
       `${shownUrl} has no readable text (its content may be drawn by JavaScript, which web_browse does not run)`,
     );
   }
-  return { url: page.url, title: readable.title, content: readable.markdown, truncatedAtBytes };
+  // Again after conversion, for a key that markup had split (`sk-…<wbr>…`) and conversion joined.
+  const content = redactSecrets(readable.markdown).replaceAll(ESCAPED_REDACTION, '[redacted]');
+  const title = readable.title === undefined ? undefined : redactSecrets(readable.title);
+  return { url: page.url, title, content, truncatedAtBytes };
 }
 
 async function convertSafely(

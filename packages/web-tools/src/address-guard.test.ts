@@ -2,12 +2,12 @@ import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
 import { BlockedAddressError, createAddressGuard } from './address-guard.ts';
 import type { DnsLookup } from './address-guard.ts';
-import { classifyAddress, formatAddress, parseAddress, parseCidr } from './address-ranges.ts';
+import { addressVersion, classifyAddress, formatAddress, parseAddress, parseCidr } from './address-ranges.ts';
 
 function kindOf(address: string): string | undefined {
   const bytes = parseAddress(address);
   if (bytes === undefined) throw new Error(`test address does not parse: ${address}`);
-  return classifyAddress(bytes);
+  return classifyAddress(bytes, addressVersion(address) ?? 6);
 }
 
 /** A resolver answering from a table, as a DNS server under an attacker's control could. */
@@ -60,6 +60,9 @@ describe('classifyAddress', () => {
     ['224.0.0.1', 'multicast'],
     ['ff02::1', 'multicast'],
     ['255.255.255.255', 'reserved'],
+    ['::ffff:8.8.8.8', 'IPv4-mapped'],
+    ['2001::1', 'Teredo'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
   ])('refuses %s as %s', (address, kind) => {
     expect(kindOf(address)).toBe(kind);
   });
@@ -83,8 +86,8 @@ describe('classifyAddress', () => {
     '1.1.1.1',
     '100.128.0.1',
     '172.32.0.1',
-    '::ffff:8.8.8.8',
     '2606:4700:4700::1111',
+    '2001:4860:4860::8888',
     '2002:808:808::',
   ])('lets the public address %s through', (address) => {
     expect(kindOf(address)).toBeUndefined();
@@ -163,5 +166,28 @@ describe('createAddressGuard', () => {
     expect(() => guard.checkHost(new URL('http://0x7f000001/'))).toThrow('loopback');
     expect(() => guard.checkHost(new URL('http://8.8.8.8/'))).not.toThrow();
     expect(() => guard.checkHost(new URL('http://example.com/'))).not.toThrow();
+  });
+
+  it('refuses IPv4-mapped IPv6 (::ffff:0:0/96) and Teredo (2001::/32) addresses, whatever IPv4 they carry', async () => {
+    const guard = createAddressGuard({
+      allowedAddresses: [],
+      dnsLookup: fakeResolver({
+        'mapped.test': ['::ffff:8.8.8.8'],
+        'teredo.test': ['2001:0:4136:e378:8000:63bf:3fff:fdd2'],
+      }),
+    });
+    // Written as IPv6, a mapped address is a dual-stack socket's back door to IPv4; Teredo hides
+    // the IPv4 of a relay and an obfuscated client, which no table can classify.
+    expect(() => guard.checkHost(new URL('http://[::ffff:8.8.8.8]/'))).toThrow(
+      '(8.8.8.8) is an IPv4-mapped IPv6 address (::ffff:0:0/96)',
+    );
+    expect(() => guard.checkHost(new URL('http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/'))).toThrow(
+      'is a Teredo tunnel address (2001::/32)',
+    );
+    await expect(resolveWith(guard.lookup, 'mapped.test', true)).rejects.toThrow('IPv4-mapped');
+    await expect(resolveWith(guard.lookup, 'teredo.test', true)).rejects.toThrow('Teredo');
+    // The IPv4 address itself, and its mapped form that names a known kind, keep their own wording.
+    expect(() => guard.checkHost(new URL('http://8.8.8.8/'))).not.toThrow();
+    expect(() => guard.checkHost(new URL('http://[::ffff:127.0.0.1]/'))).toThrow('a loopback address');
   });
 });

@@ -1,7 +1,7 @@
 import { lookup as systemLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
-import { classifyAddress, formatAddress, inRange, parseAddress, parseCidr } from './address-ranges.ts';
+import { addressVersion, classifyAddress, formatAddress, inRange, parseAddress, parseCidr } from './address-ranges.ts';
 import type { AddressKind } from './address-ranges.ts';
 
 /**
@@ -59,7 +59,7 @@ export function createAddressGuard(options: AddressGuardOptions): AddressGuard {
     const bytes = parseAddress(address);
     if (bytes === undefined) return undefined;
     if (allowed.some((range) => inRange(bytes, range.bytes, range.prefixLength))) return undefined;
-    const kind = classifyAddress(bytes);
+    const kind = classifyAddress(bytes, addressVersion(address) ?? 6);
     return kind === undefined ? undefined : new BlockedAddressError(hostname, formatAddress(bytes), kind);
   };
 
@@ -114,5 +114,9 @@ function describeKind(kind: AddressKind): string {
       return 'a multicast address';
     case 'reserved':
       return 'a reserved address';
+    case 'IPv4-mapped':
+      return 'an IPv4-mapped IPv6 address (::ffff:0:0/96)';
+    case 'Teredo':
+      return 'a Teredo tunnel address (2001::/32)';
   }
 }

@@ -13,11 +13,17 @@ export type AddressKind =
   | 'unique-local'
   | 'cloud metadata'
   | 'multicast'
-  | 'reserved';
+  | 'reserved'
+  | 'IPv4-mapped'
+  | 'Teredo';
+
+/** How an address was written (or resolved): IPv4 text, or IPv6 text. */
+export type AddressVersion = 4 | 6;
 
 interface Range {
   bytes: Uint8Array;
   prefixLength: number;
+  version: AddressVersion;
   kind: AddressKind;
 }
 
@@ -53,9 +59,18 @@ const RANGE_TABLE: readonly (readonly [string, AddressKind])[] = [
   ['fe80::/10', 'link-local'],
   ['fec0::/10', 'private'], // deprecated site-local
   ['ff00::/8', 'multicast'],
+  // After the IPv4 rows, so that ::ffff:127.0.0.1 is still named a loopback address. Written as
+  // IPv6, a mapped address reaches IPv4 through a dual-stack socket: no public host needs that.
+  ['::ffff:0:0/96', 'IPv4-mapped'],
+  // Teredo carries a relay's IPv4 and an obfuscated client IPv4, which no row of this table can see.
+  ['2001::/32', 'Teredo'],
 ];
 
-const RANGES: readonly Range[] = RANGE_TABLE.map(([cidr, kind]) => ({ ...parseCidr(cidr), kind }));
+const RANGES: readonly Range[] = RANGE_TABLE.map(([cidr, kind]) => ({
+  ...parseCidr(cidr),
+  version: isIPv4(cidr.split('/')[0] ?? '') ? 4 : 6,
+  kind,
+}));
 
 /**
  * Parses an IPv4 or IPv6 address (an IPv6 zone such as `%eth0` is ignored) into 16 bytes, IPv4 as
@@ -69,14 +84,26 @@ export function parseAddress(address: string): Uint8Array | undefined {
   return parseIPv6(withoutZone);
 }
 
-/** The kind of non-public network `address` belongs to, or undefined for a public address. */
-export function classifyAddress(address: Uint8Array): AddressKind | undefined {
+/**
+ * The kind of non-public network `address` belongs to, or undefined for a public address. `version`
+ * says how it was written: IPv4 addresses are held in their IPv4-mapped form, so only an address
+ * written as IPv6 can belong to the IPv4-mapped range itself.
+ */
+export function classifyAddress(address: Uint8Array, version: AddressVersion): AddressKind | undefined {
   for (const range of RANGES) {
+    if (range.version === 6 && version === 4) continue;
     if (inRange(address, range.bytes, range.prefixLength)) return range.kind;
   }
   // IPv6 forms that carry an IPv4 address the packet is eventually delivered to.
   const embedded = embeddedIPv4(address);
-  return embedded === undefined ? undefined : classifyAddress(mappedIPv4(embedded));
+  return embedded === undefined ? undefined : classifyAddress(mappedIPv4(embedded), 4);
+}
+
+/** How `address` is written: 4 for IPv4 text, 6 for IPv6 text (brackets and zone allowed), else undefined. */
+export function addressVersion(address: string): AddressVersion | undefined {
+  const plain = address.startsWith('[') && address.endsWith(']') ? address.slice(1, -1) : address;
+  if (isIPv4(plain)) return 4;
+  return isIPv6(plain.split('%')[0] ?? '') ? 6 : undefined;
 }
 
 /** Formats 16 address bytes for messages: dotted IPv4 for mapped addresses, else compressed IPv6. */

@@ -1,5 +1,6 @@
 import { registerSecret, z } from '@tinyagent/core';
-import { isHttpUrl, parseOptions } from './options.ts';
+import { clipText, MAX_ECHO_CHARS } from './clip-text.ts';
+import { isHttpUrl, parseOptions, withoutTrailingSlashes } from './options.ts';
 import { parseJsonBody, retryAfterMs } from './search-backend.ts';
 import type { SearchBackend, SearchResponse, SearchResult } from './search-backend.ts';
 import { WebToolError } from './web-tool-error.ts';
@@ -47,7 +48,7 @@ const braveErrorAnswer = z.object({ error: braveError.optional(), errors: z.arra
 export function createBraveBackend(options: BraveBackendOptions = {}): SearchBackend {
   const settings = parseOptions('createBraveBackend', optionsSchema, options);
   registerSecret(settings.apiKey);
-  const endpoint = settings.endpoint.replace(/\/+$/, '');
+  const endpoint = withoutTrailingSlashes(settings.endpoint);
   return {
     name: 'Brave Search',
     search: async (request, context) => {
@@ -82,8 +83,12 @@ function toResults(body: unknown): SearchResult[] {
 }
 
 function braveFailure(response: SearchResponse): WebToolError {
-  const { status, statusText } = response;
-  const { code, detail } = errorOf(response);
+  const status = response.status;
+  const statusText = clipText(response.statusText, MAX_ECHO_CHARS);
+  // What the service said is echoed to the model, so it is cut: a body may hold megabytes.
+  const answer = errorOf(response);
+  const code = answer.code === undefined ? undefined : clipText(answer.code, MAX_ECHO_CHARS);
+  const detail = answer.detail === undefined ? undefined : clipText(answer.detail, MAX_ECHO_CHARS);
   const said = `HTTP ${status}${code === undefined ? '' : ` ${code}`}${detail === undefined ? '' : `: ${detail}`}`;
   if (code === 'SUBSCRIPTION_TOKEN_INVALID' || status === 401) {
     return new WebToolError(

@@ -21,6 +21,13 @@ describe('decodeBody', () => {
     );
   });
 
+  it('reads declarations with spaces, quotes and other charset-like words in the tag', () => {
+    expect(charsetFromMeta(latin1('<META  CHARSET = " Shift_JIS ">'))).toBe('shift_jis');
+    expect(charsetFromMeta(latin1('<meta name="charset-note" content="x" charset=\'gbk\'>'))).toBe('gbk');
+    expect(charsetFromMeta(latin1('<metadata charset="koi8-r"><meta charset>'))).toBeUndefined();
+    expect(charsetFromMeta(latin1(`<meta ${' '.repeat(4000)}charset`))).toBeUndefined();
+  });
+
   it('reads a <meta> that claims UTF-16 as UTF-8, as browsers do', () => {
     expect(decodeBody(new TextEncoder().encode('<meta charset="utf-16"><p>é</p>'), 'text/html', true)).toContain('é');
   });

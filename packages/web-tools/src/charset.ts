@@ -5,8 +5,6 @@
 // The HTML standard prescans 1024 bytes; real pages put long scripts and comments first.
 const META_PRESCAN_BYTES = 4096;
 
-const META_CHARSET = /<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i;
-
 /** The charset a `Content-Type` header value declares, if any. */
 export function charsetFromContentType(contentType: string): string | undefined {
   const match = /;\s*charset\s*=\s*"?([^";\s]+)"?/i.exec(contentType);
@@ -16,8 +14,34 @@ export function charsetFromContentType(contentType: string): string | undefined 
 /** The charset an HTML document declares in a `<meta charset>` or `<meta http-equiv>` tag near its start. */
 export function charsetFromMeta(bytes: Uint8Array): string | undefined {
   // Latin-1 maps every byte to one character, so ASCII markup reads the same in any ASCII-compatible encoding.
-  const head = new TextDecoder('latin1').decode(bytes.subarray(0, META_PRESCAN_BYTES));
-  return META_CHARSET.exec(head)?.[1];
+  const head = new TextDecoder('latin1').decode(bytes.subarray(0, META_PRESCAN_BYTES)).toLowerCase();
+  for (let start = head.indexOf('<meta'); start >= 0; start = head.indexOf('<meta', start + 5)) {
+    const end = head.indexOf('>', start);
+    const label = declaredCharset(head.slice(start, end < 0 ? head.length : end));
+    if (label !== undefined) return label;
+  }
+  return undefined;
+}
+
+// Reads `charset = "label"` out of one <meta ...> tag, by hand: the pattern it replaces,
+// `/<meta\s[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)/i`, backtracked polynomially on runs of spaces.
+function declaredCharset(tag: string): string | undefined {
+  if (!/^<meta\s/.test(tag)) return undefined;
+  for (let at = tag.indexOf('charset'); at >= 0; at = tag.indexOf('charset', at + 1)) {
+    let index = skipSpaces(tag, at + 'charset'.length);
+    if (tag.charAt(index) !== '=') continue;
+    index = skipSpaces(tag, index + 1);
+    if (tag.charAt(index) === '"' || tag.charAt(index) === "'") index = skipSpaces(tag, index + 1);
+    const label = /^[\w.:-]+/.exec(tag.slice(index))?.[0];
+    if (label !== undefined) return label;
+  }
+  return undefined;
+}
+
+function skipSpaces(text: string, from: number): number {
+  let index = from;
+  while (/\s/.test(text.charAt(index))) index += 1;
+  return index;
 }
 
 /**

@@ -21,20 +21,42 @@ export interface PageBody {
   truncated: boolean;
 }
 
+/** What `openPage` sends, and how long it may take. */
+export interface PageRequest {
+  headers: Record<string, string>;
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Headers sent to `url`'s origin only: dropped on a redirect to any other origin (API keys). */
+  originBoundHeaders?: readonly string[];
+}
+
 /**
  * Requests `url` as a stream and resolves once the response headers of the last redirect hop are
  * in, so the caller can refuse a status or a content type before any of the body is downloaded.
  * `timeoutMs` bounds everything, redirects and body included (got's own timeout restarts on each
  * hop). Rejects with got's error (timeouts, refused connections, the address guard's refusal).
  */
-export async function openPage(
-  client: Got,
-  url: URL,
-  request: { headers: Record<string, string>; signal: AbortSignal; timeoutMs: number },
-): Promise<OpenedPage> {
+export async function openPage(client: Got, url: URL, request: PageRequest): Promise<OpenedPage> {
   // got reports an abort whose reason is a TimeoutError as its own TimeoutError (ETIMEDOUT).
   const deadline = AbortSignal.any([request.signal, AbortSignal.timeout(request.timeoutMs)]);
-  const stream = client.stream(url, { headers: request.headers, signal: deadline });
+  const bound = new Set((request.originBoundHeaders ?? []).map((name) => name.toLowerCase()));
+  const stream = client.stream(url, {
+    headers: request.headers,
+    signal: deadline,
+    // got strips only the credentials it knows (authorization, cookie) on a hop to another origin;
+    // an API key in a header of its own would travel on.
+    hooks: {
+      beforeRedirect:
+        bound.size === 0
+          ? []
+          : [
+              (next) => {
+                if (new URL(String(next.url)).origin === url.origin) return;
+                next.headers = Object.fromEntries(Object.entries(next.headers).filter(([name]) => !bound.has(name)));
+              },
+            ],
+    },
+  });
   const response = await new Promise<PlainResponse>((resolve, reject) => {
     stream.once('response', resolve);
     stream.once('error', reject);

@@ -72,7 +72,7 @@ describe('the fixture pages', () => {
   it('keeps the structure of the content: headings, lists, code blocks and tables', () => {
     const structures: [string, RegExp, RegExp][] = [
       ['headings', /<h[1-6][\s>]/i, /^#{1,6} \S/m],
-      ['lists', /<li[\s>]/i, /^\s*(-|\d+\.) \S/m],
+      ['lists', /<li[\s>]/i, /^[ \t]*(?:-|\d+\.) \S/m],
       ['code blocks', /<pre[\s>]/i, /^```/m],
       ['tables', /<th[\s>]/i, /^\| .* \|$/m],
     ];

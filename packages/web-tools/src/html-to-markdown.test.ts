@@ -37,6 +37,16 @@ describe('createMarkdownConverter', () => {
     expect(real.extraction).toBe('article');
   });
 
+  it('drops elements hidden by an inline style from a page converted whole', () => {
+    // Deeper than 64 levels, so the whole-page fallback converts it, not Readability.
+    const hidden = `<div style="display: none">Hidden banner</div><p>Shown text.
+      <span style="color:red; VISIBILITY : hidden !important">hidden word</span></p>
+      <section style="display:none;">${paragraph('Hidden section.')}</section>`;
+    const result = plain(page(`${'<div>'.repeat(70)}${hidden}${'</div>'.repeat(70)}`), 'https://x.test/');
+    expect(result.extraction).toBe('whole-page');
+    expect(result.markdown).toBe('Shown text.');
+  });
+
   it('uses the article Readability finds, with its title', () => {
     const result = plain(
       page(`<nav>Menu</nav><article><h2>Section</h2>${paragraph('Tide pools are rocky.')}</article>`),
@@ -116,6 +126,27 @@ describe('createMarkdownConverter', () => {
     );
     expect(markdown).toContain('```\n  indented  [layout]\n  kept\n```');
     expect(markdown).toContain('````\n```\nnested\n```\n````');
+  });
+
+  it('keeps a long run of spaces inside <pre> exactly as it is', () => {
+    // Found by the regex audit: `/[ \t]+$/gm` in our tidying and turndown's final trim were tried at
+    // every position of such a run; 196 KB of spaces took 18 s, and this page minutes.
+    const run = ' '.repeat(196_000);
+    const { markdown } = plain(page(`<pre>x${run}y</pre><pre><code>z${run}\u00a0</code></pre>`), 'https://x.test/');
+    expect(markdown).toBe(`\`\`\`\nx${run}y\n\`\`\`\n\n\`\`\`\nz${run}\u00a0\n\`\`\``);
+  });
+
+  it('keeps long runs the conversion joins (line breaks, non-breaking spaces) and trims the ends of lines', () => {
+    const { markdown } = plain(
+      page(`<p>a${'<br>'.repeat(5_000)}b</p><p>c${'&nbsp;'.repeat(40)}d</p><pre>e  \t\nf</pre>`),
+      'https://x.test/',
+    );
+    expect(markdown).toBe(`a\n\nb\n\nc${'\u00a0'.repeat(40)}d\n\n\`\`\`\ne\nf\n\`\`\``);
+  });
+
+  it("cannot be made to put a page's own noncharacters back as whitespace", () => {
+    const { markdown } = plain(page(`<pre>\ufdd00\ufdd1${' '.repeat(40)}x</pre>`), 'https://x.test/');
+    expect(markdown).toBe(`\`\`\`\n\ufffd0\ufffd${' '.repeat(40)}x\n\`\`\``);
   });
 
   it('numbers ordered lists from their start attribute, with one space after the marker', () => {

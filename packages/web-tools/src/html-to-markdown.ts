@@ -1,9 +1,9 @@
 import { Readability } from '@mozilla/readability';
-import type TurndownService from 'turndown';
 import { createTurndown, JUNK_ELEMENTS } from './markdown-rules.ts';
 import type { KeepOptions } from './markdown-rules.ts';
 import { flattenTableCells } from './markdown-tables.ts';
 import { parseDocument } from './parse-document.ts';
+import { createShieldedTurndown, stripRunMarkers } from './whitespace-runs.ts';
 
 /** A page converted to markdown. */
 export interface ReadablePage {
@@ -51,8 +51,9 @@ const MAX_CONVERTED_DEPTH = 256;
  * `<base href>` or its URL.
  */
 export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
-  const turndown = createTurndown(keep);
-  return (html, url) => {
+  const turndown = createShieldedTurndown(createTurndown(keep));
+  return (page, url) => {
+    const html = stripRunMarkers(page);
     const document = parseDocument(html);
     const base = baseUrl(document, url);
     const pageTitle = document.title.trim();
@@ -66,12 +67,33 @@ export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
       const title = article?.title?.trim() ?? pageTitle;
       if (markdown !== '') return { title: title === '' ? undefined : title, markdown, extraction: 'article' };
     }
-    const page = parseDocument(html);
-    for (const element of page.querySelectorAll(PAGE_CHROME)) element.remove();
-    flattenBeyond(page, MAX_CONVERTED_DEPTH);
-    const markdown = convert(turndown, page.body, base, keep);
+    const whole = parseDocument(html);
+    for (const element of whole.querySelectorAll(PAGE_CHROME)) element.remove();
+    for (const element of whole.querySelectorAll('[style]')) {
+      if (isHiddenByStyle(element.getAttribute('style') ?? '')) element.remove();
+    }
+    flattenBeyond(whole, MAX_CONVERTED_DEPTH);
+    const markdown = convert(turndown, whole.body, base, keep);
     return { title: pageTitle === '' ? undefined : pageTitle, markdown, extraction: 'whole-page' };
   };
+}
+
+// Readability drops what an inline style hides; the fallback must too, or a page deep enough to
+// skip Readability would hand the model text no reader sees. Read by hand, not by pattern: the
+// attribute is the page's and may be megabytes long.
+function isHiddenByStyle(style: string): boolean {
+  for (const declaration of style.toLowerCase().split(';')) {
+    const colon = declaration.indexOf(':');
+    if (colon < 0) continue;
+    const property = declaration.slice(0, colon).trim();
+    const value = declaration
+      .slice(colon + 1)
+      .replace('!important', '')
+      .trim();
+    if (property === 'display' && value === 'none') return true;
+    if (property === 'visibility' && (value === 'hidden' || value === 'collapse')) return true;
+  }
+  return false;
 }
 
 function isTooIntricate(document: Document): boolean {
@@ -99,7 +121,7 @@ function elementsDeeperThan(elements: Iterable<Element>, maxDepth: number): Elem
   return deeper;
 }
 
-function convert(turndown: TurndownService, root: HTMLElement, base: string, keep: KeepOptions): string {
+function convert(turndown: (root: HTMLElement) => string, root: HTMLElement, base: string, keep: KeepOptions): string {
   flattenTableCells(root);
   // Pastebins and code playgrounds show their text in a <textarea>; as a <pre> it keeps its lines
   // (turndown collapses the whitespace of everything else before any rule sees it).
@@ -110,7 +132,7 @@ function convert(turndown: TurndownService, root: HTMLElement, base: string, kee
   }
   if (keep.keepLinks) resolveAttributes(root, 'a[href]', 'href', base);
   if (keep.keepImages) resolveAttributes(root, 'img[src]', 'src', base);
-  return tidy(turndown.turndown(root));
+  return tidy(turndown(root));
 }
 
 function resolveAttributes(root: HTMLElement, selector: string, attribute: string, base: string): void {
@@ -138,9 +160,30 @@ function resolveUrl(value: string, base: string): string | undefined {
   }
 }
 
+// Drops the spaces and tabs that end a line, and keeps at most one blank line in a row, in one pass:
+// the pattern this replaces (`/[ \t]+$/gm`) was tried at every position of a long run of spaces.
 function tidy(markdown: string): string {
-  return markdown
-    .replace(/[ \t]+$/gm, '')
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+  const lines: string[] = [];
+  let blank = false;
+  for (const line of markdown.split('\n')) {
+    const trimmed = trimEndOfLines(line);
+    if (trimmed === '' && blank) continue;
+    blank = trimmed === '';
+    lines.push(trimmed);
+  }
+  return lines.join('\n').trim();
+}
+
+// `$` with the m flag also ends a line before `\r`, U+2028 and U+2029; the text is already split at `\n`.
+function trimEndOfLines(line: string): string {
+  return line
+    .split(/(\r|\u2028|\u2029)/)
+    .map(trimSpacesAndTabs)
+    .join('');
+}
+
+function trimSpacesAndTabs(text: string): string {
+  let end = text.length;
+  while (end > 0 && (text.charAt(end - 1) === ' ' || text.charAt(end - 1) === '\t')) end -= 1;
+  return text.slice(0, end);
 }

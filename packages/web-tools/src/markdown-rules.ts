@@ -58,16 +58,26 @@ function listItem(content: string, node: HTMLElement, options: TurndownService.O
     const start = Number.parseInt(parent.getAttribute('start') ?? '1', 10);
     prefix = `${(Number.isNaN(start) ? 1 : start) + [...parent.children].indexOf(node)}. `;
   }
-  const body = content
-    .replace(/^\n+/, '')
-    .replace(/\n+$/, '\n')
-    .replace(/\n/g, `\n${' '.repeat(prefix.length)}`);
+  const trimmed = trimNewlines(content);
+  // As turndown's rule: a paragraph inside the item keeps one line break after it.
+  const ending = trimmed !== '' && content.endsWith('\n') ? '\n' : '';
+  const body = `${trimmed}${ending}`.replace(/\n/g, `\n${' '.repeat(prefix.length)}`);
   const needsNewline = node.nextSibling !== null && !body.endsWith('\n');
   return `${prefix}${body}${needsNewline ? '\n' : ''}`;
 }
 
 function fence(code: string): string {
-  const longestRun = Math.max(2, ...(code.match(/`+/g) ?? []).map((run) => run.length));
+  // A loop, not Math.max(...runs): a spread of a hundred thousand runs overflows the stack.
+  const longestRun = (code.match(/`+/g) ?? []).reduce((longest, run) => Math.max(longest, run.length), 2);
   const marker = '`'.repeat(longestRun + 1);
-  return `\n\n${marker}\n${code.replace(/^\n+|\n+$/g, '')}\n${marker}\n\n`;
+  return `\n\n${marker}\n${trimNewlines(code)}\n${marker}\n\n`;
+}
+
+// A loop, not `/\n+$/`: that pattern is tried at every position of a long run of line breaks.
+function trimNewlines(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && text.charAt(start) === '\n') start += 1;
+  while (end > start && text.charAt(end - 1) === '\n') end -= 1;
+  return text.slice(start, end);
 }

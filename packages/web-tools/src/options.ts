@@ -28,3 +28,11 @@ export function isHttpUrl(value: string): boolean {
     return false;
   }
 }
+
+/** `url` without the slashes it ends with, so that a path can be appended (`https://x.test//` → `https://x.test`). */
+export function withoutTrailingSlashes(url: string): string {
+  // A loop, not `/\/+$/`: that pattern is tried at every position of a long run of slashes.
+  let end = url.length;
+  while (end > 0 && url.charAt(end - 1) === '/') end -= 1;
+  return url.slice(0, end);
+}

@@ -1,4 +1,6 @@
+import { redactSecrets } from '@tinyagent/core';
 import { decodeBody } from './charset.ts';
+import { clipText, MAX_ECHO_CHARS, MAX_URL_CHARS } from './clip-text.ts';
 import { classifyContentType, mediaType, sniffContent } from './content-type.ts';
 import type { OpenedPage } from './fetch-page.ts';
 import type { ReadablePage } from './html-to-markdown.ts';
@@ -15,6 +17,9 @@ export interface PageText {
   truncatedAtBytes: number | undefined;
 }
 
+// turndown escapes the brackets of the `[redacted]` that replaced a key in the HTML.
+const ESCAPED_REDACTION = '\\[redacted\\]';
+
 /** Converts one HTML page, fetched from `url`, into readable markdown. */
 export type PageConverter = (html: string, url: string) => Promise<ReadablePage>;
 
@@ -24,45 +29,60 @@ export type PageConverter = (html: string, url: string) => Promise<ReadablePage>
  * markdown. Each refusal is a WebToolError with its own message.
  */
 export async function readPage(page: OpenedPage, maxBytes: number, convert: PageConverter): Promise<PageText> {
+  // The address that answered, as messages show it: a redirect may have made it long.
+  const shownUrl = clipText(page.url, MAX_URL_CHARS);
   if (page.status < 200 || page.status > 299) {
     page.discard();
-    const reason = page.statusText === '' ? '' : ` ${page.statusText}`;
-    throw new WebToolError(`${page.url} answered HTTP ${page.status}${reason}${statusHint(page.status)}`);
+    const reason = page.statusText === '' ? '' : ` ${clipText(page.statusText, MAX_ECHO_CHARS)}`;
+    throw new WebToolError(`${shownUrl} answered HTTP ${page.status}${reason}${statusHint(page.status)}`);
   }
   let kind = classifyContentType(page.contentType);
   if (kind === 'unsupported') {
     page.discard();
-    throw unsupported(page.url, mediaType(page.contentType));
+    throw unsupported(shownUrl, clipText(mediaType(page.contentType), MAX_ECHO_CHARS));
   }
   const body = await page.read(maxBytes);
   if (body.bytes.byteLength === 0) {
-    throw new WebToolError(`${page.url} returned an empty page (HTTP ${page.status}, no content)`);
+    throw new WebToolError(`${shownUrl} returned an empty page (HTTP ${page.status}, no content)`);
   }
   if (kind === 'unknown') kind = sniffContent(body.bytes);
-  if (kind === 'unsupported') throw unsupported(page.url, mediaType(page.contentType) || 'binary');
+  if (kind === 'unsupported') {
+    throw unsupported(shownUrl, clipText(mediaType(page.contentType), MAX_ECHO_CHARS) || 'binary');
+  }
   const isHtml = kind === 'html';
-  const text = decodeBody(body.bytes, page.contentType, isHtml);
+  // Redacted here, before the text is reshaped: turndown writes a key's `_` as `\_`, and a part
+  // boundary may cut a key in two; redaction of the result would then see neither whole.
+  const text = redactSecrets(decodeBody(body.bytes, page.contentType, isHtml));
   const truncatedAtBytes = body.truncated ? maxBytes : undefined;
   if (!isHtml) {
-    if (text.trim() === '') throw new WebToolError(`${page.url} returned a page that is only whitespace`);
+    if (text.trim() === '') throw new WebToolError(`${shownUrl} returned a page that is only whitespace`);
     return { url: page.url, title: undefined, content: text.trim(), truncatedAtBytes };
   }
-  const readable = await convertSafely(convert, text, page.url);
+  const readable = await convertSafely(convert, text, page.url, shownUrl);
   if (readable.markdown === '') {
     throw new WebToolError(
-      `${page.url} has no readable text (its content may be drawn by JavaScript, which web_browse does not run)`,
+      `${shownUrl} has no readable text (its content may be drawn by JavaScript, which web_browse does not run)`,
     );
   }
-  return { url: page.url, title: readable.title, content: readable.markdown, truncatedAtBytes };
+  // Again after conversion, for a key that markup had split (`sk-…<wbr>…`) and conversion joined.
+  const content = redactSecrets(readable.markdown).replaceAll(ESCAPED_REDACTION, '[redacted]');
+  const title = readable.title === undefined ? undefined : redactSecrets(readable.title);
+  return { url: page.url, title, content, truncatedAtBytes };
 }
 
-async function convertSafely(convert: PageConverter, html: string, url: string): Promise<ReadablePage> {
+async function convertSafely(
+  convert: PageConverter,
+  html: string,
+  url: string,
+  shownUrl: string,
+): Promise<ReadablePage> {
   try {
     return await convert(html, url);
   } catch (error) {
+    if (WebToolError.isInstance(error)) throw error;
     // A page that trips the parser or Readability is a page the model cannot read, not a crash.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new WebToolError(`${url} could not be converted to markdown (${reason})`, { cause: error });
+    const reason = clipText(error instanceof Error ? error.message : String(error), MAX_ECHO_CHARS);
+    throw new WebToolError(`${shownUrl} could not be converted to markdown (${reason})`, { cause: error });
   }
 }
 

@@ -37,6 +37,8 @@ export interface SearchContext {
   /**
    * GETs a URL through the tool's HTTP client (keep-alive agent, timeout, the call's signal).
    * Resolves with any status; rejects on network failures and timeouts, which the tool reports.
+   * `headers` go to the URL's origin only: a redirect to another origin is followed without them,
+   * so an API key never reaches a host it was not meant for.
    */
   get(url: URL, headers?: Readonly<Record<string, string>>): Promise<SearchResponse>;
 }
@@ -60,7 +62,12 @@ export function createSearchContext(client: Got, signal: AbortSignal, timeoutMs:
   return {
     signal,
     get: async (url, headers = {}) => {
-      const page = await openPage(client, url, { headers: { ...headers }, signal, timeoutMs });
+      const page = await openPage(client, url, {
+        headers: { ...headers },
+        signal,
+        timeoutMs,
+        originBoundHeaders: Object.keys(headers),
+      });
       const body = await page.read(MAX_RESPONSE_BYTES);
       if (body.truncated) throw new WebToolError(`${url.host} sent a response larger than 4 MB`);
       return {

@@ -1,5 +1,5 @@
 import { z } from '@tinyagent/core';
-import { isHttpUrl, parseOptions } from './options.ts';
+import { isHttpUrl, parseOptions, withoutTrailingSlashes } from './options.ts';
 import { parseJsonBody, retryAfterMs } from './search-backend.ts';
 import type { SearchBackend } from './search-backend.ts';
 import { WebToolError } from './web-tool-error.ts';
@@ -27,7 +27,7 @@ const searxngAnswer = z.object({
  */
 export function createSearxngBackend(options: SearxngBackendOptions): SearchBackend {
   const { endpoint } = parseOptions('createSearxngBackend', optionsSchema, options);
-  const base = endpoint.replace(/\/+$/, '');
+  const base = withoutTrailingSlashes(endpoint);
   return {
     name: 'SearXNG',
     search: async (request, context) => {

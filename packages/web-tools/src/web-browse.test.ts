@@ -1,4 +1,4 @@
-import { ConfigurationError, registerSecret } from '@tinyagent/core';
+import { ConfigurationError, createRunScope, registerSecret } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { send, useTestServers } from './test-server.ts';
 import { createWebBrowse, webBrowse } from './web-browse.ts';
@@ -165,6 +165,35 @@ describe('web_browse', () => {
       send(response, 'text/plain', 'token: sk-page-secret-0123456789'),
     );
     expect(await browser().run({ url })).toBe(`URL: ${url}/\n\ntoken: [redacted]`);
+  });
+
+  it('never shows a registered secret that markdown escaping reshaped', async () => {
+    // turndown writes `_` as `\\_`, and modern keys (sk-proj-…) contain `_`.
+    const key = 'sk-proj-Ab_cD_ef0123456789_xyz';
+    registerSecret(key);
+    const { url } = await serve((_request, response) =>
+      send(response, 'text/html', `<html><body><p>Leaked key: <b>${key}</b> in a post.</p></body></html>`),
+    );
+    const result = await browser().run({ url });
+    expect(result).toBe(`URL: ${url}/\n\nLeaked key: **[redacted]** in a post.`);
+  });
+
+  it('never shows a registered secret that a part boundary would cut in two', async () => {
+    const key = 'sk-part-boundary-0123456789abcdef';
+    registerSecret(key);
+    // No space or line break near the cut: the first part ends hard at maxChars, inside the key.
+    const text = `${'x'.repeat(490)}${key}${'y'.repeat(600)}`;
+    const { url } = await serve((_request, response) => send(response, 'text/plain', text));
+    const tool = browser({ maxChars: 500 });
+    const run = createRunScope();
+    const first = await tool.run({ url }, { run });
+    const offset = Number(/offset (\d+)\.\]$/.exec(first)?.[1]);
+    const second = await tool.run({ url, offset }, { run });
+    for (const part of [first, second]) {
+      expect(part).not.toContain(key.slice(0, 8));
+      expect(part).not.toContain(key.slice(-8));
+    }
+    expect(`${first}${second}`).toContain('[redacted]');
   });
 
   it('throws ConfigurationError for invalid options, naming each problem', () => {

@@ -2,6 +2,7 @@ import { redactSecrets, tool, z } from '@tinyagent/core';
 import { abortReason } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { createAddressGuard } from './address-guard.ts';
+import { clipLine, clipText, MAX_ERROR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from './clip-text.ts';
 import type { DnsLookup } from './address-guard.ts';
 import { parseCidr } from './address-ranges.ts';
 import { openPage } from './fetch-page.ts';
@@ -17,7 +18,7 @@ import { WebToolError } from './web-tool-error.ts';
 
 /** Options of `createWebBrowse`; every one has a default. */
 export interface WebBrowseOptions {
-  /** Gives up on a page after this long, redirects and body included; default 10 000. */
+  /** Gives up on a page after this long, redirects, body and conversion to markdown included; default 10 000. */
   timeoutMs?: number;
   /** Reads at most this many (decompressed) bytes of a page; a bigger page is cut and says so. Default 5 MiB. */
   maxBytes?: number;
@@ -102,12 +103,26 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
 
   const fetchText = async (target: URL, headers: Record<string, string>, signal: AbortSignal): Promise<PageText> => {
     guard?.checkHost(target);
+    // One deadline for the whole call: the conversion too, or a page built to be slow would hold a
+    // thread of the process-wide pool long after the call should have given up.
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(settings.timeoutMs)]);
     const page = await openPage(client, target, {
       headers: { accept: ACCEPT, ...headers },
-      signal,
+      signal: deadline,
       timeoutMs: settings.timeoutMs,
     });
-    return readPage(page, settings.maxBytes, (html, url) => sharedConversionPool().convert(html, url, keep, signal));
+    return readPage(page, settings.maxBytes, async (html, url) => {
+      try {
+        return await sharedConversionPool().convert(html, url, keep, deadline);
+      } catch (error) {
+        if (signal.aborted || !deadline.aborted) throw error;
+        throw new WebToolError(
+          `${clipText(url, MAX_URL_CHARS)} could not be converted to markdown within the time limit of ${formatSeconds(settings.timeoutMs)} ` +
+            '(the page is too large or too intricate); try another source',
+          { cause: error },
+        );
+      }
+    });
   };
 
   return tool({
@@ -129,7 +144,8 @@ export function createWebBrowse(options: WebBrowseOptions = {}): Tool<WebBrowseA
         return redactSecrets(formatPage(page, window));
       } catch (error) {
         if (signal.aborted) throw abortReason(signal);
-        return redactSecrets(`Error: ${describeFailure(error, url, settings)}`);
+        const failure = describeFailure(error, clipText(url, MAX_URL_CHARS), settings);
+        return redactSecrets(clipText(`Error: ${failure}`, MAX_ERROR_CHARS));
       }
     },
   });
@@ -144,19 +160,22 @@ function parseTarget(url: string): URL {
     target = new URL(url.trim());
   } catch {
     throw new WebToolError(
-      `${JSON.stringify(url)} is not a valid URL: give an absolute http or https URL, such as https://example.com/page`,
+      `${JSON.stringify(clipText(url, MAX_URL_CHARS))} is not a valid URL: give an absolute http or https URL, ` +
+        'such as https://example.com/page',
     );
   }
   if (target.protocol !== 'http:' && target.protocol !== 'https:') {
-    throw new WebToolError(`web_browse reads only http and https URLs, not ${target.protocol} URLs`);
+    throw new WebToolError(
+      `web_browse reads only http and https URLs, not ${clipText(target.protocol, MAX_URL_CHARS)} URLs`,
+    );
   }
   return target;
 }
 
 function formatPage(page: PageText, window: PageWindow): string {
   const header = [
-    ...(page.title === undefined ? [] : [`Title: ${page.title}`]),
-    `URL: ${page.url}`,
+    ...(page.title === undefined ? [] : [`Title: ${clipLine(page.title, MAX_TITLE_CHARS)}`]),
+    `URL: ${clipText(page.url, MAX_URL_CHARS)}`,
     ...(window.start > 0 ? [`Part: characters ${window.start} to ${window.end} of ${window.total}`] : []),
   ];
   const notes: string[] = [];
@@ -211,6 +230,10 @@ function isCidr(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+function formatSeconds(milliseconds: number): string {
+  return `${Number((milliseconds / 1000).toFixed(2))} s`;
 }
 
 function formatBytes(bytes: number): string {

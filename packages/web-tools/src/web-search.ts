@@ -2,6 +2,14 @@ import { redactSecrets, registerSecret, tool, z } from '@tinyagent/core';
 import { abortReason, sleep } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 import { createBraveBackend } from './brave-search.ts';
+import {
+  clipLine,
+  clipText,
+  MAX_DESCRIPTION_CHARS,
+  MAX_ERROR_CHARS,
+  MAX_TITLE_CHARS,
+  MAX_URL_CHARS,
+} from './clip-text.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from './http-client.ts';
 import { parseOptions } from './options.ts';
 import { htmlToPlainText } from './plain-text.ts';
@@ -107,7 +115,7 @@ export function createWebSearch(options: WebSearchOptions = {}): Tool<WebSearchA
       } catch (error) {
         if (signal.aborted) throw abortReason(signal);
         const message = WebToolError.isInstance(error) ? `${error.message}.` : describeRequestError(error, failure);
-        return redactSecrets(`Error: ${message}`);
+        return redactSecrets(clipText(`Error: ${message}`, MAX_ERROR_CHARS));
       }
     },
   });
@@ -131,11 +139,14 @@ async function retryOnce<T>(work: () => Promise<T>, maxWaitMs: number, signal: A
 
 function formatResults(results: readonly SearchResult[]): string {
   const lines = results.map((result, index) => {
-    const title = htmlToPlainText(result.title) || result.url;
-    const description = htmlToPlainText(result.description);
-    return [`${index + 1}. ${title}`, ...(description === '' ? [] : [`   ${description}`]), `   ${result.url}`].join(
-      '\n',
+    // Cut before the HTML is parsed too: a server's megabytes need not be parsed to be dropped.
+    const url = clipLine(result.url, MAX_URL_CHARS);
+    const title = clipText(htmlToPlainText(result.title.slice(0, MAX_TITLE_CHARS * 8)), MAX_TITLE_CHARS) || url;
+    const description = clipText(
+      htmlToPlainText(result.description.slice(0, MAX_DESCRIPTION_CHARS * 8)),
+      MAX_DESCRIPTION_CHARS,
     );
+    return [`${index + 1}. ${title}`, ...(description === '' ? [] : [`   ${description}`]), `   ${url}`].join('\n');
   });
   return lines.length === 0 ? 'No search results found' : lines.join('\n\n');
 }

@@ -1,4 +1,6 @@
-const brand = Symbol.for('@tinyagent/web-tools/error');
+import { TinyAgentError } from '@tinyagent/core';
+import type { TinyAgentErrorOptions } from '@tinyagent/core';
+import { hasErrorCode } from '@tinyagent/core/internal';
 
 /**
  * A failure the model can act on (a refused address, an HTTP error, a rejected search). The web
@@ -6,18 +8,16 @@ const brand = Symbol.for('@tinyagent/web-tools/error');
  * call. Search backends throw it for such failures; `retryAfterMs` asks web_search to try once more
  * after that wait, when it fits the tool's budget.
  */
-export class WebToolError extends Error {
+export class WebToolError extends TinyAgentError {
   readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, options?: ErrorOptions & { retryAfterMs?: number | undefined }) {
-    super(message, options);
-    this.name = 'WebToolError';
-    this.retryAfterMs = options?.retryAfterMs;
-    Object.defineProperty(this, brand, { value: true });
+  constructor(message: string, options: TinyAgentErrorOptions & { retryAfterMs?: number | undefined } = {}) {
+    super(message, { ...options, code: 'web_tool' });
+    this.retryAfterMs = options.retryAfterMs;
   }
 
   /** True when `value` is a WebToolError, even from another installed copy of this package. */
   static isInstance(value: unknown): value is WebToolError {
-    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
+    return hasErrorCode(value, 'web_tool');
   }
 }

@@ -178,20 +178,8 @@ export function reportThroughput(samples: readonly ThroughputSamples[], levels: 
   return {
     tables,
     targets: [
-      checkTarget(
-        `ReactAgent (native) runs/s at N = ${top} ≥ 1.7× Vercel AI SDK`,
-        native('vercel-ai', runsPerSecond),
-        '≥',
-        1.7,
-        '×',
-      ),
-      checkTarget(
-        `ReactAgent (native) runs per CPU-second at N = ${top} ≥ 1.7× Vercel AI SDK`,
-        perCpuSecond('vercel-ai'),
-        '≥',
-        1.7,
-        '×',
-      ),
+      // The old target of 1.7× the Vercel AI SDK's throughput is retired: it rewarded transport tricks
+      // users never see. The table still shows every contestant side by side.
       checkTarget(
         `ReactAgent (native) runs/s at N = ${top} ≥ 0.9× openai SDK floor`,
         native('openai-sdk', runsPerSecond),

@@ -1,8 +1,8 @@
 import { ConfigurationError, RunAbortedError, StepLimitReached, tool, z } from '@tinyagent/core';
-import type { AgentEvent, Tool } from '@tinyagent/core';
+import type { AgentEvent, RunResult, Tool } from '@tinyagent/core';
 import { createScriptedModel, startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { NO_CODE_CORRECTION, TinyCodeAgent } from './code-agent.ts';
 
 const getWeather = tool({
@@ -350,5 +350,42 @@ describe('TinyCodeAgent option checks', () => {
       "TinyCodeAgent's run: unknown option 'verbos'. Did you mean 'verbose'?",
     );
     expect(model.requests).toHaveLength(0);
+  });
+});
+
+describe('TinyCodeAgent shape', () => {
+  it('types its result by returnResult, like ReactAgent', () => {
+    // Checked by the compiler only: the runs are never started.
+    const check = (agent: TinyCodeAgent, dynamic: boolean): void => {
+      expectTypeOf(agent.run('q')).resolves.toEqualTypeOf<string>();
+      expectTypeOf(agent.run('q', { returnResult: true })).resolves.toEqualTypeOf<RunResult>();
+      expectTypeOf(agent.run('q', { returnResult: dynamic })).resolves.toEqualTypeOf<string | RunResult>();
+    };
+    expectTypeOf(check).toBeFunction();
+  });
+
+  it('refuses options that are not an object with a ConfigurationError', () => {
+    expect(() => new TinyCodeAgent(null as never)).toThrow(ConfigurationError);
+  });
+
+  it('places the turns of history between its prompt and the task, and names its model chatModel', async () => {
+    const model = createScriptedModel(['```js\nfinal_answer("Ada")\n```']);
+    const echo = tool({ name: 'echo', description: 'Echo.', execute: () => 'echo' });
+    const agent = new TinyCodeAgent({ tools: [echo], chatModel: model });
+    const history = [
+      { role: 'system' as const, content: 'an old prompt' },
+      { role: 'user' as const, content: 'My name is Ada.' },
+      { role: 'assistant' as const, content: 'Noted.' },
+    ];
+
+    await expect(agent.run('What is my name?', { history })).resolves.toBe('Ada');
+
+    expect(agent.chatModel).toBe(model);
+    const sent = model.requests[0]?.messages.map((message) => [message.role, message.content]);
+    expect(sent?.slice(1)).toEqual([
+      ['user', 'My name is Ada.'],
+      ['assistant', 'Noted.'],
+      ['user', 'What is my name?'],
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { StepLimitReached, executeRun, outputOrThrow, streamRunEvents } from '@t
 import {
   AGENT_MODEL_OPTION_KEYS,
   MODEL_OPTION_HINTS,
+  checkAgentOptions,
   checkOptionKeys,
   collectTools,
   createAgentModel,
@@ -15,6 +16,7 @@ import type {
   RunOptionsWithResult,
   RunResult,
   RunSetup,
+  StreamOptions,
   Tool,
 } from '@tinyagent/core';
 import { STOP_SEQUENCES, extractCode } from './code-extraction.ts';
@@ -60,8 +62,8 @@ const OPTION_KEYS = [
  * Variables persist across the steps of a run; every run starts from a fresh sandbox.
  */
 export class TinyCodeAgent {
-  /** The model the agent calls. */
-  readonly model: ChatModel;
+  /** The model every run talks to. */
+  readonly chatModel: ChatModel;
   /** The rendered system prompt, tool signatures included. */
   readonly systemPrompt: string;
   /** The sandbox limits of every run, defaults filled in. */
@@ -70,29 +72,31 @@ export class TinyCodeAgent {
 
   /** Checks everything it can at once: model access, tools (sync, callable names) and limits. */
   constructor(options: TinyCodeAgentOptions) {
-    const given: unknown = options;
-    if (typeof given !== 'object' || given === null) {
-      throw new TypeError('TinyCodeAgent needs options: new TinyCodeAgent({ tools: [...] }).');
-    }
+    checkAgentOptions(options, 'TinyCodeAgent');
     checkOptionKeys(options, OPTION_KEYS, 'TinyCodeAgent', MODEL_OPTION_HINTS);
     const registry = collectTools(options.tools, 'TinyCodeAgent');
     this.#tools = [...checkSandboxTools(registry, 'TinyCodeAgent').values()];
     this.limits = Object.freeze(resolveLimits(options.limits));
-    this.model = createAgentModel(options);
+    this.chatModel = createAgentModel(options);
     this.systemPrompt = renderCodePrompt(this.#tools, options);
   }
 
-  /** Runs a task and resolves with the whole RunResult; never rejects once the run has started. */
+  /**
+   * Runs the agent on `task` and resolves with the final answer as text. Rejects with the run's
+   * typed error: StepLimitReached, ModelCallError, SandboxError, RunAbortedError (abort or
+   * `timeoutMs`), or ConfigurationError for invalid options. With `returnResult: true`, resolves
+   * with the whole RunResult instead, however the run ended.
+   */
   run(task: string, options: RunOptionsWithResult): Promise<RunResult>;
-  /** Runs a task and resolves with the answer; rejects with the error that ended the run otherwise. */
-  run(task: string, options?: RunOptions): Promise<string>;
+  run(task: string, options?: RunOptions & { returnResult?: false | undefined }): Promise<string>;
+  run(task: string, options: RunOptions): Promise<string | RunResult>;
   run(task: string, options: RunOptions = {}): Promise<string | RunResult> {
     const result = executeRun(this.#setup(task, options), (run) => this.#loop(run));
     return options.returnResult === true ? result : result.then(outputOrThrow);
   }
 
   /** Runs a task and yields its events as they happen, ending with `run-end`; `break` aborts the run. */
-  stream(task: string, options: Omit<RunOptions, 'returnResult'> = {}): AsyncIterable<AgentEvent> {
+  stream(task: string, options: StreamOptions = {}): AsyncIterable<AgentEvent> {
     return streamRunEvents(
       (listener, signal) =>
         executeRun({ ...this.#setup(task, { ...options, signal }), listener }, (run) => this.#loop(run)),
@@ -103,7 +107,7 @@ export class TinyCodeAgent {
   #setup(task: string, options: RunOptions): RunSetup {
     return {
       task,
-      model: this.model,
+      model: this.chatModel,
       toolNames: this.#tools.map((tool) => tool.name),
       defaultMaxSteps: DEFAULT_CODE_AGENT_MAX_STEPS,
       options,
@@ -112,7 +116,10 @@ export class TinyCodeAgent {
   }
 
   async #loop(run: AgentRun): Promise<void> {
-    run.messages.push({ role: 'system', content: this.systemPrompt }, { role: 'user', content: run.task });
+    run.messages.push({ role: 'system', content: this.systemPrompt }, ...run.history, {
+      role: 'user',
+      content: run.task,
+    });
     using executor = new JsExecutor({ tools: this.#tools, limits: this.limits });
     // The sandbox starts while the model thinks about its first reply.
     executor.warm().catch(() => undefined);
@@ -121,7 +128,7 @@ export class TinyCodeAgent {
       run.stepsTaken = step;
       run.emit({ type: 'step-start', step, maxSteps: run.maxSteps, finalAttempt: false });
       const response = await run.callModel(
-        this.model,
+        this.chatModel,
         { messages: run.messages, temperature: 0, stop: STOP_SEQUENCES },
         step,
       );

@@ -55,7 +55,7 @@ export type { Logger, LogLevel } from './logger.ts';
 export { redactSecrets, redactValue, registerSecret } from './secrets.ts';
 export { z } from 'zod';
 export { executeRun, outputOrThrow } from './run/agent-run.ts';
-export type { RunOptions, RunOptionsWithResult, AgentRun, RunSetup } from './run/agent-run.ts';
+export type { RunOptions, RunOptionsWithResult, StreamOptions, AgentRun, RunSetup } from './run/agent-run.ts';
 export type {
   AgentEvent,
   AgentEventInput,

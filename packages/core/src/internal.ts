@@ -6,6 +6,12 @@ export { escapeControls } from './terminal-text.ts';
 export { getPromptFallback, renderPrompt } from './prompts.ts';
 export { describeThrown, resultToJson } from './tools/stringify.ts';
 export { isTool } from './tools/tool.ts';
-export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './run/agent-setup.ts';
+export {
+  createAgentModel,
+  collectTools,
+  checkAgentOptions,
+  AGENT_MODEL_OPTION_KEYS,
+  MODEL_OPTION_HINTS,
+} from './run/agent-setup.ts';
 export { checkOptionKeys } from './run/option-keys.ts';
 export { hasErrorCode } from './errors.ts';

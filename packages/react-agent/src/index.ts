@@ -1,4 +1,4 @@
 export { ReactAgent } from './react-agent.ts';
-export type { ReactAgentOptions, ReactRunOptions, StreamOptions } from './react-agent.ts';
+export type { ReactAgentOptions } from './react-agent.ts';
 export { DEFAULT_JSON_PROMPT, DEFAULT_NATIVE_PROMPT } from './system-prompt.ts';
 export type { ToolCallingMode } from './system-prompt.ts';

@@ -139,13 +139,20 @@ describe('new ReactAgent', () => {
 
 describe('ReactAgent.run', () => {
   it('types its result by returnResult', () => {
-    const agent = construct({})();
-    const dynamic: boolean = Math.random() > 2;
+    // Checked by the compiler only: the runs are never started, so none is left to reject unobserved.
+    const check = (agent: ReactAgent, dynamic: boolean): void => {
+      expectTypeOf(agent.run('q')).resolves.toEqualTypeOf<string>();
+      expectTypeOf(agent.run('q', { returnResult: false })).resolves.toEqualTypeOf<string>();
+      expectTypeOf(agent.run('q', { returnResult: true })).resolves.toEqualTypeOf<RunResult>();
+      expectTypeOf(agent.run('q', { returnResult: dynamic })).resolves.toEqualTypeOf<string | RunResult>();
+    };
+    expectTypeOf(check).toBeFunction();
+  });
 
-    expectTypeOf(agent.run('q')).resolves.toEqualTypeOf<string>();
-    expectTypeOf(agent.run('q', { returnResult: false })).resolves.toEqualTypeOf<string>();
-    expectTypeOf(agent.run('q', { returnResult: true })).resolves.toEqualTypeOf<RunResult>();
-    expectTypeOf(agent.run('q', { returnResult: dynamic })).resolves.toEqualTypeOf<string | RunResult>();
+  it('refuses options that are not an object with a ConfigurationError', () => {
+    expect(() => new ReactAgent(undefined as never)).toThrow(
+      new ConfigurationError('ReactAgent needs options: new ReactAgent({ tools: [...] }).'),
+    );
   });
 
   it.each([

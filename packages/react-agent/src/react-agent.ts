@@ -2,6 +2,7 @@ import { ConfigurationError, executeRun, outputOrThrow, streamRunEvents } from '
 import {
   AGENT_MODEL_OPTION_KEYS,
   MODEL_OPTION_HINTS,
+  checkAgentOptions,
   checkOptionKeys,
   collectTools,
   createAgentModel,
@@ -10,11 +11,12 @@ import type {
   AgentEvent,
   AgentModelOptions,
   AgentRun,
-  ChatMessage,
   ChatModel,
   ReadonlyToolRegistry,
   RunOptions,
+  RunOptionsWithResult,
   RunResult,
+  StreamOptions,
   Tool,
 } from '@tinyagent/core';
 import { createJsonProtocol } from './json-protocol.ts';
@@ -62,19 +64,6 @@ const OPTION_KEYS = [
   } satisfies Record<Exclude<keyof ReactAgentOptions, keyof AgentModelOptions>, true>),
 ];
 
-/** Options of `ReactAgent.run`: core's run options, plus earlier turns of the conversation. */
-export interface ReactRunOptions extends RunOptions {
-  /**
-   * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
-   * a previous RunResult's `messages` work as they are (a leading system message gives way to the
-   * agent's own prompt).
-   */
-  history?: readonly ChatMessage[] | undefined;
-}
-
-/** Options of `ReactAgent.stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
-export type StreamOptions = Omit<ReactRunOptions, 'returnResult'>;
-
 /**
  * An async ReAct agent: it asks the model for the next action, runs the tools the model calls and
  * feeds their results back until the model answers. One instance serves any number of concurrent
@@ -94,6 +83,7 @@ export class ReactAgent {
 
   /** Creates the agent; throws ConfigurationError for a missing model configuration or invalid options. */
   constructor(options: ReactAgentOptions) {
+    checkAgentOptions(options, 'ReactAgent');
     checkOptionKeys(options, OPTION_KEYS, 'ReactAgent', MODEL_OPTION_HINTS);
     const registry = collectTools(options.tools, 'ReactAgent');
     const tools = [...registry];
@@ -131,10 +121,10 @@ export class ReactAgent {
    * ConfigurationError for invalid options. With `returnResult: true`, resolves with the whole
    * RunResult instead, however the run ended.
    */
-  run(task: string, options: ReactRunOptions & { returnResult: true }): Promise<RunResult>;
-  run(task: string, options?: ReactRunOptions & { returnResult?: false }): Promise<string>;
-  run(task: string, options: ReactRunOptions): Promise<string | RunResult>;
-  async run(task: string, options: ReactRunOptions = {}): Promise<string | RunResult> {
+  run(task: string, options: RunOptionsWithResult): Promise<RunResult>;
+  run(task: string, options?: RunOptions & { returnResult?: false | undefined }): Promise<string>;
+  run(task: string, options: RunOptions): Promise<string | RunResult>;
+  async run(task: string, options: RunOptions = {}): Promise<string | RunResult> {
     const result = await this.#execute(task, options, undefined);
     return options.returnResult === true ? result : outputOrThrow(result);
   }
@@ -148,13 +138,8 @@ export class ReactAgent {
     return streamRunEvents((listener, signal) => this.#execute(task, { ...options, signal }, listener), options.signal);
   }
 
-  #execute(
-    task: string,
-    options: ReactRunOptions,
-    listener: ((event: AgentEvent) => void) | undefined,
-  ): Promise<RunResult> {
+  #execute(task: string, options: RunOptions, listener: ((event: AgentEvent) => void) | undefined): Promise<RunResult> {
     const settings = this.#settings;
-    const history = readHistory(options.history);
     const setup = {
       task,
       model: settings.model,
@@ -163,23 +148,13 @@ export class ReactAgent {
       options,
       listener,
       agentName: 'ReactAgent',
-      extraOptionKeys: ['history'],
     };
     return executeRun(setup, (run: AgentRun) => {
       const protocol =
         settings.toolCalling === 'native' ? createNativeProtocol(run, settings) : createJsonProtocol(run, settings);
-      return runReactLoop(run, settings, protocol, history);
+      return runReactLoop(run, settings, protocol);
     });
   }
-}
-
-function readHistory(history: unknown): readonly ChatMessage[] {
-  if (history === undefined) return [];
-  if (!Array.isArray(history)) {
-    throw new ConfigurationError('history must be an array of chat messages, such as a previous RunResult.messages.');
-  }
-  const messages = history as readonly ChatMessage[];
-  return messages[0]?.role === 'system' ? messages.slice(1) : [...messages];
 }
 
 function checkToolCalling(value: unknown): ToolCallingMode {

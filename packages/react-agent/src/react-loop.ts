@@ -1,13 +1,6 @@
 import { StepLimitReached } from '@tinyagent/core';
 import { throwIfAborted } from '@tinyagent/core/internal';
-import type {
-  AgentRun,
-  ChatMessage,
-  ChatModel,
-  FinalAnswerSource,
-  ReadonlyToolRegistry,
-  ToolDefinition,
-} from '@tinyagent/core';
+import type { AgentRun, ChatModel, FinalAnswerSource, ReadonlyToolRegistry, ToolDefinition } from '@tinyagent/core';
 import type { ToolCallingMode } from './system-prompt.ts';
 
 /** The user message of the one extra model call after the step limit. */
@@ -43,14 +36,9 @@ export interface ReactProtocol {
  * up to `maxSteps` steps until the final answer is set, then one final attempt; throws
  * StepLimitReached when that gives no answer either.
  */
-export async function runReactLoop(
-  run: AgentRun,
-  settings: ReactSettings,
-  protocol: ReactProtocol,
-  history: readonly ChatMessage[],
-): Promise<void> {
+export async function runReactLoop(run: AgentRun, settings: ReactSettings, protocol: ReactProtocol): Promise<void> {
   const { maxSteps } = run;
-  run.messages.push({ role: 'system', content: settings.systemPrompt }, ...history, {
+  run.messages.push({ role: 'system', content: settings.systemPrompt }, ...run.history, {
     role: 'user',
     content: run.task,
   });

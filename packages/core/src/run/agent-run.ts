@@ -34,10 +34,19 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Receives every event of the run, in order. */
   onEvent?: (event: AgentEvent) => void;
+  /**
+   * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
+   * a previous RunResult's `messages` work as they are (a leading system message gives way to the
+   * agent's own prompt).
+   */
+  history?: readonly ChatMessage[];
 }
 
 /** `RunOptions` that make `run` resolve with a RunResult. */
 export type RunOptionsWithResult = RunOptions & { returnResult: true };
+
+/** Options of an agent's `stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
+export type StreamOptions = Omit<RunOptions, 'returnResult'>;
 
 /** The state of one run, handed to an agent's loop. Nothing in it is shared with other runs. */
 export interface AgentRun {
@@ -50,6 +59,8 @@ export interface AgentRun {
   readonly scope: RunScope;
   /** The transcript, system prompt first; the loop appends to it. */
   readonly messages: ChatMessage[];
+  /** Earlier turns from the `history` option (without a leading system message), for the loop to place after its prompt. */
+  readonly history: readonly ChatMessage[];
   readonly usage: RunUsage;
   readonly finalizer: Finalizer;
   /** True when someone listens to events; skip building costly event payloads otherwise. */
@@ -85,6 +96,7 @@ const RUN_OPTION_KEYS = Object.keys({
   signal: true,
   timeoutMs: true,
   onEvent: true,
+  history: true,
 } satisfies Record<keyof RunOptions, true>);
 
 /**
@@ -102,10 +114,19 @@ export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promi
   );
   const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
   checkRunInput(task, maxSteps, options.timeoutMs);
+  const history = readHistory(options.history);
   const listeners = collectListeners(setup);
   const { signal, cancellable, dispose } = runSignal(options);
   const started = performance.now();
-  const run = createAgentRun({ task, maxSteps, signal, cancellable, listeners, modelName: setup.model.modelName });
+  const run = createAgentRun({
+    task,
+    history,
+    maxSteps,
+    signal,
+    cancellable,
+    listeners,
+    modelName: setup.model.modelName,
+  });
   try {
     run.emit({ type: 'run-start', task, tools: setup.toolNames, model: setup.model.modelName, maxSteps });
     let failure: unknown;
@@ -172,8 +193,18 @@ function runSignal(options: RunOptions): { signal: AbortSignal; cancellable: boo
   return { signal, cancellable: true, dispose: () => clearTimeout(timer) };
 }
 
+function readHistory(history: unknown): readonly ChatMessage[] {
+  if (history === undefined) return [];
+  if (!Array.isArray(history)) {
+    throw new ConfigurationError('history must be an array of chat messages, such as a previous RunResult.messages.');
+  }
+  const messages = history as readonly ChatMessage[];
+  return messages[0]?.role === 'system' ? messages.slice(1) : [...messages];
+}
+
 interface RunFields {
   task: string;
+  history: readonly ChatMessage[];
   maxSteps: number;
   signal: AbortSignal;
   cancellable: boolean;
@@ -199,6 +230,7 @@ function createAgentRun(fields: RunFields): AgentRun {
   const run: AgentRun = {
     id,
     task: fields.task,
+    history: fields.history,
     maxSteps: fields.maxSteps,
     signal: fields.signal,
     scope: createRunScope(id),

@@ -39,6 +39,13 @@ export const MODEL_OPTION_HINTS: Readonly<Record<string, string>> = Object.fromE
   ]),
 );
 
+/** Throws a ConfigurationError unless an agent's constructor got an options object. */
+export function checkAgentOptions(options: unknown, agentName: string): void {
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new ConfigurationError(`${agentName} needs options: new ${agentName}({ tools: [...] }).`);
+  }
+}
+
 /**
  * Resolves an agent's model: `chatModel` as given, else an OpenAIChatModel. Throws ConfigurationError
  * at once when there is no key, no base URL and no client, so a misconfigured agent fails at

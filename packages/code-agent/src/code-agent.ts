@@ -24,7 +24,7 @@ import { renderCodePrompt } from './code-prompt.ts';
 import { JsExecutor } from './sandbox/js-executor.ts';
 import type { ExecutionOptions } from './sandbox/js-executor.ts';
 import { resolveLimits } from './sandbox/sandbox-limits.ts';
-import type { SandboxLimits } from './sandbox/sandbox-limits.ts';
+import type { ResolvedLimits, SandboxLimits } from './sandbox/sandbox-limits.ts';
 import { checkSandboxTools } from './sandbox/sandbox-tools.ts';
 
 /** Steps a run takes before it stops, unless `maxSteps` says otherwise. */
@@ -67,7 +67,7 @@ export class TinyCodeAgent {
   /** The rendered system prompt, tool signatures included. */
   readonly systemPrompt: string;
   /** The sandbox limits of every run, defaults filled in. */
-  readonly limits: Readonly<Required<SandboxLimits>>;
+  readonly limits: Readonly<ResolvedLimits>;
   readonly #tools: readonly Tool[];
 
   /** Checks everything it can at once: model access, tools (sync, callable names) and limits. */

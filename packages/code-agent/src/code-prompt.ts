@@ -29,7 +29,7 @@ Tools:
 /** Renders the system prompt: the template (default or from `promptFile`) with the tools, plus the suffix. */
 export function renderCodePrompt(
   tools: readonly Tool[],
-  options: { promptFile?: string; systemSuffix?: string },
+  options: { promptFile?: string | undefined; systemSuffix?: string | undefined },
 ): string {
   const template = getPromptFallback(DEFAULT_CODE_PROMPT, options.promptFile);
   // The prompt is the model's only list of the functions its code may call. A template without the

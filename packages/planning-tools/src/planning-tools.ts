@@ -72,7 +72,7 @@ export interface PlanningTools {
 /** Options of `createPlanningTools`. */
 export interface PlanningToolsOptions {
   /** Where the plans live; default a new in-memory store for these three tools alone. */
-  store?: PlanStore;
+  store?: PlanStore | undefined;
 }
 
 /**

@@ -84,14 +84,14 @@ export interface FakeRequest {
 
 /** Options of `startFakeOpenAI`: give a `script` (answers in order) or a `handler` (answers by request). */
 export interface FakeOpenAIOptions {
-  script?: readonly FakeResponse[];
-  handler?: (request: FakeRequest) => FakeResponse | Promise<FakeResponse>;
+  script?: readonly FakeResponse[] | undefined;
+  handler?: ((request: FakeRequest) => FakeResponse | Promise<FakeResponse>) | undefined;
   /** Delay before every answer unless the answer sets `delayMs`; default 0. */
-  latencyMs?: number;
+  latencyMs?: number | undefined;
   /** Model ids listed by `GET /v1/models`; default `['fake-model']`. */
-  models?: readonly string[];
+  models?: readonly string[] | undefined;
   /** Keep every request in `requests`; default true. Turn off for long benchmarks. */
-  recordRequests?: boolean;
+  recordRequests?: boolean | undefined;
 }
 
 /** A running fake server. */

@@ -27,7 +27,7 @@ export type ScriptedStep =
 /** Options of `createScriptedModel`. */
 export interface ScriptedModelOptions {
   /** Reported as the model's name; default `scripted-model`. */
-  modelName?: string;
+  modelName?: string | undefined;
 }
 
 /** An in-process ChatModel that replays a script and records every request it gets. */

@@ -8,9 +8,9 @@ import { WebToolError } from './web-tool-error.ts';
 /** Options of `createBraveBackend`. */
 export interface BraveBackendOptions {
   /** The Brave Search API key; defaults to the `BRAVE_SEARCH_API_KEY` environment variable, read at each search. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Base URL of the API; default `https://api.search.brave.com` (tests point it at a local server). */
-  endpoint?: string;
+  endpoint?: string | undefined;
 }
 
 /** The environment variable the Brave backend reads its key from. */

@@ -46,8 +46,8 @@ interface Thread {
 
 /** Options of a ConversionPool; tests use `spawn` to start threads that misbehave. */
 export interface ConversionPoolOptions {
-  maxThreads?: number;
-  spawn?: () => Worker;
+  maxThreads?: number | undefined;
+  spawn?: (() => Worker) | undefined;
 }
 
 /** Worker threads converting pages, started when needed; idle ones never keep the process alive. */

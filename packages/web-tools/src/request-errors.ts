@@ -54,7 +54,12 @@ export function describeRequestError(error: unknown, request: RequestDescription
   return `${target} failed: ${name === undefined ? '' : `${name}: `}${message}.`;
 }
 
-function details(error: unknown): { code?: string; name?: string; message: string; host?: string } {
+function details(error: unknown): {
+  code?: string | undefined;
+  name?: string | undefined;
+  message: string;
+  host?: string | undefined;
+} {
   if (!(error instanceof Error)) return { message: String(error) };
   const { code, hostname, options } = error as Error & {
     code?: unknown;

@@ -19,28 +19,28 @@ import { WebToolError } from './web-tool-error.ts';
 /** Options of `createWebBrowse`; every one has a default. */
 export interface WebBrowseOptions {
   /** Gives up on a page after this long, redirects, body and conversion to markdown included; default 10 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Reads at most this many (decompressed) bytes of a page; a bigger page is cut and says so. Default 5 MiB. */
-  maxBytes?: number;
+  maxBytes?: number | undefined;
   /** Returns at most this many characters per call (≈ 8 k tokens by default: 28 000); the rest comes with `offset`. */
-  maxChars?: number;
+  maxChars?: number | undefined;
   /** Follows at most this many redirects; default 10. */
-  maxRedirects?: number;
+  maxRedirects?: number | undefined;
   /** The User-Agent sent unless the call gives its own. */
-  userAgent?: string;
+  userAgent?: string | undefined;
   /** Keep images as `![alt](url)` (dropped by default: they cost tokens and say little to a model). */
-  keepImages?: boolean;
+  keepImages?: boolean | undefined;
   /** Keep link targets as `[text](url)` (by default only the link text stays). */
-  keepLinks?: boolean;
+  keepLinks?: boolean | undefined;
   /**
    * Turns the SSRF guard off: loopback, private, link-local, CGNAT and cloud-metadata addresses
    * become reachable. Only for agents whose users may reach everything the host can.
    */
-  allowPrivateNetwork?: boolean;
+  allowPrivateNetwork?: boolean | undefined;
   /** Addresses or CIDR ranges the guard lets through although they are private, e.g. `['10.1.2.3', '10.8.0.0/16']`. */
-  allowedAddresses?: readonly string[];
+  allowedAddresses?: readonly string[] | undefined;
   /** Resolves host names instead of `dns.lookup` (a DNS cache, a custom resolver); the guard checks what it returns. */
-  dnsLookup?: DnsLookup;
+  dnsLookup?: DnsLookup | undefined;
 }
 
 const optionsSchema = z.strictObject({

@@ -21,23 +21,23 @@ import { WebToolError } from './web-tool-error.ts';
 /** Options of `createWebSearch`; every one has a default. */
 export interface WebSearchOptions {
   /** The search service; default Brave Search (`createBraveBackend({ apiKey, endpoint })`). */
-  backend?: SearchBackend;
+  backend?: SearchBackend | undefined;
   /** Brave Search API key; default the `BRAVE_SEARCH_API_KEY` environment variable. Only with the default backend. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** Brave Search API base URL; default `https://api.search.brave.com`. Only with the default backend. */
-  endpoint?: string;
+  endpoint?: string | undefined;
   /** How many results to show, 1 to 20; default 3. */
-  count?: number;
+  count?: number | undefined;
   /** Country to search from, as a two-letter code (`us`, `de`) or `ALL`; default the service's own. */
-  country?: string;
+  country?: string | undefined;
   /** Language of the results (`en`, `fr`); default the service's own. */
-  searchLang?: string;
+  searchLang?: string | undefined;
   /** Gives up on one request after this long; default 10 000. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** A rate-limited search is retried once if the service asks to wait at most this long; default 2 000. */
-  maxRetryWaitMs?: number;
+  maxRetryWaitMs?: number | undefined;
   /** The User-Agent sent to the service. */
-  userAgent?: string;
+  userAgent?: string | undefined;
 }
 
 const backendSchema = z.custom<SearchBackend>(

@@ -63,7 +63,10 @@ export function toExecutionResult(
 }
 
 // A second final_answer in one execution is the model's mistake, reported back to it as core's error.
-function settleAnswers(outcome: ExecutionOutcome): { answer?: AnswerRecord; error?: GuestError } {
+function settleAnswers(outcome: ExecutionOutcome): {
+  answer?: AnswerRecord | undefined;
+  error?: GuestError | undefined;
+} {
   if (outcome.answerCalls <= 1) return { answer: outcome.answer };
   return {
     answer: outcome.answer,

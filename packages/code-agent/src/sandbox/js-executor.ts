@@ -4,7 +4,7 @@ import type { RunScope, Tool } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';
 import { resolveLimits } from './sandbox-limits.ts';
-import type { SandboxLimits } from './sandbox-limits.ts';
+import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
 import { SandboxSession } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
 import { runToolCall } from './tool-bridge.ts';
@@ -13,20 +13,20 @@ import type { SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
 /** Options of `new JsExecutor`. */
 export interface JsExecutorOptions {
   /** Synchronous tools the code may call as functions, each with one object of named arguments. */
-  tools?: readonly Tool[];
-  limits?: SandboxLimits;
+  tools?: readonly Tool[] | undefined;
+  limits?: SandboxLimits | undefined;
 }
 
 /** Options of one `JsExecutor.run`. */
 export interface ExecutionOptions {
   /** Stops the running code; `run` then rejects with the signal's reason. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Strip TypeScript types before running. */
-  typescript?: boolean;
+  typescript?: boolean | undefined;
   /** The run scope tools receive (ToolContext.run); the executor has one of its own otherwise. */
-  run?: RunScope;
-  onToolStart?: (event: SandboxToolStart) => void;
-  onToolEnd?: (event: SandboxToolEnd) => void;
+  run?: RunScope | undefined;
+  onToolStart?: ((event: SandboxToolStart) => void) | undefined;
+  onToolEnd?: ((event: SandboxToolEnd) => void) | undefined;
 }
 
 let nextExecutorId = 1;
@@ -39,7 +39,7 @@ let nextExecutorId = 1;
  */
 export class JsExecutor implements Disposable {
   /** The limits in force, defaults filled in. */
-  readonly limits: Readonly<Required<SandboxLimits>>;
+  readonly limits: Readonly<ResolvedLimits>;
   readonly #tools: ReadonlyMap<string, Tool>;
   readonly #scope: RunScope;
   readonly #id = nextExecutorId++;

@@ -10,7 +10,7 @@ import { prepareCode } from './code-transform.ts';
 import { ExecutionState, MAX_ANSWER_TRANSFER, guestError } from './execution-state.ts';
 import type { HostChannel } from './execution-state.ts';
 import { GUEST_PRELUDE } from './guest-prelude.ts';
-import type { SandboxLimits } from './sandbox-limits.ts';
+import type { ResolvedLimits } from './sandbox-limits.ts';
 import type { ExecutionOutcome, GuestError, ResetReason } from './worker-protocol.ts';
 
 // @types/node leaves WebAssembly out (TypeScript declares it in its DOM lib): the parts used here.
@@ -53,7 +53,7 @@ interface Engine {
 export interface SandboxSettings {
   /** The main thread's id of this sandbox; tool replies name it. */
   sandboxId: number;
-  limits: Required<SandboxLimits>;
+  limits: ResolvedLimits;
   toolNames: readonly string[];
 }
 

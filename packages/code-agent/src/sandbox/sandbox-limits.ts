@@ -4,21 +4,24 @@ import { checkOptionKeys } from '@tinyagent/core/internal';
 /** Resource limits of one sandbox; every field is optional and falls back to `DEFAULT_LIMITS`. */
 export interface SandboxLimits {
   /** Wall-clock time one execution may take, microtasks and tool calls included; default 10 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** The sandbox's whole WebAssembly memory, QuickJS included; default 64 MiB, at least 24 MiB. */
-  memoryBytes?: number;
+  memoryBytes?: number | undefined;
   /** QuickJS stack; default 256 KiB, between 64 KiB and 1 MiB. */
-  stackBytes?: number;
+  stackBytes?: number | undefined;
   /** Console output kept per execution; the rest is cut with a notice. Default 50 000 characters. */
-  maxOutputChars?: number;
+  maxOutputChars?: number | undefined;
   /** Tool calls allowed per execution; default 256. */
-  maxToolCalls?: number;
+  maxToolCalls?: number | undefined;
   /** Length the final answer is cut to; default 2000 characters. */
-  maxAnswerChars?: number;
+  maxAnswerChars?: number | undefined;
 }
 
+/** Every sandbox limit, with the defaults filled in. */
+export type ResolvedLimits = { [Key in keyof SandboxLimits]-?: NonNullable<SandboxLimits[Key]> };
+
 /** The limits a sandbox gets when none are given. */
-export const DEFAULT_LIMITS: Readonly<Required<SandboxLimits>> = Object.freeze({
+export const DEFAULT_LIMITS: Readonly<ResolvedLimits> = Object.freeze({
   timeoutMs: 10_000,
   memoryBytes: 64 * 1024 * 1024,
   stackBytes: 256 * 1024,
@@ -42,7 +45,7 @@ const RANGES: Readonly<Record<keyof SandboxLimits, readonly [number, number]>> =
 };
 
 /** Fills in the defaults and checks every limit; throws ConfigurationError naming the bad one. */
-export function resolveLimits(limits: SandboxLimits | undefined): Required<SandboxLimits> {
+export function resolveLimits(limits: SandboxLimits | undefined): ResolvedLimits {
   // Checked at run time too: plain JavaScript callers pass anything.
   const given: unknown = limits;
   if (given !== undefined && (typeof given !== 'object' || given === null)) {

@@ -1,6 +1,6 @@
 import { abortReason } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
-import type { SandboxLimits } from './sandbox-limits.ts';
+import type { ResolvedLimits } from './sandbox-limits.ts';
 import { leaseWorker, returnWorker } from './worker-pool.ts';
 import type { SandboxWorker } from './worker-pool.ts';
 import type { ExecutionOutcome, ToolReplyBody, WorkerMessage } from './worker-protocol.ts';
@@ -41,12 +41,12 @@ let nextExecutionId = 1;
 export class SandboxSession {
   readonly #worker: SandboxWorker;
   readonly #sandboxId: number;
-  readonly #limits: Required<SandboxLimits>;
+  readonly #limits: ResolvedLimits;
   #flight: Flight | undefined;
   #closed = false;
   #broken = false;
 
-  private constructor(worker: SandboxWorker, sandboxId: number, limits: Required<SandboxLimits>) {
+  private constructor(worker: SandboxWorker, sandboxId: number, limits: ResolvedLimits) {
     this.#worker = worker;
     this.#sandboxId = sandboxId;
     this.#limits = limits;
@@ -57,7 +57,7 @@ export class SandboxSession {
   }
 
   /** Leases a worker and creates a fresh sandbox in it. Rejects with a SandboxError if that fails. */
-  static async open(limits: Required<SandboxLimits>, toolNames: readonly string[]): Promise<SandboxSession> {
+  static async open(limits: ResolvedLimits, toolNames: readonly string[]): Promise<SandboxSession> {
     const worker = leaseWorker();
     const sandboxId = nextSandboxId++;
     worker.hold();

@@ -2,7 +2,7 @@
 // numbers and booleans; never a live object of either side.
 
 import type { MessagePort } from 'node:worker_threads';
-import type { SandboxLimits } from './sandbox-limits.ts';
+import type { ResolvedLimits } from './sandbox-limits.ts';
 
 /** Slots of the worker's shared Int32Array. */
 export const CONTROL = {
@@ -24,7 +24,7 @@ export interface WorkerSetup {
 
 /** Main thread → worker. */
 export type HostMessage =
-  | { type: 'create'; sandboxId: number; limits: Required<SandboxLimits>; toolNames: readonly string[] }
+  | { type: 'create'; sandboxId: number; limits: ResolvedLimits; toolNames: readonly string[] }
   | { type: 'execute'; sandboxId: number; executionId: number; code: string; typescript: boolean }
   | { type: 'dispose'; sandboxId: number };
 

@@ -23,23 +23,23 @@ import { createVerboseTrace } from './verbose-trace.ts';
 /** Options of an agent's `run` and `stream`. */
 export interface RunOptions {
   /** Steps (model turns) before the run stops; a positive integer. Each agent has its own default. */
-  maxSteps?: number;
+  maxSteps?: number | undefined;
   /** Print a readable trace of the run to stderr. */
-  verbose?: boolean;
+  verbose?: boolean | undefined;
   /** Resolve with the whole RunResult instead of the answer text, and never reject. */
-  returnResult?: boolean;
+  returnResult?: boolean | undefined;
   /** Cancels the run: the model request in flight and every running tool. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Cancels the run after this many milliseconds. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Receives every event of the run, in order. */
-  onEvent?: (event: AgentEvent) => void;
+  onEvent?: ((event: AgentEvent) => void) | undefined;
   /**
    * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
    * a previous RunResult's `messages` work as they are (a leading system message gives way to the
    * agent's own prompt).
    */
-  history?: readonly ChatMessage[];
+  history?: readonly ChatMessage[] | undefined;
 }
 
 /** `RunOptions` that make `run` resolve with a RunResult. */

@@ -14,7 +14,7 @@ export async function* streamRunEvents(
   const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
   const queue: AgentEvent[] = [];
   // One object, not loose variables: the callbacks below change it between awaits.
-  const state: { wake?: () => void; settled: boolean; failure?: { error: unknown } } = { settled: false };
+  const state: { wake?: (() => void) | undefined; settled: boolean; failure?: { error: unknown } } = { settled: false };
   const running = start((event) => {
     queue.push(event);
     state.wake?.();

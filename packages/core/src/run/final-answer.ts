@@ -13,8 +13,8 @@ export interface FinalAnswer<Value = unknown> {
 
 /** Options of `Finalizer.set`. */
 export interface SetFinalAnswerOptions {
-  source?: FinalAnswerSource;
-  metadata?: Record<string, unknown>;
+  source?: FinalAnswerSource | undefined;
+  metadata?: Record<string, unknown> | undefined;
 }
 
 /** Holds one run's final answer: it can be set once; a second `set` throws MultipleFinalAnswers. */

@@ -14,7 +14,7 @@ export interface ReadonlyToolRegistry extends Iterable<Tool> {
 /** Options of `ToolRegistry.register`. */
 export interface RegisterOptions {
   /** Replace a tool already registered under the same name instead of failing. */
-  replace?: boolean;
+  replace?: boolean | undefined;
 }
 
 /** A named set of tools: duplicates are refused unless replacement is explicit; `freeze()` locks it. */

@@ -49,13 +49,13 @@ export interface ToolOptions<Parameters extends ToolParameters, Result> {
   /** What the tool does and when to use it, written for the model. */
   description: string;
   /** Zod object schema of the arguments; the single source of their TS type and JSON Schema. */
-  parameters?: Parameters;
+  parameters?: Parameters | undefined;
   /** Optional zod schema of the result, shown to models that call tools as code. */
-  returns?: z.ZodType;
+  returns?: z.ZodType | undefined;
   /** The implementation; may be sync or async. */
   execute: (args: z.output<Parameters>, context: ToolContext) => Result;
   /** Fails the call with a ToolExecutionError when it runs longer than this. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
 }
 
 /** A tool the agents can call: validated arguments in, a string for the model out. */

@@ -15,3 +15,13 @@ export {
 } from './run/agent-setup.ts';
 export { checkOptionKeys } from './run/option-keys.ts';
 export { hasErrorCode } from './errors.ts';
+export { createScriptedModel } from './testing/scripted-model.ts';
+export type {
+  ScriptedModel,
+  ScriptedModelOptions,
+  ScriptedStep,
+  ScriptedFailure,
+  RecordedChatRequest,
+} from './testing/scripted-model.ts';
+export { createIdSequence, normalizeReply } from './testing/replies.ts';
+export type { ScriptedReply, ScriptedToolCall, ReplyWireShape, NormalizedReply } from './testing/replies.ts';

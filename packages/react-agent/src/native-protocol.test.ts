@@ -69,7 +69,7 @@ describe('ReactAgent, native protocol', () => {
     });
   });
 
-  it('runs the calls of one turn concurrently: three 200 ms tools take about 200 ms, not 600', async () => {
+  it('runs the calls of one turn concurrently: every call starts before the first one ends', async () => {
     const log: { name: string; start: number; end: number }[] = [];
     const tools = ['slow_a', 'slow_b', 'slow_c'].map((name) => createSlowTool(name, log));
     const server = await startServer({
@@ -79,13 +79,10 @@ describe('ReactAgent, native protocol', () => {
     await createAgent(server, { ...native, tools }).run('Run all three.');
 
     expect(log).toHaveLength(3);
-    const firstStart = Math.min(...log.map((entry) => entry.start));
+    // Ordering, not durations: one after the other, a call could only start after the previous ended.
     const lastStart = Math.max(...log.map((entry) => entry.start));
     const firstEnd = Math.min(...log.map((entry) => entry.end));
-    const lastEnd = Math.max(...log.map((entry) => entry.end));
     expect(lastStart).toBeLessThan(firstEnd);
-    expect(lastEnd - firstStart).toBeGreaterThanOrEqual(190);
-    expect(lastEnd - firstStart).toBeLessThan(500);
   });
 
   it('returns the results as tool messages in the order of the calls, whatever order they finish in', async () => {

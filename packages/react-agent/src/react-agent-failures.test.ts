@@ -97,18 +97,17 @@ describe('ReactAgent model failures', () => {
 });
 
 describe('ReactAgent cancellation', () => {
-  it('aborts the model request in flight and rejects promptly with RunAbortedError', async () => {
+  it('aborts the model request in flight, which never answers, and rejects with RunAbortedError', async () => {
     const server = await startServer({ script: [{ fault: 'hang' }] });
     const controller = new AbortController();
     const reason = new Error('user pressed stop');
 
     const running = createAgent(server).run('Weather?', { signal: controller.signal });
     await vi.waitFor(() => expect(server.requests).toHaveLength(1));
-    const abortedAt = performance.now();
     controller.abort(reason);
+    // The request hangs for ever: the run settling at all is the abort at work.
     const error = await running.catch((failure: unknown) => failure);
 
-    expect(performance.now() - abortedAt).toBeLessThan(1_000);
     expect(RunAbortedError.isInstance(error)).toBe(true);
     expect(error).toMatchObject({ timedOut: false, cause: reason });
   });

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createIdSequence, normalizeReply } from './replies.ts';
-import type { ScriptedReply } from './replies.ts';
+import { createIdSequence, normalizeReply } from '@tinyagent/core/internal';
+import type { ScriptedReply } from '@tinyagent/core/internal';
 import { sendError, sendFault, sendJson, sendRaw, sendStreamError } from './http-replies.ts';
 import { completionBody, completionChunks, errorBody } from './wire-format.ts';
 

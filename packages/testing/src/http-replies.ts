@@ -7,7 +7,7 @@ import type {
   FakeRawReply,
   FakeStreamError,
 } from './fake-openai-server.ts';
-import { normalizeReply } from './replies.ts';
+import { normalizeReply } from '@tinyagent/core/internal';
 import { completionBody, completionChunks, errorBody, errorTypeFor } from './wire-format.ts';
 
 /** Writes `body` as a JSON response. */

@@ -1,11 +1,12 @@
-export { createScriptedModel } from './scripted-model.ts';
+// The scripted model lives in core (whose own tests use it) and is published here.
+export { createScriptedModel } from '@tinyagent/core/internal';
 export type {
   ScriptedModel,
   ScriptedModelOptions,
   ScriptedStep,
   ScriptedFailure,
   RecordedChatRequest,
-} from './scripted-model.ts';
+} from '@tinyagent/core/internal';
 export { startFakeOpenAI } from './fake-openai-server.ts';
 export type {
   FakeOpenAIServer,
@@ -18,7 +19,7 @@ export type {
   FakeRequest,
   ChatCompletionBody,
 } from './fake-openai-server.ts';
-export type { ScriptedReply, ScriptedToolCall, ReplyWireShape } from './replies.ts';
+export type { ScriptedReply, ScriptedToolCall, ReplyWireShape } from '@tinyagent/core/internal';
 export { DEAD_BASE_URL } from './dead-base-url.ts';
 export { captureLogs } from './capture-logs.ts';
 export type { CapturedLog, LogCapture } from './capture-logs.ts';

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import OpenAI from 'openai';
 import { ModelCallError, OpenAIChatModel } from '@tinyagent/core';
 import type { ChatRequest, OpenAIChatModelOptions } from '@tinyagent/core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { startFakeOpenAI } from './fake-openai-server.ts';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
 
@@ -317,5 +317,45 @@ describe('OpenAIChatModel over HTTP', () => {
     controller.abort(reason);
 
     await expect(pending).rejects.toBe(reason);
+  });
+});
+
+const tools = [{ name: 'add', description: 'Adds.', parameters: { type: 'object', properties: {} } }];
+
+describe('OpenAIChatModel tool choice', () => {
+  it.each([
+    ['none', { tools, toolChoice: 'none' }, 'none'],
+    ['required', { tools, toolChoice: 'required' }, 'required'],
+    ['unset', { tools }, undefined],
+    ['set without tools', { toolChoice: 'none' }, undefined],
+  ] as const)('sends tool_choice when %s', async (_case, request, expected) => {
+    const model = await start({ script: ['ok'] });
+
+    await model.complete({ messages: [{ role: 'user', content: 'Hi' }], ...request });
+
+    const body = server!.requests[0]?.body;
+    expect(body?.tool_choice).toBe(expected);
+    expect(body?.tools !== undefined).toBe('tools' in request);
+  });
+});
+
+describe('OpenAIChatModel transport', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('sends through the global fetch, so whatever patches fetch (msw, APM agents) sees model calls', async () => {
+    const seen: string[] = [];
+    const original = globalThis.fetch;
+    vi.stubGlobal('fetch', (input: string | URL | Request, init?: RequestInit) => {
+      seen.push(input instanceof Request ? input.url : String(input));
+      return original(input, init);
+    });
+    const model = await start({ script: ['ok'] });
+
+    const reply = await model.complete(ask);
+
+    expect(reply.content).toBe('ok');
+    expect(seen).toEqual([`${server!.url}/chat/completions`]);
   });
 });

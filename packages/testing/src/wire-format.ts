@@ -1,6 +1,6 @@
 // The JSON the fake server writes, shaped exactly like OpenAI's chat completions API.
 import type { Usage } from '@tinyagent/core';
-import type { NormalizedReply } from './replies.ts';
+import type { NormalizedReply } from '@tinyagent/core/internal';
 
 const CREATED = 1_700_000_000;
 

@@ -2,32 +2,21 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
 import { executeRun, outputOrThrow } from './agent-run.ts';
 import type { AgentRun, RunOptions } from './agent-run.ts';
-import type { ChatModel, ChatRequest } from '../model/chat-model.ts';
+import type { ChatModel } from '../model/chat-model.ts';
+import { createScriptedModel } from '../testing/scripted-model.ts';
+import type { ScriptedModel } from '../testing/scripted-model.ts';
 import { ConfigurationError, ModelCallError, RunAbortedError, StepLimitReached } from '../errors.ts';
 import { setLogger } from '../logger.ts';
 
-// A model that answers "42" — or waits for its signal when `hang` is set.
-function createModel(hang = false): ChatModel & { requests: ChatRequest[] } {
-  const requests: ChatRequest[] = [];
-  return {
-    modelName: 'test-model',
-    requests,
-    complete: (request) => {
-      requests.push(request);
-      if (!hang) {
-        return Promise.resolve({
-          content: '42',
-          toolCalls: [],
-          finishReason: 'stop',
-          usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
-          model: 'test-model',
-        });
-      }
-      return new Promise((_, reject) => {
-        request.signal?.addEventListener('abort', () => reject(request.signal?.reason as Error));
-      });
-    },
-  };
+// The test kit's scripted model, answering "42" every time — or, with `hang`, only once its
+// signal aborts the call.
+function createModel(hang = false): ScriptedModel {
+  const answer = { content: '42', usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 } };
+  const reply = hang ? { ...answer, delayMs: 24 * 60 * 60 * 1000 } : answer;
+  return createScriptedModel(
+    Array.from({ length: 10 }, () => reply),
+    { modelName: 'test-model' },
+  );
 }
 
 // The smallest agent loop: one model call, its text is the answer.

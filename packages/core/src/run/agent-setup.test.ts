@@ -4,6 +4,7 @@ import { collectTools, createAgentModel } from './agent-setup.ts';
 import { ConfigurationError } from '../errors.ts';
 import { OpenAIChatModel } from '../model/openai-chat-model.ts';
 import { tool } from '../tools/tool.ts';
+import { createScriptedModel } from '../testing/scripted-model.ts';
 
 const add = tool({
   name: 'add',
@@ -47,7 +48,7 @@ describe('collectTools', () => {
 
 describe('createAgentModel', () => {
   it('uses a given chat model as is', () => {
-    const chatModel = { modelName: 'mine', complete: () => Promise.reject(new Error('unused')) };
+    const chatModel = createScriptedModel([], { modelName: 'mine' });
 
     expect(createAgentModel({ chatModel })).toBe(chatModel);
   });

@@ -1,4 +1,4 @@
-import type { ChatResponse, FinishReason, ToolCall, Usage } from '@tinyagent/core';
+import type { ChatResponse, FinishReason, ToolCall, Usage } from '../model/chat-model.ts';
 
 /** A tool call in a script; object arguments are JSON-encoded, string arguments are sent as written. */
 export interface ScriptedToolCall {

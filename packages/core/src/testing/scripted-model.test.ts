@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '@tinyagent/core';
+import type { ChatRequest } from '../model/chat-model.ts';
 import { createScriptedModel } from './scripted-model.ts';
 
 const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }] });

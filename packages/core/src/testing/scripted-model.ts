@@ -1,5 +1,8 @@
-import { abortReason, sleep } from '@tinyagent/core/internal';
-import type { ChatModel, ChatRequest, ChatResponse } from '@tinyagent/core';
+// The in-process scripted model of the test kit. It lives in core so that core's own tests can use
+// it (core cannot depend on @tinyagent/testing, which depends on core); @tinyagent/testing is its
+// public home and re-exports it.
+import { abortReason, sleep } from '../abort.ts';
+import type { ChatModel, ChatRequest, ChatResponse } from '../model/chat-model.ts';
 import { createIdSequence, normalizeReply, toChatResponse } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';
 

@@ -23,12 +23,12 @@ describe('truncateObservation', () => {
 });
 
 describe('describeToolFailure', () => {
-  it('names argument errors ArgError and tool failures ToolError', () => {
+  it('says once which tool failed and why', () => {
     const input = new ToolInputError('add', [{ path: ['a'], message: 'expected number' }]);
     const failure = new ToolExecutionError('add', 'overflow');
 
-    expect(describeToolFailure(input)).toBe("Error: ArgError: Invalid arguments for tool 'add': a: expected number");
-    expect(describeToolFailure(failure)).toBe("Error: ToolError: Tool 'add' failed: overflow");
-    expect(describeToolFailure('a thrown string')).toBe('Error: ToolError: a thrown string');
+    expect(describeToolFailure(input)).toBe("Error: Invalid arguments for tool 'add': a: expected number");
+    expect(describeToolFailure(failure)).toBe("Error: Tool 'add' failed: overflow");
+    expect(describeToolFailure('a thrown string')).toBe('Error: a thrown string');
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { captureLogs } from '@tinyagent/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli.ts';
 import { OFFLINE_NOTICE } from './provider.ts';
@@ -64,6 +65,7 @@ describe('demo CLI, offline', () => {
   });
 
   it('file-prompt: loads .txt, .md and .xml prompts and falls back to the default for a missing file', async () => {
+    using logs = captureLogs();
     const { code, stdout } = await runDemo(['file-prompt']);
 
     expect(code).toBe(0);
@@ -72,6 +74,7 @@ describe('demo CLI, offline', () => {
     expect(stdout).toContain('begins: "<prompt>');
     expect(stdout).toMatch(/missing\.md.*(does not exist|not found)/i);
     expect(stdout.match(/6 × 7 = 42/g)).toHaveLength(4);
+    expect(logs.warnings).toEqual([expect.stringMatching(/missing\.md does not exist/)]);
   });
 
   it('reader: browses the page the demo serves itself and quotes it, saying it is not a summary', async () => {

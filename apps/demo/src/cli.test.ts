@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -168,5 +169,39 @@ describe('demo CLI as a process', () => {
     expect(stdout).toContain('→ ship_status({})');
     expect(stdout).toContain('hull');
     expect(stdout).toContain('Goodbye.');
+  });
+});
+
+// The README's own commands, run as a newcomer types them, from the repository root: offline (no
+// key, no base URL), Nx without its daemon, cloud or terminal UI.
+describe('demo CLI through the documented commands', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+  };
+  const pnpm = (args: string[]) => promisify(execFile)('pnpm', args, { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+
+  it('pnpm --silent demo code --json prints only the RunResult JSON on stdout, for jq', async () => {
+    const { stdout } = await pnpm(['--silent', 'demo', 'code', '--json']);
+
+    const result = JSON.parse(stdout) as { state: string; output: string };
+    expect(result.state).toBe('completed');
+    expect(result.output).toBe('{"totalUsd":18.85,"totalEur":17.34}');
+  }, 120_000);
+
+  it('pnpm nx run demo:start -- --verbose reaches the demo (Nx keeps no flag for itself)', async () => {
+    const { stderr } = await pnpm(['nx', 'run', 'demo:start', '--', 'simple', '--verbose']);
+
+    expect(stderr).toContain('[tinyagent] task: What is (12 + 8) * 3?');
+  }, 120_000);
+
+  it('Nx never prompts for analytics: nx.json holds the answer', () => {
+    const nxJson = JSON.parse(readFileSync(`${root}/nx.json`, 'utf8')) as { analytics?: unknown };
+
+    expect(nxJson.analytics).toBe(false);
   });
 });

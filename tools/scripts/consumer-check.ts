@@ -1,16 +1,16 @@
-// The consumer check: pack @tinyagent/core, react-agent and web-tools as npm would publish them,
-// install only those tarballs (third-party dependencies from the registry) into a fresh project,
-// type-check a consumer script against them with tsc, and run it: it builds an agent with a core
-// tool and web_browse and completes a run against a fake model server it starts itself. This
-// proves "install core plus the tools you choose" works from the published artifacts.
+// The consumer check: pack the packages as npm would publish them, install only those tarballs
+// (third-party dependencies from the registry) into a fresh project, once with npm and once with
+// pnpm, type-check a consumer script against them with tsc, and run it: it builds an agent with a
+// core tool and web_browse and completes a run against a fake model server it starts itself. The
+// pack and install commands are the README's own ("Installing"), and the check fails when the
+// README no longer shows one of them word for word.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const PACKAGES = ['core', 'react-agent', 'web-tools'];
 
 const CONSUMER = `import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -82,33 +82,62 @@ const TSCONFIG = {
   include: ['consumer.ts'],
 };
 
+// The README's commands, run by bash with TARBALLS set, as a reader would paste them.
+const PACK = [
+  'pnpm install && pnpm build',
+  'for name in core react-agent web-tools code-agent; do (cd packages/$name && pnpm pack --pack-destination "$TARBALLS"); done',
+];
+const TARBALLS = ['core', 'react-agent', 'web-tools'].map((name) => `"$TARBALLS"/tinyagent-${name}-*.tgz`).join(' ');
+const INSTALL = {
+  npm: [`npm install ${TARBALLS}`],
+  pnpm: [
+    `npm pkg set "pnpm.overrides.@tinyagent/core=file:$(ls "$TARBALLS"/tinyagent-core-*.tgz)"`,
+    `pnpm add ${TARBALLS}`,
+  ],
+};
+// Only for this check: the compiler and Node's types, to type-check the consumer script.
+const TOOLING = { npm: ['npm', 'install', '--no-save'], pnpm: ['pnpm', 'add', '--save-dev'] };
+
+function sh(command: string, cwd: string, tarballs: string): void {
+  console.log(`$ ${command}`);
+  execFileSync('bash', ['-euo', 'pipefail', '-c', command], {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, TARBALLS: tarballs },
+  });
+}
+
 function run(command: string, args: string[], cwd: string): void {
   console.log(`$ ${command} ${args.join(' ')}`);
   execFileSync(command, args, { cwd, stdio: 'inherit' });
 }
 
-const folder = mkdtempSync(join(tmpdir(), 'tinyagent-consumer-'));
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+const missing = [...PACK, ...INSTALL.npm, ...INSTALL.pnpm].filter((command) => !readme.includes(command));
+if (missing.length > 0) {
+  console.error(`README.md no longer shows these commands of the consumer check:\n${missing.join('\n')}`);
+  process.exit(1);
+}
+
+const tarballs = mkdtempSync(join(tmpdir(), 'tinyagent-tarballs-'));
 try {
-  run('pnpm', ['nx', 'run-many', '-t', 'build', '-p', ...PACKAGES], root);
-  for (const name of PACKAGES) run('pnpm', ['pack', '--pack-destination', folder], join(root, 'packages', name));
-  const tarballs = readdirSync(folder).filter((file) => file.endsWith('.tgz'));
-  writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
-  writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
-  writeFileSync(join(folder, 'consumer.ts'), CONSUMER);
-  run(
-    'npm',
-    [
-      'install',
-      '--no-audit',
-      '--no-fund',
-      ...tarballs.map((file) => `./${file}`),
-      'typescript@~6.0.3',
-      '@types/node@^24',
-    ],
-    folder,
-  );
-  run('npx', ['tsc', '-p', '.'], folder);
-  run(process.execPath, ['consumer.ts'], folder);
+  for (const command of PACK) sh(command, root, tarballs);
+  for (const manager of ['npm', 'pnpm'] as const) {
+    const folder = mkdtempSync(join(tmpdir(), `tinyagent-consumer-${manager}-`));
+    try {
+      console.log(`\n== a fresh project installing the tarballs with ${manager}`);
+      writeFileSync(join(folder, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+      writeFileSync(join(folder, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+      writeFileSync(join(folder, 'consumer.ts'), CONSUMER);
+      for (const command of INSTALL[manager]) sh(command, folder, tarballs);
+      const [tool = manager, ...toolArgs] = TOOLING[manager];
+      run(tool, [...toolArgs, 'typescript@~6.0.3', '@types/node@^24'], folder);
+      run(process.execPath, [join(folder, 'node_modules/typescript/bin/tsc'), '-p', '.'], folder);
+      run(process.execPath, ['consumer.ts'], folder);
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
+  }
 } finally {
-  rmSync(folder, { recursive: true, force: true });
+  rmSync(tarballs, { recursive: true, force: true });
 }

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { checkSamples, documentName, extractSamples, listDocuments } from './doc-samples.ts';
+import {
+  checkSamples,
+  documentName,
+  extractSamples,
+  extractShellCommands,
+  listDocuments,
+  unknownCommands,
+} from './doc-samples.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -36,5 +43,42 @@ describe('documentation samples', () => {
 
     expect(samples.length).toBeGreaterThan(10);
     expect(checkSamples(samples, here, `${root}/tsconfig.base.json`)).toEqual([]);
+  });
+
+  it('reports, with strict options, what looser settings let through', () => {
+    const sample = { name: 'loose.md#1', code: 'const options: { a?: string } = { a: undefined };' };
+
+    expect(checkSamples([sample], here, `${root}/tsconfig.base.json`, { exactOptionalPropertyTypes: false })).toEqual(
+      [],
+    );
+    expect(checkSamples([sample], here, `${root}/tsconfig.base.json`, { exactOptionalPropertyTypes: true })).toEqual([
+      expect.stringMatching(/^loose\.md#1 line 1: /),
+    ]);
+  });
+
+  it('names shell commands whose script or Nx target does not exist', () => {
+    const commands = extractShellCommands(
+      '```sh\n# set up\npnpm install && pnpm test\npnpm tset\npnpm nx run demo:start -- --json | jq .state\n' +
+        'pnpm nx run demo:stop\npnpm nx test core\npnpm nx graph\n```\n',
+    );
+
+    expect(commands).toEqual([
+      'pnpm install',
+      'pnpm test',
+      'pnpm tset',
+      'pnpm nx run demo:start -- --json',
+      'jq .state',
+      'pnpm nx run demo:stop',
+      'pnpm nx test core',
+      'pnpm nx graph',
+    ]);
+    const targets = new Map([
+      ['demo', new Set(['start'])],
+      ['core', new Set(['test'])],
+    ]);
+    expect(unknownCommands(commands, { test: 'vitest run' }, targets)).toEqual([
+      "no script 'tset' in package.json: pnpm tset",
+      "no Nx target 'demo:stop': pnpm nx run demo:stop",
+    ]);
   });
 });

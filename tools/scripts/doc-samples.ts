@@ -51,8 +51,16 @@ export function extractSamples(markdown: string, documentName: string): DocSampl
   return samples;
 }
 
-/** Type-checks the samples as modules inside `folder` (so that its dependencies resolve); returns the errors. */
-export function checkSamples(samples: readonly DocSample[], folder: string, baseConfig: string): string[] {
+/**
+ * Type-checks the samples as modules inside `folder` (so that its dependencies resolve), with the
+ * options of `baseConfig` and then `overrides`; returns the errors.
+ */
+export function checkSamples(
+  samples: readonly DocSample[],
+  folder: string,
+  baseConfig: string,
+  overrides: ts.CompilerOptions = {},
+): string[] {
   const parsed = ts.getParsedCommandLineOfConfigFile(
     baseConfig,
     {},
@@ -68,6 +76,7 @@ export function checkSamples(samples: readonly DocSample[], folder: string, base
     // Samples declare things to show them; an unused name in a sample is not an error.
     noUnusedLocals: false,
     lib: ['lib.es2024.full.d.ts'],
+    ...overrides,
   };
   const files = new Map(samples.map((sample, index) => [join(folder, `__sample_${index}.ts`), sample]));
   const host = ts.createCompilerHost(options);
@@ -90,3 +99,50 @@ export function checkSamples(samples: readonly DocSample[], folder: string, base
 export function documentName(root: string, path: string): string {
   return relative(root, path);
 }
+
+/** The commands of the ```sh blocks of one markdown file, one per line or `&&` step, comments dropped. */
+export function extractShellCommands(markdown: string): string[] {
+  const fence = /^```(?:sh|bash|shell)[^\n]*\n([\s\S]*?)^```\s*$/gm;
+  return [...markdown.matchAll(fence)].flatMap((match) =>
+    (match[1] ?? '')
+      .split('\n')
+      .map((line) => (line.includes('#') ? line.slice(0, line.indexOf('#')) : line).trim())
+      .flatMap((line) => line.split(/&&|;|\|/))
+      .map((command) => command.trim())
+      .filter((command) => command !== ''),
+  );
+}
+
+/**
+ * The commands that name what does not exist: `pnpm <name>` where `<name>` is neither a script of the
+ * root package.json nor a pnpm command, and `pnpm nx run project:target` (or `pnpm nx <target>
+ * <project>`) for a target the project lacks.
+ */
+export function unknownCommands(
+  commands: readonly string[],
+  scripts: Readonly<Record<string, string>>,
+  targets: ReadonlyMap<string, ReadonlySet<string>>,
+): string[] {
+  const problems: string[] = [];
+  for (const command of commands) {
+    const words = command.split(/\s+/);
+    if (words[0] !== 'pnpm') continue;
+    const [name = '', ...rest] = words.slice(1).filter((word) => !word.startsWith('-'));
+    if (name === 'nx') {
+      const [verb = '', subject = ''] = rest;
+      if (verb === 'run') {
+        const [project = '', target = ''] = subject.split(':');
+        if (targets.get(project)?.has(target) !== true) problems.push(`no Nx target '${subject}': ${command}`);
+      } else if (!NX_COMMANDS.has(verb) && targets.get(subject)?.has(verb) !== true) {
+        problems.push(`no Nx target '${subject}:${verb}': ${command}`);
+      }
+    } else if (!Object.hasOwn(scripts, name) && !PNPM_COMMANDS.has(name)) {
+      problems.push(`no script '${name}' in package.json: ${command}`);
+    }
+  }
+  return problems;
+}
+
+// The pnpm and Nx commands the docs use that are not scripts or targets.
+const PNPM_COMMANDS = new Set(['install', 'add', 'exec', 'pack', 'run', 'dlx', 'remove', 'update', 'why', 'list']);
+const NX_COMMANDS = new Set(['run', 'run-many', 'affected', 'graph', 'show', 'sync', 'sync:check', 'report', 'reset']);

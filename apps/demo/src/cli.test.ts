@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { PassThrough, Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { captureLogs } from '@tinyagent/testing';
 import { describe, expect, it, vi } from 'vitest';
 import { runCli } from './cli.ts';
 import { OFFLINE_NOTICE } from './provider.ts';
@@ -64,6 +66,7 @@ describe('demo CLI, offline', () => {
   });
 
   it('file-prompt: loads .txt, .md and .xml prompts and falls back to the default for a missing file', async () => {
+    using logs = captureLogs();
     const { code, stdout } = await runDemo(['file-prompt']);
 
     expect(code).toBe(0);
@@ -72,6 +75,7 @@ describe('demo CLI, offline', () => {
     expect(stdout).toContain('begins: "<prompt>');
     expect(stdout).toMatch(/missing\.md.*(does not exist|not found)/i);
     expect(stdout.match(/6 × 7 = 42/g)).toHaveLength(4);
+    expect(logs.warnings).toEqual([expect.stringMatching(/missing\.md does not exist/)]);
   });
 
   it('reader: browses the page the demo serves itself and quotes it, saying it is not a summary', async () => {
@@ -165,5 +169,39 @@ describe('demo CLI as a process', () => {
     expect(stdout).toContain('→ ship_status({})');
     expect(stdout).toContain('hull');
     expect(stdout).toContain('Goodbye.');
+  });
+});
+
+// The README's own commands, run as a newcomer types them, from the repository root: offline (no
+// key, no base URL), Nx without its daemon, cloud or terminal UI.
+describe('demo CLI through the documented commands', () => {
+  const root = fileURLToPath(new URL('../../..', import.meta.url));
+  const env = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    NX_TUI: 'false',
+  };
+  const pnpm = (args: string[]) => promisify(execFile)('pnpm', args, { cwd: root, env, maxBuffer: 16 * 1024 * 1024 });
+
+  it('pnpm --silent demo code --json prints only the RunResult JSON on stdout, for jq', async () => {
+    const { stdout } = await pnpm(['--silent', 'demo', 'code', '--json']);
+
+    const result = JSON.parse(stdout) as { state: string; output: string };
+    expect(result.state).toBe('completed');
+    expect(result.output).toBe('{"totalUsd":18.85,"totalEur":17.34}');
+  }, 120_000);
+
+  it('pnpm nx run demo:start -- --verbose reaches the demo (Nx keeps no flag for itself)', async () => {
+    const { stderr } = await pnpm(['nx', 'run', 'demo:start', '--', 'simple', '--verbose']);
+
+    expect(stderr).toContain('[tinyagent] task: What is (12 + 8) * 3?');
+  }, 120_000);
+
+  it('Nx never prompts for analytics: nx.json holds the answer', () => {
+    const nxJson = JSON.parse(readFileSync(`${root}/nx.json`, 'utf8')) as { analytics?: unknown };
+
+    expect(nxJson.analytics).toBe(false);
   });
 });

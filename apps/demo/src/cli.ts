@@ -26,6 +26,7 @@ export interface CliIo {
 }
 
 const USAGE = `usage: pnpm nx run demo:start -- [demo] [--verbose] [--json] [--debug]
+       pnpm --silent demo [demo] [--verbose] [--json] [--debug]   (no Nx lines on stdout: pipe --json to jq)
 
 demos:
 ${DEMOS.map((demo) => `  ${demo.name.padEnd(12)} ${demo.summary}`).join('\n')}

@@ -1,4 +1,5 @@
-// The demo CLI's entry: `pnpm nx run demo:start -- [demo] [--verbose] [--json] [--debug]`.
+// The demo CLI's entry: `pnpm nx run demo:start -- [demo] [--verbose] [--json] [--debug]`, or
+// `pnpm --silent demo ...` (the root package's script) for output to pipe.
 import { runCli } from './cli.ts';
 
 const controller = new AbortController();

@@ -1,6 +1,6 @@
 import { ConfigurationError, RunAbortedError, StepLimitReached, tool, z } from '@tinyagent/core';
 import type { AgentEvent, RunResult, Tool } from '@tinyagent/core';
-import { createScriptedModel, startFakeOpenAI } from '@tinyagent/testing';
+import { captureLogs, createScriptedModel, startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { NO_CODE_CORRECTION, TinyCodeAgent } from './code-agent.ts';
@@ -327,6 +327,7 @@ describe('TinyCodeAgent construction', () => {
   });
 
   it('appends systemSuffix and falls back to the default prompt for an unusable file', () => {
+    using logs = captureLogs();
     const agent = new TinyCodeAgent({
       ...base,
       tools: [getWeather],
@@ -336,6 +337,7 @@ describe('TinyCodeAgent construction', () => {
 
     expect(agent.systemPrompt).toContain('function get_weather(');
     expect(agent.systemPrompt.trimEnd().endsWith('Answer in French.')).toBe(true);
+    expect(logs.warnings).toEqual([expect.stringContaining('/nope/missing.md does not exist')]);
   });
 });
 

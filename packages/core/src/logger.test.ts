@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MockInstance } from 'vitest';
-import { createConsoleLogger, getLogger, setLogger } from './logger.ts';
+import { MAX_LOG_MESSAGE_LENGTH, createConsoleLogger, getLogger, setLogger } from './logger.ts';
 import type { Logger, LogLevel } from './logger.ts';
 import { registerSecret } from './secrets.ts';
 
@@ -64,6 +64,28 @@ describe('getLogger', () => {
     logger.error('none');
 
     expect(seen).toEqual(['key [redacted]', 'env [redacted]', 'both [redacted] [redacted]', 'none']);
+  });
+
+  it('cuts a huge message to a bounded line that says how much was cut', () => {
+    getLogger().warn(`listener threw ${'x'.repeat(5_000_000)}`);
+
+    const [line = ''] = written();
+    expect(line.length).toBeLessThan(MAX_LOG_MESSAGE_LENGTH + 100);
+    expect(line).toMatch(/^\[tinyagent\] warn: listener threw x+ \[\.\.\. 4998015 more characters cut\]\n$/);
+  });
+
+  it('redacts a secret before cutting, so a cut never leaves part of it', () => {
+    const seen: string[] = [];
+    const push = (message: string): void => {
+      seen.push(message);
+    };
+    setLogger({ debug: push, info: push, warn: push, error: push });
+    registerSecret('sk-secret-at-the-cut-0123456789');
+
+    getLogger().warn(`${'y'.repeat(MAX_LOG_MESSAGE_LENGTH - 10)}sk-secret-at-the-cut-0123456789`);
+
+    expect(seen[0]).not.toContain('sk-secret');
+    expect(seen[0]).toContain('[redacted]');
   });
 
   it('goes back to the stderr logger when the installed one is removed', () => {

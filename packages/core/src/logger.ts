@@ -35,17 +35,31 @@ function levelFromEnvironment(): LogLevel {
 
 let sink: Logger = createConsoleLogger(levelFromEnvironment());
 
-// Whatever logger is installed, it only ever sees redacted text.
+/** The longest message, in characters, that the library's logger passes on; the rest is cut with a note. */
+export const MAX_LOG_MESSAGE_LENGTH = 2_000;
+
+// A message may quote a thrown value or a reply of any size (a listener once threw a 5 MB string):
+// one log line stays readable. Redaction runs first, so a secret is never cut in two and missed.
+function bounded(message: string): string {
+  const redacted = redactSecrets(message);
+  if (redacted.length <= MAX_LOG_MESSAGE_LENGTH) return redacted;
+  const last = redacted.charCodeAt(MAX_LOG_MESSAGE_LENGTH - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? MAX_LOG_MESSAGE_LENGTH - 1 : MAX_LOG_MESSAGE_LENGTH;
+  return `${redacted.slice(0, end)} [... ${redacted.length - end} more characters cut]`;
+}
+
+// Whatever logger is installed, it only ever sees redacted, bounded text.
 const redacting: Logger = {
-  debug: (message) => sink.debug(redactSecrets(message)),
-  info: (message) => sink.info(redactSecrets(message)),
-  warn: (message) => sink.warn(redactSecrets(message)),
-  error: (message) => sink.error(redactSecrets(message)),
+  debug: (message) => sink.debug(bounded(message)),
+  info: (message) => sink.info(bounded(message)),
+  warn: (message) => sink.warn(bounded(message)),
+  error: (message) => sink.error(bounded(message)),
 };
 
 /**
  * The library's logger: by default warnings and errors to stderr (`TINYAGENT_LOG_LEVEL` changes the
- * level). Messages have secrets redacted before any installed logger sees them.
+ * level). Messages have secrets redacted and are cut to `MAX_LOG_MESSAGE_LENGTH` characters before
+ * any installed logger sees them.
  */
 export function getLogger(): Logger {
   return redacting;

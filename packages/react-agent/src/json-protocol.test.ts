@@ -182,7 +182,7 @@ describe('ReactAgent, JSON protocol', () => {
     await createAgent(server, { tools: [order] }).run('Order a pen and a pencil.', { onEvent });
 
     const observation = (sentMessages(server, 1).at(-1) as { content: string }).content;
-    expect(observation).toMatch(/^Observation: Error: ArgError: Invalid arguments for tool 'order': /);
+    expect(observation).toMatch(/^Observation: Error: Invalid arguments for tool 'order': /);
     expect(observation).toContain('items[1].name: Invalid input: expected string, received number');
     expect(observation).toMatch(/items\[1\]\.quantity: Too small: expected number to be >0/);
     const end = events.find((event): event is ToolEndEvent => event.type === 'tool-end');
@@ -201,7 +201,7 @@ describe('ReactAgent, JSON protocol', () => {
     expect(sentMessages(server, 1).at(-1)).toEqual({ role: 'user', content: 'Observation: pong' });
   });
 
-  it('returns a tool exception as a ToolError observation, and continues', async () => {
+  it('returns a tool exception as an observation naming the tool, and continues', async () => {
     const flaky = tool({
       name: 'flaky',
       description: 'Fails.',
@@ -216,11 +216,11 @@ describe('ReactAgent, JSON protocol', () => {
     expect(output).toBe('Sunny, 21 °C.');
     expect(sentMessages(server, 1).at(-1)).toEqual({
       role: 'user',
-      content: "Observation: Error: ToolError: Tool 'flaky' failed: the weather service is down",
+      content: "Observation: Error: Tool 'flaky' failed: the weather service is down",
     });
   });
 
-  it('returns a tool timeout as a ToolError observation, aborting the tool', async () => {
+  it('returns a tool timeout as an observation naming the tool, aborting the tool', async () => {
     const seen: { aborted?: boolean } = {};
     const stuck = tool({
       name: 'stuck',
@@ -240,7 +240,7 @@ describe('ReactAgent, JSON protocol', () => {
 
     expect(sentMessages(server, 1).at(-1)).toEqual({
       role: 'user',
-      content: "Observation: Error: ToolError: Tool 'stuck' failed: timed out after 30 ms",
+      content: "Observation: Error: Tool 'stuck' failed: timed out after 30 ms",
     });
     expect(seen.aborted).toBe(true);
   });

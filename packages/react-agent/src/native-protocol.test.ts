@@ -155,10 +155,10 @@ describe('ReactAgent, native protocol', () => {
     expect(results.map((result) => result.tool_call_id)).toEqual(['w', 'f', 'u', 'x', 'j', 's']);
     expect(results.map((result) => result.content)).toEqual([
       '{"city":"Oslo","sky":"snow","celsius":-3}',
-      "Error: ToolError: Tool 'flaky' failed: backend down",
+      "Error: Tool 'flaky' failed: backend down",
       "Error: unknown tool 'teleport'; available: get_weather, add, flaky",
-      "Error: ArgError: Invalid arguments for tool 'add': a: Invalid input: expected number, received string",
-      expect.stringMatching(/^Error: ArgError: arguments are not valid JSON: /) as unknown,
+      "Error: Invalid arguments for tool 'add': a: Invalid input: expected number, received string",
+      expect.stringMatching(/^Error: Invalid arguments for tool 'add': arguments are not valid JSON: /) as unknown,
       '3',
     ]);
   });

@@ -23,13 +23,13 @@ describe('truncateObservation', () => {
 });
 
 describe('describeToolFailure', () => {
-  it('names argument errors ArgError and tool failures ToolError', () => {
+  it('says once which tool failed and why', () => {
     const issues = [{ path: ['a'], message: 'expected number' }];
     const input = new ToolInputError(ToolInputError.describe('add', issues), { toolName: 'add', issues });
     const failure = new ToolExecutionError(ToolExecutionError.describe('add', 'overflow'), { toolName: 'add' });
 
-    expect(describeToolFailure(input)).toBe("Error: ArgError: Invalid arguments for tool 'add': a: expected number");
-    expect(describeToolFailure(failure)).toBe("Error: ToolError: Tool 'add' failed: overflow");
-    expect(describeToolFailure('a thrown string')).toBe('Error: ToolError: a thrown string');
+    expect(describeToolFailure(input)).toBe("Error: Invalid arguments for tool 'add': a: expected number");
+    expect(describeToolFailure(failure)).toBe("Error: Tool 'add' failed: overflow");
+    expect(describeToolFailure('a thrown string')).toBe('Error: a thrown string');
   });
 });

@@ -99,7 +99,9 @@ async function invokeTool(context: ToolCallContext, call: PendingToolCall): Prom
     return { output: `Error: unknown tool '${call.name}'; available: ${tools.names().join(', ')}`, isError: true };
   }
   if (call.refusal !== undefined) return { output: `Error: ${call.refusal}`, isError: true };
-  if (call.argumentError !== undefined) return { output: `Error: ArgError: ${call.argumentError}`, isError: true };
+  if (call.argumentError !== undefined) {
+    return { output: `Error: Invalid arguments for tool '${call.name}': ${call.argumentError}`, isError: true };
+  }
   try {
     return { output: await entry.run(call.arguments, { signal: run.signal, run: run.scope }), isError: false };
   } catch (error) {
@@ -108,11 +110,13 @@ async function invokeTool(context: ToolCallContext, call: PendingToolCall): Prom
   }
 }
 
-/** The text the model reads for a tool that failed: `Error: ArgError: ...` or `Error: ToolError: ...`. */
+/**
+ * The text the model reads for a tool that failed, saying it once: `Error: Tool 'x' failed: <reason>`
+ * or `Error: Invalid arguments for tool 'x': <what is wrong>` (core's error messages name the tool).
+ */
 export function describeToolFailure(error: unknown): string {
-  if (ToolInputError.isInstance(error)) return `Error: ArgError: ${error.message}`;
-  if (ToolExecutionError.isInstance(error)) return `Error: ToolError: ${error.message}`;
-  return `Error: ToolError: ${error instanceof Error ? error.message : String(error)}`;
+  if (ToolInputError.isInstance(error) || ToolExecutionError.isInstance(error)) return `Error: ${error.message}`;
+  return `Error: ${error instanceof Error ? error.message : String(error)}`;
 }
 
 /**

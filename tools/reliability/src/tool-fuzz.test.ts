@@ -3,6 +3,7 @@ import { tool, z } from '@tinyagent/core';
 import type { AgentEvent, ChatResponse, Tool } from '@tinyagent/core';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
+import { captureLogs } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { createReplayModel, settlementProblem } from './fuzz-agents.ts';
 import { FUZZ_SEED, fuzzRuns } from './fuzz-settings.ts';
@@ -97,6 +98,8 @@ function reply(content: string | null): ChatResponse {
 
 describe('runs whose tools, listeners and consumers misbehave', () => {
   it('still end with the answer when a tool returns or throws anything, and a listener throws anything', async () => {
+    // Each throwing listener is logged by design; the lines stay here, bounded, not in the test output.
+    using logs = captureLogs();
     const throwingAt = fc.constantFrom<AgentEvent['type'] | 'never'>(
       'never',
       'tool-start',
@@ -122,6 +125,8 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
       }),
       { seed: FUZZ_SEED, numRuns: fuzzRuns(150) },
     );
+    expect(logs.warnings.some((line) => line.startsWith('An event listener threw'))).toBe(true);
+    expect(logs.lines.filter((line) => line.message.length > 2_100)).toEqual([]);
   }, 60_000);
 
   it('stop cleanly when the stream consumer leaves after any event', async () => {

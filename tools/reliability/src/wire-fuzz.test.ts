@@ -5,7 +5,7 @@ import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
 import type { FakeRawReply } from '@tinyagent/testing';
 import { startFakeOpenAI } from '@tinyagent/testing';
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { contractViolations } from './chat-response-contract.ts';
 import { fuzzTools, settlementProblem } from './fuzz-agents.ts';
 import { fuzzRuns, FUZZ_SEED } from './fuzz-settings.ts';
@@ -13,6 +13,15 @@ import { rawReply } from './wire-arbitraries.ts';
 
 // Whatever an OpenAI-compatible server sends, OpenAIChatModel either hands the agent a reply that
 // keeps the ChatResponse type or fails with a ModelCallError: nothing else reaches the agent loop.
+
+// The openai SDK prints every stream chunk it cannot parse with console.error before it throws (the
+// ModelCallError these tests expect): hundreds of lines that would only bury a real failure.
+beforeEach(() => {
+  vi.spyOn(console, 'error').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 describe('OpenAIChatModel against a server sending fuzzed replies', () => {
   it.each([false, true])(

@@ -141,6 +141,22 @@ describe('executeRun', () => {
     expect(() => outputOrThrow(result)).toThrow(/aborted: user pressed stop/);
   });
 
+  it.each([
+    ['a string reason', 'user left', 'The run was aborted: user left.'],
+    ['a reason ending with a period', new Error('interrupted (Ctrl-C).'), 'The run was aborted: interrupted (Ctrl-C).'],
+    ['a reason that says nothing', 42, 'The run was aborted.'],
+  ])('says why it was aborted in one sentence, for %s', async (_, reason, message) => {
+    const model = createModel(true);
+    const controller = new AbortController();
+
+    const running = start({ signal: controller.signal }, (run) => answerLoop(run, model), model);
+    await vi.waitFor(() => expect(model.requests).toHaveLength(1));
+    controller.abort(reason);
+    const result = await running;
+
+    expect(result.error?.message).toBe(message);
+  });
+
   it('ends as aborted at once, even when the chat model ignores the signal', async () => {
     let finish: (() => void) | undefined;
     const deaf: ChatModel = {

@@ -303,8 +303,16 @@ function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durat
 
 function toAbortError(reason: unknown): RunAbortedError {
   if (RunAbortedError.isInstance(reason)) return reason;
-  const detail = reason instanceof Error && reason.message !== '' ? `: ${reason.message}` : '';
-  return new RunAbortedError(`The run was aborted${detail}.`, { timedOut: false, cause: reason });
+  // A string reason (`controller.abort('user left')`) says why as much as an Error's message does.
+  const said = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  // The message ends with its own period: one the reason brings is dropped, never doubled.
+  let end = said.length;
+  while (end > 0 && (said[end - 1] === '.' || said[end - 1]?.trim() === '')) end -= 1;
+  const detail = said.slice(0, end);
+  return new RunAbortedError(`The run was aborted${detail === '' ? '' : `: ${detail}`}.`, {
+    timedOut: false,
+    cause: reason,
+  });
 }
 
 function toError(value: unknown): Error {

@@ -43,12 +43,12 @@ describe('verbose trace', () => {
         type: 'tool-end',
         toolCallId: 'c',
         toolName: 'div',
-        output: 'Error: ToolError: divide by zero',
+        output: "Error: Tool 'div' failed: divide by zero",
         isError: true,
         originalLength: undefined,
         durationMs: 1,
       })[0],
-    ).toBe('  <- div failed: Error: ToolError: divide by zero');
+    ).toBe("  <- div failed: Error: Tool 'div' failed: divide by zero");
     expect(describeEvent({ ...base, type: 'correction', reason: 'invalid JSON', message: 'Reply with JSON.' })).toEqual(
       ['  correction (invalid JSON): Reply with JSON.'],
     );

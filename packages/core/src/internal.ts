@@ -9,3 +9,5 @@ export { isTool } from './tools/tool.ts';
 export { createAgentModel, collectTools, AGENT_MODEL_OPTION_KEYS, MODEL_OPTION_HINTS } from './run/agent-setup.ts';
 export { checkOptionKeys } from './run/option-keys.ts';
 export { hasErrorCode } from './errors.ts';
+export { createIsolatedWorker, siblingScriptUrl, WorkerThread } from './worker-thread.ts';
+export type { IsolatedWorkerOptions, WorkerThreadEnd, WorkerThreadOptions } from './worker-thread.ts';

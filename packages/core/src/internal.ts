@@ -25,3 +25,5 @@ export type {
 } from './testing/scripted-model.ts';
 export { createIdSequence, normalizeReply } from './testing/replies.ts';
 export type { ScriptedReply, ScriptedToolCall, ReplyWireShape, NormalizedReply } from './testing/replies.ts';
+export { createIsolatedWorker, siblingScriptUrl, WorkerThread } from './worker-thread.ts';
+export type { IsolatedWorkerOptions, WorkerThreadEnd, WorkerThreadOptions } from './worker-thread.ts';

@@ -2,7 +2,7 @@ import got from 'got';
 import type { Got } from 'got';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import type { AddressGuard, DnsLookup } from './address-guard.ts';
+import type { AddressGuard, DnsLookup } from './browse/address-guard.ts';
 
 /**
  * The User-Agent the web tools send unless told otherwise: browser-compatible in form, so that

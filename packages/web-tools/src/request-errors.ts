@@ -1,5 +1,5 @@
 import { RequestError } from 'got';
-import { BlockedAddressError } from './address-guard.ts';
+import { BlockedAddressError } from './browse/address-guard.ts';
 import { WebToolError } from './web-tool-error.ts';
 
 /** What a failed request was about, for its message. */

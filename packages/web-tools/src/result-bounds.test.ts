@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { send, sendJson, useTestServers } from './test-server.ts';
-import { createWebBrowse } from './web-browse.ts';
-import { createWebSearch } from './web-search.ts';
+import { createWebBrowse } from './browse/web-browse.ts';
+import { createWebSearch } from './search/web-search.ts';
 
 // Every part of a tool result is bounded, whatever the page, the server or the model sends: the
 // model pays for each character, and a context window holds only so many.

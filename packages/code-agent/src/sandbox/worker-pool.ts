@@ -1,15 +1,12 @@
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
+import { createIsolatedWorker, siblingScriptUrl, WorkerThread } from '@tinyagent/core/internal';
+import type { WorkerThreadEnd } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
 import { CONTROL, CONTROL_LENGTH } from './worker-protocol.ts';
 import type { HostMessage, ToolReply, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
 
-// From the TypeScript sources (tests, the demo) the worker is the .ts file, which Node 24 runs by
-// stripping its types; from the published build it is the .js file next to this one.
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './sandbox-worker.ts' : './sandbox-worker.js',
-  import.meta.url,
-);
+const WORKER_URL = siblingScriptUrl(import.meta.url, 'sandbox-worker');
 
 /** Idle workers kept for the next runs; more are stopped when they come back. */
 const MAX_IDLE_WORKERS = 2;
@@ -20,14 +17,11 @@ const WORKER_STACK_MB = 64;
 
 /** A worker thread that hosts sandboxes, seen from the main thread. */
 export class SandboxWorker {
-  readonly #worker: Worker;
+  readonly #thread: WorkerThread<WorkerMessage, HostMessage, SandboxError>;
   readonly #control: Int32Array;
   readonly #toolPort: MessagePort;
-  readonly #ready: Promise<void>;
   #listener: ((message: WorkerMessage) => void) | undefined;
   #deathListener: ((error: SandboxError) => void) | undefined;
-  #death: SandboxError | undefined;
-  #holds = 0;
 
   constructor() {
     const control = new SharedArrayBuffer(CONTROL_LENGTH * Int32Array.BYTES_PER_ELEMENT);
@@ -35,37 +29,29 @@ export class SandboxWorker {
     const setup: WorkerSetup = { control, toolPort: port2 };
     this.#control = new Int32Array(control);
     this.#toolPort = port1;
-    this.#worker = new Worker(WORKER_URL, {
-      name: 'tinyagent-sandbox',
-      workerData: setup,
-      transferList: [port2],
-      execArgv: [],
-      // The model's code never sees the environment, and neither does the thread around it.
-      env: {},
-      resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: 256 },
+    this.#thread = new WorkerThread({
+      // An isolated thread: the model's code never sees the environment, and neither does the thread around it.
+      worker: createIsolatedWorker(WORKER_URL, {
+        name: 'tinyagent-sandbox',
+        workerData: setup,
+        transferList: [port2],
+        resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: 256 },
+      }),
+      isReady: (message) => message.type === 'ready',
+      toError: sandboxStopped,
+      onMessage: (message) => this.#listener?.(message),
+      onEnd: (error) => this.#die(error),
     });
-    this.#ready = new Promise<void>((resolve, reject) => {
-      this.#listener = (message) => {
-        if (message.type === 'ready') resolve();
-      };
-      this.#deathListener = reject;
-    });
-    // Observed here so that a worker dying before anyone awaits it is no unhandled rejection.
-    this.#ready.catch(() => undefined);
-    this.#worker.on('message', (message: WorkerMessage) => this.#listener?.(message));
-    this.#worker.on('error', (error: Error) => this.#die(`it threw ${error.name}: ${error.message}`, error));
-    this.#worker.on('exit', (code) => this.#die(`it exited with code ${code}`));
-    this.#worker.unref();
   }
 
   /** Resolves once the worker has compiled QuickJS; rejects with a SandboxError if it dies first. */
   ready(): Promise<void> {
-    return this.#ready;
+    return this.#thread.ready();
   }
 
   /** The error the worker died of, or undefined while it lives. */
   get death(): SandboxError | undefined {
-    return this.#death;
+    return this.#thread.error;
   }
 
   /** Routes the worker's messages and its death to one owner at a time. */
@@ -74,13 +60,15 @@ export class SandboxWorker {
     this.#deathListener = onDeath;
   }
 
+  /** Stops routing messages and death to the current owner. */
   detach(): void {
     this.#listener = undefined;
     this.#deathListener = undefined;
   }
 
+  /** Sends a message to the worker; dropped once it died. */
   post(message: HostMessage): void {
-    this.#worker.postMessage(message);
+    this.#thread.post(message);
   }
 
   /** Hands a tool result to the worker blocked in Atomics.wait, then wakes it. */
@@ -101,29 +89,35 @@ export class SandboxWorker {
 
   /** Keeps the process alive while work is in flight; idle workers never do. */
   hold(): void {
-    this.#holds += 1;
-    if (this.#holds === 1) this.#worker.ref();
+    this.#thread.hold();
   }
 
+  /** Ends one `hold`. */
   unhold(): void {
-    this.#holds = Math.max(0, this.#holds - 1);
-    if (this.#holds === 0) this.#worker.unref();
+    this.#thread.release();
   }
 
+  /** Stops the worker at once; its owner hears of it as a SandboxError naming `reason`. */
   terminate(reason: string): void {
-    this.#die(reason);
-    void this.#worker.terminate();
+    this.#thread.terminate(reason);
   }
 
-  #die(reason: string, cause?: unknown): void {
-    if (this.#death !== undefined) return;
-    this.#death = new SandboxError(`The sandbox worker stopped: ${reason}.`, { cause });
+  #die(error: SandboxError): void {
     this.#toolPort.close();
     const onDeath = this.#deathListener;
     this.detach();
     removeIdle(this);
-    onDeath?.(this.#death);
+    onDeath?.(error);
   }
+}
+
+function sandboxStopped(end: WorkerThreadEnd): SandboxError {
+  if (end.kind === 'error') {
+    const { error } = end;
+    return new SandboxError(`The sandbox worker stopped: it threw ${error.name}: ${error.message}.`, { cause: error });
+  }
+  const reason = end.kind === 'exit' ? `it exited with code ${end.code}` : end.reason;
+  return new SandboxError(`The sandbox worker stopped: ${reason}.`);
 }
 
 const idleWorkers: SandboxWorker[] = [];

@@ -2,9 +2,9 @@ import { ConfigurationError } from '@tinyagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBraveBackend } from './brave-search.ts';
 import type { SearchBackend } from './search-backend.ts';
-import { sendJson, startTestServer } from './test-server.ts';
-import type { TestHandler, TestServer } from './test-server.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { sendJson, startTestServer } from '../test-server.ts';
+import type { TestHandler, TestServer } from '../test-server.ts';
+import { WebToolError } from '../web-tool-error.ts';
 import { createWebSearch, webSearch } from './web-search.ts';
 import type { WebSearchOptions } from './web-search.ts';
 

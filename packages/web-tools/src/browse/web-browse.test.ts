@@ -1,6 +1,6 @@
 import { ConfigurationError, createRunScope, registerSecret } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
-import { send, useTestServers } from './test-server.ts';
+import { send, useTestServers } from '../test-server.ts';
 import { createWebBrowse, webBrowse } from './web-browse.ts';
 import type { WebBrowseOptions } from './web-browse.ts';
 

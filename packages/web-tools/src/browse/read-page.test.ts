@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { OpenedPage } from './fetch-page.ts';
+import type { OpenedPage } from '../fetch-page.ts';
 import { readPage } from './read-page.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 // readPage on responses built in memory: the HTTP side is covered against real servers in
 // web-browse*.test.ts; these are the branches no real server reaches easily.

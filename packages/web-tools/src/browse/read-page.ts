@@ -1,10 +1,10 @@
 import { redactSecrets } from '@tinyagent/core';
 import { decodeBody } from './charset.ts';
-import { clipText, MAX_ECHO_CHARS, MAX_URL_CHARS } from './clip-text.ts';
+import { clipText, MAX_ECHO_CHARS, MAX_URL_CHARS } from '../clip-text.ts';
 import { classifyContentType, mediaType, sniffContent } from './content-type.ts';
-import type { OpenedPage } from './fetch-page.ts';
-import type { ReadablePage } from './html-to-markdown.ts';
-import { WebToolError } from './web-tool-error.ts';
+import type { OpenedPage } from '../fetch-page.ts';
+import type { ReadablePage } from './markdown/html-to-markdown.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /** A fetched page as the model will read it. */
 export interface PageText {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSearxngBackend } from './searxng-search.ts';
-import { sendJson, startTestServer } from './test-server.ts';
-import type { TestServer } from './test-server.ts';
+import { sendJson, startTestServer } from '../test-server.ts';
+import type { TestServer } from '../test-server.ts';
 import { createWebSearch } from './web-search.ts';
 
 let server: TestServer | undefined;

@@ -1,7 +1,7 @@
 import type { Got } from 'got';
 import type { IncomingHttpHeaders } from 'node:http';
-import { openPage } from './fetch-page.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { openPage } from '../fetch-page.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /** One search, as web_search hands it to a backend. */
 export interface SearchRequest {

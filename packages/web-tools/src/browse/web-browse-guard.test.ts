@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DnsLookup } from './address-guard.ts';
-import { send, startTestServer } from './test-server.ts';
-import type { TestServer } from './test-server.ts';
+import { send, startTestServer } from '../test-server.ts';
+import type { TestServer } from '../test-server.ts';
 import { createWebBrowse, webBrowse } from './web-browse.ts';
 
 // The SSRF guard end to end, against a real server on 127.0.0.1. Every refused request is one that

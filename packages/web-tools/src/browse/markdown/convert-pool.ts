@@ -3,8 +3,9 @@
 // its abort signal. Here a conversion stalls no one, an abort settles at once (the thread doing the
 // abandoned work is stopped), and a page that exhausts the thread's memory fails alone.
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { abortReason } from '@tinyagent/core/internal';
+import type { Worker } from 'node:worker_threads';
+import { abortReason, createIsolatedWorker, siblingScriptUrl, WorkerThread } from '@tinyagent/core/internal';
+import type { WorkerThreadEnd } from '@tinyagent/core/internal';
 import type { ReadablePage } from './html-to-markdown.ts';
 import type { KeepOptions } from './markdown-rules.ts';
 
@@ -20,12 +21,7 @@ export interface ConvertRequest {
 /** A thread's answer: the page, or why converting it failed. */
 export type ConvertReply = { id: number; ok: true; page: ReadablePage } | { id: number; ok: false; message: string };
 
-// From the TypeScript sources (tests, the demo) the worker is the .ts file, which Node 24 runs by
-// stripping its types; from the published build it is the .js file next to this one.
-const WORKER_URL = new URL(
-  import.meta.url.endsWith('.ts') ? './convert-worker.ts' : './convert-worker.js',
-  import.meta.url,
-);
+const WORKER_URL = siblingScriptUrl(import.meta.url, 'convert-worker');
 
 // linkedom holds a parsed 5 MiB page of tiny elements in a few hundred MB; past this a thread dies
 // alone with ERR_WORKER_OUT_OF_MEMORY instead of taking the process with it.
@@ -40,7 +36,7 @@ interface Job {
 }
 
 interface Thread {
-  worker: Worker;
+  worker: WorkerThread<ConvertReply, ConvertRequest>;
   job: Job | undefined;
 }
 
@@ -63,10 +59,8 @@ export class ConversionPool {
     this.#spawn =
       options.spawn ??
       (() =>
-        new Worker(WORKER_URL, {
+        createIsolatedWorker(WORKER_URL, {
           name: 'tinyagent-web-convert',
-          execArgv: [],
-          env: {},
           resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
         }));
   }
@@ -104,35 +98,41 @@ export class ConversionPool {
       if (thread === undefined || job === undefined) return;
       thread.job = job;
       // A busy thread keeps the process alive, as the request it stands for would.
-      thread.worker.ref();
-      thread.worker.postMessage(job.request);
+      thread.worker.hold();
+      thread.worker.post(job.request);
     }
   }
 
   #start(): Thread | undefined {
     if (this.#threads.size >= this.#maxThreads) return undefined;
-    const thread: Thread = { worker: this.#spawn(), job: undefined };
+    const thread: Thread = {
+      worker: new WorkerThread({
+        worker: this.#spawn(),
+        toError: threadStopped,
+        onMessage: (reply) => this.#reply(thread, reply),
+        onEnd: (error) => this.#lost(thread, error),
+      }),
+      job: undefined,
+    };
     this.#threads.add(thread);
-    thread.worker.unref();
-    thread.worker.on('message', (reply: ConvertReply) => {
-      const { job } = thread;
-      if (job?.request.id !== reply.id) return;
-      thread.job = undefined;
-      thread.worker.unref();
-      job.signal?.removeEventListener('abort', job.onAbort);
-      if (reply.ok) job.resolve(reply.page);
-      else job.reject(new Error(reply.message));
-      this.#pump();
-    });
-    thread.worker.on('error', (error: Error) => this.#lost(thread, `it failed: ${error.message}`));
-    thread.worker.on('exit', (code) => this.#lost(thread, `it exited with code ${code}`));
     return thread;
   }
 
+  #reply(thread: Thread, reply: ConvertReply): void {
+    const { job } = thread;
+    if (job?.request.id !== reply.id) return;
+    thread.job = undefined;
+    thread.worker.release();
+    job.signal?.removeEventListener('abort', job.onAbort);
+    if (reply.ok) job.resolve(reply.page);
+    else job.reject(new Error(reply.message));
+    this.#pump();
+  }
+
   // A thread died (out of memory, a crash): its conversion fails, the next one gets a new thread.
-  #lost(thread: Thread, how: string): void {
+  #lost(thread: Thread, error: Error): void {
     if (!this.#threads.delete(thread)) return;
-    if (thread.job !== undefined) this.#fail(thread.job, new Error(`the converting thread stopped (${how})`));
+    if (thread.job !== undefined) this.#fail(thread.job, error);
     this.#pump();
   }
 
@@ -149,7 +149,7 @@ export class ConversionPool {
     this.#threads.delete(thread);
     if (thread.job !== undefined && reason !== undefined) this.#fail(thread.job, reason);
     thread.job = undefined;
-    void thread.worker.terminate();
+    thread.worker.terminate('the pool stopped it');
     this.#pump();
   }
 
@@ -157,6 +157,17 @@ export class ConversionPool {
     job.signal?.removeEventListener('abort', job.onAbort);
     job.reject(reason);
   }
+}
+
+// web_browse passes this on to the model, so it says in plain words what became of the thread.
+function threadStopped(end: WorkerThreadEnd): Error {
+  const how =
+    end.kind === 'error'
+      ? `it failed: ${end.error.message}`
+      : end.kind === 'exit'
+        ? `it exited with code ${end.code}`
+        : end.reason;
+  return new Error(`the converting thread stopped (${how})`, end.kind === 'error' ? { cause: end.error } : {});
 }
 
 let shared: ConversionPool | undefined;

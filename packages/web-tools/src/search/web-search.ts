@@ -9,14 +9,14 @@ import {
   MAX_ERROR_CHARS,
   MAX_TITLE_CHARS,
   MAX_URL_CHARS,
-} from './clip-text.ts';
-import { createHttpClient, DEFAULT_USER_AGENT } from './http-client.ts';
-import { parseOptions } from './options.ts';
+} from '../clip-text.ts';
+import { createHttpClient, DEFAULT_USER_AGENT } from '../http-client.ts';
+import { parseOptions } from '../options.ts';
 import { htmlToPlainText } from './plain-text.ts';
-import { describeRequestError } from './request-errors.ts';
+import { describeRequestError } from '../request-errors.ts';
 import { createSearchContext } from './search-backend.ts';
 import type { SearchBackend, SearchRequest, SearchResult } from './search-backend.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /** Options of `createWebSearch`; every one has a default. */
 export interface WebSearchOptions {

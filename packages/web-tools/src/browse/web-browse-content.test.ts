@@ -1,7 +1,7 @@
 import { createRunScope } from '@tinyagent/core';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { send, useTestServers } from './test-server.ts';
+import { send, useTestServers } from '../test-server.ts';
 import { createWebBrowse } from './web-browse.ts';
 import type { WebBrowseOptions } from './web-browse.ts';
 

@@ -2,19 +2,19 @@ import { redactSecrets, tool, z } from '@tinyagent/core';
 import { abortReason } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { createAddressGuard } from './address-guard.ts';
-import { clipLine, clipText, MAX_ERROR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from './clip-text.ts';
+import { clipLine, clipText, MAX_ERROR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from '../clip-text.ts';
 import type { DnsLookup } from './address-guard.ts';
 import { parseCidr } from './address-ranges.ts';
-import { openPage } from './fetch-page.ts';
-import { createHttpClient, DEFAULT_USER_AGENT } from './http-client.ts';
-import { sharedConversionPool } from './convert-pool.ts';
-import { parseOptions } from './options.ts';
+import { openPage } from '../fetch-page.ts';
+import { createHttpClient, DEFAULT_USER_AGENT } from '../http-client.ts';
+import { sharedConversionPool } from './markdown/convert-pool.ts';
+import { parseOptions } from '../options.ts';
 import { takeWindow } from './page-window.ts';
 import type { PageWindow } from './page-window.ts';
 import { readPage } from './read-page.ts';
 import type { PageText } from './read-page.ts';
-import { describeRequestError } from './request-errors.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { describeRequestError } from '../request-errors.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /** Options of `createWebBrowse`; every one has a default. */
 export interface WebBrowseOptions {

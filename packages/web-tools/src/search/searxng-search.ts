@@ -1,8 +1,8 @@
 import { z } from '@tinyagent/core';
-import { isHttpUrl, parseOptions, withoutTrailingSlashes } from './options.ts';
+import { isHttpUrl, parseOptions, withoutTrailingSlashes } from '../options.ts';
 import { parseJsonBody, retryAfterMs } from './search-backend.ts';
 import type { SearchBackend } from './search-backend.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /** Options of `createSearxngBackend`. */
 export interface SearxngBackendOptions {

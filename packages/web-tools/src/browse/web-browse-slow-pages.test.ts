@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { send, useTestServers } from './test-server.ts';
+import { send, useTestServers } from '../test-server.ts';
 import { createWebBrowse } from './web-browse.ts';
 import type { WebBrowseOptions } from './web-browse.ts';
 

@@ -1,9 +1,9 @@
 import { registerSecret, z } from '@tinyagent/core';
-import { clipText, MAX_ECHO_CHARS } from './clip-text.ts';
-import { isHttpUrl, parseOptions, withoutTrailingSlashes } from './options.ts';
+import { clipText, MAX_ECHO_CHARS } from '../clip-text.ts';
+import { isHttpUrl, parseOptions, withoutTrailingSlashes } from '../options.ts';
 import { parseJsonBody, retryAfterMs } from './search-backend.ts';
 import type { SearchBackend, SearchResponse, SearchResult } from './search-backend.ts';
-import { WebToolError } from './web-tool-error.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /** Options of `createBraveBackend`. */
 export interface BraveBackendOptions {

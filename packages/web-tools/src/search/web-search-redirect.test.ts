@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sendJson, useTestServers } from './test-server.ts';
+import { sendJson, useTestServers } from '../test-server.ts';
 import { createWebSearch } from './web-search.ts';
 
 // Two loopback servers on different ports are two origins, as two hosts would be.

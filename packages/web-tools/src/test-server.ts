@@ -4,6 +4,8 @@ import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { startLoopbackServer } from '@tinyagent/fixtures';
 import type { LoopbackHandler, LoopbackServer, LoopbackServerOptions } from '@tinyagent/fixtures';
 import { afterEach } from 'vitest';
+import { createWebBrowse } from './browse/web-browse.ts';
+import type { WebBrowseOptions } from './browse/web-browse.ts';
 
 /** A request as the test server received it. */
 export interface ReceivedRequest {
@@ -81,4 +83,18 @@ export function sendJson(
 ): void {
   response.writeHead(status, { 'content-type': 'application/json', ...headers });
   response.end(JSON.stringify(body));
+}
+
+/** A small article page, for tests that need any ordinary page. */
+export const TIDE_POOLS_PAGE = `<!doctype html><html><head><title>Tide pools</title></head><body><article>
+<p>Tide pools are rocky pools on the seashore, filled with seawater at low tide. Many organisms live in them,
+such as sea stars, mussels and clams, and they have to cope with a constantly changing environment.</p>
+</article></body></html>`;
+
+/**
+ * web_browse allowed to reach the tests' own servers on 127.0.0.1: the SSRF guard has its own tests
+ * in web-browse-guard.test.ts.
+ */
+export function loopbackBrowser(options: WebBrowseOptions = {}): ReturnType<typeof createWebBrowse> {
+  return createWebBrowse({ allowPrivateNetwork: true, ...options });
 }

@@ -1,23 +1,11 @@
 import { createRunScope } from '@tinyagent/core';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { send, useTestServers } from '../test-server.ts';
-import { createWebBrowse } from './web-browse.ts';
-import type { WebBrowseOptions } from './web-browse.ts';
+import { TIDE_POOLS_PAGE as PAGE, loopbackBrowser as browser, send, useTestServers } from '../test-server.ts';
 
 // What web_browse makes of the bodies servers send: encodings, sizes, types, charsets, long pages.
 
-const PAGE = `<!doctype html><html><head><title>Tide pools</title></head><body><article>
-<p>Tide pools are rocky pools on the seashore, filled with seawater at low tide. Many organisms live in them,
-such as sea stars, mussels and clams, and they have to cope with a constantly changing environment.</p>
-</article></body></html>`;
-
 const serve = useTestServers();
-
-// Tests reach their own server on 127.0.0.1: the SSRF guard has its own tests in web-browse-guard.test.ts.
-function browser(options: WebBrowseOptions = {}): ReturnType<typeof createWebBrowse> {
-  return createWebBrowse({ allowPrivateNetwork: true, ...options });
-}
 
 describe('web_browse on long pages', () => {
   const paragraphs = Array.from(

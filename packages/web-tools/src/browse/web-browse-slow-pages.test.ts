@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { send, useTestServers } from '../test-server.ts';
-import { createWebBrowse } from './web-browse.ts';
-import type { WebBrowseOptions } from './web-browse.ts';
+import { TIDE_POOLS_PAGE as ARTICLE, loopbackBrowser as browser, send, useTestServers } from '../test-server.ts';
 
 // Pages built to make the conversion slow. Conversion runs on a pool of two threads shared by the
 // whole process, so two such pages used to hold up every other web_browse call for minutes.
 
-const ARTICLE = `<!doctype html><html><head><title>Tide pools</title></head><body><article>
-<p>Tide pools are rocky pools on the seashore, filled with seawater at low tide. Many organisms live in them,
-such as sea stars, mussels and clams, and they have to cope with a constantly changing environment.</p>
-</article></body></html>`;
-
 const serve = useTestServers();
-
-function browser(options: WebBrowseOptions = {}): ReturnType<typeof createWebBrowse> {
-  return createWebBrowse({ allowPrivateNetwork: true, ...options });
-}
 
 /** Counts turns of the event loop until `stop` is called: a blocked main thread would count none. */
 function countTurns(): { stop: () => Promise<number> } {

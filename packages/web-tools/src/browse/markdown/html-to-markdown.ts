@@ -3,6 +3,7 @@ import { createTurndown, JUNK_ELEMENTS } from './markdown-rules.ts';
 import type { KeepOptions } from './markdown-rules.ts';
 import { flattenTableCells } from './markdown-tables.ts';
 import { parseDocument } from './parse-document.ts';
+import { trimCharacters } from './trim.ts';
 import { createShieldedTurndown, stripRunMarkers } from './whitespace-runs.ts';
 
 /** A page converted to markdown. */
@@ -178,12 +179,6 @@ function tidy(markdown: string): string {
 function trimEndOfLines(line: string): string {
   return line
     .split(/(\r|\u2028|\u2029)/)
-    .map(trimSpacesAndTabs)
+    .map((line) => trimCharacters(line, ' \t', 'end'))
     .join('');
-}
-
-function trimSpacesAndTabs(text: string): string {
-  let end = text.length;
-  while (end > 0 && (text.charAt(end - 1) === ' ' || text.charAt(end - 1) === '\t')) end -= 1;
-  return text.slice(0, end);
 }

@@ -1,6 +1,7 @@
 import { highlightedCodeBlock, strikethrough, taskListItems } from '@joplin/turndown-plugin-gfm';
 import TurndownService from 'turndown';
 import { gfmTables } from './markdown-tables.ts';
+import { trimCharacters } from './trim.ts';
 
 /** Which optional parts of a page survive the conversion. */
 export interface KeepOptions {
@@ -58,7 +59,7 @@ function listItem(content: string, node: HTMLElement, options: TurndownService.O
     const start = Number.parseInt(parent.getAttribute('start') ?? '1', 10);
     prefix = `${(Number.isNaN(start) ? 1 : start) + [...parent.children].indexOf(node)}. `;
   }
-  const trimmed = trimNewlines(content);
+  const trimmed = trimCharacters(content, '\n');
   // As turndown's rule: a paragraph inside the item keeps one line break after it.
   const ending = trimmed !== '' && content.endsWith('\n') ? '\n' : '';
   const body = `${trimmed}${ending}`.replace(/\n/g, `\n${' '.repeat(prefix.length)}`);
@@ -70,14 +71,5 @@ function fence(code: string): string {
   // A loop, not Math.max(...runs): a spread of a hundred thousand runs overflows the stack.
   const longestRun = (code.match(/`+/g) ?? []).reduce((longest, run) => Math.max(longest, run.length), 2);
   const marker = '`'.repeat(longestRun + 1);
-  return `\n\n${marker}\n${trimNewlines(code)}\n${marker}\n\n`;
-}
-
-// A loop, not `/\n+$/`: that pattern is tried at every position of a long run of line breaks.
-function trimNewlines(text: string): string {
-  let start = 0;
-  let end = text.length;
-  while (start < end && text.charAt(start) === '\n') start += 1;
-  while (end > start && text.charAt(end - 1) === '\n') end -= 1;
-  return text.slice(start, end);
+  return `\n\n${marker}\n${trimCharacters(code, '\n')}\n${marker}\n\n`;
 }

@@ -1,4 +1,5 @@
 import type TurndownService from 'turndown';
+import { trimCharacters } from './trim.ts';
 
 // GFM tables written from the DOM's own structure. The GFM plugin reads `HTMLTableElement.rows`,
 // which linkedom does not implement, so with it every table came out as run-together cell text.
@@ -16,7 +17,12 @@ export function gfmTables(turndown: TurndownService): void {
       const table = owningTable(node);
       if (table === null || shapeOf(table).layout) return `\n\n${content}\n\n`;
       // Split and trimmed rather than `/ *\n+ */g`, which is tried at every position of a run of spaces.
-      const text = content.trim().split(/\n+/).map(trimSpaces).join('<br>').replace(/\|/g, '\\|');
+      const text = content
+        .trim()
+        .split(/\n+/)
+        .map((line) => trimCharacters(line, ' '))
+        .join('<br>')
+        .replace(/\|/g, '\\|');
       const span = Math.max(1, Number.parseInt(node.getAttribute('colspan') ?? '1', 10) || 1);
       const prefix = node.previousElementSibling === null ? '| ' : ' ';
       return `${prefix}${text === '' ? ' ' : text} |${'  |'.repeat(span - 1)}`;
@@ -102,14 +108,6 @@ function shapeOf(table: Element): TableShape {
     shapes.set(table, shape);
   }
   return shape;
-}
-
-function trimSpaces(line: string): string {
-  let start = 0;
-  let end = line.length;
-  while (start < end && line.charAt(start) === ' ') start += 1;
-  while (end > start && line.charAt(end - 1) === ' ') end -= 1;
-  return line.slice(start, end);
 }
 
 function owningTable(node: Element): Element | null {

@@ -168,10 +168,10 @@ export class TinyCodeAgent {
   }
 }
 
-// Tool calls made from inside the sandbox are reported like any other tool call.
+// Tool calls made from inside the sandbox are reported like any other tool call, listened to or not:
+// the run's step records are built from the events.
 function executionHooks(run: AgentRun, step: number): ExecutionOptions {
   const hooks: ExecutionOptions = { signal: run.signal, run: run.scope };
-  if (!run.observed) return hooks;
   hooks.onToolStart = (event) => run.emit({ type: 'tool-start', step, ...event });
   hooks.onToolEnd = (event) =>
     run.emit({
@@ -183,6 +183,7 @@ function executionHooks(run: AgentRun, step: number): ExecutionOptions {
       isError: event.isError,
       originalLength: undefined,
       durationMs: event.durationMs,
+      ...(event.error === undefined ? {} : { error: event.error }),
     });
   return hooks;
 }

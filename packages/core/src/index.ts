@@ -13,6 +13,7 @@ export type { ReadonlyToolRegistry, RegisterOptions } from './tools/tool-registr
 export { Finalizer } from './run/final-answer.ts';
 export type { FinalAnswer, FinalAnswerSource, SetFinalAnswerOptions } from './run/final-answer.ts';
 export type { RunResult, RunState, RunUsage } from './run/run-result.ts';
+export type { StepRecord, ModelReplyRecord, ToolCallRecord, CodeRecord } from './run/step-records.ts';
 export {
   TinyAgentError,
   isTinyAgentError,

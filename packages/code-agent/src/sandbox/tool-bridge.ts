@@ -17,6 +17,8 @@ export interface SandboxToolEnd extends SandboxToolStart {
   output: string;
   isError: boolean;
   durationMs: number;
+  /** For the developer, never sent to the code or the model: the error behind a failure, as core's `ToolEndEvent.error`. */
+  error?: Error | undefined;
 }
 
 /** What tool calls need from the execution they belong to. */
@@ -49,8 +51,15 @@ export function runToolCall(
     args = undefined;
   }
   context.onToolStart?.({ ...base, arguments: args });
-  const finish = (output: string, isError: boolean): void =>
-    context.onToolEnd?.({ ...base, arguments: args, output, isError, durationMs: performance.now() - started });
+  const finish = (output: string, isError: boolean, error?: Error): void =>
+    context.onToolEnd?.({
+      ...base,
+      arguments: args,
+      output,
+      isError,
+      durationMs: performance.now() - started,
+      ...(error === undefined ? {} : { error }),
+    });
   // Results and failures reach the model's code, its output, the events and the transcript: known
   // secrets are redacted from both, as core's Tool.run does.
   try {
@@ -62,7 +71,7 @@ export function runToolCall(
   } catch (error) {
     const failure = toToolError(call.name, error);
     const message = redactSecrets(failure.message);
-    finish(message, true);
+    finish(message, true, thrownError(call.name, error, failure.message));
     return { ok: false, name: failure.name, message };
   }
 }
@@ -133,6 +142,17 @@ function toToolError(name: string, error: unknown): { name: string; message: str
   if (isTinyAgentError(error)) return { name: error.name, message: error.message };
   const wrapped = executionError(name, describeThrown(error));
   return { name: wrapped.name, message: wrapped.message };
+}
+
+// What a tool threw, unchanged (with its stack), for the events; a thrown value that is not an Error
+// is wrapped, as core's Tool.run does.
+function thrownError(toolName: string, error: unknown, message: string): Error {
+  try {
+    if (error instanceof Error) return error;
+  } catch {
+    // A revoked proxy throws even on instanceof.
+  }
+  return new ToolExecutionError(message, { toolName, cause: error });
 }
 
 function executionError(toolName: string, reason: string): ToolExecutionError {

@@ -69,6 +69,14 @@ export interface ToolEndEvent {
   /** The length of the output before it was cut to the agent's limit; undefined when it was not cut. */
   originalLength: number | undefined;
   durationMs: number;
+  /**
+   * For the developer, never sent to the model: the error behind a failed call. What the tool threw,
+   * unchanged and with its stack (a thrown value that is not an Error arrives as the
+   * ToolExecutionError wrapping it); core's ToolInputError for rejected arguments, or its
+   * ToolExecutionError (`timedOut: true`) for a timeout. Undefined for a success, an unknown tool
+   * and an abort.
+   */
+  error?: Error | undefined;
 }
 
 /** The code agent is about to execute model-written code. */

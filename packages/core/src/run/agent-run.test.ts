@@ -322,3 +322,57 @@ describe('executeRun', () => {
     expect(trace).toMatch(/run completed after 1 step\(s\)/);
   });
 });
+
+describe('step records', () => {
+  it('builds RunResult.steps from the events the loop emits, listened to or not', async () => {
+    const thrown = new TypeError('boom');
+    const result = await start({ returnResult: true }, async (run) => {
+      run.stepsTaken = 1;
+      run.emit({ type: 'step-start', step: 1, maxSteps: run.maxSteps, finalAttempt: false });
+      const reply = await run.callModel(createModel(), { messages: [{ role: 'user', content: run.task }] }, 1);
+      for (const id of ['a', 'b']) {
+        run.emit({ type: 'tool-start', step: 1, toolCallId: id, toolName: 'multiply', arguments: { id } });
+      }
+      run.emit({
+        type: 'tool-end',
+        ...{ step: 1, toolCallId: 'b', toolName: 'multiply', output: 'Error: boom', isError: true },
+        ...{ originalLength: undefined, durationMs: 2, error: thrown },
+      });
+      run.emit({
+        type: 'tool-end',
+        ...{ step: 1, toolCallId: 'a', toolName: 'multiply', output: '42', isError: false },
+        ...{ originalLength: undefined, durationMs: 1 },
+      });
+      run.emit({ type: 'final-answer', step: 1, answer: run.finalizer.set(reply.content) });
+    });
+
+    expect(result.steps).toEqual([
+      {
+        step: 1,
+        finalAttempt: false,
+        modelReply: {
+          content: '42',
+          toolCalls: [],
+          finishReason: 'stop',
+          usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
+          durationMs: expect.any(Number) as number,
+        },
+        // In the order the calls started, each with its own outcome.
+        toolCalls: [
+          { toolCallId: 'a', arguments: { id: 'a' }, output: '42', isError: false, durationMs: 1 },
+          {
+            toolCallId: 'b',
+            arguments: { id: 'b' },
+            output: 'Error: boom',
+            isError: true,
+            durationMs: 2,
+            error: thrown,
+          },
+        ].map((call) => ({ ...call, toolName: 'multiply', originalLength: undefined })),
+        code: undefined,
+        correction: undefined,
+      },
+    ]);
+    expect(result.steps[0]?.toolCalls[1]?.error).toBe(thrown);
+  });
+});

@@ -18,6 +18,8 @@ import { describeThrown, stringifyResult } from '../tools/stringify.ts';
 import { secretRedactor } from '../secrets.ts';
 import { createRunScope } from '../tools/tool.ts';
 import type { RunScope } from '../tools/tool.ts';
+import { createStepRecorder } from './step-records.ts';
+import type { StepRecord } from './step-records.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
 
 /** Options of an agent's `run` and `stream`. */
@@ -63,8 +65,10 @@ export interface AgentRun {
   readonly history: readonly ChatMessage[];
   readonly usage: RunUsage;
   readonly finalizer: Finalizer;
-  /** True when someone listens to events; skip building costly event payloads otherwise. */
+  /** True when someone listens to events. Every event is still recorded in the run's `steps`. */
   readonly observed: boolean;
+  /** The step records built from the events so far; they become `RunResult.steps`. */
+  readonly steps: readonly StepRecord[];
   readonly metadata: Record<string, unknown>;
   /** Steps taken so far; the loop advances it. */
   stepsTaken: number;
@@ -215,9 +219,11 @@ interface RunFields {
 function createAgentRun(fields: RunFields): AgentRun {
   const { listeners } = fields;
   const id = crypto.randomUUID();
+  // The run keeps its own record of every step, whoever else listens.
+  const recorder = createStepRecorder();
   const emit = (input: AgentEventInput): void => {
-    if (listeners.length === 0) return;
     const event = { ...input, runId: id } as AgentEvent;
+    recorder.record(event);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -238,6 +244,7 @@ function createAgentRun(fields: RunFields): AgentRun {
     usage: emptyUsage(),
     finalizer: new Finalizer(),
     observed: listeners.length > 0,
+    steps: recorder.steps,
     metadata: { model: fields.modelName },
     stepsTaken: 0,
     emit,
@@ -297,6 +304,7 @@ function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durat
     error,
     usage: run.usage,
     messages: run.messages,
+    steps: [...run.steps],
     metadata: { ...run.metadata, runId: run.id },
   };
 }

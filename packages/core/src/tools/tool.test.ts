@@ -201,6 +201,7 @@ describe('tool timeouts and aborts', () => {
 
     expect(ToolExecutionError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe("Tool 'hang' failed: timed out after 5 ms");
+    expect((error as ToolExecutionError).timedOut).toBe(true);
     expect(context.signal.aborted).toBe(true);
     expect(context.signal.reason).toBe(error);
   });

@@ -180,7 +180,10 @@ async function invoke(
             pending,
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
-                const error = executionError(name, `timed out after ${timeoutMs} ms`);
+                const error = new ToolExecutionError(
+                  ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`),
+                  { toolName: name, timedOut: true },
+                );
                 controller.abort(error);
                 reject(error);
               }, timeoutMs);
@@ -195,6 +198,16 @@ async function invoke(
     clearTimeout(timer);
     signal?.removeEventListener('abort', forwardAbort);
   }
+}
+
+/**
+ * The error behind a failed `Tool.run`, for the developer (events, step records, the verbose
+ * trace): what the tool threw, unwrapped from core's ToolExecutionError when it is an Error, so its
+ * own stack shows; otherwise the error itself (ToolInputError, a timeout, a wrapped non-Error).
+ */
+export function toolFailureError(error: unknown): Error | undefined {
+  if (ToolExecutionError.isInstance(error) && error.cause instanceof Error) return error.cause;
+  return error instanceof Error ? error : undefined;
 }
 
 function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {

@@ -8,6 +8,7 @@ export { describeThrown, resultToJson } from './tools/stringify.ts';
 export { isTool, toolFailureError } from './tools/tool.ts';
 export {
   createAgentModel,
+  checkMilliseconds,
   collectTools,
   checkAgentOptions,
   AGENT_MODEL_OPTION_KEYS,

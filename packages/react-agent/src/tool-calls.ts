@@ -108,7 +108,8 @@ async function invokeTool(context: ToolCallContext, call: PendingToolCall): Prom
   if (call.refusal !== undefined) return { output: `Error: ${call.refusal}`, isError: true };
   if (call.argumentError !== undefined) return { output: `Error: ArgError: ${call.argumentError}`, isError: true };
   try {
-    return { output: await entry.run(call.arguments, { signal: run.signal, run: run.scope }), isError: false };
+    const options = { signal: run.signal, run: run.scope, defaultTimeoutMs: run.toolTimeoutMs };
+    return { output: await entry.run(call.arguments, options), isError: false };
   } catch (error) {
     if (run.signal.aborted) throw abortReason(run.signal);
     return { output: describeToolFailure(error), isError: true, error: toolFailureError(error) };

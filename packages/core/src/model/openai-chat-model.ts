@@ -6,7 +6,7 @@ import { getLogger } from '../logger.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
-import { registerSecret } from '../secrets.ts';
+import { redactSecrets, registerSecret } from '../secrets.ts';
 
 /** The model used when none is named. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -144,6 +144,12 @@ export class OpenAIChatModel implements ChatModel {
         );
         // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
         const remaining = deadline - performance.now();
+        request.onRetry?.({
+          attempt,
+          delayMs: Math.round(Math.min(delay, Math.max(0, remaining))),
+          reason: redactSecrets(failure.message),
+          status: ModelCallError.isInstance(failure) ? failure.status : undefined,
+        });
         await sleep(Math.min(delay, Math.max(0, remaining)), caller);
         if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
       }

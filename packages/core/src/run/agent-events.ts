@@ -31,6 +31,20 @@ export interface ModelRequestEvent {
   toolsOffered: boolean;
 }
 
+/** A model call's attempt failed and will be retried after `delayMs`. */
+export interface ModelRetryEvent {
+  type: 'model-retry';
+  runId: string;
+  step: number;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  delayMs: number;
+  /** Why it failed, known secrets redacted. */
+  reason: string;
+  /** HTTP status of the failed attempt; undefined for connection failures and broken replies. */
+  status: number | undefined;
+}
+
 /** The model replied. */
 export interface ModelResponseEvent {
   type: 'model-response';
@@ -126,6 +140,7 @@ export type AgentEvent =
   | RunStartEvent
   | StepStartEvent
   | ModelRequestEvent
+  | ModelRetryEvent
   | ModelResponseEvent
   | ToolStartEvent
   | ToolEndEvent

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
-import { executeRun, outputOrThrow } from './agent-run.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS, executeRun, outputOrThrow } from './agent-run.ts';
 import type { AgentRun, RunOptions } from './agent-run.ts';
 import type { ChatModel, ChatRequest } from '../model/chat-model.ts';
 import { ConfigurationError, ModelCallError, RunAbortedError, StepLimitReached } from '../errors.ts';
@@ -357,6 +357,7 @@ describe('step records', () => {
           usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
           durationMs: expect.any(Number) as number,
         },
+        modelRetries: [],
         // In the order the calls started, each with its own outcome.
         toolCalls: [
           { toolCallId: 'a', arguments: { id: 'a' }, output: '42', isError: false, durationMs: 1 },
@@ -374,5 +375,76 @@ describe('step records', () => {
       },
     ]);
     expect(result.steps[0]?.toolCalls[1]?.error).toBe(thrown);
+  });
+});
+
+describe('model deadlines and retries', () => {
+  it('sends the run modelTimeoutMs, else the agent one, as each request timeoutMs', async () => {
+    const model = createModel();
+    const setup = { task: 'Six times seven?', model, toolNames: [], defaultMaxSteps: 1, modelTimeoutMs: 9_000 };
+
+    await executeRun({ ...setup, options: {} }, (run) => answerLoop(run, model));
+    await executeRun({ ...setup, options: { modelTimeoutMs: 50 } }, (run) => answerLoop(run, model));
+
+    expect(model.requests.map((request) => request.timeoutMs)).toEqual([9_000, 50]);
+  });
+
+  it('reports every retry of a model call as a model-retry event and in the step record', async () => {
+    const retrying: ChatModel = {
+      modelName: 'flaky-model',
+      complete: (request) => {
+        request.onRetry?.({ attempt: 1, delayMs: 500, reason: 'HTTP 503', status: 503 });
+        return createModel().complete(request);
+      },
+    };
+    const events: AgentEvent[] = [];
+
+    const result = await start(
+      { returnResult: true, onEvent: (event) => events.push(event) },
+      (run) => answerLoop(run, retrying),
+      retrying,
+    );
+
+    const retry = { attempt: 1, delayMs: 500, reason: 'HTTP 503', status: 503 };
+    expect(events.map((event) => event.type)).toContain('model-retry');
+    expect(events.find((event) => event.type === 'model-retry')).toMatchObject({ ...retry, step: 1 });
+    expect(result.steps[0]?.modelRetries).toEqual([retry]);
+  });
+
+  it('gives each run the default tool deadline unless the agent or the run sets one', async () => {
+    const seen: number[] = [];
+    const record = (run: AgentRun): Promise<void> => {
+      seen.push(run.toolTimeoutMs);
+      return answerLoop(run, createModel());
+    };
+    const setup = { task: 'Six times seven?', model: createModel(), toolNames: [], defaultMaxSteps: 1 };
+
+    await executeRun({ ...setup, options: {} }, record);
+    await executeRun({ ...setup, toolTimeoutMs: 5_000, options: {} }, record);
+    await executeRun({ ...setup, toolTimeoutMs: 5_000, options: { toolTimeoutMs: 20 } }, record);
+
+    expect(seen).toEqual([DEFAULT_TOOL_TIMEOUT_MS, 5_000, 20]);
+    expect(DEFAULT_TOOL_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it.each(['toolTimeoutMs', 'modelTimeoutMs'] as const)('rejects a %s that is not positive', async (name) => {
+    await expect(start({ [name]: 0 }, (run) => answerLoop(run, createModel()))).rejects.toThrow(
+      `${name} must be a positive number of milliseconds; got 0.`,
+    );
+  });
+
+  it('refuses a run option the agent marks unsupported, with its reason', async () => {
+    const setup = {
+      task: 'Six times seven?',
+      model: createModel(),
+      toolNames: [],
+      defaultMaxSteps: 1,
+      agentName: 'CodeAgent',
+      unsupportedOptions: { toolTimeoutMs: 'Tools are synchronous.' },
+    };
+
+    await expect(
+      executeRun({ ...setup, options: { toolTimeoutMs: 10 } }, (run) => answerLoop(run, createModel())),
+    ).rejects.toThrow("CodeAgent's run: toolTimeoutMs does not apply. Tools are synchronous.");
   });
 });

@@ -1,6 +1,6 @@
 import { raceAbort } from '../abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../model/chat-model.ts';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
 import {
   ConfigurationError,
@@ -34,6 +34,10 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /** Cancels the run after this many milliseconds. */
   timeoutMs?: number | undefined;
+  /** Deadline of each tool call without a `timeoutMs` of its own; overrides the agent's. Default 60 000. */
+  toolTimeoutMs?: number | undefined;
+  /** Deadline of each model call, retries included; overrides the agent's. Default: the model's (180 000). */
+  modelTimeoutMs?: number | undefined;
   /** Receives every event of the run, in order. */
   onEvent?: ((event: AgentEvent) => void) | undefined;
   /**
@@ -43,6 +47,9 @@ export interface RunOptions {
    */
   history?: readonly ChatMessage[] | undefined;
 }
+
+/** The deadline of a tool call when neither the tool, the agent nor the run sets one: a minute. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 
 /** `RunOptions` that make `run` resolve with a RunResult. */
 export type RunOptionsWithResult = RunOptions & { returnResult: true };
@@ -69,12 +76,17 @@ export interface AgentRun {
   readonly observed: boolean;
   /** The step records built from the events so far; they become `RunResult.steps`. */
   readonly steps: readonly StepRecord[];
+  /** The deadline of a tool call without its own `timeoutMs`: pass it as `Tool.run`'s `defaultTimeoutMs`. */
+  readonly toolTimeoutMs: number;
   readonly metadata: Record<string, unknown>;
   /** Steps taken so far; the loop advances it. */
   stepsTaken: number;
   emit(event: AgentEventInput): void;
-  /** Calls the model with the run's signal, counts its usage and emits the request and response events. */
-  callModel(model: ChatModel, request: Omit<ChatRequest, 'signal'>, step: number): Promise<ChatResponse>;
+  /**
+   * Calls the model with the run's signal and model deadline, counts its usage and emits the request,
+   * retry and response events.
+   */
+  callModel(model: ChatModel, request: Omit<ChatRequest, 'signal' | 'onRetry'>, step: number): Promise<ChatResponse>;
 }
 
 /** What an agent tells `executeRun` about itself. */
@@ -90,6 +102,12 @@ export interface RunSetup {
   agentName?: string | undefined;
   /** Run options the agent accepts beyond RunOptions (`history`, say); any other unknown key is an error. */
   extraOptionKeys?: readonly string[] | undefined;
+  /** Run options of RunOptions this agent refuses (a ConfigurationError), each with the reason. */
+  unsupportedOptions?: Readonly<Record<string, string>> | undefined;
+  /** The agent's `toolTimeoutMs`; the run's option overrides it. Default DEFAULT_TOOL_TIMEOUT_MS. */
+  toolTimeoutMs?: number | undefined;
+  /** The agent's `modelTimeoutMs`, sent as each request's `timeoutMs`; the run's option overrides it. */
+  modelTimeoutMs?: number | undefined;
 }
 
 // Every key of RunOptions, checked by the compiler both ways.
@@ -99,6 +117,8 @@ const RUN_OPTION_KEYS = Object.keys({
   returnResult: true,
   signal: true,
   timeoutMs: true,
+  toolTimeoutMs: true,
+  modelTimeoutMs: true,
   onEvent: true,
   history: true,
 } satisfies Record<keyof RunOptions, true>);
@@ -111,13 +131,15 @@ const RUN_OPTION_KEYS = Object.keys({
  */
 export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promise<void>): Promise<RunResult> {
   const { task, options } = setup;
-  checkOptionKeys(
-    options,
-    [...RUN_OPTION_KEYS, ...(setup.extraOptionKeys ?? [])],
-    `${setup.agentName ?? 'The agent'}'s run`,
-  );
+  const owner = `${setup.agentName ?? 'The agent'}'s run`;
+  checkOptionKeys(options, [...RUN_OPTION_KEYS, ...(setup.extraOptionKeys ?? [])], owner);
+  for (const [key, reason] of Object.entries(setup.unsupportedOptions ?? {})) {
+    if ((options as Record<string, unknown>)[key] !== undefined) {
+      throw new ConfigurationError(`${owner}: ${key} does not apply. ${reason}`);
+    }
+  }
   const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
-  checkRunInput(task, maxSteps, options.timeoutMs);
+  checkRunInput(task, maxSteps, options);
   const history = readHistory(options.history);
   const listeners = collectListeners(setup);
   const { signal, cancellable, dispose } = runSignal(options);
@@ -130,6 +152,8 @@ export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promi
     cancellable,
     listeners,
     modelName: setup.model.modelName,
+    toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+    modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
   });
   try {
     run.emit({ type: 'run-start', task, tools: setup.toolNames, model: setup.model.modelName, maxSteps });
@@ -153,15 +177,18 @@ export function outputOrThrow(result: RunResult): string {
   throw result.error ?? new Error(`The run ended in state '${result.state}' without an answer.`);
 }
 
-function checkRunInput(task: unknown, maxSteps: number, timeoutMs: number | undefined): void {
+function checkRunInput(task: unknown, maxSteps: number, options: RunOptions): void {
   if (typeof task !== 'string' || task.trim() === '') {
     throw new ConfigurationError('The task must be a non-empty string: the question or instruction for the agent.');
   }
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new ConfigurationError(`maxSteps must be a positive integer; got ${String(maxSteps)}.`);
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}.`);
+  for (const name of ['timeoutMs', 'toolTimeoutMs', 'modelTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
+    }
   }
 }
 
@@ -214,6 +241,8 @@ interface RunFields {
   cancellable: boolean;
   listeners: ((event: AgentEvent) => void)[];
   modelName: string;
+  toolTimeoutMs: number;
+  modelTimeoutMs: number | undefined;
 }
 
 function createAgentRun(fields: RunFields): AgentRun {
@@ -245,6 +274,7 @@ function createAgentRun(fields: RunFields): AgentRun {
     finalizer: new Finalizer(),
     observed: listeners.length > 0,
     steps: recorder.steps,
+    toolTimeoutMs: fields.toolTimeoutMs,
     metadata: { model: fields.modelName },
     stepsTaken: 0,
     emit,
@@ -259,7 +289,10 @@ function createAgentRun(fields: RunFields): AgentRun {
       const started = performance.now();
       // Settles at the abort even when the model is slow to honour its signal (or ignores it).
       const signal = fields.cancellable ? fields.signal : undefined;
-      const reply = await raceAbort(model.complete({ ...request, signal }), signal);
+      const deadline = fields.modelTimeoutMs === undefined ? {} : { timeoutMs: fields.modelTimeoutMs };
+      // A retried call can take minutes; each retry is an event, so the wait is never silent.
+      const onRetry = (retry: ModelRetry): void => emit({ type: 'model-retry', step, ...retry });
+      const reply = await raceAbort(model.complete({ ...request, ...deadline, onRetry, signal }), signal);
       const response = redactReply(checkChatResponse(reply, model.modelName));
       addUsage(run.usage, response.usage);
       emit({

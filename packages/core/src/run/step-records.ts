@@ -12,6 +12,14 @@ export interface ModelReplyRecord {
   durationMs: number;
 }
 
+/** A failed model-call attempt that was retried, as the `model-retry` event reported it. */
+export interface ModelRetryRecord {
+  attempt: number;
+  delayMs: number;
+  reason: string;
+  status: number | undefined;
+}
+
 /** One tool call of a step, from its `tool-start` and `tool-end` events. */
 export interface ToolCallRecord {
   toolCallId: string;
@@ -44,6 +52,8 @@ export interface StepRecord {
   finalAttempt: boolean;
   /** The reply; undefined when the model call failed or the run was aborted before it came. */
   modelReply: ModelReplyRecord | undefined;
+  /** Attempts of this step's model call that failed and were retried; empty when the first one worked. */
+  modelRetries: ModelRetryRecord[];
   toolCalls: ToolCallRecord[];
   /** Code agent: the code the reply held and its output. */
   code: CodeRecord | undefined;
@@ -63,6 +73,7 @@ export function createStepRecorder(): { steps: StepRecord[]; record: (event: Age
         step: event.step,
         finalAttempt: event.finalAttempt,
         modelReply: undefined,
+        modelRetries: [],
         toolCalls: [],
         code: undefined,
         correction: undefined,
@@ -72,6 +83,11 @@ export function createStepRecorder(): { steps: StepRecord[]; record: (event: Age
     const current = steps.at(-1);
     if (current === undefined) return;
     switch (event.type) {
+      case 'model-retry': {
+        const { attempt, delayMs, reason, status } = event;
+        current.modelRetries.push({ attempt, delayMs, reason, status });
+        return;
+      }
       case 'model-response': {
         const { content, toolCalls, finishReason, usage, reasoning, durationMs } = event;
         current.modelReply = { content, toolCalls, finishReason, usage, durationMs };

@@ -108,6 +108,23 @@ describe('verbose trace', () => {
   });
 });
 
+describe('verbose trace of model retries', () => {
+  it('shows each retried attempt, its reason and the wait', () => {
+    const retry: AgentEvent = {
+      ...base,
+      type: 'model-retry',
+      attempt: 1,
+      delayMs: 480,
+      reason: 'HTTP 503 from the server',
+      status: 503,
+    };
+
+    expect(describeEvent(retry)).toEqual([
+      '  model call attempt 1 failed (HTTP 503 from the server); retrying in 480 ms',
+    ]);
+  });
+});
+
 describe('verbose trace of a tool that threw', () => {
   const failedEnd = (error: Error): AgentEvent => ({
     ...base,

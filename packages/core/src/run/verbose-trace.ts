@@ -37,6 +37,10 @@ export function describeEvent(event: AgentEvent): string[] {
       ];
     case 'model-request':
       return [];
+    case 'model-retry':
+      return [
+        `  model call attempt ${event.attempt} failed (${preview(event.reason)}); retrying in ${event.delayMs} ms`,
+      ];
     case 'model-response': {
       const lines = [];
       if (event.reasoning !== undefined && event.reasoning.trim() !== '') {

@@ -297,3 +297,17 @@ describe('tool run scope', () => {
     await expect(remember.run({})).resolves.toMatch(/:1$/);
   });
 });
+
+describe('the default deadline of a tool call', () => {
+  it('applies the caller default to a tool without a timeoutMs of its own, and the tool own one first', async () => {
+    const bare = createHangingTool().hanging;
+    const bounded = createHangingTool({ timeoutMs: 5 }).hanging;
+
+    const defaulted = await rejectionOf(bare.run({}, { defaultTimeoutMs: 5 }));
+    const own = await rejectionOf(bounded.run({}, { defaultTimeoutMs: 60_000 }));
+
+    expect((defaulted as ToolExecutionError).timedOut).toBe(true);
+    expect((defaulted as Error).message).toBe("Tool 'hang' failed: timed out after 5 ms");
+    expect((own as Error).message).toBe("Tool 'hang' failed: timed out after 5 ms");
+  });
+});

@@ -35,6 +35,8 @@ export interface ToolRunOptions {
   signal?: AbortSignal | undefined;
   /** The run this call belongs to; agents pass theirs. */
   run?: RunScope | undefined;
+  /** The deadline of this call when the tool has no `timeoutMs` of its own (agents pass `toolTimeoutMs`). */
+  defaultTimeoutMs?: number | undefined;
 }
 
 /** Creates a fresh run scope with an empty store. */
@@ -54,7 +56,10 @@ export interface ToolOptions<Parameters extends ToolParameters, Result> {
   returns?: z.ZodType | undefined;
   /** The implementation; may be sync or async. */
   execute: (args: z.output<Parameters>, context: ToolContext) => Result;
-  /** Fails the call with a ToolExecutionError when it runs longer than this. */
+  /**
+   * Fails the call with a ToolExecutionError when it runs longer than this; it wins over the agent's
+   * and the run's `toolTimeoutMs` (default 60 000 in agents, none in a bare `tool.run`).
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -134,7 +139,8 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
       execute,
       result.data,
       { signal, run: runOptions.run ?? createRunScope() },
-      timeoutMs,
+      // The tool's own deadline wins: its author knows how long it may take.
+      timeoutMs ?? runOptions.defaultTimeoutMs,
     );
     // What a tool returns reaches the model, the events and the transcript: a key a tool echoes
     // (an upstream error, a config dump) must not travel to another service or into a log.

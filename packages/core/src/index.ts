@@ -50,7 +50,7 @@ export type {
   ModelRetry,
 } from './model/chat-model.ts';
 export { OpenAIChatModel, resolveOpenAIConnection } from './model/openai-chat-model.ts';
-export type { OpenAIChatModelOptions, OpenAIConnection } from './model/openai-chat-model.ts';
+export type { OpenAIChatModelOptions, OpenAIConnection, OpenAIClientLike } from './model/openai-chat-model.ts';
 export { stringifyResult } from './tools/stringify.ts';
 export { setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';

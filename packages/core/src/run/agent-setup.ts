@@ -1,7 +1,7 @@
-import type OpenAI from 'openai';
 import type { ChatModel } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
 import { OpenAIChatModel, resolveOpenAIConnection } from '../model/openai-chat-model.ts';
+import type { OpenAIClientLike } from '../model/openai-chat-model.ts';
 import { isTool } from '../tools/tool.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 
@@ -13,8 +13,8 @@ export interface AgentModelOptions {
   apiKey?: string | undefined;
   /** OpenAI-compatible server; default `OPENAI_BASE_URL`, else OpenAI. */
   baseURL?: string | undefined;
-  /** A configured `OpenAI` client to use instead of apiKey/baseURL. */
-  client?: OpenAI | undefined;
+  /** A configured `openai` client (any SDK version with the chat API) to use instead of apiKey/baseURL. */
+  client?: OpenAIClientLike | undefined;
   /** Any ChatModel (a scripted model in tests, another provider); overrides all of the above. */
   chatModel?: ChatModel | undefined;
   /**

@@ -164,7 +164,10 @@ export class TinyCodeAgent {
       });
       if (result.isFinal) {
         const metadata = result.answerLength === undefined ? { step } : { step, originalLength: result.answerLength };
-        const answer = run.finalizer.set(result.answer ?? '', { metadata });
+        // The value itself (an object stays an object; `output` is its JSON text), unless it was cut
+        // to maxAnswerChars: then the text, which is all that is left of it.
+        const value = result.answerLength === undefined ? result.value : result.answer;
+        const answer = run.finalizer.set(value, { metadata });
         run.emit({ type: 'final-answer', step, answer });
         return;
       }

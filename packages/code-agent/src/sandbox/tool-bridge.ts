@@ -83,8 +83,9 @@ function invoke(tool: Tool, args: unknown, context: ToolCallContext): unknown {
     Promise.resolve(result).catch(() => undefined);
     throw executionError(
       tool.name,
-      'it returned a Promise, but tools run synchronously in the code sandbox. Make its execute synchronous, ' +
-        'or use ReactAgent for async tools.',
+      'its execute returned a Promise, but tools run synchronously in the code sandbox (a function that returns ' +
+        "a Promise without being declared async cannot be detected when the agent is built). Make the tool's " +
+        'execute synchronous, or use ReactAgent for async tools.',
     );
   }
   return result;

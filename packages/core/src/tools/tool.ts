@@ -71,7 +71,10 @@ export interface Tool<Args = unknown, Result = unknown> {
   readonly returns: z.ZodType | undefined;
   /** JSON Schema of the arguments (zod's input view), for prompts and native tool calling. */
   readonly jsonSchema: JsonSchema;
-  /** True when `execute` is an async function; the code agent relies on it. */
+  /**
+   * True when `execute` is an async function or `returns` is a promise schema; the code agent refuses
+   * such tools. A plain function that returns a promise cannot be told apart before it is called.
+   */
   readonly isAsync: boolean;
   readonly timeoutMs: number | undefined;
   /** The raw implementation, without validation or stringification. */
@@ -116,6 +119,17 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new ConfigurationError(`Tool '${name}': timeoutMs must be a positive number of milliseconds.`);
   }
+  for (const [field, schema] of [
+    ['parameters', options.parameters],
+    ['returns', returns],
+  ] as const) {
+    if (isZod3Schema(schema)) {
+      throw new ConfigurationError(
+        `Tool '${name}': ${field} is a zod 3 schema, but TinyAgent needs zod 4. Use \`import { z } from 'zod'\` ` +
+          "with zod 4 installed, or `import { z } from '@tinyagent/core'`, which re-exports zod 4.",
+      );
+    }
+  }
   const parameters = options.parameters ?? z.object({});
   if (!isZodObject(parameters)) {
     throw new ConfigurationError(
@@ -153,7 +167,8 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     parameters,
     returns,
     jsonSchema: toJsonSchema(name, parameters),
-    isAsync: isAsyncFunction(execute),
+    // A promise as the declared result gives away an execute that returns one without being `async`.
+    isAsync: isAsyncFunction(execute) || (returns !== undefined && isZodPromise(returns)),
     timeoutMs,
     execute: execute,
     parse,
@@ -258,6 +273,15 @@ function toJsonSchema(name: string, parameters: ToolParameters): JsonSchema {
 function isZodObject(value: unknown): value is ToolParameters {
   const def = (value as { _zod?: { def?: { type?: unknown } } } | null)?._zod?.def;
   return def?.type === 'object';
+}
+
+// Zod 3 schemas carry `_def` and no `_zod`: an easy mix-up, since many examples and packages still use it.
+function isZod3Schema(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && '_def' in value && !('_zod' in value);
+}
+
+function isZodPromise(schema: z.ZodType): boolean {
+  return (schema as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type === 'promise';
 }
 
 function isAsyncFunction(fn: unknown): boolean {

@@ -2,22 +2,16 @@ import { raceAbort } from '../abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
-import {
-  ConfigurationError,
-  ModelRefusalError,
-  RunAbortedError,
-  StepLimitReached,
-  isTinyAgentError,
-} from '../errors.ts';
+import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 import { getLogger } from '../logger.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
 import { describeThrown, stringifyResult } from '../tools/stringify.ts';
-import { secretRedactor } from '../secrets.ts';
 import { createRunScope } from '../tools/tool.ts';
 import type { RunScope } from '../tools/tool.ts';
+import { redactReply, throwIfDeclined } from './model-reply.ts';
 import { createStepRecorder } from './step-records.ts';
 import type { StepRecord } from './step-records.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
@@ -351,51 +345,4 @@ function toAbortError(reason: unknown): RunAbortedError {
 function toError(value: unknown): Error {
   if (value instanceof Error || isTinyAgentError(value)) return value;
   return new Error(`The agent loop threw a non-error value: ${stringifyResult(value)}`);
-}
-
-// Longest refusal quoted in the error's message; the whole text stays on the error.
-const REFUSAL_PREVIEW = 500;
-
-// A refusal or a content filter's verdict is the provider's answer to this request: retrying gets
-// the same, and an agent loop would only read it as an empty reply until its step limit.
-function throwIfDeclined(response: ChatResponse, modelName: string): void {
-  const { refusal } = response;
-  if (refusal !== undefined && refusal !== '') {
-    const quoted = refusal.length > REFUSAL_PREVIEW ? `${refusal.slice(0, REFUSAL_PREVIEW)}…` : refusal;
-    throw new ModelRefusalError(
-      `The model '${modelName}' refused the request: ${JSON.stringify(quoted)}. Rephrase the task or the system prompt.`,
-      { reason: 'refusal', refusal },
-    );
-  }
-  if (response.finishReason === 'content_filter') {
-    throw new ModelRefusalError(
-      `The provider's content filter stopped the reply of model '${modelName}' (finish reason content_filter). ` +
-        'Rephrase the task; the same request would be filtered again, so it is not retried.',
-      { reason: 'content_filter' },
-    );
-  }
-}
-
-// A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
-// says reaches the events, the transcript, the tools and the answer only with known secrets removed.
-function redactReply(response: ChatResponse): ChatResponse {
-  const redact = secretRedactor();
-  const content = response.content === null ? null : redact(response.content);
-  const reasoning = response.reasoning === undefined ? undefined : redact(response.reasoning);
-  const refusal = response.refusal === undefined ? undefined : redact(response.refusal);
-  // Copied only when a call changes: the usual reply holds no secret and is passed on as it is.
-  let toolCalls = response.toolCalls;
-  response.toolCalls.forEach((call, index) => {
-    const name = redact(call.name);
-    const args = redact(call.arguments);
-    if (name === call.name && args === call.arguments) return;
-    if (toolCalls === response.toolCalls) toolCalls = [...toolCalls];
-    toolCalls[index] = { ...call, name, arguments: args };
-  });
-  const same =
-    content === response.content &&
-    toolCalls === response.toolCalls &&
-    reasoning === response.reasoning &&
-    refusal === response.refusal;
-  return same ? response : { ...response, content, toolCalls, reasoning, refusal };
 }

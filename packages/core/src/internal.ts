@@ -5,7 +5,8 @@ export { getLogger } from './logger.ts';
 export { escapeControls } from './terminal-text.ts';
 export { getPromptFallback, renderPrompt } from './prompts.ts';
 export { describeThrown, resultToJson } from './tools/stringify.ts';
-export { isTool, toolFailureError } from './tools/tool.ts';
+export { isTool } from './tools/tool.ts';
+export { toolFailureError } from './tools/tool-failure.ts';
 export {
   createAgentModel,
   checkMilliseconds,

@@ -1,5 +1,5 @@
 import { ToolExecutionError, isTinyAgentError, redactSecrets, redactValue, stringifyResult } from '@tinyagent/core';
-import { describeThrown, resultToJson } from '@tinyagent/core/internal';
+import { describeThrown, resultToJson, toolFailureError } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
 import type { ToolReplyBody } from './worker-protocol.ts';
@@ -145,15 +145,10 @@ function toToolError(name: string, error: unknown): { name: string; message: str
   return { name: wrapped.name, message: wrapped.message };
 }
 
-// What a tool threw, unchanged (with its stack), for the events; a thrown value that is not an Error
-// is wrapped, as core's Tool.run does.
+// What a tool threw (with its stack), for the events; a thrown value that is not an Error is wrapped,
+// as core's Tool.run does. Core's helper swaps an error holding a known secret for a redacted copy.
 function thrownError(toolName: string, error: unknown, message: string): Error {
-  try {
-    if (error instanceof Error) return error;
-  } catch {
-    // A revoked proxy throws even on instanceof.
-  }
-  return new ToolExecutionError(message, { toolName, cause: error });
+  return toolFailureError(new ToolExecutionError(message, { toolName, cause: error })) ?? new Error(message);
 }
 
 function executionError(toolName: string, reason: string): ToolExecutionError {

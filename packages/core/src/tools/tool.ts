@@ -221,16 +221,6 @@ async function invoke(
   }
 }
 
-/**
- * The error behind a failed `Tool.run`, for the developer (events, step records, the verbose
- * trace): what the tool threw, unwrapped from core's ToolExecutionError when it is an Error, so its
- * own stack shows; otherwise the error itself (ToolInputError, a timeout, a wrapped non-Error).
- */
-export function toolFailureError(error: unknown): Error | undefined {
-  if (ToolExecutionError.isInstance(error) && error.cause instanceof Error) return error.cause;
-  return error instanceof Error ? error : undefined;
-}
-
 function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {
   return new ToolInputError(ToolInputError.describe(toolName, issues), { toolName, issues });
 }

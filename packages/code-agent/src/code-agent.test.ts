@@ -289,7 +289,7 @@ describe('TinyCodeAgent loop', () => {
     const agent = await createAgent({ script: [js('sneaky()'), js('final_answer("recovered")')] }, [sneaky]);
 
     await expect(agent.run('Call it')).resolves.toBe('recovered');
-    expect(feedback()[0]).toMatch(/ToolExecutionError: Tool 'sneaky' failed: it returned a Promise/);
+    expect(feedback()[0]).toMatch(/ToolExecutionError: Tool 'sneaky' failed: its execute returned a Promise/);
   });
 });
 

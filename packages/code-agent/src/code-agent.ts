@@ -33,6 +33,12 @@ export const DEFAULT_CODE_AGENT_MAX_STEPS = 6;
 /** What the agent tells the model when its reply holds no code. */
 export const NO_CODE_CORRECTION = 'Please respond with a single fenced code block.';
 
+// Tools run synchronously on the host while the sandbox waits: nothing can interrupt one, so a
+// per-call deadline would be a promise the agent cannot keep. The execution's deadline bounds them.
+const TOOL_TIMEOUT_HINT =
+  "TinyCodeAgent's tools run synchronously and cannot be interrupted, so there is no per-call tool deadline: " +
+  'the sandbox limit timeoutMs (limits: { timeoutMs }) bounds each execution, its tool calls included.';
+
 /** Options of `new TinyCodeAgent`. */
 export interface TinyCodeAgentOptions extends AgentModelOptions {
   /** Synchronous tools the model's code calls as functions; async tools belong to ReactAgent. */
@@ -69,15 +75,17 @@ export class TinyCodeAgent {
   /** The sandbox limits of every run, defaults filled in. */
   readonly limits: Readonly<ResolvedLimits>;
   readonly #tools: readonly Tool[];
+  readonly #modelTimeoutMs: number | undefined;
 
   /** Checks everything it can at once: model access, tools (sync, callable names) and limits. */
   constructor(options: TinyCodeAgentOptions) {
     checkAgentOptions(options, 'TinyCodeAgent');
-    checkOptionKeys(options, OPTION_KEYS, 'TinyCodeAgent', MODEL_OPTION_HINTS);
+    checkOptionKeys(options, OPTION_KEYS, 'TinyCodeAgent', { ...MODEL_OPTION_HINTS, toolTimeoutMs: TOOL_TIMEOUT_HINT });
     const registry = collectTools(options.tools, 'TinyCodeAgent');
     this.#tools = [...checkSandboxTools(registry, 'TinyCodeAgent').values()];
     this.limits = Object.freeze(resolveLimits(options.limits));
     this.chatModel = createAgentModel(options);
+    this.#modelTimeoutMs = options.modelTimeoutMs;
     this.systemPrompt = renderCodePrompt(this.#tools, options);
   }
 
@@ -112,6 +120,8 @@ export class TinyCodeAgent {
       defaultMaxSteps: DEFAULT_CODE_AGENT_MAX_STEPS,
       options,
       agentName: 'TinyCodeAgent',
+      modelTimeoutMs: this.#modelTimeoutMs,
+      unsupportedOptions: { toolTimeoutMs: TOOL_TIMEOUT_HINT },
     };
   }
 
@@ -154,7 +164,10 @@ export class TinyCodeAgent {
       });
       if (result.isFinal) {
         const metadata = result.answerLength === undefined ? { step } : { step, originalLength: result.answerLength };
-        const answer = run.finalizer.set(result.answer ?? '', { metadata });
+        // The value itself (an object stays an object; `output` is its JSON text), unless it was cut
+        // to maxAnswerChars: then the text, which is all that is left of it.
+        const value = result.answerLength === undefined ? result.value : result.answer;
+        const answer = run.finalizer.set(value, { metadata });
         run.emit({ type: 'final-answer', step, answer });
         return;
       }
@@ -168,10 +181,10 @@ export class TinyCodeAgent {
   }
 }
 
-// Tool calls made from inside the sandbox are reported like any other tool call.
+// Tool calls made from inside the sandbox are reported like any other tool call, listened to or not:
+// the run's step records are built from the events.
 function executionHooks(run: AgentRun, step: number): ExecutionOptions {
   const hooks: ExecutionOptions = { signal: run.signal, run: run.scope };
-  if (!run.observed) return hooks;
   hooks.onToolStart = (event) => run.emit({ type: 'tool-start', step, ...event });
   hooks.onToolEnd = (event) =>
     run.emit({
@@ -183,6 +196,7 @@ function executionHooks(run: AgentRun, step: number): ExecutionOptions {
       isError: event.isError,
       originalLength: undefined,
       durationMs: event.durationMs,
+      ...(event.error === undefined ? {} : { error: event.error }),
     });
   return hooks;
 }

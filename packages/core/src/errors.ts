@@ -174,10 +174,14 @@ function formatPath(path: readonly (string | number)[]): string {
 /** A tool threw (or timed out) while running; the original error is the `cause`. */
 export class ToolExecutionError extends TinyAgentError {
   readonly toolName: string;
+  /** True when the tool ran past its deadline (rather than throwing). */
+  readonly timedOut: boolean;
 
-  constructor(message: string, options: TinyAgentErrorOptions & { toolName: string }) {
-    super(message, { ...options, code: 'tool_execution' });
+  constructor(message: string, options: TinyAgentErrorOptions & { toolName: string; timedOut?: boolean | undefined }) {
+    const { timedOut = false, ...rest } = options;
+    super(message, { ...rest, code: 'tool_execution' });
     this.toolName = options.toolName;
+    this.timedOut = timedOut;
   }
 
   /** The message for a tool that failed for `reason`. */

@@ -13,6 +13,7 @@ export type { ReadonlyToolRegistry, RegisterOptions } from './tools/tool-registr
 export { Finalizer } from './run/final-answer.ts';
 export type { FinalAnswer, FinalAnswerSource, SetFinalAnswerOptions } from './run/final-answer.ts';
 export type { RunResult, RunState, RunUsage } from './run/run-result.ts';
+export type { StepRecord, ModelReplyRecord, ModelRetryRecord, ToolCallRecord, CodeRecord } from './run/step-records.ts';
 export {
   TinyAgentError,
   isTinyAgentError,
@@ -46,15 +47,16 @@ export type {
   ToolChoice,
   Usage,
   FinishReason,
+  ModelRetry,
 } from './model/chat-model.ts';
 export { OpenAIChatModel, resolveOpenAIConnection } from './model/openai-chat-model.ts';
-export type { OpenAIChatModelOptions, OpenAIConnection } from './model/openai-chat-model.ts';
+export type { OpenAIChatModelOptions, OpenAIConnection, OpenAIClientLike } from './model/openai-chat-model.ts';
 export { stringifyResult } from './tools/stringify.ts';
 export { setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
 export { redactSecrets, redactValue, registerSecret } from './secrets.ts';
 export { z } from 'zod';
-export { executeRun, outputOrThrow } from './run/agent-run.ts';
+export { executeRun, outputOrThrow, DEFAULT_TOOL_TIMEOUT_MS } from './run/agent-run.ts';
 export type { RunOptions, RunOptionsWithResult, StreamOptions, AgentRun, RunSetup } from './run/agent-run.ts';
 export type {
   AgentEvent,
@@ -62,6 +64,7 @@ export type {
   RunStartEvent,
   StepStartEvent,
   ModelRequestEvent,
+  ModelRetryEvent,
   ModelResponseEvent,
   ToolStartEvent,
   ToolEndEvent,

@@ -6,8 +6,10 @@ export { escapeControls } from './terminal-text.ts';
 export { getPromptFallback, renderPrompt } from './prompts.ts';
 export { describeThrown, resultToJson } from './tools/stringify.ts';
 export { isTool } from './tools/tool.ts';
+export { toolFailureError } from './tools/tool-failure.ts';
 export {
   createAgentModel,
+  checkMilliseconds,
   collectTools,
   checkAgentOptions,
   AGENT_MODEL_OPTION_KEYS,

@@ -3,6 +3,7 @@ import {
   AGENT_MODEL_OPTION_KEYS,
   MODEL_OPTION_HINTS,
   checkAgentOptions,
+  checkMilliseconds,
   checkOptionKeys,
   collectTools,
   createAgentModel,
@@ -48,6 +49,12 @@ export interface ReactAgentOptions extends AgentModelOptions {
    * run: each gets an error result telling the model to make fewer calls at a time.
    */
   maxToolCallsPerTurn?: number | undefined;
+  /**
+   * Deadline of each tool call whose tool has no `timeoutMs` of its own; default 60 000
+   * (DEFAULT_TOOL_TIMEOUT_MS). A run's `toolTimeoutMs` overrides it. The call then fails with a
+   * ToolExecutionError the model reads, and the tool's signal aborts.
+   */
+  toolTimeoutMs?: number | undefined;
 }
 
 // Every key of ReactAgentOptions, checked by the compiler both ways.
@@ -61,6 +68,7 @@ const OPTION_KEYS = [
     maxParallelTools: true,
     maxObservationLength: true,
     maxToolCallsPerTurn: true,
+    toolTimeoutMs: true,
   } satisfies Record<Exclude<keyof ReactAgentOptions, keyof AgentModelOptions>, true>),
 ];
 
@@ -80,6 +88,7 @@ export class ReactAgent {
   readonly toolCalling: ToolCallingMode;
   readonly #settings: ReactSettings;
   readonly #toolNames: readonly string[];
+  readonly #deadlines: { toolTimeoutMs: number | undefined; modelTimeoutMs: number | undefined };
 
   /** Creates the agent; throws ConfigurationError for a missing model configuration or invalid options. */
   constructor(options: ReactAgentOptions) {
@@ -88,6 +97,8 @@ export class ReactAgent {
     const registry = collectTools(options.tools, 'ReactAgent');
     const tools = [...registry];
     this.chatModel = createAgentModel(options);
+    checkMilliseconds('toolTimeoutMs', options.toolTimeoutMs);
+    this.#deadlines = { toolTimeoutMs: options.toolTimeoutMs, modelTimeoutMs: options.modelTimeoutMs };
     this.toolCalling = checkToolCalling(options.toolCalling);
     this.tools = registry.view();
     this.#toolNames = Object.freeze(registry.names());
@@ -148,6 +159,7 @@ export class ReactAgent {
       options,
       listener,
       agentName: 'ReactAgent',
+      ...this.#deadlines,
     };
     return executeRun(setup, (run: AgentRun) => {
       const protocol =

@@ -1,5 +1,5 @@
 import { ToolExecutionError, ToolInputError } from '@tinyagent/core';
-import { abortReason } from '@tinyagent/core/internal';
+import { abortReason, toolFailureError } from '@tinyagent/core/internal';
 import type { AgentRun, ReadonlyToolRegistry } from '@tinyagent/core';
 
 /** A tool call the model asked for, with its arguments already read. */
@@ -20,6 +20,12 @@ export interface ToolCallOutcome {
   isError: boolean;
 }
 
+// The outcome plus, for the developer only, the error behind a failure: it goes to the `tool-end`
+// event (and from there to the step records), never into the transcript.
+interface InvokedTool extends ToolCallOutcome {
+  error?: Error | undefined;
+}
+
 /** What running tool calls needs from the agent and the run. */
 export interface ToolCallContext {
   run: AgentRun;
@@ -37,7 +43,7 @@ export async function runToolCall(context: ToolCallContext, call: PendingToolCal
   const { run, step } = context;
   run.emit({ type: 'tool-start', step, toolCallId: call.id, toolName: call.name, arguments: call.arguments });
   const started = performance.now();
-  const end = (output: string, isError: boolean, originalLength: number | undefined): void => {
+  const end = (output: string, isError: boolean, originalLength: number | undefined, error?: Error): void => {
     const durationMs = performance.now() - started;
     run.emit({
       type: 'tool-end',
@@ -48,9 +54,10 @@ export async function runToolCall(context: ToolCallContext, call: PendingToolCal
       isError,
       originalLength,
       durationMs,
+      ...(error === undefined ? {} : { error }),
     });
   };
-  let result: ToolCallOutcome;
+  let result: InvokedTool;
   try {
     result = await invokeTool(context, call);
   } catch (reason) {
@@ -59,7 +66,7 @@ export async function runToolCall(context: ToolCallContext, call: PendingToolCal
     throw reason;
   }
   const { output, originalLength } = truncateObservation(result.output, context.maxObservationLength);
-  end(output, result.isError, originalLength);
+  end(output, result.isError, originalLength, result.error);
   return { output, isError: result.isError };
 }
 
@@ -92,7 +99,7 @@ export async function runToolCalls(
 }
 
 // Rejects only with the abort reason; every other failure becomes the text the model reads.
-async function invokeTool(context: ToolCallContext, call: PendingToolCall): Promise<ToolCallOutcome> {
+async function invokeTool(context: ToolCallContext, call: PendingToolCall): Promise<InvokedTool> {
   const { run, tools } = context;
   const entry = tools.get(call.name);
   if (entry === undefined) {
@@ -103,10 +110,11 @@ async function invokeTool(context: ToolCallContext, call: PendingToolCall): Prom
     return { output: `Error: Invalid arguments for tool '${call.name}': ${call.argumentError}`, isError: true };
   }
   try {
-    return { output: await entry.run(call.arguments, { signal: run.signal, run: run.scope }), isError: false };
+    const options = { signal: run.signal, run: run.scope, defaultTimeoutMs: run.toolTimeoutMs };
+    return { output: await entry.run(call.arguments, options), isError: false };
   } catch (error) {
     if (run.signal.aborted) throw abortReason(run.signal);
-    return { output: describeToolFailure(error), isError: true };
+    return { output: describeToolFailure(error), isError: true, error: toolFailureError(error) };
   }
 }
 

@@ -359,3 +359,20 @@ describe('OpenAIChatModel transport', () => {
     expect(seen).toEqual([`${server!.url}/chat/completions`]);
   });
 });
+
+describe('OpenAIChatModel retries, reported', () => {
+  it('tells onRetry of each failed attempt before waiting: attempt, delay, redacted reason, status', async () => {
+    const model = await start({
+      script: [{ status: 503, message: `overloaded; key ${KEY}`, retryAfter: 0 }, { content: '5' }],
+    });
+    const retries: unknown[] = [];
+
+    const reply = await model.complete({ ...ask, onRetry: (retry) => retries.push(retry) });
+
+    expect(reply.content).toBe('5');
+    expect(retries).toEqual([
+      { attempt: 1, delayMs: 0, reason: expect.stringContaining('503') as string, status: 503 },
+    ]);
+    expect(JSON.stringify(retries)).not.toContain(KEY);
+  });
+});

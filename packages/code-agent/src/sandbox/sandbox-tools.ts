@@ -47,7 +47,8 @@ export function checkSandboxTools(tools: Iterable<unknown>, owner: string): Read
     checkName(entry.name, owner);
     if (entry.isAsync) {
       throw new ConfigurationError(
-        `${owner} does not support async tools: '${entry.name}' has an async execute. Model code calls tools ` +
+        `${owner} does not support async tools: '${entry.name}' has an async execute (or a returns schema that ` +
+          'is a promise). Model code calls tools ' +
           'synchronously inside the sandbox; make execute synchronous, or use ReactAgent from ' +
           '@tinyagent/react-agent, which runs async tools.',
       );

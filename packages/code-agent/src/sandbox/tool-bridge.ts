@@ -1,5 +1,5 @@
 import { ToolExecutionError, isTinyAgentError, redactSecrets, redactValue, stringifyResult } from '@tinyagent/core';
-import { describeThrown, resultToJson } from '@tinyagent/core/internal';
+import { describeThrown, resultToJson, toolFailureError } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import type { ToolCallRequest } from './sandbox-session.ts';
 import type { ToolReplyBody } from './worker-protocol.ts';
@@ -17,6 +17,8 @@ export interface SandboxToolEnd extends SandboxToolStart {
   output: string;
   isError: boolean;
   durationMs: number;
+  /** For the developer, never sent to the code or the model: the error behind a failure, as core's `ToolEndEvent.error`. */
+  error?: Error | undefined;
 }
 
 /** What tool calls need from the execution they belong to. */
@@ -49,8 +51,15 @@ export function runToolCall(
     args = undefined;
   }
   context.onToolStart?.({ ...base, arguments: args });
-  const finish = (output: string, isError: boolean): void =>
-    context.onToolEnd?.({ ...base, arguments: args, output, isError, durationMs: performance.now() - started });
+  const finish = (output: string, isError: boolean, error?: Error): void =>
+    context.onToolEnd?.({
+      ...base,
+      arguments: args,
+      output,
+      isError,
+      durationMs: performance.now() - started,
+      ...(error === undefined ? {} : { error }),
+    });
   // Results and failures reach the model's code, its output, the events and the transcript: known
   // secrets are redacted from both, as core's Tool.run does.
   try {
@@ -62,7 +71,7 @@ export function runToolCall(
   } catch (error) {
     const failure = toToolError(call.name, error);
     const message = redactSecrets(failure.message);
-    finish(message, true);
+    finish(message, true, thrownError(call.name, error, failure.message));
     return { ok: false, name: failure.name, message };
   }
 }
@@ -74,8 +83,9 @@ function invoke(tool: Tool, args: unknown, context: ToolCallContext): unknown {
     Promise.resolve(result).catch(() => undefined);
     throw executionError(
       tool.name,
-      'it returned a Promise, but tools run synchronously in the code sandbox. Make its execute synchronous, ' +
-        'or use ReactAgent for async tools.',
+      'its execute returned a Promise, but tools run synchronously in the code sandbox (a function that returns ' +
+        "a Promise without being declared async cannot be detected when the agent is built). Make the tool's " +
+        'execute synchronous, or use ReactAgent for async tools.',
     );
   }
   return result;
@@ -133,6 +143,12 @@ function toToolError(name: string, error: unknown): { name: string; message: str
   if (isTinyAgentError(error)) return { name: error.name, message: error.message };
   const wrapped = executionError(name, describeThrown(error));
   return { name: wrapped.name, message: wrapped.message };
+}
+
+// What a tool threw (with its stack), for the events; a thrown value that is not an Error is wrapped,
+// as core's Tool.run does. Core's helper swaps an error holding a known secret for a redacted copy.
+function thrownError(toolName: string, error: unknown, message: string): Error {
+  return toolFailureError(new ToolExecutionError(message, { toolName, cause: error })) ?? new Error(message);
 }
 
 function executionError(toolName: string, reason: string): ToolExecutionError {

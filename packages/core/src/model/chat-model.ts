@@ -51,6 +51,20 @@ export interface ChatRequest {
   signal?: AbortSignal | undefined;
   /** Upper bound on this request, retries included. */
   timeoutMs?: number | undefined;
+  /** Called before the model waits to retry a failed attempt, so a slow call is never silent. */
+  onRetry?: ((retry: ModelRetry) => void) | undefined;
+}
+
+/** A failed attempt of a model call that is about to be retried. */
+export interface ModelRetry {
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  /** How long the model waits before the next attempt. */
+  delayMs: number;
+  /** Why the attempt failed, known secrets redacted. */
+  reason: string;
+  /** The HTTP status of the failed attempt; undefined for connection failures and broken replies. */
+  status: number | undefined;
 }
 
 /** The model's reply. */

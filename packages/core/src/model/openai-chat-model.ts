@@ -6,7 +6,7 @@ import { getLogger } from '../logger.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
-import { registerSecret } from '../secrets.ts';
+import { redactSecrets, registerSecret } from '../secrets.ts';
 
 /** The model used when none is named. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -34,6 +34,16 @@ function withinDeadline<T>(work: Promise<T>, ms: number, onExpire?: () => void):
   return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
+/**
+ * The part of an `openai` client that OpenAIChatModel uses: `baseURL` and `chat.completions.create`,
+ * called as the SDK's (params, { signal, timeout, maxRetries }). Typed by shape, not by the `OpenAI`
+ * class, so a client of another major version of the SDK (openai@6) or a wrapper of one fits.
+ */
+export interface OpenAIClientLike {
+  readonly baseURL: string;
+  readonly chat: { readonly completions: { create(...args: never[]): unknown } };
+}
+
 /** Options of `OpenAIChatModel`; every field is optional. */
 export interface OpenAIChatModelOptions {
   /** Model name; default `gpt-4o-mini`. */
@@ -42,8 +52,8 @@ export interface OpenAIChatModelOptions {
   apiKey?: string | undefined;
   /** Any OpenAI-compatible server (Ollama, vLLM, llama.cpp); default `OPENAI_BASE_URL`, else OpenAI. */
   baseURL?: string | undefined;
-  /** A configured `OpenAI` client; when given, apiKey and baseURL are not used. */
-  client?: OpenAI | undefined;
+  /** A configured `openai` client (any version with the same chat API); when given, apiKey and baseURL are not used. */
+  client?: OpenAIClientLike | undefined;
   /** Retries after the first attempt for 408/409/429/5xx, connection failures and broken replies; default 2. */
   maxRetries?: number | undefined;
   /** First backoff between attempts when the server gives no `retry-after`; doubles each time. Default 500. */
@@ -116,7 +126,8 @@ export class OpenAIChatModel implements ChatModel {
     checkOptionKeys(options, OPTION_KEYS, 'OpenAIChatModel');
     this.#options = options;
     this.modelName = options.model ?? DEFAULT_MODEL;
-    this.#client = options.client;
+    // Typed by shape for the caller; used as this SDK's client, whose chat API every major version shares.
+    this.#client = options.client as OpenAI | undefined;
     if (options.client !== undefined) this.#server = stripCredentials(options.client.baseURL);
   }
 
@@ -144,6 +155,12 @@ export class OpenAIChatModel implements ChatModel {
         );
         // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
         const remaining = deadline - performance.now();
+        request.onRetry?.({
+          attempt,
+          delayMs: Math.round(Math.min(delay, Math.max(0, remaining))),
+          reason: redactSecrets(failure.message),
+          status: ModelCallError.isInstance(failure) ? failure.status : undefined,
+        });
         await sleep(Math.min(delay, Math.max(0, remaining)), caller);
         if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
       }

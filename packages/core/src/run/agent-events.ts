@@ -31,6 +31,20 @@ export interface ModelRequestEvent {
   toolsOffered: boolean;
 }
 
+/** A model call's attempt failed and will be retried after `delayMs`. */
+export interface ModelRetryEvent {
+  type: 'model-retry';
+  runId: string;
+  step: number;
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  delayMs: number;
+  /** Why it failed, known secrets redacted. */
+  reason: string;
+  /** HTTP status of the failed attempt; undefined for connection failures and broken replies. */
+  status: number | undefined;
+}
+
 /** The model replied. */
 export interface ModelResponseEvent {
   type: 'model-response';
@@ -69,6 +83,14 @@ export interface ToolEndEvent {
   /** The length of the output before it was cut to the agent's limit; undefined when it was not cut. */
   originalLength: number | undefined;
   durationMs: number;
+  /**
+   * For the developer, never sent to the model: the error behind a failed call. What the tool threw,
+   * unchanged and with its stack (a thrown value that is not an Error arrives as the
+   * ToolExecutionError wrapping it); core's ToolInputError for rejected arguments, or its
+   * ToolExecutionError (`timedOut: true`) for a timeout. Undefined for a success, an unknown tool
+   * and an abort.
+   */
+  error?: Error | undefined;
 }
 
 /** The code agent is about to execute model-written code. */
@@ -118,6 +140,7 @@ export type AgentEvent =
   | RunStartEvent
   | StepStartEvent
   | ModelRequestEvent
+  | ModelRetryEvent
   | ModelResponseEvent
   | ToolStartEvent
   | ToolEndEvent

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
-import { executeRun, outputOrThrow } from './agent-run.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS, executeRun, outputOrThrow } from './agent-run.ts';
 import type { AgentRun, RunOptions } from './agent-run.ts';
 import type { ChatModel } from '../model/chat-model.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
@@ -325,5 +325,131 @@ describe('executeRun', () => {
     expect(trace).toContain('--- step 1/5');
     expect(trace).toContain('final answer: 42');
     expect(trace).toMatch(/run completed after 1 step\(s\)/);
+  });
+});
+
+describe('step records', () => {
+  it('builds RunResult.steps from the events the loop emits, listened to or not', async () => {
+    const thrown = new TypeError('boom');
+    const result = await start({ returnResult: true }, async (run) => {
+      run.stepsTaken = 1;
+      run.emit({ type: 'step-start', step: 1, maxSteps: run.maxSteps, finalAttempt: false });
+      const reply = await run.callModel(createModel(), { messages: [{ role: 'user', content: run.task }] }, 1);
+      for (const id of ['a', 'b']) {
+        run.emit({ type: 'tool-start', step: 1, toolCallId: id, toolName: 'multiply', arguments: { id } });
+      }
+      run.emit({
+        type: 'tool-end',
+        ...{ step: 1, toolCallId: 'b', toolName: 'multiply', output: 'Error: boom', isError: true },
+        ...{ originalLength: undefined, durationMs: 2, error: thrown },
+      });
+      run.emit({
+        type: 'tool-end',
+        ...{ step: 1, toolCallId: 'a', toolName: 'multiply', output: '42', isError: false },
+        ...{ originalLength: undefined, durationMs: 1 },
+      });
+      run.emit({ type: 'final-answer', step: 1, answer: run.finalizer.set(reply.content) });
+    });
+
+    expect(result.steps).toEqual([
+      {
+        step: 1,
+        finalAttempt: false,
+        modelReply: {
+          content: '42',
+          toolCalls: [],
+          finishReason: 'stop',
+          usage: { inputTokens: 3, outputTokens: 1, totalTokens: 4 },
+          durationMs: expect.any(Number) as number,
+        },
+        modelRetries: [],
+        // In the order the calls started, each with its own outcome.
+        toolCalls: [
+          { toolCallId: 'a', arguments: { id: 'a' }, output: '42', isError: false, durationMs: 1 },
+          {
+            toolCallId: 'b',
+            arguments: { id: 'b' },
+            output: 'Error: boom',
+            isError: true,
+            durationMs: 2,
+            error: thrown,
+          },
+        ].map((call) => ({ ...call, toolName: 'multiply', originalLength: undefined })),
+        code: undefined,
+        correction: undefined,
+      },
+    ]);
+    expect(result.steps[0]?.toolCalls[1]?.error).toBe(thrown);
+  });
+});
+
+describe('model deadlines and retries', () => {
+  it('sends the run modelTimeoutMs, else the agent one, as each request timeoutMs', async () => {
+    const model = createModel();
+    const setup = { task: 'Six times seven?', model, toolNames: [], defaultMaxSteps: 1, modelTimeoutMs: 9_000 };
+
+    await executeRun({ ...setup, options: {} }, (run) => answerLoop(run, model));
+    await executeRun({ ...setup, options: { modelTimeoutMs: 50 } }, (run) => answerLoop(run, model));
+
+    expect(model.requests.map((request) => request.timeoutMs)).toEqual([9_000, 50]);
+  });
+
+  it('reports every retry of a model call as a model-retry event and in the step record', async () => {
+    const retrying: ChatModel = {
+      modelName: 'flaky-model',
+      complete: (request) => {
+        request.onRetry?.({ attempt: 1, delayMs: 500, reason: 'HTTP 503', status: 503 });
+        return createModel().complete(request);
+      },
+    };
+    const events: AgentEvent[] = [];
+
+    const result = await start(
+      { returnResult: true, onEvent: (event) => events.push(event) },
+      (run) => answerLoop(run, retrying),
+      retrying,
+    );
+
+    const retry = { attempt: 1, delayMs: 500, reason: 'HTTP 503', status: 503 };
+    expect(events.map((event) => event.type)).toContain('model-retry');
+    expect(events.find((event) => event.type === 'model-retry')).toMatchObject({ ...retry, step: 1 });
+    expect(result.steps[0]?.modelRetries).toEqual([retry]);
+  });
+
+  it('gives each run the default tool deadline unless the agent or the run sets one', async () => {
+    const seen: number[] = [];
+    const record = (run: AgentRun): Promise<void> => {
+      seen.push(run.toolTimeoutMs);
+      return answerLoop(run, createModel());
+    };
+    const setup = { task: 'Six times seven?', model: createModel(), toolNames: [], defaultMaxSteps: 1 };
+
+    await executeRun({ ...setup, options: {} }, record);
+    await executeRun({ ...setup, toolTimeoutMs: 5_000, options: {} }, record);
+    await executeRun({ ...setup, toolTimeoutMs: 5_000, options: { toolTimeoutMs: 20 } }, record);
+
+    expect(seen).toEqual([DEFAULT_TOOL_TIMEOUT_MS, 5_000, 20]);
+    expect(DEFAULT_TOOL_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it.each(['toolTimeoutMs', 'modelTimeoutMs'] as const)('rejects a %s that is not positive', async (name) => {
+    await expect(start({ [name]: 0 }, (run) => answerLoop(run, createModel()))).rejects.toThrow(
+      `${name} must be a positive number of milliseconds; got 0.`,
+    );
+  });
+
+  it('refuses a run option the agent marks unsupported, with its reason', async () => {
+    const setup = {
+      task: 'Six times seven?',
+      model: createModel(),
+      toolNames: [],
+      defaultMaxSteps: 1,
+      agentName: 'CodeAgent',
+      unsupportedOptions: { toolTimeoutMs: 'Tools are synchronous.' },
+    };
+
+    await expect(
+      executeRun({ ...setup, options: { toolTimeoutMs: 10 } }, (run) => answerLoop(run, createModel())),
+    ).rejects.toThrow("CodeAgent's run: toolTimeoutMs does not apply. Tools are synchronous.");
   });
 });

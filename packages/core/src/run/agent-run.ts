@@ -1,23 +1,19 @@
 import { raceAbort } from '../abort.ts';
 import type { AgentEvent, AgentEventInput } from './agent-events.ts';
-import type { ChatMessage, ChatModel, ChatRequest, ChatResponse } from '../model/chat-model.ts';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
-import {
-  ConfigurationError,
-  ModelRefusalError,
-  RunAbortedError,
-  StepLimitReached,
-  isTinyAgentError,
-} from '../errors.ts';
+import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 import { getLogger } from '../logger.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
 import { describeThrown, stringifyResult } from '../tools/stringify.ts';
-import { secretRedactor } from '../secrets.ts';
 import { createRunScope } from '../tools/tool.ts';
 import type { RunScope } from '../tools/tool.ts';
+import { redactReply, throwIfDeclined } from './model-reply.ts';
+import { createStepRecorder } from './step-records.ts';
+import type { StepRecord } from './step-records.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
 
 /** Options of an agent's `run` and `stream`. */
@@ -32,6 +28,10 @@ export interface RunOptions {
   signal?: AbortSignal | undefined;
   /** Cancels the run after this many milliseconds. */
   timeoutMs?: number | undefined;
+  /** Deadline of each tool call without a `timeoutMs` of its own; overrides the agent's. Default 60 000. */
+  toolTimeoutMs?: number | undefined;
+  /** Deadline of each model call, retries included; overrides the agent's. Default: the model's (180 000). */
+  modelTimeoutMs?: number | undefined;
   /** Receives every event of the run, in order. */
   onEvent?: ((event: AgentEvent) => void) | undefined;
   /**
@@ -41,6 +41,9 @@ export interface RunOptions {
    */
   history?: readonly ChatMessage[] | undefined;
 }
+
+/** The deadline of a tool call when neither the tool, the agent nor the run sets one: a minute. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
 
 /** `RunOptions` that make `run` resolve with a RunResult. */
 export type RunOptionsWithResult = RunOptions & { returnResult: true };
@@ -63,14 +66,21 @@ export interface AgentRun {
   readonly history: readonly ChatMessage[];
   readonly usage: RunUsage;
   readonly finalizer: Finalizer;
-  /** True when someone listens to events; skip building costly event payloads otherwise. */
+  /** True when someone listens to events. Every event is still recorded in the run's `steps`. */
   readonly observed: boolean;
+  /** The step records built from the events so far; they become `RunResult.steps`. */
+  readonly steps: readonly StepRecord[];
+  /** The deadline of a tool call without its own `timeoutMs`: pass it as `Tool.run`'s `defaultTimeoutMs`. */
+  readonly toolTimeoutMs: number;
   readonly metadata: Record<string, unknown>;
   /** Steps taken so far; the loop advances it. */
   stepsTaken: number;
   emit(event: AgentEventInput): void;
-  /** Calls the model with the run's signal, counts its usage and emits the request and response events. */
-  callModel(model: ChatModel, request: Omit<ChatRequest, 'signal'>, step: number): Promise<ChatResponse>;
+  /**
+   * Calls the model with the run's signal and model deadline, counts its usage and emits the request,
+   * retry and response events.
+   */
+  callModel(model: ChatModel, request: Omit<ChatRequest, 'signal' | 'onRetry'>, step: number): Promise<ChatResponse>;
 }
 
 /** What an agent tells `executeRun` about itself. */
@@ -86,6 +96,12 @@ export interface RunSetup {
   agentName?: string | undefined;
   /** Run options the agent accepts beyond RunOptions (`history`, say); any other unknown key is an error. */
   extraOptionKeys?: readonly string[] | undefined;
+  /** Run options of RunOptions this agent refuses (a ConfigurationError), each with the reason. */
+  unsupportedOptions?: Readonly<Record<string, string>> | undefined;
+  /** The agent's `toolTimeoutMs`; the run's option overrides it. Default DEFAULT_TOOL_TIMEOUT_MS. */
+  toolTimeoutMs?: number | undefined;
+  /** The agent's `modelTimeoutMs`, sent as each request's `timeoutMs`; the run's option overrides it. */
+  modelTimeoutMs?: number | undefined;
 }
 
 // Every key of RunOptions, checked by the compiler both ways.
@@ -95,6 +111,8 @@ const RUN_OPTION_KEYS = Object.keys({
   returnResult: true,
   signal: true,
   timeoutMs: true,
+  toolTimeoutMs: true,
+  modelTimeoutMs: true,
   onEvent: true,
   history: true,
 } satisfies Record<keyof RunOptions, true>);
@@ -107,13 +125,15 @@ const RUN_OPTION_KEYS = Object.keys({
  */
 export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promise<void>): Promise<RunResult> {
   const { task, options } = setup;
-  checkOptionKeys(
-    options,
-    [...RUN_OPTION_KEYS, ...(setup.extraOptionKeys ?? [])],
-    `${setup.agentName ?? 'The agent'}'s run`,
-  );
+  const owner = `${setup.agentName ?? 'The agent'}'s run`;
+  checkOptionKeys(options, [...RUN_OPTION_KEYS, ...(setup.extraOptionKeys ?? [])], owner);
+  for (const [key, reason] of Object.entries(setup.unsupportedOptions ?? {})) {
+    if ((options as Record<string, unknown>)[key] !== undefined) {
+      throw new ConfigurationError(`${owner}: ${key} does not apply. ${reason}`);
+    }
+  }
   const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
-  checkRunInput(task, maxSteps, options.timeoutMs);
+  checkRunInput(task, maxSteps, options);
   const history = readHistory(options.history);
   const listeners = collectListeners(setup);
   const { signal, cancellable, dispose } = runSignal(options);
@@ -126,6 +146,8 @@ export async function executeRun(setup: RunSetup, loop: (run: AgentRun) => Promi
     cancellable,
     listeners,
     modelName: setup.model.modelName,
+    toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+    modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
   });
   try {
     run.emit({ type: 'run-start', task, tools: setup.toolNames, model: setup.model.modelName, maxSteps });
@@ -149,15 +171,18 @@ export function outputOrThrow(result: RunResult): string {
   throw result.error ?? new Error(`The run ended in state '${result.state}' without an answer.`);
 }
 
-function checkRunInput(task: unknown, maxSteps: number, timeoutMs: number | undefined): void {
+function checkRunInput(task: unknown, maxSteps: number, options: RunOptions): void {
   if (typeof task !== 'string' || task.trim() === '') {
     throw new ConfigurationError('The task must be a non-empty string: the question or instruction for the agent.');
   }
   if (!Number.isInteger(maxSteps) || maxSteps < 1) {
     throw new ConfigurationError(`maxSteps must be a positive integer; got ${String(maxSteps)}.`);
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new ConfigurationError(`timeoutMs must be a positive number of milliseconds; got ${String(timeoutMs)}.`);
+  for (const name of ['timeoutMs', 'toolTimeoutMs', 'modelTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
+    }
   }
 }
 
@@ -210,14 +235,18 @@ interface RunFields {
   cancellable: boolean;
   listeners: ((event: AgentEvent) => void)[];
   modelName: string;
+  toolTimeoutMs: number;
+  modelTimeoutMs: number | undefined;
 }
 
 function createAgentRun(fields: RunFields): AgentRun {
   const { listeners } = fields;
   const id = crypto.randomUUID();
+  // The run keeps its own record of every step, whoever else listens.
+  const recorder = createStepRecorder();
   const emit = (input: AgentEventInput): void => {
-    if (listeners.length === 0) return;
     const event = { ...input, runId: id } as AgentEvent;
+    recorder.record(event);
     for (const listener of listeners) {
       try {
         listener(event);
@@ -238,6 +267,8 @@ function createAgentRun(fields: RunFields): AgentRun {
     usage: emptyUsage(),
     finalizer: new Finalizer(),
     observed: listeners.length > 0,
+    steps: recorder.steps,
+    toolTimeoutMs: fields.toolTimeoutMs,
     metadata: { model: fields.modelName },
     stepsTaken: 0,
     emit,
@@ -252,7 +283,10 @@ function createAgentRun(fields: RunFields): AgentRun {
       const started = performance.now();
       // Settles at the abort even when the model is slow to honour its signal (or ignores it).
       const signal = fields.cancellable ? fields.signal : undefined;
-      const reply = await raceAbort(model.complete({ ...request, signal }), signal);
+      const deadline = fields.modelTimeoutMs === undefined ? {} : { timeoutMs: fields.modelTimeoutMs };
+      // A retried call can take minutes; each retry is an event, so the wait is never silent.
+      const onRetry = (retry: ModelRetry): void => emit({ type: 'model-retry', step, ...retry });
+      const reply = await raceAbort(model.complete({ ...request, ...deadline, onRetry, signal }), signal);
       const response = redactReply(checkChatResponse(reply, model.modelName));
       addUsage(run.usage, response.usage);
       emit({
@@ -297,6 +331,7 @@ function buildResult(run: AgentRun, failure: unknown, signal: AbortSignal, durat
     error,
     usage: run.usage,
     messages: run.messages,
+    steps: [...run.steps],
     metadata: { ...run.metadata, runId: run.id },
   };
 }
@@ -318,51 +353,4 @@ function toAbortError(reason: unknown): RunAbortedError {
 function toError(value: unknown): Error {
   if (value instanceof Error || isTinyAgentError(value)) return value;
   return new Error(`The agent loop threw a non-error value: ${stringifyResult(value)}`);
-}
-
-// Longest refusal quoted in the error's message; the whole text stays on the error.
-const REFUSAL_PREVIEW = 500;
-
-// A refusal or a content filter's verdict is the provider's answer to this request: retrying gets
-// the same, and an agent loop would only read it as an empty reply until its step limit.
-function throwIfDeclined(response: ChatResponse, modelName: string): void {
-  const { refusal } = response;
-  if (refusal !== undefined && refusal !== '') {
-    const quoted = refusal.length > REFUSAL_PREVIEW ? `${refusal.slice(0, REFUSAL_PREVIEW)}…` : refusal;
-    throw new ModelRefusalError(
-      `The model '${modelName}' refused the request: ${JSON.stringify(quoted)}. Rephrase the task or the system prompt.`,
-      { reason: 'refusal', refusal },
-    );
-  }
-  if (response.finishReason === 'content_filter') {
-    throw new ModelRefusalError(
-      `The provider's content filter stopped the reply of model '${modelName}' (finish reason content_filter). ` +
-        'Rephrase the task; the same request would be filtered again, so it is not retried.',
-      { reason: 'content_filter' },
-    );
-  }
-}
-
-// A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
-// says reaches the events, the transcript, the tools and the answer only with known secrets removed.
-function redactReply(response: ChatResponse): ChatResponse {
-  const redact = secretRedactor();
-  const content = response.content === null ? null : redact(response.content);
-  const reasoning = response.reasoning === undefined ? undefined : redact(response.reasoning);
-  const refusal = response.refusal === undefined ? undefined : redact(response.refusal);
-  // Copied only when a call changes: the usual reply holds no secret and is passed on as it is.
-  let toolCalls = response.toolCalls;
-  response.toolCalls.forEach((call, index) => {
-    const name = redact(call.name);
-    const args = redact(call.arguments);
-    if (name === call.name && args === call.arguments) return;
-    if (toolCalls === response.toolCalls) toolCalls = [...toolCalls];
-    toolCalls[index] = { ...call, name, arguments: args };
-  });
-  const same =
-    content === response.content &&
-    toolCalls === response.toolCalls &&
-    reasoning === response.reasoning &&
-    refusal === response.refusal;
-  return same ? response : { ...response, content, toolCalls, reasoning, refusal };
 }

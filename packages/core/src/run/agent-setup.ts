@@ -1,7 +1,7 @@
-import type OpenAI from 'openai';
 import type { ChatModel } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
 import { OpenAIChatModel, resolveOpenAIConnection } from '../model/openai-chat-model.ts';
+import type { OpenAIClientLike } from '../model/openai-chat-model.ts';
 import { isTool } from '../tools/tool.ts';
 import { ToolRegistry } from '../tools/tool-registry.ts';
 
@@ -13,10 +13,18 @@ export interface AgentModelOptions {
   apiKey?: string | undefined;
   /** OpenAI-compatible server; default `OPENAI_BASE_URL`, else OpenAI. */
   baseURL?: string | undefined;
-  /** A configured `OpenAI` client to use instead of apiKey/baseURL. */
-  client?: OpenAI | undefined;
+  /** A configured `openai` client (any SDK version with the chat API) to use instead of apiKey/baseURL. */
+  client?: OpenAIClientLike | undefined;
   /** Any ChatModel (a scripted model in tests, another provider); overrides all of the above. */
   chatModel?: ChatModel | undefined;
+  /**
+   * Deadline of each model call, retries included, sent as the request's `timeoutMs` (any model may
+   * honour it; OpenAIChatModel does). Default: the model's own, 180 000 for OpenAIChatModel. A run's
+   * `modelTimeoutMs` overrides it.
+   */
+  modelTimeoutMs?: number | undefined;
+  /** Retries of a failed model call (408/409/429/5xx, dropped connections, broken replies); default 2. */
+  maxRetries?: number | undefined;
 }
 
 /** The keys of AgentModelOptions, for agents that check their option keys (see `checkOptionKeys`). */
@@ -26,18 +34,25 @@ export const AGENT_MODEL_OPTION_KEYS: readonly string[] = Object.keys({
   baseURL: true,
   client: true,
   chatModel: true,
+  modelTimeoutMs: true,
+  maxRetries: true,
 } satisfies Record<keyof AgentModelOptions, true>);
 
 /**
  * Advice for options of OpenAIChatModel given to an agent, which takes only the model options above;
  * for `checkOptionKeys`.
  */
-export const MODEL_OPTION_HINTS: Readonly<Record<string, string>> = Object.fromEntries(
-  ['streaming', 'maxRetries', 'retryDelayMs', 'maxRetryDelayMs', 'env'].map((key) => [
-    key,
-    `'${key}' is an option of the model, not of the agent: pass chatModel: new OpenAIChatModel({ ${key}, ... }).`,
-  ]),
-);
+export const MODEL_OPTION_HINTS: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(
+    ['streaming', 'retryDelayMs', 'maxRetryDelayMs', 'env'].map((key) => [
+      key,
+      `'${key}' is an option of the model, not of the agent: pass chatModel: new OpenAIChatModel({ ${key}, ... }).`,
+    ]),
+  ),
+  timeoutMs:
+    "'timeoutMs' bounds a whole run and is an option of run(): agent.run(task, { timeoutMs }). " +
+    'One model call is bounded by the agent option modelTimeoutMs.',
+};
 
 /** Throws a ConfigurationError unless an agent's constructor got an options object. */
 export function checkAgentOptions(options: unknown, agentName: string): void {
@@ -52,10 +67,20 @@ export function checkAgentOptions(options: unknown, agentName: string): void {
  * construction rather than at its first run.
  */
 export function createAgentModel(options: AgentModelOptions): ChatModel {
-  const { chatModel } = options;
+  const { chatModel, maxRetries } = options;
+  checkMilliseconds('modelTimeoutMs', options.modelTimeoutMs);
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+    throw new ConfigurationError(`maxRetries must be a whole number of at least 0; got ${String(maxRetries)}.`);
+  }
   if (chatModel !== undefined) {
     if (typeof (chatModel as Partial<ChatModel>).complete !== 'function') {
       throw new ConfigurationError('chatModel must be a ChatModel: an object with a complete(request) method.');
+    }
+    if (maxRetries !== undefined) {
+      throw new ConfigurationError(
+        'maxRetries configures the OpenAIChatModel the agent builds, but a chatModel was given: ' +
+          'configure retries on your model, e.g. new OpenAIChatModel({ maxRetries }).',
+      );
     }
     return chatModel;
   }
@@ -65,7 +90,14 @@ export function createAgentModel(options: AgentModelOptions): ChatModel {
     apiKey: options.apiKey,
     baseURL: options.baseURL,
     client: options.client,
+    maxRetries,
   });
+}
+
+/** Throws a ConfigurationError unless `value` is undefined or a positive number of milliseconds. */
+export function checkMilliseconds(name: string, value: number | undefined): void {
+  if (value === undefined || (typeof value === 'number' && Number.isFinite(value) && value > 0)) return;
+  throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ChatMessage, Usage } from '../model/chat-model.ts';
 import type { FinalAnswer } from './final-answer.ts';
+import type { StepRecord } from './step-records.ts';
 
 /** How a run ended. */
 export type RunState = 'completed' | 'step_limit_reached' | 'error' | 'aborted';
@@ -28,6 +29,8 @@ export interface RunResult {
   usage: RunUsage;
   /** The whole conversation, system prompt included. */
   messages: ChatMessage[];
+  /** What happened in each step: the model's reply, each tool call (with the error a tool threw), the code run. */
+  steps: StepRecord[];
   metadata: Record<string, unknown>;
 }
 

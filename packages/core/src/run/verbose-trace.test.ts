@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
+import { ToolExecutionError, ToolInputError } from '../errors.ts';
 import { emptyUsage } from './run-result.ts';
 import { createVerboseTrace, describeEvent } from './verbose-trace.ts';
 
@@ -81,6 +82,7 @@ describe('verbose trace', () => {
         error: new Error('server down'),
         usage: emptyUsage(),
         messages: [],
+        steps: [],
         metadata: {},
       },
     });
@@ -103,6 +105,59 @@ describe('verbose trace', () => {
 
     expect(written.join('')).not.toContain('sk-verbose-secret-123');
     expect(written.join('')).toContain('[redacted]');
+  });
+});
+
+describe('verbose trace of model retries', () => {
+  it('shows each retried attempt, its reason and the wait', () => {
+    const retry: AgentEvent = {
+      ...base,
+      type: 'model-retry',
+      attempt: 1,
+      delayMs: 480,
+      reason: 'HTTP 503 from the server',
+      status: 503,
+    };
+
+    expect(describeEvent(retry)).toEqual([
+      '  model call attempt 1 failed (HTTP 503 from the server); retrying in 480 ms',
+    ]);
+  });
+});
+
+describe('verbose trace of a tool that threw', () => {
+  const failedEnd = (error: Error): AgentEvent => ({
+    ...base,
+    type: 'tool-end',
+    toolCallId: 'c',
+    toolName: 'lookup',
+    output: "Error: Tool 'lookup' failed: boom",
+    isError: true,
+    originalLength: undefined,
+    durationMs: 1,
+    error,
+  });
+
+  it('prints the stack, redacted and with control characters escaped', () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-stack-secret-123');
+    const error = new TypeError('bad key sk-stack-secret-123\x1b]0;pwned\x07');
+    error.stack = `${error.name}: ${error.message}\n    at lookup (/app/tools.ts:3:7)`;
+    const written: string[] = [];
+
+    createVerboseTrace((text) => written.push(text))(failedEnd(error));
+
+    const text = written.join('');
+    expect(text).toContain('     thrown:\n       TypeError: bad key [redacted]\\x1B]0;pwned\\x07\n');
+    expect(text).toContain('       at lookup (/app/tools.ts:3:7)');
+    expect(text).not.toContain('\x1b');
+  });
+
+  it('leaves out the stacks of core’s own errors: rejected arguments and timeouts', () => {
+    const timeout = new ToolExecutionError('timed out', { toolName: 'lookup', timedOut: true });
+    const input = new ToolInputError('bad', { toolName: 'lookup', issues: [] });
+
+    expect(describeEvent(failedEnd(timeout))).toEqual(["  <- lookup failed: Error: Tool 'lookup' failed: boom"]);
+    expect(describeEvent(failedEnd(input))).toEqual(["  <- lookup failed: Error: Tool 'lookup' failed: boom"]);
   });
 });
 

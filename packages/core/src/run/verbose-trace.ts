@@ -1,4 +1,5 @@
 import type { AgentEvent } from './agent-events.ts';
+import { ToolExecutionError, ToolInputError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
 import { stringifyResult } from '../tools/stringify.ts';
 import { escapeControls } from '../terminal-text.ts';
@@ -36,6 +37,10 @@ export function describeEvent(event: AgentEvent): string[] {
       ];
     case 'model-request':
       return [];
+    case 'model-retry':
+      return [
+        `  model call attempt ${event.attempt} failed (${preview(event.reason)}); retrying in ${event.delayMs} ms`,
+      ];
     case 'model-response': {
       const lines = [];
       if (event.reasoning !== undefined && event.reasoning.trim() !== '') {
@@ -53,7 +58,7 @@ export function describeEvent(event: AgentEvent): string[] {
       if (event.originalLength !== undefined) {
         lines.push(`     (result cut from ${event.originalLength} characters to the agent's limit)`);
       }
-      return lines;
+      return [...lines, ...thrownStack(event.error)];
     }
     case 'code-start':
       return ['  code:', ...indent(preview(event.code, 2_000))];
@@ -73,6 +78,15 @@ export function describeEvent(event: AgentEvent): string[] {
       ];
     }
   }
+}
+
+// The stack of an error a tool threw: what the developer needs to fix a crashing tool. Rejected
+// arguments and timeouts are core's own errors, whose stacks say nothing about the tool.
+function thrownStack(error: Error | undefined): string[] {
+  if (error === undefined || ToolInputError.isInstance(error)) return [];
+  if (ToolExecutionError.isInstance(error) && error.timedOut) return [];
+  const stack = typeof error.stack === 'string' && error.stack !== '' ? error.stack : `${error.name}: ${error.message}`;
+  return ['     thrown:', ...indent(preview(stack, 4_000)).map((line) => `  ${line}`)];
 }
 
 function preview(text: string, limit = PREVIEW_LENGTH): string {

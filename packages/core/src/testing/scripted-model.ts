@@ -7,7 +7,7 @@ import { createIdSequence, normalizeReply, toChatResponse } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';
 
 /** A recorded request: what the agent sent, with the messages copied at the time of the call. */
-export type RecordedChatRequest = Omit<ChatRequest, 'signal'> & { hadSignal: boolean };
+export type RecordedChatRequest = Omit<ChatRequest, 'signal' | 'onRetry'> & { hadSignal: boolean };
 
 /** A scripted failure: the call rejects with `error`, after `delayMs` if given. */
 export interface ScriptedFailure {
@@ -52,7 +52,7 @@ export function createScriptedModel(steps: readonly ScriptedStep[], options: Scr
   const nextId = createIdSequence('call_');
 
   const complete = async (request: ChatRequest): Promise<ChatResponse> => {
-    const { signal, ...rest } = request;
+    const { signal, onRetry: _onRetry, ...rest } = request;
     const recorded: RecordedChatRequest = {
       ...rest,
       messages: structuredClone([...request.messages]),

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { z as zod3 } from 'zod3';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import { createRunScope, isTool, tool } from './tool.ts';
@@ -201,6 +202,7 @@ describe('tool timeouts and aborts', () => {
 
     expect(ToolExecutionError.isInstance(error)).toBe(true);
     expect((error as Error).message).toBe("Tool 'hang' failed: timed out after 5 ms");
+    expect((error as ToolExecutionError).timedOut).toBe(true);
     expect(context.signal.aborted).toBe(true);
     expect(context.signal.reason).toBe(error);
   });
@@ -294,5 +296,54 @@ describe('tool run scope', () => {
     await remember.run({});
 
     await expect(remember.run({})).resolves.toMatch(/:1$/);
+  });
+});
+
+describe('the default deadline of a tool call', () => {
+  it('applies the caller default to a tool without a timeoutMs of its own, and the tool own one first', async () => {
+    const bare = createHangingTool().hanging;
+    const bounded = createHangingTool({ timeoutMs: 5 }).hanging;
+
+    const defaulted = await rejectionOf(bare.run({}, { defaultTimeoutMs: 5 }));
+    const own = await rejectionOf(bounded.run({}, { defaultTimeoutMs: 60_000 }));
+
+    expect((defaulted as ToolExecutionError).timedOut).toBe(true);
+    expect((defaulted as Error).message).toBe("Tool 'hang' failed: timed out after 5 ms");
+    expect((own as Error).message).toBe("Tool 'hang' failed: timed out after 5 ms");
+  });
+});
+
+describe('zod 3 schemas', () => {
+  it('refuses a zod 3 schema, saying it is zod 3 and where zod 4 comes from', () => {
+    const build = (): unknown =>
+      tool({
+        name: 'weather',
+        description: 'd',
+        parameters: zod3.object({ city: zod3.string() }) as never,
+        execute: () => 1,
+      });
+
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(/Tool 'weather': parameters is a zod 3 schema, but TinyAgent needs zod 4/);
+    expect(build).toThrow(/import \{ z \} from '@tinyagent\/core'/);
+  });
+
+  it('refuses a zod 3 returns schema the same way', () => {
+    expect(() =>
+      tool({ name: 'weather', description: 'd', returns: zod3.number() as never, execute: () => 1 }),
+    ).toThrow(/returns is a zod 3 schema/);
+  });
+});
+
+describe('tools that return promises', () => {
+  it('counts a tool whose returns schema is a promise as async', () => {
+    const fetchPrice = tool({
+      name: 'p',
+      description: 'd',
+      returns: z.promise(z.number()),
+      execute: () => Promise.resolve(1),
+    });
+
+    expect(fetchPrice.isAsync).toBe(true);
   });
 });

@@ -35,6 +35,8 @@ export interface ToolRunOptions {
   signal?: AbortSignal | undefined;
   /** The run this call belongs to; agents pass theirs. */
   run?: RunScope | undefined;
+  /** The deadline of this call when the tool has no `timeoutMs` of its own (agents pass `toolTimeoutMs`). */
+  defaultTimeoutMs?: number | undefined;
 }
 
 /** Creates a fresh run scope with an empty store. */
@@ -54,7 +56,10 @@ export interface ToolOptions<Parameters extends ToolParameters, Result> {
   returns?: z.ZodType | undefined;
   /** The implementation; may be sync or async. */
   execute: (args: z.output<Parameters>, context: ToolContext) => Result;
-  /** Fails the call with a ToolExecutionError when it runs longer than this. */
+  /**
+   * Fails the call with a ToolExecutionError when it runs longer than this; it wins over the agent's
+   * and the run's `toolTimeoutMs` (default 60 000 in agents, none in a bare `tool.run`).
+   */
   timeoutMs?: number | undefined;
 }
 
@@ -66,7 +71,10 @@ export interface Tool<Args = unknown, Result = unknown> {
   readonly returns: z.ZodType | undefined;
   /** JSON Schema of the arguments (zod's input view), for prompts and native tool calling. */
   readonly jsonSchema: JsonSchema;
-  /** True when `execute` is an async function; the code agent relies on it. */
+  /**
+   * True when `execute` is an async function or `returns` is a promise schema; the code agent refuses
+   * such tools. A plain function that returns a promise cannot be told apart before it is called.
+   */
   readonly isAsync: boolean;
   readonly timeoutMs: number | undefined;
   /** The raw implementation, without validation or stringification. */
@@ -111,6 +119,17 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new ConfigurationError(`Tool '${name}': timeoutMs must be a positive number of milliseconds.`);
   }
+  for (const [field, schema] of [
+    ['parameters', options.parameters],
+    ['returns', returns],
+  ] as const) {
+    if (isZod3Schema(schema)) {
+      throw new ConfigurationError(
+        `Tool '${name}': ${field} is a zod 3 schema, but TinyAgent needs zod 4. Use \`import { z } from 'zod'\` ` +
+          "with zod 4 installed, or `import { z } from '@tinyagent/core'`, which re-exports zod 4.",
+      );
+    }
+  }
   const parameters = options.parameters ?? z.object({});
   if (!isZodObject(parameters)) {
     throw new ConfigurationError(
@@ -134,7 +153,8 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
       execute,
       result.data,
       { signal, run: runOptions.run ?? createRunScope() },
-      timeoutMs,
+      // The tool's own deadline wins: its author knows how long it may take.
+      timeoutMs ?? runOptions.defaultTimeoutMs,
     );
     // What a tool returns reaches the model, the events and the transcript: a key a tool echoes
     // (an upstream error, a config dump) must not travel to another service or into a log.
@@ -147,7 +167,8 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     parameters,
     returns,
     jsonSchema: toJsonSchema(name, parameters),
-    isAsync: isAsyncFunction(execute),
+    // A promise as the declared result gives away an execute that returns one without being `async`.
+    isAsync: isAsyncFunction(execute) || (returns !== undefined && isZodPromise(returns)),
     timeoutMs,
     execute: execute,
     parse,
@@ -180,7 +201,10 @@ async function invoke(
             pending,
             new Promise<never>((_, reject) => {
               timer = setTimeout(() => {
-                const error = executionError(name, `timed out after ${timeoutMs} ms`);
+                const error = new ToolExecutionError(
+                  ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`),
+                  { toolName: name, timedOut: true },
+                );
                 controller.abort(error);
                 reject(error);
               }, timeoutMs);
@@ -239,6 +263,15 @@ function toJsonSchema(name: string, parameters: ToolParameters): JsonSchema {
 function isZodObject(value: unknown): value is ToolParameters {
   const def = (value as { _zod?: { def?: { type?: unknown } } } | null)?._zod?.def;
   return def?.type === 'object';
+}
+
+// Zod 3 schemas carry `_def` and no `_zod`: an easy mix-up, since many examples and packages still use it.
+function isZod3Schema(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && '_def' in value && !('_zod' in value);
+}
+
+function isZodPromise(schema: z.ZodType): boolean {
+  return (schema as { _zod?: { def?: { type?: unknown } } })._zod?.def?.type === 'promise';
 }
 
 function isAsyncFunction(fn: unknown): boolean {

@@ -245,6 +245,11 @@ function createAgentRun(fields: RunFields): AgentRun {
   // The run keeps its own record of every step, whoever else listens.
   const recorder = createStepRecorder();
   const emit = (input: AgentEventInput): void => {
+    // The recorder reads no runId: without listeners, no event object is built at all.
+    if (listeners.length === 0) {
+      recorder.record(input);
+      return;
+    }
     const event = { ...input, runId: id } as AgentEvent;
     recorder.record(event);
     for (const listener of listeners) {

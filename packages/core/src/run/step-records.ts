@@ -1,5 +1,5 @@
 import type { FinishReason, ToolCall, Usage } from '../model/chat-model.ts';
-import type { AgentEvent } from './agent-events.ts';
+import type { AgentEventInput } from './agent-events.ts';
 
 /** The model's reply of one step, as the `model-response` event reported it. */
 export interface ModelReplyRecord {
@@ -65,9 +65,9 @@ export interface StepRecord {
  * Builds a run's step records from the events it emits, so no agent keeps its own bookkeeping: a
  * new record at each `step-start`, filled in by the events of that step.
  */
-export function createStepRecorder(): { steps: StepRecord[]; record: (event: AgentEvent) => void } {
+export function createStepRecorder(): { steps: StepRecord[]; record: (event: AgentEventInput) => void } {
   const steps: StepRecord[] = [];
-  const record = (event: AgentEvent): void => {
+  const record = (event: AgentEventInput): void => {
     if (event.type === 'step-start') {
       steps.push({
         step: event.step,

@@ -1,16 +1,7 @@
-import type { FinishReason, ToolCall, Usage } from '../model/chat-model.ts';
-import type { AgentEventInput } from './agent-events.ts';
+import type { AgentEventInput, ModelResponseEvent } from './agent-events.ts';
 
 /** The model's reply of one step, as the `model-response` event reported it. */
-export interface ModelReplyRecord {
-  content: string | null;
-  toolCalls: readonly ToolCall[];
-  finishReason: FinishReason;
-  /** Undefined when the server reported no usage. */
-  usage: Usage | undefined;
-  reasoning?: string | undefined;
-  durationMs: number;
-}
+export type ModelReplyRecord = Omit<ModelResponseEvent, 'type' | 'runId' | 'step'>;
 
 /** A failed model-call attempt that was retried, as the `model-retry` event reported it. */
 export interface ModelRetryRecord {

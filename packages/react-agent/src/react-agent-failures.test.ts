@@ -70,7 +70,7 @@ describe('ReactAgent model failures', () => {
     expect(server.requests).toHaveLength(8);
   });
 
-  it.each(['malformed', 'empty-choices', 'reset', 'truncated-stream'] as const)(
+  it.each(['malformed', 'empty_choices', 'reset', 'truncated_stream'] as const)(
     'ends a run whose server keeps sending a %s reply with a typed ModelCallError',
     async (fault) => {
       const server = await startServer({ handler: () => ({ fault }) });

@@ -172,7 +172,7 @@ describe('startFakeOpenAI', () => {
 
   it('sends a malformed body, an empty choice list and a truncated reply on request', async () => {
     const client = await start({
-      script: [{ fault: 'malformed' }, { fault: 'empty-choices' }, { fault: 'truncated-stream' }],
+      script: [{ fault: 'malformed' }, { fault: 'empty_choices' }, { fault: 'truncated_stream' }],
     });
 
     await expect(client.chat.completions.create(question)).rejects.toThrow();
@@ -182,7 +182,7 @@ describe('startFakeOpenAI', () => {
   });
 
   it('cuts a streamed reply before its finish chunk on request', async () => {
-    const client = await start({ script: [{ fault: 'truncated-stream' }] });
+    const client = await start({ script: [{ fault: 'truncated_stream' }] });
 
     const chunks: unknown[] = [];
     const consume = async (): Promise<void> => {

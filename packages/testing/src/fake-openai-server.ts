@@ -19,10 +19,10 @@ export interface FakeHttpError {
 
 /**
  * A broken reply: `hang` never answers, `reset` drops the connection, `malformed` sends invalid
- * JSON, `empty-choices` a completion with no choices, `truncated-stream` cuts the reply halfway.
+ * JSON, `empty_choices` a completion with no choices, `truncated_stream` cuts the reply halfway.
  */
 export interface FakeFault {
-  fault: 'hang' | 'reset' | 'malformed' | 'empty-choices' | 'truncated-stream';
+  fault: 'hang' | 'reset' | 'malformed' | 'empty_choices' | 'truncated_stream';
   delayMs?: number;
 }
 

@@ -83,7 +83,7 @@ export function sendFault(
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end('{"id": "chatcmpl-broken", "object": "chat.completion", "choices": [{"index": 0, "mess');
       return;
-    case 'empty-choices':
+    case 'empty_choices':
       sendJson(response, 200, {
         id: 'chatcmpl-empty',
         object: 'chat.completion',
@@ -92,7 +92,7 @@ export function sendFault(
         choices: [],
       });
       return;
-    case 'truncated-stream': {
+    case 'truncated_stream': {
       const reply = normalizeReply({ content: 'This reply is cut off before it' }, () => 'call_truncated', '');
       if (body.stream === true) {
         const chunks = completionChunks(reply, 'chatcmpl-truncated', body.model, false).slice(0, 3);

@@ -189,11 +189,11 @@ describe('OpenAIChatModel over HTTP', () => {
   });
 
   it('fails clearly on a reply without choices and on a cut stream', async () => {
-    const empty = await start({ script: [{ fault: 'empty-choices' }] }, { maxRetries: 0 });
+    const empty = await start({ script: [{ fault: 'empty_choices' }] }, { maxRetries: 0 });
     expect((await failure(empty.complete(ask))).message).toContain('without choices');
     await server!.close();
 
-    const cut = await start({ script: [{ fault: 'truncated-stream' }] }, { maxRetries: 0, streaming: true });
+    const cut = await start({ script: [{ fault: 'truncated_stream' }] }, { maxRetries: 0, streaming: true });
     expect((await failure(cut.complete(ask))).message).toMatch(
       /broke off while the reply was being read|ended the stream/,
     );

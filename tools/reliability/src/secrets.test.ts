@@ -66,8 +66,8 @@ const MODEL_FAULTS: readonly [string, FakeResponse][] = [
   ],
   ['a reset connection', { fault: 'reset' }],
   ['a malformed body', { fault: 'malformed' }],
-  ['a reply without choices', { fault: 'empty-choices' }],
-  ['a cut-off stream', { fault: 'truncated-stream' }],
+  ['a reply without choices', { fault: 'empty_choices' }],
+  ['a cut-off stream', { fault: 'truncated_stream' }],
   ['a hang past the timeout', { fault: 'hang' }],
 ];
 

@@ -28,9 +28,9 @@ const FAULT_KINDS = [
   'reset',
   'hang',
   'malformed',
-  'empty-choices',
+  'empty_choices',
   'content-null',
-  'truncated-stream',
+  'truncated_stream',
 ] as const;
 
 /** One of the injected faults. */
@@ -140,8 +140,8 @@ function faultReply(kind: FaultKind): FakeResponse {
     case 'reset':
     case 'hang':
     case 'malformed':
-    case 'empty-choices':
-    case 'truncated-stream':
+    case 'empty_choices':
+    case 'truncated_stream':
       return { fault: kind };
   }
 }

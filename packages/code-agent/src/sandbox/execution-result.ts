@@ -25,7 +25,7 @@ export interface ExecutionResult {
 const RESET_NOTICES: Record<ResetReason, string> = {
   memory: 'the sandbox ran out of memory',
   stack: 'the sandbox overflowed its stack',
-  'runaway-jobs': 'callbacks kept scheduling themselves after the code was stopped',
+  runaway_jobs: 'callbacks kept scheduling themselves after the code was stopped',
   crash: 'the sandbox had to be restarted',
 };
 

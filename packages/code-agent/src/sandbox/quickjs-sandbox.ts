@@ -219,7 +219,7 @@ export class QuickJSSandbox {
         const jobs = runtime.executePendingJobs();
         jobs.error?.dispose();
       }
-      return runtime.hasPendingJob() ? 'runaway-jobs' : undefined;
+      return runtime.hasPendingJob() ? 'runaway_jobs' : undefined;
     } finally {
       this.#draining = false;
     }

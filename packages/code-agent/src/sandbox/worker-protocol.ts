@@ -44,7 +44,7 @@ export interface AnswerRecord {
 }
 
 /** Why the worker had to replace an execution's sandbox with a fresh one (its state is gone). */
-export type ResetReason = 'memory' | 'stack' | 'runaway-jobs' | 'crash';
+export type ResetReason = 'memory' | 'stack' | 'runaway_jobs' | 'crash';
 
 /** What one execution produced. */
 export interface ExecutionOutcome {

@@ -2,6 +2,7 @@
 // redacted. The SDK's own error is not kept as `cause`: its body may echo credentials.
 import { APIConnectionError, APIConnectionTimeoutError, APIError } from 'openai';
 import { ModelCallError, isTinyAgentError } from '../errors.ts';
+import { withoutClosingStop } from '../message-text.ts';
 import { redactSecrets } from '../secrets.ts';
 
 export interface ErrorContext {
@@ -145,10 +146,8 @@ function serverMessage(body: unknown): string {
 
 // Trimmed, bounded and without its closing full stop, which the sentence around it supplies.
 function sentence(text: string): string {
-  let end = Math.min(text.length, SERVER_TEXT_LIMIT);
-  const cut = end < text.length;
-  while (end > 0 && (text[end - 1] === '.' || text[end - 1]?.trim() === '')) end -= 1;
-  return `${text.slice(0, end).trimStart()}${cut ? '…' : ''}`;
+  const cut = text.length > SERVER_TEXT_LIMIT;
+  return `${withoutClosingStop(text.slice(0, SERVER_TEXT_LIMIT))}${cut ? '…' : ''}`;
 }
 
 function fields(value: unknown): Readonly<Record<string, unknown>> {

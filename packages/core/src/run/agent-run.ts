@@ -5,6 +5,7 @@ import { checkChatResponse } from '../model/chat-response-check.ts';
 import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 import { getLogger } from '../logger.ts';
+import { withoutClosingStop } from '../message-text.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import { addUsage, emptyUsage } from './run-result.ts';
 import type { RunResult, RunState, RunUsage } from './run-result.ts';
@@ -346,9 +347,7 @@ function toAbortError(reason: unknown): RunAbortedError {
   // A string reason (`controller.abort('user left')`) says why as much as an Error's message does.
   const said = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
   // The message ends with its own period: one the reason brings is dropped, never doubled.
-  let end = said.length;
-  while (end > 0 && (said[end - 1] === '.' || said[end - 1]?.trim() === '')) end -= 1;
-  const detail = said.slice(0, end);
+  const detail = withoutClosingStop(said);
   return new RunAbortedError(`The run was aborted${detail === '' ? '' : `: ${detail}`}.`, {
     timedOut: false,
     cause: reason,

@@ -5,9 +5,11 @@ import { secretRedactor } from '../secrets.ts';
 // Longest refusal quoted in the error's message; the whole text stays on the error.
 const REFUSAL_PREVIEW = 500;
 
-// A refusal or a content filter's verdict is the provider's answer to this request: retrying gets
-// the same, and an agent loop would only read it as an empty reply until its step limit.
-/** Throws a ModelRefusalError when the reply is a refusal or a content filter's verdict. */
+/**
+ * Throws a ModelRefusalError when the reply is a refusal or a content filter's verdict: that is the
+ * provider's answer to this request (a retry gets the same), and an agent loop would only read it as
+ * an empty reply until its step limit.
+ */
 export function throwIfDeclined(response: ChatResponse, modelName: string): void {
   const { refusal } = response;
   if (refusal !== undefined && refusal !== '') {
@@ -26,9 +28,10 @@ export function throwIfDeclined(response: ChatResponse, modelName: string): void
   }
 }
 
-// A server may echo the request's key in a reply, and a model may repeat a key it saw: what it
-// says reaches the events, the transcript, the tools and the answer only with known secrets removed.
-/** The reply with known secrets removed from everything the model said; the same object when it held none. */
+/**
+ * The reply with known secrets removed from everything the model said (a server may echo the
+ * request's key, a model may repeat one it saw); the same object when it held none.
+ */
 export function redactReply(response: ChatResponse): ChatResponse {
   const redact = secretRedactor();
   const content = response.content === null ? null : redact(response.content);

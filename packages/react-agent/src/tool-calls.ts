@@ -80,6 +80,9 @@ export async function runToolCalls(
   calls: readonly PendingToolCall[],
   limit: number,
 ): Promise<ToolCallOutcome[]> {
+  // The usual turn makes one call: it needs no pool (runToolCall rejects only with the abort reason).
+  const [only] = calls;
+  if (calls.length === 1 && only !== undefined) return [await runToolCall(context, only)];
   const outcomes = new Array<ToolCallOutcome>(calls.length);
   let next = 0;
   const worker = async (): Promise<void> => {

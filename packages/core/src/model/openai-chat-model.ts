@@ -20,18 +20,25 @@ class DeadlinePassed extends Error {}
 // Settles like `work`, or rejects with DeadlinePassed after `ms` (calling `onExpire` to stop the work).
 // Work that loses the race is still observed, so its late rejection is never unhandled.
 function withinDeadline<T>(work: Promise<T>, ms: number, onExpire?: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
       () => {
         onExpire?.();
         reject(new DeadlinePassed());
       },
       Math.max(0, ms),
     );
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
   });
-  work.catch(() => undefined);
-  return Promise.race([work, expired]).finally(() => clearTimeout(timer));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { abortReason, raceAbort, throwIfAborted } from '../abort.ts';
+import { abortReason, throwIfAborted } from '../abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
@@ -178,7 +178,10 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
   return Object.freeze(definition);
 }
 
-async function invoke(
+// One promise per call, settled by whichever comes first: the tool, its deadline or the caller's
+// abort. Every model turn runs through here, so it builds no race of promises; a tool that loses
+// keeps running (nothing can stop a function) but is observed, so its late rejection is never unhandled.
+function invoke(
   name: string,
   execute: (args: never, context: ToolContext) => unknown,
   args: unknown,
@@ -187,38 +190,46 @@ async function invoke(
 ): Promise<unknown> {
   const { signal, run } = caller;
   const controller = new AbortController();
-  const forwardAbort = (): void => controller.abort(signal === undefined ? undefined : abortReason(signal));
-  signal?.addEventListener('abort', forwardAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const pending = Promise.resolve().then(() =>
-      (execute as (args: unknown, context: ToolContext) => unknown)(args, { signal: controller.signal, run }),
-    );
-    const timed =
-      timeoutMs === undefined
-        ? pending
-        : Promise.race([
-            pending,
-            new Promise<never>((_, reject) => {
-              timer = setTimeout(() => {
-                const error = new ToolExecutionError(
-                  ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`),
-                  { toolName: name, timedOut: true },
-                );
-                controller.abort(error);
-                reject(error);
-              }, timeoutMs);
-            }),
-          ]);
-    return await raceAbort(timed, signal);
-  } catch (error) {
-    if (signal?.aborted === true) throw abortReason(signal);
-    if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) throw error;
-    throw executionError(name, redactSecrets(describeThrown(error)), error);
-  } finally {
-    clearTimeout(timer);
-    signal?.removeEventListener('abort', forwardAbort);
-  }
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined;
+    const settle = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = function (this: AbortSignal): void {
+      settle();
+      const reason = abortReason(this);
+      controller.abort(reason);
+      reject(reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    if (timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        settle();
+        const error = new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
+          toolName: name,
+          timedOut: true,
+        });
+        controller.abort(error);
+        reject(error);
+      }, timeoutMs);
+    }
+    const fail = (error: unknown): void => {
+      settle();
+      if (signal?.aborted === true) reject(abortReason(signal));
+      else if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) reject(error);
+      else reject(executionError(name, redactSecrets(describeThrown(error)), error));
+    };
+    // Promise.resolve().then: a tool that throws synchronously fails like one that rejects.
+    Promise.resolve()
+      .then(() =>
+        (execute as (args: unknown, context: ToolContext) => unknown)(args, { signal: controller.signal, run }),
+      )
+      .then((value) => {
+        settle();
+        resolve(value);
+      }, fail);
+  });
 }
 
 function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {

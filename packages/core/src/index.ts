@@ -13,7 +13,7 @@ export type { ReadonlyToolRegistry, RegisterOptions } from './tools/tool-registr
 export { Finalizer } from './run/final-answer.ts';
 export type { FinalAnswer, FinalAnswerSource, SetFinalAnswerOptions } from './run/final-answer.ts';
 export type { RunResult, RunState, RunUsage } from './run/run-result.ts';
-export type { StepRecord, ModelReplyRecord, ModelRetryRecord, ToolCallRecord, CodeRecord } from './run/step-records.ts';
+export type { StepRecord, ModelReplyRecord, ModelRetryRecord, ToolCallRecord } from './run/step-records.ts';
 export {
   TinyAgentError,
   isTinyAgentError,
@@ -56,11 +56,20 @@ export { setLogger, createConsoleLogger } from './logger.ts';
 export type { Logger, LogLevel } from './logger.ts';
 export { redactSecrets, redactValue, registerSecret } from './secrets.ts';
 export { z } from 'zod';
-export { executeRun, outputOrThrow, DEFAULT_TOOL_TIMEOUT_MS } from './run/agent-run.ts';
-export type { RunOptions, RunOptionsWithResult, StreamOptions, AgentRun, RunSetup } from './run/agent-run.ts';
+export { Agent } from './run/agent.ts';
+export type { AgentDefinition } from './run/agent.ts';
+export type { AgentProtocol, ProtocolRun } from './run/agent-protocol.ts';
+export type { AgentRun, ModelRequest, InvokeToolsOptions } from './run/agent-run.ts';
+export type { ToolCallRequest, ToolCallOutcome, InvokeOptions, ReturnedValue } from './run/tool-invocation.ts';
+export { directStepRunner } from './run/step-runner.ts';
+export type { StepRunner } from './run/step-runner.ts';
+export { DEFAULT_TOOL_TIMEOUT_MS } from './run/run-options.ts';
+export type { RunOptions, RunOptionsWithResult, StreamOptions } from './run/run-options.ts';
 export type {
   AgentEvent,
-  AgentEventInput,
+  CustomEvent,
+  EventEnvelope,
+  EventInput,
   RunStartEvent,
   StepStartEvent,
   ModelRequestEvent,
@@ -68,11 +77,8 @@ export type {
   ModelResponseEvent,
   ToolStartEvent,
   ToolEndEvent,
-  CodeStartEvent,
-  CodeEndEvent,
   CorrectionEvent,
   FinalAnswerEvent,
   RunEndEvent,
 } from './run/agent-events.ts';
-export { streamRunEvents } from './run/event-stream.ts';
 export type { AgentModelOptions } from './run/agent-setup.ts';

@@ -29,3 +29,7 @@ export { createIdSequence, normalizeReply } from './testing/replies.ts';
 export type { ScriptedReply, ScriptedToolCall, ReplyWireShape, NormalizedReply } from './testing/replies.ts';
 export { createIsolatedWorker, siblingScriptUrl, WorkerThread } from './worker-thread.ts';
 export type { IsolatedWorkerOptions, WorkerThreadEnd, WorkerThreadOptions } from './worker-thread.ts';
+export { executeRun, outputOrThrow } from './run/execute-run.ts';
+export type { RunSetup } from './run/execute-run.ts';
+export { streamRunEvents } from './run/event-stream.ts';
+export { indent, preview } from './run/verbose-trace.ts';

@@ -1,8 +1,7 @@
-import type { AgentRun, ChatResponse } from '@tinyagent/core';
+import type { AgentProtocol, ChatResponse } from '@tinyagent/core';
 import { readJsonReply } from './json-reply.ts';
-import { raiseTemperature, sendCorrection, setFinalAnswer } from './react-loop.ts';
-import type { ReactProtocol, ReactSettings } from './react-loop.ts';
-import { runToolCall } from './tool-calls.ts';
+import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
+import type { ReactSettings } from './react-loop.ts';
 
 /** The two reply shapes the JSON protocol accepts, as the corrections show them to the model. */
 export const JSON_REPLY_SHAPES =
@@ -14,51 +13,52 @@ export const JSON_REPLY_SHAPES =
  * the answer; tool results come back as `Observation: ...` user messages. An unusable reply gets a
  * correction and raises the temperature for the rest of the run.
  */
-export function createJsonProtocol(run: AgentRun, settings: ReactSettings): ReactProtocol {
-  let temperature = settings.temperature;
-
-  const takeStep = async (step: number): Promise<void> => {
-    const reply = await run.callModel(settings.model, { messages: run.messages, temperature }, step);
-    run.messages.push({ role: 'assistant', content: reply.content ?? '' });
-    const action = readJsonReply(reply.content);
-    switch (action.kind) {
-      case 'answer':
-        setFinalAnswer(run, step, action.answer, 'normal', scratchpadMetadata(action.scratchpad));
-        return;
-      case 'tool': {
-        const context = { run, tools: settings.tools, step, maxObservationLength: settings.maxObservationLength };
-        // Missing or null arguments mean none: the event and the tool both see an empty object.
-        const call = { id: `step-${step}`, name: action.tool, arguments: action.arguments ?? {} };
-        const outcome = await runToolCall(context, call);
-        run.messages.push({ role: 'user', content: `Observation: ${outcome.output}` });
-        return;
-      }
-      case 'scratchpad':
-        sendCorrection(
-          run,
-          step,
-          'the reply had only a scratchpad',
-          `Scratchpad noted: ${action.scratchpad}\nNow act: reply with one JSON object that calls a tool or gives ` +
-            `the final answer:\n${JSON_REPLY_SHAPES}`,
-        );
-        return;
-      case 'invalid':
-        temperature = raiseTemperature(temperature);
-        sendCorrection(run, step, action.reason, invalidReplyMessage(action.reason, reply));
-        return;
-    }
+export function createJsonProtocol(settings: ReactSettings): AgentProtocol {
+  return {
+    agentName: 'ReactAgent',
+    systemPrompt: settings.systemPrompt,
+    start: (run) => {
+      // Raised by each unusable reply, for the rest of the run.
+      let temperature = settings.temperature;
+      return {
+        step: async () => {
+          const reply = await run.callModel({ temperature });
+          run.append({ role: 'assistant', content: reply.content ?? '' });
+          const action = readJsonReply(reply.content);
+          switch (action.kind) {
+            case 'answer':
+              run.finish(action.answer, scratchpadMetadata(action.scratchpad));
+              return;
+            case 'tool': {
+              // Missing or null arguments mean none: the event and the tool both see an empty object.
+              const call = { id: `step-${run.step}`, name: action.tool, arguments: action.arguments ?? {} };
+              const outcome = await run.invokeTool(call, { maxOutputLength: settings.maxObservationLength });
+              run.append({ role: 'user', content: `Observation: ${outcome.output}` });
+              return;
+            }
+            case 'scratchpad':
+              run.correct(
+                'the reply had only a scratchpad',
+                `Scratchpad noted: ${action.scratchpad}\nNow act: reply with one JSON object that calls a tool or ` +
+                  `gives the final answer:\n${JSON_REPLY_SHAPES}`,
+              );
+              return;
+            case 'invalid':
+              temperature = raiseTemperature(temperature);
+              run.correct(action.reason, invalidReplyMessage(action.reason, reply));
+              return;
+          }
+        },
+        finalAttempt: async () => {
+          run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
+          const reply = await run.callModel({ temperature: 0 });
+          run.append({ role: 'assistant', content: reply.content ?? '' });
+          const action = readJsonReply(reply.content);
+          if (action.kind === 'answer') run.finish(action.answer, scratchpadMetadata(action.scratchpad));
+        },
+      };
+    },
   };
-
-  const finalAttempt = async (step: number): Promise<void> => {
-    const reply = await run.callModel(settings.model, { messages: run.messages, temperature: 0 }, step);
-    run.messages.push({ role: 'assistant', content: reply.content ?? '' });
-    const action = readJsonReply(reply.content);
-    if (action.kind === 'answer') {
-      setFinalAnswer(run, step, action.answer, 'final_attempt', scratchpadMetadata(action.scratchpad));
-    }
-  };
-
-  return { step: takeStep, finalAttempt };
 }
 
 function invalidReplyMessage(reason: string, reply: ChatResponse): string {

@@ -1,9 +1,6 @@
-import { redactValue } from '@tinyagent/core';
-import type { AgentRun, ToolCall } from '@tinyagent/core';
-import { raiseTemperature, sendCorrection, setFinalAnswer } from './react-loop.ts';
-import type { ReactProtocol, ReactSettings } from './react-loop.ts';
-import { runToolCalls } from './tool-calls.ts';
-import type { PendingToolCall } from './tool-calls.ts';
+import type { AgentProtocol, ToolCall, ToolCallRequest } from '@tinyagent/core';
+import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
+import type { ReactSettings } from './react-loop.ts';
 
 const CUT_OFF_MESSAGE =
   'Your reply was cut off at the length limit before its tool calls were complete, so none of them was run. ' +
@@ -16,65 +13,64 @@ const EMPTY_REPLY_MESSAGE = 'Your reply was empty. Call a tool, or reply with yo
  * turn run concurrently and their results go back as `tool` messages in the order of the calls.
  * A reply without tool calls is the final answer.
  */
-export function createNativeProtocol(run: AgentRun, settings: ReactSettings): ReactProtocol {
-  let temperature = settings.temperature;
-
-  const takeStep = async (step: number): Promise<void> => {
-    const request = { messages: run.messages, temperature, tools: settings.toolDefinitions };
-    const reply = await run.callModel(settings.model, request, step);
-    const { content, toolCalls } = reply;
-    if (toolCalls.length > 0 && reply.finishReason === 'length') {
-      // The calls may be incomplete; they stay out of the transcript, which would otherwise need a
-      // result for each of them.
-      run.messages.push({ role: 'assistant', content: content ?? '' });
-      sendCorrection(run, step, 'the reply was cut off before its tool calls were complete', CUT_OFF_MESSAGE);
-      return;
-    }
-    if (toolCalls.length > 0) {
-      const calls = withIds(toolCalls, step);
-      run.messages.push({ role: 'assistant', content, toolCalls: calls });
-      const context = { run, tools: settings.tools, step, maxObservationLength: settings.maxObservationLength };
-      const pending = calls.map((call, index) =>
-        index < settings.maxToolCallsPerTurn ? readToolCall(call) : refuseCall(call, settings.maxToolCallsPerTurn),
-      );
-      const outcomes = await runToolCalls(context, pending, settings.maxParallelTools);
-      calls.forEach((call, index) => {
-        run.messages.push({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
-      });
-      return;
-    }
-    run.messages.push({ role: 'assistant', content: content ?? '' });
-    if (content === null || content.trim() === '') {
-      temperature = raiseTemperature(temperature);
-      sendCorrection(run, step, 'the reply was empty', EMPTY_REPLY_MESSAGE);
-      return;
-    }
-    setFinalAnswer(run, step, content, 'normal', reply.finishReason === 'length' ? { cutOff: true } : undefined);
+export function createNativeProtocol(settings: ReactSettings): AgentProtocol {
+  return {
+    agentName: 'ReactAgent',
+    systemPrompt: settings.systemPrompt,
+    start: (run) => {
+      // Raised by each empty reply, for the rest of the run.
+      let temperature = settings.temperature;
+      return {
+        step: async () => {
+          const reply = await run.callModel({ temperature, tools: settings.toolDefinitions });
+          const { content, toolCalls } = reply;
+          if (toolCalls.length > 0 && reply.finishReason === 'length') {
+            // The calls may be incomplete; they stay out of the transcript, which would otherwise need a
+            // result for each of them.
+            run.append({ role: 'assistant', content: content ?? '' });
+            run.correct('the reply was cut off before its tool calls were complete', CUT_OFF_MESSAGE);
+            return;
+          }
+          if (toolCalls.length > 0) {
+            const calls = withIds(toolCalls, run.step);
+            run.append({ role: 'assistant', content, toolCalls: calls });
+            const requests = calls.map((call, index) =>
+              index < settings.maxToolCallsPerTurn ? readToolCall(call) : refuseCall(call, settings.maxToolCallsPerTurn),
+            );
+            const outcomes = await run.invokeTools(requests, {
+              maxParallel: settings.maxParallelTools,
+              maxOutputLength: settings.maxObservationLength,
+            });
+            calls.forEach((call, index) => {
+              run.append({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
+            });
+            return;
+          }
+          run.append({ role: 'assistant', content: content ?? '' });
+          if (content === null || content.trim() === '') {
+            temperature = raiseTemperature(temperature);
+            run.correct('the reply was empty', EMPTY_REPLY_MESSAGE);
+            return;
+          }
+          run.finish(content, reply.finishReason === 'length' ? { cutOff: true } : undefined);
+        },
+        // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
+        // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
+        // anyway (by servers that ignore tool_choice) are dropped: none can run now.
+        finalAttempt: async () => {
+          run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
+          const reply = await run.callModel({ temperature: 0, tools: settings.toolDefinitions, toolChoice: 'none' });
+          run.append({ role: 'assistant', content: reply.content ?? '' });
+          if (reply.content !== null && reply.content.trim() !== '') run.finish(reply.content);
+        },
+      };
+    },
   };
-
-  // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
-  // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
-  // anyway (by servers that ignore tool_choice) are dropped: none can run now.
-  const finalAttempt = async (step: number): Promise<void> => {
-    const request = {
-      messages: run.messages,
-      temperature: 0,
-      tools: settings.toolDefinitions,
-      toolChoice: 'none' as const,
-    };
-    const reply = await run.callModel(settings.model, request, step);
-    run.messages.push({ role: 'assistant', content: reply.content ?? '' });
-    if (reply.content !== null && reply.content.trim() !== '') {
-      setFinalAnswer(run, step, reply.content, 'final_attempt');
-    }
-  };
-
-  return { step: takeStep, finalAttempt };
 }
 
 // Every call still gets a result (providers reject a transcript with an unanswered call), but its
 // arguments are not even parsed: a reply of thousands of calls costs nothing past the limit.
-function refuseCall(call: ToolCall, limit: number): PendingToolCall {
+function refuseCall(call: ToolCall, limit: number): ToolCallRequest {
   return {
     id: call.id,
     name: call.name,
@@ -87,11 +83,10 @@ function refuseCall(call: ToolCall, limit: number): PendingToolCall {
  * Parses a native tool call's arguments. Text that is not JSON is an argument error for that call,
  * never silently `{}`; empty text means no arguments (`{}`), as some servers send for tools without any.
  */
-export function readToolCall(call: ToolCall): PendingToolCall {
+export function readToolCall(call: ToolCall): ToolCallRequest {
   if (call.arguments.trim() === '') return { id: call.id, name: call.name, arguments: {} };
   try {
-    // Redacted once decoded: a key the model spelled with JSON escapes is plain text only now.
-    return { id: call.id, name: call.name, arguments: redactValue(JSON.parse(call.arguments) as unknown) };
+    return { id: call.id, name: call.name, arguments: JSON.parse(call.arguments) as unknown };
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
     return {

@@ -1,4 +1,4 @@
-import { ConfigurationError, executeRun, outputOrThrow, streamRunEvents } from '@tinyagent/core';
+import { Agent, ConfigurationError } from '@tinyagent/core';
 import {
   AGENT_MODEL_OPTION_KEYS,
   MODEL_OPTION_HINTS,
@@ -8,21 +8,9 @@ import {
   collectTools,
   createAgentModel,
 } from '@tinyagent/core/internal';
-import type {
-  AgentEvent,
-  AgentModelOptions,
-  AgentRun,
-  ChatModel,
-  ReadonlyToolRegistry,
-  RunOptions,
-  RunOptionsWithResult,
-  RunResult,
-  StreamOptions,
-  Tool,
-} from '@tinyagent/core';
+import type { AgentDefinition, AgentModelOptions, ReadonlyToolRegistry, Tool } from '@tinyagent/core';
 import { createJsonProtocol } from './json-protocol.ts';
 import { createNativeProtocol } from './native-protocol.ts';
-import { runReactLoop } from './react-loop.ts';
 import type { ReactSettings } from './react-loop.ts';
 import { buildSystemPrompt } from './system-prompt.ts';
 import type { ToolCallingMode } from './system-prompt.ts';
@@ -77,96 +65,65 @@ const OPTION_KEYS = [
  * feeds their results back until the model answers. One instance serves any number of concurrent
  * runs; everything a run changes lives in that run.
  */
-export class ReactAgent {
-  /** The system prompt, rendered once at construction. */
-  readonly systemPrompt: string;
+export class ReactAgent extends Agent {
   /** The agent's tools, by name (frozen). */
   readonly tools: ReadonlyToolRegistry;
-  /** The model every run talks to. */
-  readonly chatModel: ChatModel;
   /** How tool calls travel between the model and the agent. */
   readonly toolCalling: ToolCallingMode;
-  readonly #settings: ReactSettings;
-  readonly #toolNames: readonly string[];
-  readonly #deadlines: { toolTimeoutMs: number | undefined; modelTimeoutMs: number | undefined };
 
   /** Creates the agent; throws ConfigurationError for a missing model configuration or invalid options. */
   constructor(options: ReactAgentOptions) {
-    checkAgentOptions(options, 'ReactAgent');
-    checkOptionKeys(options, OPTION_KEYS, 'ReactAgent', MODEL_OPTION_HINTS);
-    const registry = collectTools(options.tools, 'ReactAgent');
-    const tools = [...registry];
-    this.chatModel = createAgentModel(options);
-    checkMilliseconds('toolTimeoutMs', options.toolTimeoutMs);
-    this.#deadlines = { toolTimeoutMs: options.toolTimeoutMs, modelTimeoutMs: options.modelTimeoutMs };
-    this.toolCalling = checkToolCalling(options.toolCalling);
-    this.tools = registry.view();
-    this.#toolNames = Object.freeze(registry.names());
-    this.systemPrompt = buildSystemPrompt(tools, this.toolCalling, options.promptFile);
-    this.#settings = Object.freeze({
-      model: this.chatModel,
-      tools: this.tools,
-      systemPrompt: this.systemPrompt,
-      toolCalling: this.toolCalling,
-      toolDefinitions: Object.freeze(
-        tools.map((entry) =>
-          Object.freeze({ name: entry.name, description: entry.description, parameters: entry.jsonSchema }),
-        ),
+    const { definition, registry, toolCalling } = defineReactAgent(options);
+    super(definition);
+    this.tools = registry;
+    this.toolCalling = toolCalling;
+  }
+}
+
+function defineReactAgent(options: ReactAgentOptions): {
+  definition: AgentDefinition;
+  registry: ReadonlyToolRegistry;
+  toolCalling: ToolCallingMode;
+} {
+  checkAgentOptions(options, 'ReactAgent');
+  checkOptionKeys(options, OPTION_KEYS, 'ReactAgent', MODEL_OPTION_HINTS);
+  const registry = collectTools(options.tools, 'ReactAgent');
+  const tools = [...registry];
+  const model = createAgentModel(options);
+  checkMilliseconds('toolTimeoutMs', options.toolTimeoutMs);
+  const toolCalling = checkToolCalling(options.toolCalling);
+  const settings: ReactSettings = Object.freeze({
+    systemPrompt: buildSystemPrompt(tools, toolCalling, options.promptFile),
+    toolCalling,
+    toolDefinitions: Object.freeze(
+      tools.map((entry) =>
+        Object.freeze({ name: entry.name, description: entry.description, parameters: entry.jsonSchema }),
       ),
-      temperature: checkNumber('temperature', options.temperature, 0.7, { min: 0, max: 2 }),
-      maxParallelTools: checkNumber('maxParallelTools', options.maxParallelTools, 8, { min: 1, integer: true }),
-      maxObservationLength: checkNumber('maxObservationLength', options.maxObservationLength, 32_000, {
-        min: 1,
-        integer: true,
-      }),
-      maxToolCallsPerTurn: checkNumber('maxToolCallsPerTurn', options.maxToolCallsPerTurn, 64, {
-        min: 1,
-        integer: true,
-      }),
-    });
-  }
-
-  /**
-   * Runs the agent on `task` and resolves with the final answer as text. Rejects with the run's
-   * typed error: StepLimitReached, ModelCallError, RunAbortedError (abort or `timeoutMs`), or
-   * ConfigurationError for invalid options. With `returnResult: true`, resolves with the whole
-   * RunResult instead, however the run ended.
-   */
-  run(task: string, options: RunOptionsWithResult): Promise<RunResult>;
-  run(task: string, options?: RunOptions & { returnResult?: false | undefined }): Promise<string>;
-  run(task: string, options: RunOptions): Promise<string | RunResult>;
-  async run(task: string, options: RunOptions = {}): Promise<string | RunResult> {
-    const result = await this.#execute(task, options, undefined);
-    return options.returnResult === true ? result : outputOrThrow(result);
-  }
-
-  /**
-   * Runs the agent on `task` and yields its events as they happen, ending with `run-end`, which
-   * carries the RunResult. Stopping the iteration early aborts the run. Throws only for invalid
-   * options; how the run ended is in `run-end`.
-   */
-  stream(task: string, options: StreamOptions = {}): AsyncIterable<AgentEvent> {
-    return streamRunEvents((listener, signal) => this.#execute(task, { ...options, signal }, listener), options.signal);
-  }
-
-  #execute(task: string, options: RunOptions, listener: ((event: AgentEvent) => void) | undefined): Promise<RunResult> {
-    const settings = this.#settings;
-    const setup = {
-      task,
-      model: settings.model,
-      toolNames: this.#toolNames,
+    ),
+    temperature: checkNumber('temperature', options.temperature, 0.7, { min: 0, max: 2 }),
+    maxParallelTools: checkNumber('maxParallelTools', options.maxParallelTools, 8, { min: 1, integer: true }),
+    maxObservationLength: checkNumber('maxObservationLength', options.maxObservationLength, 32_000, {
+      min: 1,
+      integer: true,
+    }),
+    maxToolCallsPerTurn: checkNumber('maxToolCallsPerTurn', options.maxToolCallsPerTurn, 64, {
+      min: 1,
+      integer: true,
+    }),
+  });
+  const protocol = toolCalling === 'native' ? createNativeProtocol(settings) : createJsonProtocol(settings);
+  return {
+    definition: {
+      protocol,
+      model,
+      tools,
       defaultMaxSteps: DEFAULT_MAX_STEPS,
-      options,
-      listener,
-      agentName: 'ReactAgent',
-      ...this.#deadlines,
-    };
-    return executeRun(setup, (run: AgentRun) => {
-      const protocol =
-        settings.toolCalling === 'native' ? createNativeProtocol(run, settings) : createJsonProtocol(run, settings);
-      return runReactLoop(run, settings, protocol);
-    });
-  }
+      toolTimeoutMs: options.toolTimeoutMs,
+      modelTimeoutMs: options.modelTimeoutMs,
+    },
+    registry: registry.view(),
+    toolCalling,
+  };
 }
 
 function checkToolCalling(value: unknown): ToolCallingMode {

@@ -2,10 +2,19 @@ import type { FinishReason, ToolCall, Usage } from '../model/chat-model.ts';
 import type { FinalAnswer } from './final-answer.ts';
 import type { RunResult } from './run-result.ts';
 
-/** A run began. */
-export interface RunStartEvent {
-  type: 'run-start';
+/** What every event carries, filled in by the run. */
+export interface EventEnvelope {
+  /** The run the event belongs to (RunResult.metadata.runId). */
   runId: string;
+  /** The step it happened in: 0 before the first step (`run-start`), the last step for `run-end`. */
+  step: number;
+  /** Its position in the run's events, from 1, with no gaps: a consumer can tell whether it missed one. */
+  seq: number;
+}
+
+/** A run began. */
+export interface RunStartEvent extends EventEnvelope {
+  type: 'run-start';
   task: string;
   tools: readonly string[];
   model: string;
@@ -13,29 +22,23 @@ export interface RunStartEvent {
 }
 
 /** A step began; `finalAttempt` marks the one extra step some agents take after the step limit. */
-export interface StepStartEvent {
+export interface StepStartEvent extends EventEnvelope {
   type: 'step-start';
-  runId: string;
-  step: number;
   maxSteps: number;
   finalAttempt: boolean;
 }
 
 /** The agent is about to call the model. */
-export interface ModelRequestEvent {
+export interface ModelRequestEvent extends EventEnvelope {
   type: 'model-request';
-  runId: string;
-  step: number;
   messageCount: number;
   temperature: number | undefined;
   toolsOffered: boolean;
 }
 
 /** A model call's attempt failed and will be retried after `delayMs`. */
-export interface ModelRetryEvent {
+export interface ModelRetryEvent extends EventEnvelope {
   type: 'model-retry';
-  runId: string;
-  step: number;
   /** The attempt that failed, from 1. */
   attempt: number;
   delayMs: number;
@@ -46,10 +49,8 @@ export interface ModelRetryEvent {
 }
 
 /** The model replied. */
-export interface ModelResponseEvent {
+export interface ModelResponseEvent extends EventEnvelope {
   type: 'model-response';
-  runId: string;
-  step: number;
   content: string | null;
   toolCalls: readonly ToolCall[];
   finishReason: FinishReason;
@@ -61,10 +62,8 @@ export interface ModelResponseEvent {
 }
 
 /** A tool call is starting. */
-export interface ToolStartEvent {
+export interface ToolStartEvent extends EventEnvelope {
   type: 'tool-start';
-  runId: string;
-  step: number;
   toolCallId: string;
   toolName: string;
   /** The arguments as the model gave them (parsed when they were JSON). */
@@ -72,10 +71,8 @@ export interface ToolStartEvent {
 }
 
 /** A tool call finished; `output` is what the model will read. */
-export interface ToolEndEvent {
+export interface ToolEndEvent extends EventEnvelope {
   type: 'tool-end';
-  runId: string;
-  step: number;
   toolCallId: string;
   toolName: string;
   output: string;
@@ -93,49 +90,26 @@ export interface ToolEndEvent {
   error?: Error | undefined;
 }
 
-/** The code agent is about to execute model-written code. */
-export interface CodeStartEvent {
-  type: 'code-start';
-  runId: string;
-  step: number;
-  code: string;
-}
-
-/** Model-written code finished executing; `output` is what the model will read. */
-export interface CodeEndEvent {
-  type: 'code-end';
-  runId: string;
-  step: number;
-  output: string;
-  isError: boolean;
-  durationMs: number;
-}
-
 /** The model's reply could not be used; the agent told it why and how to answer instead. */
-export interface CorrectionEvent {
+export interface CorrectionEvent extends EventEnvelope {
   type: 'correction';
-  runId: string;
-  step: number;
   reason: string;
   message: string;
 }
 
 /** The run has its final answer. */
-export interface FinalAnswerEvent {
+export interface FinalAnswerEvent extends EventEnvelope {
   type: 'final-answer';
-  runId: string;
-  step: number;
   answer: FinalAnswer;
 }
 
 /** The run ended, however it ended; the last event of every run. */
-export interface RunEndEvent {
+export interface RunEndEvent extends EventEnvelope {
   type: 'run-end';
-  runId: string;
   result: RunResult;
 }
 
-/** Everything an agent run reports, in order, through `onEvent`, `stream()` and the verbose trace. */
+/** Everything core's run engine reports, in order, through `onEvent`, `stream()` and the verbose trace. */
 export type AgentEvent =
   | RunStartEvent
   | StepStartEvent
@@ -144,13 +118,22 @@ export type AgentEvent =
   | ModelResponseEvent
   | ToolStartEvent
   | ToolEndEvent
-  | CodeStartEvent
-  | CodeEndEvent
   | CorrectionEvent
   | FinalAnswerEvent
   | RunEndEvent;
 
-/** An event as an agent emits it; the run fills in `runId`. */
-export type AgentEventInput = DistributiveOmit<AgentEvent, 'runId'>;
+/**
+ * An event an agent package adds of its own (the code agent's `code-start`, say): a `type` of its
+ * own, in kebab-case, and its fields. The run fills in the envelope.
+ */
+export interface CustomEvent extends EventEnvelope {
+  type: string;
+}
+
+/** An event as an agent emits it: the run fills in `runId`, `step` and `seq`. */
+export type EventInput<Event extends EventEnvelope> = DistributiveOmit<Event, keyof EventEnvelope>;
+
+/** A core event as the engine emits it. */
+export type AgentEventInput = EventInput<AgentEvent>;
 
 type DistributiveOmit<Type, Key extends PropertyKey> = Type extends unknown ? Omit<Type, Key> : never;

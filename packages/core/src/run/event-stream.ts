@@ -6,13 +6,13 @@ import { RunAbortedError } from '../errors.ts';
  * first `next()`. A consumer that stops early (`break`) aborts the run and waits for it to settle,
  * so nothing is left running. Rejects only when the run cannot start (bad options).
  */
-export async function* streamRunEvents(
-  start: (listener: (event: AgentEvent) => void, signal: AbortSignal) => Promise<unknown>,
+export async function* streamRunEvents<Event = AgentEvent>(
+  start: (listener: (event: Event) => void, signal: AbortSignal) => Promise<unknown>,
   signal?: AbortSignal,
-): AsyncGenerator<AgentEvent, void, undefined> {
+): AsyncGenerator<Event, void, undefined> {
   const controller = new AbortController();
   const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
-  const queue: AgentEvent[] = [];
+  const queue: Event[] = [];
   // One object, not loose variables: the callbacks below change it between awaits.
   const state: { wake?: (() => void) | undefined; settled: boolean; failure?: { error: unknown } } = { settled: false };
   const running = start((event) => {

@@ -1,7 +1,7 @@
-import type { AgentEventInput, ModelResponseEvent } from './agent-events.ts';
+import type { AgentEventInput, CustomEvent, ModelResponseEvent } from './agent-events.ts';
 
 /** The model's reply of one step, as the `model-response` event reported it. */
-export type ModelReplyRecord = Omit<ModelResponseEvent, 'type' | 'runId' | 'step'>;
+export type ModelReplyRecord = Omit<ModelResponseEvent, 'type' | 'runId' | 'step' | 'seq'>;
 
 /** A failed model-call attempt that was retried, as the `model-retry` event reported it. */
 export interface ModelRetryRecord {
@@ -27,15 +27,6 @@ export interface ToolCallRecord {
   durationMs: number;
 }
 
-/** The code agent's execution of one step. */
-export interface CodeRecord {
-  code: string;
-  /** What the model read back; undefined when the execution never finished (abort, sandbox crash). */
-  output: string | undefined;
-  isError: boolean;
-  durationMs: number;
-}
-
 /** What happened in one step of a run: the model's reply and what the agent did with it. */
 export interface StepRecord {
   step: number;
@@ -46,8 +37,8 @@ export interface StepRecord {
   /** Attempts of this step's model call that failed and were retried; empty when the first one worked. */
   modelRetries: ModelRetryRecord[];
   toolCalls: ToolCallRecord[];
-  /** Code agent: the code the reply held and its output. */
-  code: CodeRecord | undefined;
+  /** The events of this step that the agent adds of its own (the code agent's `code-start` and `code-end`), in order. */
+  agentEvents: CustomEvent[];
   /** Set when the reply could not be used and the agent told the model why. */
   correction: { reason: string; message: string } | undefined;
 }
@@ -56,17 +47,24 @@ export interface StepRecord {
  * Builds a run's step records from the events it emits, so no agent keeps its own bookkeeping: a
  * new record at each `step-start`, filled in by the events of that step.
  */
-export function createStepRecorder(): { steps: StepRecord[]; record: (event: AgentEventInput) => void } {
+export function createStepRecorder(): {
+  steps: StepRecord[];
+  record: (event: AgentEventInput, step: number) => void;
+  recordAgentEvent: (event: CustomEvent) => void;
+} {
   const steps: StepRecord[] = [];
-  const record = (event: AgentEventInput): void => {
+  const recordAgentEvent = (event: CustomEvent): void => {
+    steps.at(-1)?.agentEvents.push(event);
+  };
+  const record = (event: AgentEventInput, step: number): void => {
     if (event.type === 'step-start') {
       steps.push({
-        step: event.step,
+        step,
         finalAttempt: event.finalAttempt,
         modelReply: undefined,
         modelRetries: [],
         toolCalls: [],
-        code: undefined,
+        agentEvents: [],
         correction: undefined,
       });
       return;
@@ -109,13 +107,6 @@ export function createStepRecorder(): { steps: StepRecord[]; record: (event: Age
         if (event.error !== undefined) call.error = event.error;
         return;
       }
-      case 'code-start':
-        current.code = { code: event.code, output: undefined, isError: false, durationMs: 0 };
-        return;
-      case 'code-end':
-        if (current.code === undefined) return;
-        Object.assign(current.code, { output: event.output, isError: event.isError, durationMs: event.durationMs });
-        return;
       case 'correction':
         current.correction = { reason: event.reason, message: event.message };
         return;
@@ -123,5 +114,5 @@ export function createStepRecorder(): { steps: StepRecord[]; record: (event: Age
         return;
     }
   };
-  return { steps, record };
+  return { steps, record, recordAgentEvent };
 }

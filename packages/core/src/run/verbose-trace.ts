@@ -1,4 +1,4 @@
-import type { AgentEvent } from './agent-events.ts';
+import type { AgentEvent, CustomEvent } from './agent-events.ts';
 import { ToolExecutionError, ToolInputError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
 import { stringifyResult } from '../tools/stringify.ts';
@@ -14,11 +14,29 @@ const PREVIEW_LENGTH = 600;
  */
 export function createVerboseTrace(
   write: (text: string) => void = (text) => process.stderr.write(text),
-): (event: AgentEvent) => void {
+  describeOwn?: (event: CustomEvent) => string[],
+): (event: AgentEvent | CustomEvent) => void {
   return (event) => {
-    const lines = describeEvent(event);
+    const lines = isCoreEvent(event) ? describeEvent(event) : (describeOwn?.(event) ?? []);
     if (lines.length > 0) write(escapeControls(redactSecrets(lines.map((line) => `${line}\n`).join(''))));
   };
+}
+
+const CORE_EVENT_TYPES: ReadonlySet<string> = new Set<AgentEvent['type']>([
+  'run-start',
+  'step-start',
+  'model-request',
+  'model-retry',
+  'model-response',
+  'tool-start',
+  'tool-end',
+  'correction',
+  'final-answer',
+  'run-end',
+]);
+
+function isCoreEvent(event: AgentEvent | CustomEvent): event is AgentEvent {
+  return CORE_EVENT_TYPES.has(event.type);
 }
 
 /** The trace lines of one event; empty for events the trace leaves out. */
@@ -60,10 +78,6 @@ export function describeEvent(event: AgentEvent): string[] {
       }
       return [...lines, ...thrownStack(event.error)];
     }
-    case 'code-start':
-      return ['  code:', ...indent(preview(event.code, 2_000))];
-    case 'code-end':
-      return [event.isError ? '  execution failed:' : '  output:', ...indent(preview(event.output))];
     case 'correction':
       return [`  correction (${event.reason}): ${preview(event.message)}`];
     case 'final-answer':
@@ -89,10 +103,12 @@ function thrownStack(error: Error | undefined): string[] {
   return ['     thrown:', ...indent(preview(stack, 4_000)).map((line) => `  ${line}`)];
 }
 
-function preview(text: string, limit = PREVIEW_LENGTH): string {
+/** `text` cut to `limit` characters, saying how many more there were. */
+export function preview(text: string, limit = PREVIEW_LENGTH): string {
   return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
 }
 
-function indent(text: string): string[] {
+/** Indents each line of `text` under the trace line it belongs to. */
+export function indent(text: string): string[] {
   return text.split('\n').map((line) => `     ${line}`);
 }

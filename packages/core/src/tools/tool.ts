@@ -143,23 +143,10 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     return result.data;
   };
 
-  const run = async (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> => {
-    const { signal } = runOptions;
-    throwIfAborted(signal);
-    const result = await parameters.safeParseAsync(normalizePayload(name, payload));
-    if (!result.success) throw inputError(name, toIssues(result.error.issues));
-    const value = await invoke(
-      name,
-      execute,
-      result.data,
-      { signal, run: runOptions.run ?? createRunScope() },
-      // The tool's own deadline wins: its author knows how long it may take.
-      timeoutMs ?? runOptions.defaultTimeoutMs,
-    );
-    // What a tool returns reaches the model, the events and the transcript: a key a tool echoes
-    // (an upstream error, a config dump) must not travel to another service or into a log.
-    return redactSecrets(stringifyResult(value));
-  };
+  // What a tool returns reaches the model, the events and the transcript: a key a tool echoes (an
+  // upstream error, a config dump) must not travel to another service or into a log.
+  const run = async (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> =>
+    redactSecrets(stringifyResult(await callTool(definition, payload, runOptions)));
 
   const definition: Tool = {
     name,
@@ -174,8 +161,44 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     parse,
     run,
   };
+  const validate: Validator = (payload) => parameters.safeParseAsync(normalizePayload(name, payload));
+  Object.defineProperty(definition, validatorKey, { value: validate });
   Object.defineProperty(definition, toolBrand, { value: true });
   return Object.freeze(definition);
+}
+
+// Each tool's async validation (zod refinements may be async), for callTool; under a registered
+// symbol, like the brand, so that a tool made by another installed copy of core works too.
+const validatorKey = Symbol.for('@tinyagent/core/tool.validate');
+type Validator = (payload: unknown) => Promise<z.ZodSafeParseResult<unknown>>;
+
+/** Options of `callTool`: those of `Tool.run`, and the code sandbox's demand for a synchronous result. */
+export interface CallToolOptions extends ToolRunOptions {
+  /** Fail the call when `execute` returns a promise: the code sandbox can only wait for a value. */
+  syncOnly?: boolean | undefined;
+}
+
+/**
+ * Validates `payload` and runs `tool` within its deadline: what `Tool.run` does before it turns the
+ * result into text. Resolves with what `execute` returned, unchanged; throws as `Tool.run` does.
+ */
+export async function callTool(tool: Tool, payload: unknown, options: CallToolOptions = {}): Promise<unknown> {
+  const { signal } = options;
+  throwIfAborted(signal);
+  const validate = (tool as unknown as Record<symbol, Validator | undefined>)[validatorKey];
+  if (validate === undefined) {
+    throw new ConfigurationError(`'${String(tool.name)}' was not made by tool() from @tinyagent/core.`);
+  }
+  const result = await validate(payload);
+  if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
+  return invoke(
+    tool.name,
+    tool.execute as (args: never, context: ToolContext) => unknown,
+    result.data,
+    { signal, run: options.run ?? createRunScope(), syncOnly: options.syncOnly === true },
+    // The tool's own deadline wins: its author knows how long it may take.
+    tool.timeoutMs ?? options.defaultTimeoutMs,
+  );
 }
 
 // One promise per call, settled by whichever comes first: the tool, its deadline or the caller's
@@ -185,10 +208,10 @@ function invoke(
   name: string,
   execute: (args: never, context: ToolContext) => unknown,
   args: unknown,
-  caller: { signal: AbortSignal | undefined; run: RunScope },
+  caller: { signal: AbortSignal | undefined; run: RunScope; syncOnly: boolean },
   timeoutMs: number | undefined,
 ): Promise<unknown> {
-  const { signal, run } = caller;
+  const { signal, run, syncOnly } = caller;
   const controller = new AbortController();
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -222,14 +245,36 @@ function invoke(
     };
     // Promise.resolve().then: a tool that throws synchronously fails like one that rejects.
     Promise.resolve()
-      .then(() =>
-        (execute as (args: unknown, context: ToolContext) => unknown)(args, { signal: controller.signal, run }),
-      )
+      .then(() => {
+        const value = (execute as (args: unknown, context: ToolContext) => unknown)(args, {
+          signal: controller.signal,
+          run,
+        });
+        if (syncOnly && isThenable(value)) {
+          // Nobody will await it: observe it so that its rejection is not reported as unhandled.
+          Promise.resolve(value).catch(() => undefined);
+          throw executionError(name, ASYNC_RESULT_REASON);
+        }
+        return value;
+      })
       .then((value) => {
         settle();
         resolve(value);
       }, fail);
   });
+}
+
+const ASYNC_RESULT_REASON =
+  'its execute returned a Promise, but tools run synchronously in the code sandbox (a function that returns ' +
+  "a Promise without being declared async cannot be detected when the agent is built). Make the tool's " +
+  'execute synchronous, or use ReactAgent for async tools.';
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {

@@ -1,0 +1,222 @@
+import { throwIfAborted } from '../abort.ts';
+import type { AgentEvent, CustomEvent } from './agent-events.ts';
+import type { AgentProtocol } from './agent-protocol.ts';
+import { RunEngine } from './agent-run.ts';
+import type { ChatMessage, ChatModel } from '../model/chat-model.ts';
+import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from '../errors.ts';
+import { withoutClosingStop } from '../message-text.ts';
+import { checkOptionKeys } from './option-keys.ts';
+import type { RunResult, RunState } from './run-result.ts';
+import { DEFAULT_TOOL_TIMEOUT_MS, RUN_OPTION_KEYS, checkRunInput, readHistory } from './run-options.ts';
+import type { RunOptions } from './run-options.ts';
+import { directStepRunner } from './step-runner.ts';
+import { stringifyResult } from '../tools/stringify.ts';
+import type { Tool } from '../tools/tool.ts';
+import { createVerboseTrace } from './verbose-trace.ts';
+
+/** What an agent tells `executeRun` about itself and the run asked for. */
+export interface RunSetup<Event extends CustomEvent = never> {
+  task: string;
+  model: ChatModel;
+  /** The agent's tools by name: the only ones its runs can call. */
+  tools: ReadonlyMap<string, Tool>;
+  protocol: AgentProtocol<Event>;
+  defaultMaxSteps: number;
+  options: RunOptions<AgentEvent | Event>;
+  /** Extra listener, used by `stream()`. */
+  listener?: ((event: AgentEvent | Event) => void) | undefined;
+  /** Run options of RunOptions this agent refuses (a ConfigurationError), each with the reason. */
+  unsupportedOptions?: Readonly<Record<string, string>> | undefined;
+  /** The agent's `toolTimeoutMs`; the run's option overrides it. Default DEFAULT_TOOL_TIMEOUT_MS. */
+  toolTimeoutMs?: number | undefined;
+  /** The agent's `modelTimeoutMs`, sent as each request's `timeoutMs`; the run's option overrides it. */
+  modelTimeoutMs?: number | undefined;
+}
+
+/**
+ * Runs one agent run on the engine: option checks, the run's signal and timeout, the transcript's
+ * opening (system prompt, history, task), the steps and their limit, the one extra attempt when the
+ * protocol takes one, events (to `onEvent`, the verbose trace and streams), and the RunResult for
+ * every way a run can end. Throws ConfigurationError for bad options; once the run has started,
+ * never rejects: failures are in the result.
+ */
+export async function executeRun<Event extends CustomEvent = never>(setup: RunSetup<Event>): Promise<RunResult> {
+  const { task, options, protocol } = setup;
+  const owner = `${protocol.agentName}'s run`;
+  checkOptionKeys(options, RUN_OPTION_KEYS, owner);
+  for (const [key, reason] of Object.entries(setup.unsupportedOptions ?? {})) {
+    if ((options as Record<string, unknown>)[key] !== undefined) {
+      throw new ConfigurationError(`${owner}: ${key} does not apply. ${reason}`);
+    }
+  }
+  const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
+  checkRunInput(task, maxSteps, options);
+  const history = readHistory(options.history);
+  const { signal, cancellable, dispose } = runSignal(options);
+  const started = performance.now();
+  const run = new RunEngine<Event>({
+    task,
+    maxSteps,
+    model: setup.model,
+    tools: setup.tools,
+    signal,
+    cancellable,
+    listeners: collectListeners(setup),
+    toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
+    modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
+    stepRunner: options.stepRunner ?? directStepRunner,
+  });
+  try {
+    run.emitCore({ type: 'run-start', task, tools: [...setup.tools.keys()], model: setup.model.modelName, maxSteps });
+    let failure: unknown;
+    try {
+      await takeSteps(run, protocol, history);
+    } catch (error) {
+      failure = error;
+    }
+    const result = buildResult(run, failure, signal, performance.now() - started);
+    run.emitCore({ type: 'run-end', result });
+    return result;
+  } finally {
+    dispose();
+  }
+}
+
+/** Turns a RunResult into what `run` resolves with when `returnResult` is off: the answer, or the error thrown. */
+export function outputOrThrow(result: RunResult): string {
+  if (result.finalAnswer !== undefined) return result.output;
+  throw result.error ?? new Error(`The run ended in state '${result.state}' without an answer.`);
+}
+
+// The loop every agent shares: up to maxSteps steps until the answer is set, then the one extra
+// attempt when the protocol takes one; StepLimitReached when that gives no answer either.
+async function takeSteps<Event extends CustomEvent>(
+  run: RunEngine<Event>,
+  protocol: AgentProtocol<Event>,
+  history: readonly ChatMessage[],
+): Promise<void> {
+  run.append({ role: 'system', content: protocol.systemPrompt }, ...history, { role: 'user', content: run.task });
+  const steps = protocol.start(run);
+  try {
+    for (let step = 1; step <= run.maxSteps; step += 1) {
+      throwIfAborted(run.signal);
+      run.beginStep(step, false);
+      await steps.step();
+      if (run.answer !== undefined) return;
+    }
+    const finalAttempt = steps.finalAttempt?.bind(steps);
+    if (finalAttempt !== undefined) {
+      throwIfAborted(run.signal);
+      run.beginStep(run.maxSteps + 1, true);
+      await finalAttempt();
+      if (run.answer !== undefined) return;
+    }
+    throw new StepLimitReached(StepLimitReached.describe(run.maxSteps, finalAttempt !== undefined), {
+      stepsTaken: run.maxSteps,
+      finalAttemptMade: finalAttempt !== undefined,
+      context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript) },
+    });
+  } finally {
+    steps.close?.();
+  }
+}
+
+function lastAssistantText(messages: readonly ChatMessage[]): string | undefined {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    if (message?.role === 'assistant') return message.content ?? undefined;
+  }
+  return undefined;
+}
+
+function collectListeners<Event extends CustomEvent>(
+  setup: RunSetup<Event>,
+): ((event: AgentEvent | CustomEvent) => void)[] {
+  const listeners: ((event: AgentEvent | Event) => void)[] = [];
+  const { options, protocol } = setup;
+  if (options.verbose === true) {
+    const describeOwn = protocol.describeEvent?.bind(protocol);
+    listeners.push(
+      createVerboseTrace(undefined, describeOwn === undefined ? undefined : (event) => describeOwn(event as Event)),
+    );
+  }
+  if (options.onEvent !== undefined) listeners.push(options.onEvent);
+  if (setup.listener !== undefined) listeners.push(setup.listener);
+  return listeners as ((event: AgentEvent | CustomEvent) => void)[];
+}
+
+// The run's signal: the caller's, plus the run timeout. A timeout aborts with a RunAbortedError so
+// that the result can tell the two apart. A run with neither cannot be cancelled: its model calls
+// get no signal, which spares them the SDK's cost of composing one per request.
+function runSignal(options: RunOptions<never>): { signal: AbortSignal; cancellable: boolean; dispose: () => void } {
+  if (options.timeoutMs === undefined) {
+    const { signal } = options;
+    return {
+      signal: signal ?? new AbortController().signal,
+      cancellable: signal !== undefined,
+      dispose: () => undefined,
+    };
+  }
+  const { timeoutMs } = options;
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new RunAbortedError(`The run did not finish within its timeout of ${timeoutMs} ms.`, { timedOut: true }),
+    );
+  }, timeoutMs);
+  const signal =
+    options.signal === undefined ? controller.signal : AbortSignal.any([options.signal, controller.signal]);
+  return { signal, cancellable: true, dispose: () => clearTimeout(timer) };
+}
+
+function buildResult<Event extends CustomEvent>(
+  run: RunEngine<Event>,
+  failure: unknown,
+  signal: AbortSignal,
+  durationMs: number,
+): RunResult {
+  const { answer } = run;
+  let state: RunState;
+  let error: Error | undefined;
+  if (failure === undefined && answer !== undefined) {
+    state = answer.source === 'final_attempt' ? 'step_limit_reached' : 'completed';
+  } else if (signal.aborted) {
+    state = 'aborted';
+    error = toAbortError(signal.reason);
+  } else if (StepLimitReached.isInstance(failure)) {
+    state = 'step_limit_reached';
+    error = failure;
+  } else {
+    state = 'error';
+    error = failure === undefined ? new Error('The agent loop ended without a final answer.') : toError(failure);
+  }
+  return {
+    output: answer === undefined || state === 'aborted' || state === 'error' ? '' : stringifyResult(answer.value),
+    finalAnswer: state === 'aborted' || state === 'error' ? undefined : answer,
+    state,
+    stepsTaken: run.stepsTaken,
+    durationMs,
+    error,
+    usage: run.usage,
+    messages: run.messages,
+    steps: [...run.steps],
+    metadata: { model: run.modelName, runId: run.id },
+  };
+}
+
+function toAbortError(reason: unknown): RunAbortedError {
+  if (RunAbortedError.isInstance(reason)) return reason;
+  // A string reason (`controller.abort('user left')`) says why as much as an Error's message does.
+  const said = reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : '';
+  // The message ends with its own period: one the reason brings is dropped, never doubled.
+  const detail = withoutClosingStop(said);
+  return new RunAbortedError(`The run was aborted${detail === '' ? '' : `: ${detail}`}.`, {
+    timedOut: false,
+    cause: reason,
+  });
+}
+
+function toError(value: unknown): Error {
+  if (value instanceof Error || isTinyAgentError(value)) return value;
+  return new Error(`The agent loop threw a non-error value: ${stringifyResult(value)}`);
+}

@@ -1,0 +1,88 @@
+import type { AgentEvent } from './agent-events.ts';
+import type { ChatMessage } from '../model/chat-model.ts';
+import { ConfigurationError } from '../errors.ts';
+import type { StepRunner } from './step-runner.ts';
+
+/** Options of an agent's `run` and `stream`; `Event` is the agent's event union. */
+export interface RunOptions<Event = AgentEvent> {
+  /** Steps (model turns) before the run stops; a positive integer. Each agent has its own default. */
+  maxSteps?: number | undefined;
+  /** Print a readable trace of the run to stderr. */
+  verbose?: boolean | undefined;
+  /** Resolve with the whole RunResult instead of the answer text, and never reject. */
+  returnResult?: boolean | undefined;
+  /** Cancels the run: the model request in flight and every running tool. */
+  signal?: AbortSignal | undefined;
+  /** Cancels the run after this many milliseconds. */
+  timeoutMs?: number | undefined;
+  /** Deadline of each tool call without a `timeoutMs` of its own; overrides the agent's. Default 60 000. */
+  toolTimeoutMs?: number | undefined;
+  /** Deadline of each model call, retries included; overrides the agent's. Default: the model's (180 000). */
+  modelTimeoutMs?: number | undefined;
+  /** Receives every event of the run, in order. */
+  onEvent?: ((event: Event) => void) | undefined;
+  /**
+   * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
+   * a previous RunResult's `messages` work as they are (a leading system message gives way to the
+   * agent's own prompt).
+   */
+  history?: readonly ChatMessage[] | undefined;
+  /**
+   * Runs each model call and tool execution (see StepRunner); a durable engine passes one that
+   * records results and replays them. Default: run each as it comes.
+   */
+  stepRunner?: StepRunner | undefined;
+}
+
+/** `RunOptions` that make `run` resolve with a RunResult. */
+export type RunOptionsWithResult<Event = AgentEvent> = RunOptions<Event> & { returnResult: true };
+
+/** Options of an agent's `stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
+export type StreamOptions<Event = AgentEvent> = Omit<RunOptions<Event>, 'returnResult'>;
+
+/** The deadline of a tool call when neither the tool, the agent nor the run sets one: a minute. */
+export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
+
+/** Every key of RunOptions, checked by the compiler both ways. */
+export const RUN_OPTION_KEYS: readonly string[] = Object.keys({
+  maxSteps: true,
+  verbose: true,
+  returnResult: true,
+  signal: true,
+  timeoutMs: true,
+  toolTimeoutMs: true,
+  modelTimeoutMs: true,
+  onEvent: true,
+  history: true,
+  stepRunner: true,
+} satisfies Record<keyof RunOptions, true>);
+
+/** Throws ConfigurationError for a task, step limit or deadline no run can use. */
+export function checkRunInput(task: unknown, maxSteps: number, options: RunOptions<never>): void {
+  if (typeof task !== 'string' || task.trim() === '') {
+    throw new ConfigurationError('The task must be a non-empty string: the question or instruction for the agent.');
+  }
+  if (!Number.isInteger(maxSteps) || maxSteps < 1) {
+    throw new ConfigurationError(`maxSteps must be a positive integer; got ${String(maxSteps)}.`);
+  }
+  for (const name of ['timeoutMs', 'toolTimeoutMs', 'modelTimeoutMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
+    }
+  }
+  const runner = options.stepRunner as Partial<StepRunner> | undefined;
+  if (runner !== undefined && typeof runner.run !== 'function') {
+    throw new ConfigurationError('stepRunner must be a StepRunner: an object with a run(id, work) method.');
+  }
+}
+
+/** The `history` option as messages to place after the system prompt, without a leading system message. */
+export function readHistory(history: unknown): readonly ChatMessage[] {
+  if (history === undefined) return [];
+  if (!Array.isArray(history)) {
+    throw new ConfigurationError('history must be an array of chat messages, such as a previous RunResult.messages.');
+  }
+  const messages = history as readonly ChatMessage[];
+  return messages[0]?.role === 'system' ? messages.slice(1) : [...messages];
+}

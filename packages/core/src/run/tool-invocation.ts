@@ -1,0 +1,231 @@
+import { abortReason } from '../abort.ts';
+import { ToolExecutionError, ToolInputError } from '../errors.ts';
+import { redactSecrets, redactValue } from '../secrets.ts';
+import { describeThrown, resultToJson, stringifyResult } from '../tools/stringify.ts';
+import { callTool } from '../tools/tool.ts';
+import type { RunScope, Tool } from '../tools/tool.ts';
+import { toolFailureError } from '../tools/tool-failure.ts';
+import type { AgentEventInput } from './agent-events.ts';
+import type { StepRunner } from './step-runner.ts';
+import { toolStepId } from './step-runner.ts';
+
+/** A tool call as an agent read it from the model's reply. */
+export interface ToolCallRequest {
+  /** Unique within the step: the step seam's id for the call is `<step>/tool/<id>`. */
+  id: string;
+  name: string;
+  /** The arguments as decoded; the raw text when `argumentError` is set. */
+  arguments: unknown;
+  /** Why the arguments could not be read (text that is not JSON, say); the call is not run. */
+  argumentError?: string | undefined;
+  /** Why the call is not run at all (past the turn's limit, say); the model reads it as the call's result. */
+  refusal?: string | undefined;
+}
+
+/** What a tool returned, as code that called it gets it back: nothing, a string, or JSON text. */
+export type ReturnedValue = { kind: 'undefined' } | { kind: 'string' | 'json'; text: string };
+
+/** The outcome of one tool call. Plain JSON data: the step seam records it as it is. */
+export interface ToolCallOutcome {
+  /** What the model reads: the result as text, or `Error: <what went wrong>`; cut to the agent's limit. */
+  output: string;
+  isError: boolean;
+  /** The failure, for code that called the tool (the code agent throws it into the sandbox). */
+  failure?: { name: string; message: string } | undefined;
+  /** The result as code gets it back; only when the call asked for it (`returnValue`). */
+  returned?: ReturnedValue | undefined;
+  /** The length of the output before it was cut; undefined when it was not cut. */
+  originalLength?: number | undefined;
+}
+
+/** How calls are run, as the agent's protocol asks. */
+export interface InvokeOptions {
+  /** Cut outputs longer than this, with a notice the model reads. Default: no limit. */
+  maxOutputLength?: number | undefined;
+  /** Fail a call whose tool returns a promise (the code sandbox can only wait for a value). */
+  syncOnly?: boolean | undefined;
+  /** Also give back the result as a value for code (ToolCallOutcome.returned). */
+  returnValue?: boolean | undefined;
+}
+
+/** What the one tool path needs from the run. */
+export interface InvocationContext {
+  tools: ReadonlyMap<string, Tool>;
+  signal: AbortSignal;
+  scope: RunScope;
+  toolTimeoutMs: number | undefined;
+  stepRunner: StepRunner;
+  emit: (event: AgentEventInput) => void;
+}
+
+/**
+ * The one path every tool call of every agent takes: `tool-start`, the checks (unknown tool, unreadable
+ * or invalid arguments), the call through the step seam within its deadline, redaction of arguments
+ * and results, `tool-end`. Failures are the model's to fix and come back as the outcome; rejects
+ * only with the abort reason.
+ */
+export async function invokeTool(
+  context: InvocationContext,
+  step: number,
+  call: ToolCallRequest,
+  options: InvokeOptions = {},
+): Promise<ToolCallOutcome> {
+  // Redacted once decoded: a key the model spelled with JSON escapes is plain text only now.
+  const args = redactValue(call.arguments);
+  context.emit({ type: 'tool-start', toolCallId: call.id, toolName: call.name, arguments: args });
+  const started = performance.now();
+  // For the developer only: the error behind a failure, with its stack; never part of the outcome.
+  let thrown: Error | undefined;
+  let outcome: ToolCallOutcome;
+  try {
+    outcome = await context.stepRunner.run(toolStepId(step, call.id), async () => {
+      const { outcome: ran, error } = await runCall(context, call, args, options);
+      thrown = error;
+      return ran;
+    });
+  } catch (reason) {
+    // Only an abort gets here. Every tool-start still gets its tool-end, so a UI can close the call.
+    context.emit({
+      type: 'tool-end',
+      toolCallId: call.id,
+      toolName: call.name,
+      output: `Aborted: ${reason instanceof Error ? reason.message : String(reason)}`,
+      isError: true,
+      originalLength: undefined,
+      durationMs: performance.now() - started,
+    });
+    throw reason;
+  }
+  const cut = options.maxOutputLength === undefined ? outcome : truncated(outcome, options.maxOutputLength);
+  context.emit({
+    type: 'tool-end',
+    toolCallId: call.id,
+    toolName: call.name,
+    output: cut.output,
+    isError: cut.isError,
+    originalLength: cut.originalLength,
+    durationMs: performance.now() - started,
+    ...(thrown === undefined ? {} : { error: thrown }),
+  });
+  return cut;
+}
+
+/**
+ * Runs the calls of one assistant turn concurrently, at most `limit` at a time, and returns their
+ * outcomes in the order of `calls`. A failing call fails only itself. When the run is aborted,
+ * waits for every started call to settle, then rejects with the abort reason.
+ */
+export async function invokeTools(
+  context: InvocationContext,
+  step: number,
+  calls: readonly ToolCallRequest[],
+  limit: number,
+  options: InvokeOptions = {},
+): Promise<ToolCallOutcome[]> {
+  // The usual turn makes one call: it needs no pool (invokeTool rejects only with the abort reason).
+  const [only] = calls;
+  if (calls.length === 1 && only !== undefined) return [await invokeTool(context, step, only, options)];
+  const outcomes = new Array<ToolCallOutcome>(calls.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    // Each worker takes the next call until none are left; an abort stops them taking more.
+    while (!context.signal.aborted) {
+      const index = next++;
+      const call = calls[index];
+      if (call === undefined) return;
+      outcomes[index] = await invokeTool(context, step, call, options);
+    }
+  };
+  const workers = Array.from({ length: Math.min(limit, calls.length) }, worker);
+  const settled = await Promise.allSettled(workers);
+  if (context.signal.aborted) throw abortReason(context.signal);
+  for (const result of settled) if (result.status === 'rejected') throw result.reason;
+  return outcomes;
+}
+
+async function runCall(
+  context: InvocationContext,
+  call: ToolCallRequest,
+  args: unknown,
+  options: InvokeOptions,
+): Promise<{ outcome: ToolCallOutcome; error?: Error | undefined }> {
+  const tool = context.tools.get(call.name);
+  if (tool === undefined) {
+    const available = [...context.tools.keys()].join(', ');
+    return failed('ToolExecutionError', `unknown tool '${call.name}'; available: ${available}`);
+  }
+  if (call.refusal !== undefined) return failed('ToolExecutionError', call.refusal);
+  if (call.argumentError !== undefined) {
+    return failed('ToolInputError', `Invalid arguments for tool '${call.name}': ${call.argumentError}`);
+  }
+  try {
+    const value = await callTool(tool, args, {
+      signal: context.signal,
+      run: context.scope,
+      defaultTimeoutMs: context.toolTimeoutMs,
+      syncOnly: options.syncOnly,
+    });
+    return { outcome: succeeded(value, options.returnValue === true) };
+  } catch (error) {
+    if (context.signal.aborted) throw abortReason(context.signal);
+    const failure = asToolFailure(call.name, error);
+    return {
+      ...failed(failure.name, redactSecrets(failure.message)),
+      error: toolFailureError(error) ?? new Error(failure.message),
+    };
+  }
+}
+
+function failed(name: string, message: string): { outcome: ToolCallOutcome } {
+  return { outcome: { output: `Error: ${message}`, isError: true, failure: { name, message } } };
+}
+
+// The result twice when code asked for it: as the text the model and the events read
+// (`stringifyResult`) and as the value code gets back. For an object or array the two are the same
+// JSON, serialized once. A value with no JSON form (a function, a symbol) reaches code as undefined;
+// one JSON cannot hold (a cyclic value), as the text a model would read. Secrets are redacted from
+// both: inside a JSON string value a secret becomes `[redacted]`, so the JSON stays valid.
+function succeeded(value: unknown, returnValue: boolean): ToolCallOutcome {
+  if (!returnValue) return { output: redactSecrets(stringifyResult(value)), isError: false };
+  if (typeof value === 'string') {
+    const text = redactSecrets(value);
+    return { output: text, isError: false, returned: { kind: 'string', text } };
+  }
+  const modelText = (): string => redactSecrets(stringifyResult(value));
+  let json: string | undefined;
+  try {
+    json = resultToJson(value);
+  } catch {
+    const output = modelText();
+    return { output, isError: false, returned: { kind: 'string', text: output } };
+  }
+  if (json === undefined) return { output: modelText(), isError: false, returned: { kind: 'undefined' } };
+  const text = redactSecrets(json);
+  const isPlainData = typeof value === 'object' && value !== null && !(value instanceof Error);
+  return { output: isPlainData ? text : modelText(), isError: false, returned: { kind: 'json', text } };
+}
+
+// callTool throws core's own errors, which say it once ("Tool 'x' failed: ..."); anything else is wrapped so.
+function asToolFailure(toolName: string, error: unknown): { name: string; message: string } {
+  if (ToolInputError.isInstance(error) || ToolExecutionError.isInstance(error)) {
+    return { name: error.name, message: error.message };
+  }
+  const message = ToolExecutionError.describe(toolName, describeThrown(error));
+  return { name: 'ToolExecutionError', message };
+}
+
+/**
+ * Cuts an outcome's output to `limit` characters with a visible notice giving the original length,
+ * so the model knows it saw only part of the result. Never splits a surrogate pair.
+ */
+function truncated(outcome: ToolCallOutcome, limit: number): ToolCallOutcome {
+  const text = outcome.output;
+  if (text.length <= limit) return outcome;
+  const last = text.charCodeAt(limit - 1);
+  const end = last >= 0xd800 && last <= 0xdbff ? limit - 1 : limit;
+  return {
+    ...outcome,
+    output: `${text.slice(0, end)}\n[truncated: showing the first ${end} of ${text.length} characters]`,
+    originalLength: text.length,
+  };
+}

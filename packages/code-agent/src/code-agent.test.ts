@@ -3,7 +3,9 @@ import type { AgentEvent, RunResult, Tool } from '@tinyagent/core';
 import { captureLogs, createScriptedModel, startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
-import { NO_CODE_CORRECTION, TinyCodeAgent } from './code-agent.ts';
+import { TinyCodeAgent } from './code-agent.ts';
+import type { CodeEvent } from './code-events.ts';
+import { NO_CODE_CORRECTION } from './code-protocol.ts';
 
 const getWeather = tool({
   name: 'get_weather',
@@ -192,7 +194,7 @@ describe('TinyCodeAgent loop', () => {
     const agent = await createAgent({
       script: ['no code here', js('final_answer(get_weather({ city: "Oslo" }).celsius)')],
     });
-    const events: AgentEvent[] = [];
+    const events: (AgentEvent | CodeEvent)[] = [];
 
     await agent.run('Oslo?', { onEvent: (event) => events.push(event) });
 

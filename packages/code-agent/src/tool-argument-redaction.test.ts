@@ -3,6 +3,7 @@ import type { AgentEvent } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TinyCodeAgent } from './code-agent.ts';
+import type { CodeEvent } from './code-events.ts';
 import { JsExecutor } from './sandbox/js-executor.ts';
 import type { SandboxToolEnd, SandboxToolStart } from './sandbox/tool-bridge.ts';
 
@@ -55,7 +56,7 @@ describe('tool arguments from model code', () => {
       '```js\nfinal_answer("done")\n```',
     ]);
     const agent = new TinyCodeAgent({ tools: [createSend(received)], chatModel });
-    const events: AgentEvent[] = [];
+    const events: (AgentEvent | CodeEvent)[] = [];
 
     const result = await agent.run('Send it', { returnResult: true, onEvent: (event) => events.push(event) });
 

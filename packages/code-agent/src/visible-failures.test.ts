@@ -3,6 +3,7 @@ import type { AgentEvent } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TinyCodeAgent } from './code-agent.ts';
+import type { CodeEvent } from './code-events.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -31,7 +32,7 @@ function createCrashAgent(): TinyCodeAgent {
 
 describe('a tool that throws inside the sandbox', () => {
   it('hands the thrown error, with its stack, to the tool-end event but not to the code', async () => {
-    const events: AgentEvent[] = [];
+    const events: (AgentEvent | CodeEvent)[] = [];
     const result = await createCrashAgent().run('Population?', {
       returnResult: true,
       onEvent: (event) => events.push(event),
@@ -49,13 +50,18 @@ describe('a tool that throws inside the sandbox', () => {
 
     expect(result.steps).toHaveLength(2);
     const [first, second] = result.steps;
-    expect(first?.code?.code).toContain('lookup({ city: "Paris" })');
-    expect(first?.code?.output).toMatch(/Tool 'lookup' failed: TypeError/);
-    expect(first?.code?.isError).toBe(false);
+    const [start, end] = first?.agentEvents ?? [];
+    expect(start).toMatchObject({
+      type: 'code-start',
+      step: 1,
+      code: expect.stringContaining('lookup({ city: "Paris" })'),
+    });
+    expect(end).toMatchObject({ type: 'code-end', step: 1, isError: false });
+    expect((end as CodeEvent & { type: 'code-end' }).output).toMatch(/Tool 'lookup' failed: TypeError/);
     expect(first?.toolCalls).toHaveLength(1);
     expect(first?.toolCalls[0]).toMatchObject({ toolName: 'lookup', arguments: { city: 'Paris' }, isError: true });
     expect(first?.toolCalls[0]?.error).toBeInstanceOf(TypeError);
-    expect(second?.code?.code).toBe('final_answer("unknown")');
+    expect(second?.agentEvents[0]).toMatchObject({ type: 'code-start', code: 'final_answer("unknown")' });
     expect(second?.modelReply?.content).toContain('final_answer');
   });
 

@@ -33,3 +33,6 @@ export { executeRun, outputOrThrow } from './run/execute-run.ts';
 export type { RunSetup } from './run/execute-run.ts';
 export { streamRunEvents } from './run/event-stream.ts';
 export { indent, preview } from './run/verbose-trace.ts';
+export { invokeTool } from './run/tool-invocation.ts';
+export type { InvocationContext } from './run/tool-invocation.ts';
+export { directStepRunner } from './run/step-runner.ts';

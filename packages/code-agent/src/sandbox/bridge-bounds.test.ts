@@ -31,7 +31,7 @@ describe('the bridge out of the sandbox', () => {
         code: ANSWER_LOOP,
         typescript: false,
         signal: undefined,
-        onToolCall: () => ({ ok: true, kind: 'undefined' }),
+        onToolCall: () => Promise.resolve({ ok: true, kind: 'undefined' }),
       });
 
       // The deterministic measure of what the host holds: the outcome it was sent, as text.

@@ -47,7 +47,7 @@ describe('JsExecutor', () => {
     expect(result.output).toBe('[ 10, 2, 3, 8, true ]');
   });
 
-  it('calls tools with named arguments, or a bare value for one-argument tools', async () => {
+  it('calls tools with named arguments, or a bare value for one-argument tools (named before the call)', async () => {
     using executor = new JsExecutor({ tools: [search, shout, nothing] });
     const starts: SandboxToolStart[] = [];
     const ends: SandboxToolEnd[] = [];
@@ -59,7 +59,12 @@ describe('JsExecutor', () => {
 
     expect(result.output).toBe('About cats HI undefined string');
     expect(result.toolCalls).toBe(4);
-    expect(starts.map((event) => event.arguments)).toEqual([{ query: 'cats' }, 'hi', undefined, { text: 'x' }]);
+    expect(starts.map((event) => event.arguments)).toEqual([
+      { query: 'cats' },
+      { text: 'hi' },
+      undefined,
+      { text: 'x' },
+    ]);
     expect(ends[0]).toMatchObject({ toolName: 'search', output: '[{"title":"About cats","rank":1}]', isError: false });
   });
 
@@ -119,9 +124,10 @@ describe('JsExecutor', () => {
     );
 
     expect(result.output).toBe("[redacted]\nTool 'leaky' failed: upstream refused [redacted]");
+    // What a model would read, as for every agent's tool calls: the failure starts with `Error:`.
     expect(ends.map((event) => event.output)).toEqual([
       '{"key":"[redacted]"}',
-      "Tool 'leaky' failed: upstream refused [redacted]",
+      "Error: Tool 'leaky' failed: upstream refused [redacted]",
     ]);
   });
 

@@ -1,14 +1,15 @@
 import { createRunScope } from '@tinyagent/core';
-import { raceAbort } from '@tinyagent/core/internal';
-import type { RunScope, Tool } from '@tinyagent/core';
+import { directStepRunner, invokeTool, raceAbort } from '@tinyagent/core/internal';
+import type { InvocationContext } from '@tinyagent/core/internal';
+import type { EventInput, RunScope, Tool, ToolEndEvent } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';
 import { resolveLimits } from './sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
 import { SandboxSession } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
-import { runToolCall } from './tool-bridge.ts';
-import type { SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
+import { answerToolCall } from './tool-bridge.ts';
+import type { InvokeTool, SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
 
 /** Options of `new JsExecutor`. */
 export interface JsExecutorOptions {
@@ -27,6 +28,12 @@ export interface ExecutionOptions {
   run?: RunScope | undefined;
   onToolStart?: ((event: SandboxToolStart) => void) | undefined;
   onToolEnd?: ((event: SandboxToolEnd) => void) | undefined;
+  /**
+   * Runs each tool call of the code; TinyCodeAgent passes its run's, so that calls take the run's
+   * tool path (events, step seam). Default: core's tool path with this executor's tools, reporting
+   * to onToolStart and onToolEnd. When given, onToolStart and onToolEnd are not called.
+   */
+  invokeTool?: InvokeTool | undefined;
 }
 
 let nextExecutorId = 1;
@@ -87,21 +94,40 @@ export class JsExecutor implements Disposable {
     options.signal?.throwIfAborted();
     const session = await this.#openSession();
     const started = performance.now();
-    const idPrefix = `code-${this.#id}-${++this.#executions}`;
-    const context = {
-      signal: options.signal ?? new AbortController().signal,
-      run: options.run ?? this.#scope,
-      idPrefix,
-      onToolStart: options.onToolStart,
-      onToolEnd: options.onToolEnd,
-    };
+    const invoke = options.invokeTool ?? this.#ownToolPath(options);
     const outcome = await session.execute({
       code,
       typescript: options.typescript === true,
       signal: options.signal,
-      onToolCall: (call) => runToolCall(this.#tools, call, context),
+      onToolCall: (call) => answerToolCall(this.#tools, call, invoke),
     });
     return toExecutionResult(outcome, this.limits, performance.now() - started);
+  }
+
+  // Outside an agent run: core's tool path over this executor's tools, its events turned into the hooks.
+  #ownToolPath(options: ExecutionOptions): InvokeTool {
+    const prefix = `code-${this.#id}-${++this.#executions}`;
+    const started = new Map<string, unknown>();
+    const context: InvocationContext = {
+      tools: this.#tools,
+      signal: options.signal ?? new AbortController().signal,
+      scope: options.run ?? this.#scope,
+      toolTimeoutMs: undefined,
+      stepRunner: directStepRunner,
+      emit: (event) => {
+        if (event.type === 'tool-start') {
+          started.set(event.toolCallId, event.arguments);
+          options.onToolStart?.({
+            toolCallId: `${prefix}-${event.toolCallId}`,
+            toolName: event.toolName,
+            arguments: event.arguments,
+          });
+        } else if (event.type === 'tool-end') {
+          options.onToolEnd?.(toolEnd(event, `${prefix}-${event.toolCallId}`, started.get(event.toolCallId)));
+        }
+      },
+    };
+    return (call, invokeOptions) => invokeTool(context, 0, call, invokeOptions);
   }
 
   // A session whose worker died is replaced: the code starts again from a fresh sandbox.
@@ -129,4 +155,16 @@ export class JsExecutor implements Disposable {
   [Symbol.dispose](): void {
     this.dispose();
   }
+}
+
+function toolEnd(event: EventInput<ToolEndEvent>, toolCallId: string, args: unknown): SandboxToolEnd {
+  return {
+    toolCallId,
+    toolName: event.toolName,
+    arguments: args,
+    output: event.output,
+    isError: event.isError,
+    durationMs: event.durationMs,
+    ...(event.error === undefined ? {} : { error: event.error }),
+  };
 }

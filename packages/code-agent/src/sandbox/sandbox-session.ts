@@ -20,8 +20,8 @@ export interface ExecuteRequest {
   code: string;
   typescript: boolean;
   signal: AbortSignal | undefined;
-  /** Runs a tool on the main thread while the worker waits; must return synchronously. */
-  onToolCall: (call: ToolCallRequest) => ToolReplyBody;
+  /** Runs a tool on the main thread while the worker waits; never rejects. */
+  onToolCall: (call: ToolCallRequest) => Promise<ToolReplyBody>;
 }
 
 interface Flight {
@@ -155,11 +155,14 @@ export class SandboxSession {
     if (message.type === 'tool-call') {
       const { sandboxId, executionId, callId } = message;
       const current = sandboxId === this.#sandboxId && flight?.executionId === executionId && !flight.callerSettled;
-      const body: ToolReplyBody = current
+      const body: Promise<ToolReplyBody> = current
         ? flight.request.onToolCall(message)
-        : { ok: false, name: 'Error', message: 'The execution was stopped.' };
+        : Promise.resolve({ ok: false, name: 'Error', message: 'The execution was stopped.' });
       // The call's identity goes back with the reply: the worker drops it unless that call still waits.
-      this.#worker.replyToTool({ sandboxId, executionId, callId, ...body });
+      // A worker that died meanwhile gets no reply.
+      void body.then((reply) => {
+        if (this.#worker.death === undefined) this.#worker.replyToTool({ sandboxId, executionId, callId, ...reply });
+      });
       return;
     }
     if (message.type === 'result' && flight?.executionId === message.executionId) {

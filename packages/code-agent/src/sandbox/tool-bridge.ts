@@ -1,7 +1,5 @@
-import { ToolExecutionError, isTinyAgentError, redactSecrets, redactValue, stringifyResult } from '@tinyagent/core';
-import { describeThrown, resultToJson, toolFailureError } from '@tinyagent/core/internal';
-import type { RunScope, Tool } from '@tinyagent/core';
-import type { ToolCallRequest } from './sandbox-session.ts';
+import type { InvokeOptions, Tool, ToolCallOutcome, ToolCallRequest } from '@tinyagent/core';
+import type { ToolCallRequest as SandboxToolCall } from './sandbox-session.ts';
 import type { ToolReplyBody } from './worker-protocol.ts';
 
 /** A tool call from model code is starting. */
@@ -12,7 +10,7 @@ export interface SandboxToolStart {
   arguments: unknown;
 }
 
-/** A tool call from model code finished; `output` is the result (or error) as text. */
+/** A tool call from model code finished; `output` is the result (or `Error: ...`) as text. */
 export interface SandboxToolEnd extends SandboxToolStart {
   output: string;
   isError: boolean;
@@ -21,136 +19,49 @@ export interface SandboxToolEnd extends SandboxToolStart {
   error?: Error | undefined;
 }
 
-/** What tool calls need from the execution they belong to. */
-export interface ToolCallContext {
-  signal: AbortSignal;
-  run: RunScope;
-  idPrefix: string;
-  onToolStart: ((event: SandboxToolStart) => void) | undefined;
-  onToolEnd: ((event: SandboxToolEnd) => void) | undefined;
-}
+/** Runs one tool call through core's tool path: the run's, or a JsExecutor's own. */
+export type InvokeTool = (call: ToolCallRequest, options: InvokeOptions) => Promise<ToolCallOutcome>;
+
+// Tools in the sandbox run synchronously, and the code gets their value back, not text.
+const SANDBOX_CALL: InvokeOptions = { syncOnly: true, returnValue: true };
 
 /**
- * Runs a tool call made by model code, synchronously on the main thread: redacts known secrets from the
- * argument, validates it with the tool's schema, calls `execute`, and encodes the result (or the
- * error) for the guest, known secrets redacted. Never throws.
+ * Answers a tool call made by model code while the sandbox waits: reads the argument the code passed,
+ * runs the call through core's tool path (validation, redaction, events, the step seam) and encodes
+ * the outcome for the guest. Never rejects: an abort reaches the guest as a stopped execution.
  */
-export function runToolCall(
+export async function answerToolCall(
   tools: ReadonlyMap<string, Tool>,
-  call: ToolCallRequest,
-  context: ToolCallContext,
-): ToolReplyBody {
-  const started = performance.now();
-  const base = { toolCallId: `${context.idPrefix}-${call.callId}`, toolName: call.name };
+  call: SandboxToolCall,
+  invoke: InvokeTool,
+): Promise<ToolReplyBody> {
   let args: unknown;
   try {
-    // Model code can rebuild a key from pieces and pass it on: arguments leave the sandbox redacted,
-    // before the tool, the events and the transcript see them, as core does for a model's tool calls.
-    args = call.argumentsJson === undefined ? undefined : redactValue(JSON.parse(call.argumentsJson));
+    args = call.argumentsJson === undefined ? undefined : JSON.parse(call.argumentsJson);
   } catch {
     args = undefined;
   }
-  context.onToolStart?.({ ...base, arguments: args });
-  const finish = (output: string, isError: boolean, error?: Error): void =>
-    context.onToolEnd?.({
-      ...base,
-      arguments: args,
-      output,
-      isError,
-      durationMs: performance.now() - started,
-      ...(error === undefined ? {} : { error }),
-    });
-  // Results and failures reach the model's code, its output, the events and the transcript: known
-  // secrets are redacted from both, as core's Tool.run does.
+  const tool = tools.get(call.name);
+  // The call's id is its place in the execution: the same code makes the same ids, so a replayed
+  // step finds its recorded results.
+  const request = { id: `call-${call.callId}`, name: call.name, arguments: namedArguments(tool, args) };
+  let outcome: ToolCallOutcome;
   try {
-    const tool = tools.get(call.name);
-    if (tool === undefined) throw executionError(call.name, 'no such tool');
-    const { output, encoded } = encodeResult(invoke(tool, args, context));
-    finish(output, false);
-    return { ok: true, ...encoded };
-  } catch (error) {
-    const failure = toToolError(call.name, error);
-    const message = redactSecrets(failure.message);
-    finish(message, true, thrownError(call.name, error, failure.message));
-    return { ok: false, name: failure.name, message };
+    outcome = await invoke(request, SANDBOX_CALL);
+  } catch {
+    return { ok: false, name: 'Error', message: 'The execution was stopped.' };
   }
-}
-
-function invoke(tool: Tool, args: unknown, context: ToolCallContext): unknown {
-  const result = tool.execute(tool.parse(namedArguments(tool, args)), { signal: context.signal, run: context.run });
-  if (isThenable(result)) {
-    // Nobody will await it: observe it so that its rejection is not reported as unhandled.
-    Promise.resolve(result).catch(() => undefined);
-    throw executionError(
-      tool.name,
-      'its execute returned a Promise, but tools run synchronously in the code sandbox (a function that returns ' +
-        "a Promise without being declared async cannot be detected when the agent is built). Make the tool's " +
-        'execute synchronous, or use ReactAgent for async tools.',
-    );
-  }
-  return result;
+  if (!outcome.isError) return { ok: true, ...(outcome.returned ?? { kind: 'undefined' }) };
+  const failure = outcome.failure ?? { name: 'ToolExecutionError', message: outcome.output };
+  return { ok: false, name: failure.name, message: failure.message };
 }
 
 // `get_weather('Paris')` for a tool with one argument means `get_weather({ city: 'Paris' })`.
-function namedArguments(tool: Tool, args: unknown): unknown {
+function namedArguments(tool: Tool | undefined, args: unknown): unknown {
   const isObject = typeof args === 'object' && args !== null && !Array.isArray(args);
-  if (args === undefined || isObject) return args;
+  if (tool === undefined || args === undefined || isObject) return args;
   const properties = tool.jsonSchema.properties;
   const names = typeof properties === 'object' && properties !== null ? Object.keys(properties) : [];
   const [only] = names;
   return names.length === 1 && only !== undefined ? { [only]: args } : args;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
-
-type EncodedResult = { kind: 'undefined' } | { kind: 'string' | 'json'; text: string };
-
-// The result twice: as the text the events and the model read (`stringifyResult`) and as what the
-// code gets back. For an object or array the two are the same JSON, serialized once. A value with no
-// JSON form (a function, a symbol) reaches the code as undefined; one JSON cannot hold (a cyclic
-// value) as the text a model would read. A secret inside a JSON string value becomes `[redacted]`
-// there: the JSON stays valid.
-function encodeResult(result: unknown): { output: string; encoded: EncodedResult } {
-  if (typeof result === 'string') {
-    const text = redactSecrets(result);
-    return { output: text, encoded: { kind: 'string', text } };
-  }
-  const modelText = (): string => redactSecrets(stringifyResult(result));
-  let json: string | undefined;
-  try {
-    json = resultToJson(result);
-  } catch {
-    const output = modelText();
-    return { output, encoded: { kind: 'string', text: output } };
-  }
-  if (json === undefined) return { output: modelText(), encoded: { kind: 'undefined' } };
-  if (typeof result === 'object' && result !== null && !(result instanceof Error)) {
-    const text = redactSecrets(json);
-    return { output: text, encoded: { kind: 'json', text } };
-  }
-  return { output: modelText(), encoded: { kind: 'json', text: redactSecrets(json) } };
-}
-
-function toToolError(name: string, error: unknown): { name: string; message: string } {
-  // Runs in the handler of the worker's messages, where an exception would crash the process and
-  // leave the sandbox waiting: both calls below never throw, whatever the tool threw.
-  if (isTinyAgentError(error)) return { name: error.name, message: error.message };
-  const wrapped = executionError(name, describeThrown(error));
-  return { name: wrapped.name, message: wrapped.message };
-}
-
-// What a tool threw (with its stack), for the events; a thrown value that is not an Error is wrapped,
-// as core's Tool.run does. Core's helper swaps an error holding a known secret for a redacted copy.
-function thrownError(toolName: string, error: unknown, message: string): Error {
-  return toolFailureError(new ToolExecutionError(message, { toolName, cause: error })) ?? new Error(message);
-}
-
-function executionError(toolName: string, reason: string): ToolExecutionError {
-  return new ToolExecutionError(ToolExecutionError.describe(toolName, reason), { toolName });
 }

@@ -224,7 +224,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     this.#recorder.record(input, this.#step);
     // Without listeners, no event object is built at all: the recorder reads no envelope.
     if (this.#fields.listeners.length === 0) return;
-    this.#notify({ ...input, runId: this.id, step: this.#step, seq } as AgentEvent);
+    this.#notify({ ...input, runId: this.id, step: this.#step, seq });
   }
 
   #notify(event: AgentEvent | CustomEvent): void {

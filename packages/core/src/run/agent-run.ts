@@ -57,7 +57,7 @@ export interface AgentRun<Event extends CustomEvent = never> {
    * ModelCallError, ModelRefusalError or the abort reason.
    */
   callModel(request: ModelRequest): Promise<ChatResponse>;
-  /** Runs one tool call through the one tool path (see `invokeTool`); rejects only on abort. */
+  /** Runs one tool call through the one tool path (see `invokeTool`); rejects on abort or a failing step runner. */
   invokeTool(call: ToolCallRequest, options?: InvokeOptions): Promise<ToolCallOutcome>;
   /** Runs the tool calls of one reply, concurrently up to `maxParallel`; outcomes in the order of the calls. */
   invokeTools(calls: readonly ToolCallRequest[], options?: InvokeToolsOptions): Promise<ToolCallOutcome[]>;
@@ -224,7 +224,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     this.#recorder.record(input, this.#step);
     // Without listeners, no event object is built at all: the recorder reads no envelope.
     if (this.#fields.listeners.length === 0) return;
-    this.#notify({ ...input, runId: this.id, step: this.#step, seq } as AgentEvent);
+    this.#notify({ ...input, runId: this.id, step: this.#step, seq });
   }
 
   #notify(event: AgentEvent | CustomEvent): void {

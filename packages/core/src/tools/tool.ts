@@ -187,13 +187,13 @@ export async function callTool(tool: Tool, payload: unknown, options: CallToolOp
   throwIfAborted(signal);
   const validate = (tool as unknown as Record<symbol, Validator | undefined>)[validatorKey];
   if (validate === undefined) {
-    throw new ConfigurationError(`'${String(tool.name)}' was not made by tool() from @tinyagent/core.`);
+    throw new ConfigurationError(`'${tool.name}' was not made by tool() from @tinyagent/core.`);
   }
   const result = await validate(payload);
   if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
   return invoke(
     tool.name,
-    tool.execute as (args: never, context: ToolContext) => unknown,
+    (args: never, context: ToolContext) => tool.execute(args, context),
     result.data,
     { signal, run: options.run ?? createRunScope(), syncOnly: options.syncOnly === true },
     // The tool's own deadline wins: its author knows how long it may take.

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AgentEvent } from './agent-events.ts';
 import type { AgentProtocol } from './agent-protocol.ts';
 import type { AgentRun } from './agent-run.ts';
+import { ConfigurationError } from '../errors.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
 import type { ToolCallOutcome, ToolCallRequest } from './tool-invocation.ts';
@@ -78,6 +79,20 @@ describe('invokeTools', () => {
     });
 
     expect(timeline(events)).toEqual(['start c1', 'start c2', 'end c2', 'start c3', 'end c3', 'end c1']);
+  });
+  it.each([0, -1, Number.NaN])('fails the run with a ConfigurationError for a maxParallel of %s', async (limit) => {
+    const events: AgentEvent[] = [];
+    const protocol = stepProtocol((run) => run.invokeTools(calls('a', 'b'), { maxParallel: limit }));
+
+    const result = await createTestAgent(createScriptedModel([]), { tools: [lookup], protocol }).run('Look.', {
+      returnResult: true,
+      onEvent: (event) => events.push(event),
+    });
+
+    expect(result.state).toBe('error');
+    expect(ConfigurationError.isInstance(result.error)).toBe(true);
+    expect(result.error?.message).toContain(`maxParallel must be at least 1`);
+    expect(timeline(events)).toEqual([]);
   });
 });
 

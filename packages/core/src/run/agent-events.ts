@@ -84,8 +84,8 @@ export interface ToolEndEvent extends EventEnvelope {
    * For the developer, never sent to the model: the error behind a failed call. What the tool threw,
    * unchanged and with its stack (a thrown value that is not an Error arrives as the
    * ToolExecutionError wrapping it); core's ToolInputError for rejected arguments, or its
-   * ToolExecutionError (`timedOut: true`) for a timeout. Undefined for a success, an unknown tool
-   * and an abort.
+   * ToolExecutionError (`timedOut: true`) for a timeout; the step runner's own error when it failed.
+   * Undefined for a success, an unknown tool and an abort.
    */
   error?: Error | undefined;
 }

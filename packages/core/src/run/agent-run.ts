@@ -2,6 +2,7 @@ import { raceAbort } from '../abort.ts';
 import type { AgentEvent, AgentEventInput, CustomEvent, EventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
+import { ConfigurationError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 import type { FinalAnswer } from './final-answer.ts';
 import { getLogger } from '../logger.ts';
@@ -23,7 +24,7 @@ export type ModelRequest = Omit<ChatRequest, 'messages' | 'signal' | 'onRetry' |
 
 /** Options of `AgentRun.invokeTools`. */
 export interface InvokeToolsOptions extends InvokeOptions {
-  /** How many calls run at the same time; default all of them. */
+  /** How many calls run at the same time, at least 1; default all of them. */
   maxParallel?: number | undefined;
 }
 
@@ -57,7 +58,7 @@ export interface AgentRun<Event extends CustomEvent = never> {
    * ModelCallError, ModelRefusalError or the abort reason.
    */
   callModel(request: ModelRequest): Promise<ChatResponse>;
-  /** Runs one tool call through the one tool path (see `invokeTool`); rejects only on abort. */
+  /** Runs one tool call through the one tool path (see `invokeTool`); rejects on abort or a failing step runner. */
   invokeTool(call: ToolCallRequest, options?: InvokeOptions): Promise<ToolCallOutcome>;
   /** Runs the tool calls of one reply, concurrently up to `maxParallel`; outcomes in the order of the calls. */
   invokeTools(calls: readonly ToolCallRequest[], options?: InvokeToolsOptions): Promise<ToolCallOutcome[]>;
@@ -198,7 +199,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   invokeTools(calls: readonly ToolCallRequest[], options: InvokeToolsOptions = {}): Promise<ToolCallOutcome[]> {
-    return invokeTools(this.#invocation, this.#step, calls, options.maxParallel ?? calls.length, options);
+    const { maxParallel } = options;
+    // Below 1 (or NaN), no call would run and the outcomes would have holes.
+    if (maxParallel !== undefined && !(maxParallel >= 1)) {
+      const said = 'invokeTools: maxParallel must be at least 1, or left out to run all calls at once';
+      return Promise.reject(new ConfigurationError(`${said}; got ${String(maxParallel)}.`));
+    }
+    return invokeTools(this.#invocation, this.#step, calls, maxParallel ?? calls.length, options);
   }
 
   correct(reason: string, message: string): void {

@@ -7,6 +7,7 @@ const event = (step: number): AgentEvent => ({
   type: 'step-start',
   runId: 'r',
   step,
+  seq: step,
   maxSteps: 9,
   finalAttempt: false,
 });

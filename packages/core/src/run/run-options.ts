@@ -71,8 +71,9 @@ export function checkRunInput(task: unknown, maxSteps: number, options: RunOptio
       throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
     }
   }
-  const runner = options.stepRunner as Partial<StepRunner> | undefined;
-  if (runner !== undefined && typeof runner.run !== 'function') {
+  // Read as untyped input: plain JavaScript callers can pass anything, null included.
+  const runner = options.stepRunner as Partial<StepRunner> | null | undefined;
+  if (runner !== undefined && typeof runner?.run !== 'function') {
     throw new ConfigurationError('stepRunner must be a StepRunner: an object with a run(id, work) method.');
   }
 }

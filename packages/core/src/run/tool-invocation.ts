@@ -62,7 +62,7 @@ export interface InvocationContext {
  * The one path every tool call of every agent takes: `tool-start`, the checks (unknown tool, unreadable
  * or invalid arguments), the call through the step seam within its deadline, redaction of arguments
  * and results, `tool-end`. Failures are the model's to fix and come back as the outcome; rejects
- * only with the abort reason.
+ * only with the abort reason, or with the error of a step runner that failed.
  */
 export async function invokeTool(
   context: InvocationContext,
@@ -84,15 +84,18 @@ export async function invokeTool(
       return ran;
     });
   } catch (reason) {
-    // Only an abort gets here. Every tool-start still gets its tool-end, so a UI can close the call.
+    // An abort, or a step runner that failed (its store, say). Every tool-start still gets its
+    // tool-end, so a UI can close the call; only an abort is called one.
+    const aborted = context.signal.aborted;
     context.emit({
       type: 'tool-end',
       toolCallId: call.id,
       toolName: call.name,
-      output: `Aborted: ${reason instanceof Error ? reason.message : String(reason)}`,
+      output: `${aborted ? 'Aborted' : 'Error'}: ${reason instanceof Error ? reason.message : String(reason)}`,
       isError: true,
       originalLength: undefined,
       durationMs: performance.now() - started,
+      ...(aborted || !(reason instanceof Error) ? {} : { error: reason }),
     });
     throw reason;
   }

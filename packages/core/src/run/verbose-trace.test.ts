@@ -8,7 +8,7 @@ afterEach(() => {
   vi.unstubAllEnvs();
 });
 
-const base = { runId: 'r', step: 2 };
+const base = { runId: 'r', step: 2, seq: 7 };
 
 describe('verbose trace', () => {
   it('shows tool calls with their arguments, results and truncation', () => {
@@ -71,8 +71,8 @@ describe('verbose trace', () => {
 
   it('ends with the state and the error of a failed run', () => {
     const [line] = describeEvent({
+      ...base,
       type: 'run-end',
-      runId: 'r',
       result: {
         output: '',
         finalAnswer: undefined,
@@ -184,5 +184,36 @@ describe('verbose trace and terminal control sequences', () => {
     expect(controls).toEqual([]);
     expect(text).toContain('\\x1B]52;c;c3VkbyBybSAtcmYgLw==\\x07');
     expect(text).toContain('\\x9B31m\ttab\nline');
+  });
+});
+
+describe("verbose trace of an agent's own events", () => {
+  const note = { ...base, type: 'note-taken', text: 'key sk-own-event-secret-1\x1b[2J' };
+
+  it('prints them through the agent describer, redacted and escaped, and core events without it', () => {
+    vi.stubEnv('OPENAI_API_KEY', 'sk-own-event-secret-1');
+    const written: string[] = [];
+    const described: string[] = [];
+    const trace = createVerboseTrace(
+      (text) => written.push(text),
+      (event) => {
+        described.push(event.type);
+        return [`  note: ${(event as typeof note).text}`];
+      },
+    );
+
+    trace(note);
+    trace({ ...base, type: 'correction', reason: 'empty', message: 'Answer.' });
+
+    expect(written).toEqual(['  note: key [redacted]\\x1B[2J\n', '  correction (empty): Answer.\n']);
+    expect(described).toEqual(['note-taken']);
+  });
+
+  it('leaves them out without a describer', () => {
+    const written: string[] = [];
+
+    createVerboseTrace((text) => written.push(text))(note);
+
+    expect(written).toEqual([]);
   });
 });

@@ -1,0 +1,115 @@
+// Shared by the run engine's tests (never built into dist): a small tool-calling protocol, a tool,
+// and an Agent made of them. Every test drives the engine through the public Agent class.
+import { z } from 'zod';
+import type { AgentEvent } from './agent-events.ts';
+import type { AgentProtocol } from './agent-protocol.ts';
+import type { AgentRun, InvokeToolsOptions } from './agent-run.ts';
+import { Agent } from './agent.ts';
+import type { AgentDefinition } from './agent.ts';
+import type { ChatModel, ToolCall } from '../model/chat-model.ts';
+import { tool } from '../tools/tool.ts';
+import type { Tool } from '../tools/tool.ts';
+import type { ToolCallRequest } from './tool-invocation.ts';
+
+/** Multiplies two numbers: the tool most tests offer. */
+export const multiply = tool({
+  name: 'multiply',
+  description: 'Multiplies two numbers.',
+  parameters: z.object({ a: z.number(), b: z.number() }),
+  execute: ({ a, b }) => a * b,
+});
+
+/** Options of `createToolProtocol`. */
+export interface ToolProtocolOptions {
+  /** Take the one extra step after the step limit, asking for the answer with tool use off. */
+  finalAttempt?: boolean | undefined;
+  /** How the protocol runs each reply's tool calls. */
+  invoke?: InvokeToolsOptions | undefined;
+  /** Called when the run closes the protocol's part of it. */
+  onClose?: (() => void) | undefined;
+}
+
+/**
+ * The smallest tool-calling protocol: each step calls the model with the tools offered; tool calls
+ * are run and their outputs appended; a reply without tool calls is the final answer.
+ */
+export function createToolProtocol(tools: readonly Tool[], options: ToolProtocolOptions = {}): AgentProtocol {
+  const definitions = tools.map((entry) => ({
+    name: entry.name,
+    description: entry.description,
+    parameters: entry.jsonSchema,
+  }));
+  return {
+    agentName: 'TestAgent',
+    systemPrompt: 'You are a test agent.',
+    start: (run) => ({
+      step: async () => {
+        const reply = await run.callModel({ tools: definitions });
+        if (reply.toolCalls.length === 0) {
+          run.append({ role: 'assistant', content: reply.content });
+          run.finish(reply.content);
+          return;
+        }
+        await runToolCalls(run, reply.toolCalls, reply.content, options.invoke);
+      },
+      ...(options.finalAttempt === true
+        ? {
+            finalAttempt: async () => {
+              const reply = await run.callModel({ tools: definitions, toolChoice: 'none' });
+              run.append({ role: 'assistant', content: reply.content });
+              if (reply.content !== null) run.finish(reply.content);
+            },
+          }
+        : {}),
+      ...(options.onClose === undefined ? {} : { close: options.onClose }),
+    }),
+  };
+}
+
+async function runToolCalls(
+  run: AgentRun,
+  calls: readonly ToolCall[],
+  content: string | null,
+  options: InvokeToolsOptions | undefined,
+): Promise<void> {
+  run.append({ role: 'assistant', content, toolCalls: calls });
+  const outcomes = await run.invokeTools(calls.map(readToolCall), options);
+  calls.forEach((call, index) => {
+    run.append({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
+  });
+}
+
+/** A model's tool call as the tool path takes it: JSON arguments decoded, or the reason they are not. */
+export function readToolCall(call: ToolCall): ToolCallRequest {
+  try {
+    return { id: call.id, name: call.name, arguments: JSON.parse(call.arguments) as unknown };
+  } catch {
+    return { id: call.id, name: call.name, arguments: call.arguments, argumentError: 'arguments are not JSON' };
+  }
+}
+
+/** An Agent on `model`: by default the tool protocol with `multiply`, five steps. */
+export function createTestAgent(model: ChatModel, definition: Partial<AgentDefinition> = {}): Agent {
+  const tools = definition.tools ?? [multiply];
+  return new Agent({
+    protocol: createToolProtocol(tools),
+    tools,
+    model,
+    defaultMaxSteps: 5,
+    ...definition,
+  });
+}
+
+/** Collects a run's events, for `onEvent`. */
+export function collectEvents(): { events: AgentEvent[]; onEvent: (event: AgentEvent) => void } {
+  const events: AgentEvent[] = [];
+  return { events, onEvent: (event) => events.push(event) };
+}
+
+/** The events of one type, typed as such. */
+export function eventsOfType<Type extends AgentEvent['type']>(
+  events: readonly AgentEvent[],
+  type: Type,
+): Extract<AgentEvent, { type: Type }>[] {
+  return events.filter((event): event is Extract<AgentEvent, { type: Type }> => event.type === type);
+}

@@ -175,26 +175,34 @@ describe('ReactAgent, native protocol', () => {
     expect(broken.argumentError).toMatch(/^arguments are not valid JSON: /);
   });
 
-  it('gives tool calls that came without an id one, so that each result names its call', async () => {
+  it('gives each call of a turn an id of its own when the server sent none or repeated one', async () => {
     const server = await startServer({
       script: [
         {
           toolCalls: [
             { id: '', name: 'add', arguments: { a: 1, b: 2 } },
             { id: 'x', name: 'add', arguments: { a: 2, b: 2 } },
+            { id: 'x', name: 'add', arguments: { a: 3, b: 2 } },
           ],
         },
         'Done.',
       ],
     });
 
-    await createAgent(server, native).run('Add.');
+    const result = await createAgent(server, native).run('Add.', { returnResult: true });
 
     const [assistant, ...results] = sentMessages(server, 1).slice(2) as { tool_calls?: { id: string }[] }[];
-    expect(assistant?.tool_calls?.map((call) => call.id)).toEqual(['call_1_1', 'x']);
+    expect(assistant?.tool_calls?.map((call) => call.id)).toEqual(['call_1_1', 'x', 'call_1_3']);
     expect(results).toEqual([
       { role: 'tool', tool_call_id: 'call_1_1', content: '3' },
       { role: 'tool', tool_call_id: 'x', content: '4' },
+      { role: 'tool', tool_call_id: 'call_1_3', content: '5' },
+    ]);
+    // Each call's record gets its own result: a repeated id would pair both ends with one start.
+    expect(result.steps[0]?.toolCalls.map((call) => [call.toolCallId, call.output])).toEqual([
+      ['call_1_1', '3'],
+      ['x', '4'],
+      ['call_1_3', '5'],
     ]);
   });
 

@@ -35,7 +35,9 @@ export function createNativeProtocol(settings: ReactSettings): AgentProtocol {
             const calls = withIds(toolCalls, run.step);
             run.append({ role: 'assistant', content, toolCalls: calls });
             const requests = calls.map((call, index) =>
-              index < settings.maxToolCallsPerTurn ? readToolCall(call) : refuseCall(call, settings.maxToolCallsPerTurn),
+              index < settings.maxToolCallsPerTurn
+                ? readToolCall(call)
+                : refuseCall(call, settings.maxToolCallsPerTurn),
             );
             const outcomes = await run.invokeTools(requests, {
               maxParallel: settings.maxParallelTools,
@@ -98,8 +100,18 @@ export function readToolCall(call: ToolCall): ToolCallRequest {
   }
 }
 
-// Some OpenAI-compatible servers send tool calls without ids, but each result must name its call.
+// Some OpenAI-compatible servers send tool calls without ids, or one id for several calls, but each
+// result must name its own call, and the step seam (`<step>/tool/<id>`) must tell the calls apart.
 function withIds(calls: readonly ToolCall[], step: number): readonly ToolCall[] {
-  if (calls.every((call) => call.id !== '')) return calls;
-  return calls.map((call, index) => (call.id === '' ? { ...call, id: `call_${step}_${index + 1}` } : call));
+  if (calls.every((call) => call.id !== '') && new Set(calls.map((call) => call.id)).size === calls.length) {
+    return calls;
+  }
+  const used = new Set<string>();
+  return calls.map((call, index) => {
+    let id = call.id;
+    if (id === '' || used.has(id)) id = `call_${step}_${index + 1}`;
+    while (used.has(id)) id = `${id}_`;
+    used.add(id);
+    return id === call.id ? call : { ...call, id };
+  });
 }

@@ -1,6 +1,8 @@
 import { ConfigurationError, tool } from '@tinyagent/core';
 import type { AgentEvent, RunEndEvent } from '@tinyagent/core';
+import { createScriptedModel } from '@tinyagent/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ReactAgent } from './react-agent.ts';
 import { createAgent, createSlowTool, getWeather, recordEvents, reply, startServer } from './test-fixtures.ts';
 
 const weatherCall = reply({ tool: 'get_weather', arguments: { city: 'Paris' } });
@@ -41,7 +43,8 @@ describe('ReactAgent events', () => {
       model: 'fake-model',
       maxSteps: 10,
     });
-    expect(events.filter((event) => event.type === 'step-start').map((event) => event.step)).toEqual([1, 2, 3]);
+    // Every event names its step: 0 before the first, and run-end the last one.
+    expect(events.map((event) => event.step)).toEqual([0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
     expect(events.find((event) => event.type === 'tool-start')).toMatchObject({
       step: 1,
       toolCallId: 'step-1',
@@ -86,6 +89,56 @@ describe('ReactAgent events', () => {
       temperature: 0,
       toolsOffered: false,
     });
+  });
+
+  it('numbers the events of a run with parallel tool calls 1, 2, 3, … without gaps', async () => {
+    const second = Promise.withResolvers<undefined>();
+    const first = tool({
+      name: 'first',
+      description: 'Finishes only after the second.',
+      execute: async () => {
+        await second.promise;
+        return 'first result';
+      },
+    });
+    const finishesFirst = tool({
+      name: 'second',
+      description: 'Finishes at once.',
+      execute: () => {
+        second.resolve(undefined);
+        return 'second result';
+      },
+    });
+    const model = createScriptedModel([
+      {
+        toolCalls: [
+          { id: 'a', name: 'first' },
+          { id: 'b', name: 'second' },
+        ],
+      },
+      'Both done.',
+    ]);
+    const { events, onEvent } = recordEvents();
+
+    const result = await new ReactAgent({ tools: [first, finishesFirst], chatModel: model, toolCalling: 'native' }).run(
+      'Run both.',
+      { returnResult: true, onEvent },
+    );
+
+    // The calls interleave: their events come in the order they happen, numbered as they come.
+    const named = events.map((event) =>
+      event.type === 'tool-start' || event.type === 'tool-end' ? `${event.type} ${event.toolCallId}` : event.type,
+    );
+    expect(named).toEqual([
+      'run-start',
+      ...['step-start', 'model-request', 'model-response'],
+      ...['tool-start a', 'tool-start b', 'tool-end b', 'tool-end a'],
+      ...['step-start', 'model-request', 'model-response', 'final-answer'],
+      'run-end',
+    ]);
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: events.length }, (_, index) => index + 1));
+    expect(events.map((event) => event.step)).toEqual([0, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    expect(events.every((event) => event.runId === result.metadata.runId)).toBe(true);
   });
 
   it('streams the same events, ending with run-end carrying the RunResult', async () => {

@@ -1,6 +1,8 @@
 import { ModelCallError, RunAbortedError, tool } from '@tinyagent/core';
 import type { ToolContext } from '@tinyagent/core';
+import { createScriptedModel } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ReactAgent } from './react-agent.ts';
 import { createAgent, fastRetryingModel, getWeather, recordEvents, reply, startServer } from './test-fixtures.ts';
 
 const answer = reply({ answer: 'Sunny.' });
@@ -15,6 +17,7 @@ beforeEach(() => {
 });
 
 afterEach(async () => {
+  vi.useRealTimers();
   // Give a late rejection the chance to surface before checking that none did.
   await new Promise((resolve) => setImmediate(resolve));
   process.off('unhandledRejection', recordUnhandled);
@@ -154,6 +157,31 @@ describe('ReactAgent cancellation', () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it('starts no more calls after an abort, and closes every started one before the run ends', async () => {
+    const { blocking, state } = createBlockingTool();
+    const calls = Array.from({ length: 4 }, (_, index) => ({ id: `b${index}`, name: 'block' }));
+    const server = await startServer({ script: [{ toolCalls: calls }] });
+    const controller = new AbortController();
+    const { events, onEvent } = recordEvents();
+
+    const running = createAgent(server, { tools: [blocking], toolCalling: 'native', maxParallelTools: 2 }).run(
+      'Block.',
+      { signal: controller.signal, returnResult: true, onEvent },
+    );
+    await vi.waitFor(() => expect(state.started).toBe(2));
+    controller.abort();
+    const result = await running;
+
+    expect(result.state).toBe('aborted');
+    expect(state).toMatchObject({ started: 2, settled: 2 });
+    const toolEvents = events.flatMap((event) =>
+      event.type === 'tool-start' || event.type === 'tool-end' ? [`${event.type} ${event.toolCallId}`] : [],
+    );
+    expect(toolEvents.toSorted()).toEqual(['tool-end b0', 'tool-end b1', 'tool-start b0', 'tool-start b1']);
+    expect(events.at(-1)?.type).toBe('run-end');
+    expect(result.steps[0]?.toolCalls.map((call) => call.isError)).toEqual([true, true]);
+  });
+
   it('rejects with RunAbortedError when aborted in a JSON-protocol tool, without an observation', async () => {
     const { blocking, state } = createBlockingTool();
     const server = await startServer({ script: [reply({ tool: 'block' })] });
@@ -175,12 +203,18 @@ describe('ReactAgent cancellation', () => {
       .catch((error: unknown) => error);
     expect(inRequest).toMatchObject({ code: 'run_aborted', timedOut: true });
 
+    // In the tool: the clock moves only once the tool runs, so the timeout cannot fire in the request.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const { blocking, state } = createBlockingTool();
-    const server = await startServer({ script: [reply({ tool: 'block' })] });
-    const result = await createAgent(server, { tools: [blocking] }).run('Block.', {
+    const model = createScriptedModel([reply({ tool: 'block' })]);
+    const running = new ReactAgent({ tools: [blocking], chatModel: model }).run('Block.', {
       timeoutMs: 50,
       returnResult: true,
     });
+    // Turns of the event loop, not time: vi.waitFor would move the fake clock itself.
+    while (state.started === 0) await new Promise((resolve) => setImmediate(resolve));
+    await vi.advanceTimersByTimeAsync(50);
+    const result = await running;
     expect(result.state).toBe('aborted');
     expect((result.error as RunAbortedError).timedOut).toBe(true);
     expect(RunAbortedError.isInstance(state.reasons[0])).toBe(true);

@@ -38,7 +38,7 @@ export interface DemoSession {
    * model. `shown` replaces the task in the progress header (for long composed tasks).
    */
   ask(agent: Agent, task: string, shown?: string): Promise<RunResult>;
-  /** A note for the user, on stderr. */
+  /** A note for the user, written to `log`: stdout, or stderr with `--json`. */
   say(text: string): void;
 }
 

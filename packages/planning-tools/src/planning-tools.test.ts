@@ -70,6 +70,17 @@ describe('the planning tools', () => {
     expect(await runJson(get.run({ plan_id: 'plan_1' }))).toMatchObject({ id: 'plan_1', goal: 'Ship' });
   });
 
+  it('report only the unknown key when it is all updates holds, not that updates is empty too', async () => {
+    const { createPlan: create, updatePlan: update } = createPlanningTools();
+    await create.run({ goal: 'Ship' });
+    const failure = update.run({ plan_id: 'plan_1', updates: { owner: 'me' } });
+    await expect(failure).rejects.toMatchObject({
+      message:
+        "Invalid arguments for tool 'update_plan': updates: unknown update key 'owner'; allowed keys: goal, context, steps, status",
+      issues: [{ path: ['updates'] }],
+    });
+  });
+
   it.each([
     [{ goal: 42 }, 'updates.goal: Invalid input: expected string, received number'],
     [{ goal: '  ' }, 'updates.goal: goal must not be empty'],

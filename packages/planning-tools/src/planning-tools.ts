@@ -49,6 +49,9 @@ const updateParameters = z.object({
     )
     .refine((updates) => Object.keys(updates).length > 0, {
       error: `updates cannot be empty; give at least one of: ${ALLOWED}`,
+      // Unknown keys are stripped before this check, so { owner: 'me' } would also read as empty: a
+      // second, contradictory message. Emptiness is worth saying only when nothing else is wrong.
+      when: (payload) => payload.issues.length === 0,
     })
     .describe(`The fields to change; allowed keys: ${ALLOWED}.`),
 });

@@ -264,6 +264,18 @@ describe('JsExecutor', () => {
     const executor = new JsExecutor();
     executor.dispose();
 
-    await expect(executor.run('1')).rejects.toThrow(/disposed/);
+    const refusal = executor.run('1');
+    await expect(refusal).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(refusal).rejects.toThrow(/was disposed, so it cannot run code: create a new JsExecutor/);
+  });
+
+  it('refuses code that is not a string with a ConfigurationError saying what to pass', async () => {
+    using executor = new JsExecutor();
+
+    const refusal = executor.run(42 as unknown as string);
+    await expect(refusal).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(refusal).rejects.toThrow(
+      'JsExecutor.run needs the code as a string, not number: pass the source text.',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { createRunScope } from '@tinyagent/core';
+import { ConfigurationError, createRunScope } from '@tinyagent/core';
 import { directStepRunner, invokeTool, raceAbort } from '@tinyagent/core/internal';
 import type { InvocationContext } from '@tinyagent/core/internal';
 import type { EventInput, RunScope, Tool, ToolEndEvent } from '@tinyagent/core';
@@ -77,7 +77,8 @@ export class JsExecutor implements Disposable {
 
   /**
    * Runs `code` to completion. Errors of the code come back in the result, for the model to read;
-   * rejects only when the signal aborts (with its reason) or the sandbox itself fails (SandboxError).
+   * rejects only when the signal aborts (with its reason), the sandbox itself fails (SandboxError), or
+   * the call is a mistake: the executor was disposed or `code` is not a string (ConfigurationError).
    * Runs on one executor are queued: one at a time.
    */
   run(code: string, options: ExecutionOptions = {}): Promise<ExecutionResult> {
@@ -89,8 +90,13 @@ export class JsExecutor implements Disposable {
   }
 
   async #execute(code: string, options: ExecutionOptions): Promise<ExecutionResult> {
-    if (this.#disposed) throw new Error('This JsExecutor was disposed.');
-    if (typeof code !== 'string') throw new TypeError('JsExecutor.run needs the code as a string.');
+    if (this.#disposed) throw disposedError();
+    // The signature says string, but plain-JavaScript callers are not held to it.
+    if (typeof code !== 'string') {
+      throw new ConfigurationError(
+        `JsExecutor.run needs the code as a string, not ${(code as unknown) === null ? 'null' : typeof code}: pass the source text.`,
+      );
+    }
     options.signal?.throwIfAborted();
     const session = await this.#openSession();
     const started = performance.now();
@@ -134,13 +140,13 @@ export class JsExecutor implements Disposable {
   async #openSession(): Promise<SandboxSession> {
     const current = this.#session === undefined ? undefined : await this.#session.catch(() => undefined);
     if (current?.usable === true) return current;
-    if (this.#disposed) throw new Error('This JsExecutor was disposed.');
+    if (this.#disposed) throw disposedError();
     const opening = SandboxSession.open(this.limits, this.toolNames);
     this.#session = opening;
     return opening;
   }
 
-  /** Frees the sandbox and hands its worker back to the pool; later runs reject. */
+  /** Frees the sandbox and hands its worker back to the pool; later runs reject with ConfigurationError. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -167,4 +173,12 @@ function toolEnd(event: EventInput<ToolEndEvent>, toolCallId: string, args: unkn
     durationMs: event.durationMs,
     ...(event.error === undefined ? {} : { error: event.error }),
   };
+}
+
+// A ConfigurationError, not a SandboxError: the sandbox did not fail, the caller used an executor
+// after freeing it, and no retry on this executor can succeed.
+function disposedError(): ConfigurationError {
+  return new ConfigurationError(
+    'This JsExecutor was disposed, so it cannot run code: create a new JsExecutor, or call dispose() only after the last run.',
+  );
 }

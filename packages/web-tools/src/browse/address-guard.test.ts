@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import { describe, expect, it } from 'vitest';
 import { BlockedAddressError, createAddressGuard } from './address-guard.ts';
 import type { DnsLookup } from './address-guard.ts';
+import { WebToolError } from '../web-tool-error.ts';
 import { addressVersion, classifyAddress, formatAddress, parseAddress, parseCidr } from './address-ranges.ts';
 
 function kindOf(address: string): string | undefined {
@@ -43,26 +44,26 @@ describe('classifyAddress', () => {
     ['172.16.0.1', 'private'],
     ['172.31.255.255', 'private'],
     ['192.168.1.1', 'private'],
-    ['169.254.1.1', 'link-local'],
-    ['fe80::1', 'link-local'],
-    ['fe80::1%eth0', 'link-local'],
-    ['100.64.0.1', 'carrier-grade NAT'],
-    ['100.127.255.255', 'carrier-grade NAT'],
-    ['fc00::1', 'unique-local'],
-    ['fd12:3456::1', 'unique-local'],
-    ['169.254.169.254', 'cloud metadata'],
-    ['169.254.170.2', 'cloud metadata'],
-    ['fd00:ec2::254', 'cloud metadata'],
-    ['100.100.100.200', 'cloud metadata'],
+    ['169.254.1.1', 'link_local'],
+    ['fe80::1', 'link_local'],
+    ['fe80::1%eth0', 'link_local'],
+    ['100.64.0.1', 'carrier_grade_nat'],
+    ['100.127.255.255', 'carrier_grade_nat'],
+    ['fc00::1', 'unique_local'],
+    ['fd12:3456::1', 'unique_local'],
+    ['169.254.169.254', 'cloud_metadata'],
+    ['169.254.170.2', 'cloud_metadata'],
+    ['fd00:ec2::254', 'cloud_metadata'],
+    ['100.100.100.200', 'cloud_metadata'],
     ['0.0.0.0', 'unspecified'],
     ['0.1.2.3', 'unspecified'],
     ['::', 'unspecified'],
     ['224.0.0.1', 'multicast'],
     ['ff02::1', 'multicast'],
     ['255.255.255.255', 'reserved'],
-    ['::ffff:8.8.8.8', 'IPv4-mapped'],
-    ['2001::1', 'Teredo'],
-    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'Teredo'],
+    ['::ffff:8.8.8.8', 'ipv4_mapped'],
+    ['2001::1', 'teredo'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
   ])('refuses %s as %s', (address, kind) => {
     expect(kindOf(address)).toBe(kind);
   });
@@ -70,13 +71,13 @@ describe('classifyAddress', () => {
   it.each([
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:7f00:1', 'loopback'],
-    ['::ffff:169.254.169.254', 'cloud metadata'],
+    ['::ffff:169.254.169.254', 'cloud_metadata'],
     ['::ffff:10.0.0.1', 'private'],
     ['::127.0.0.1', 'loopback'],
     ['64:ff9b::a00:1', 'private'],
     ['64:ff9b::7f00:1', 'loopback'],
     ['2002:7f00:1::', 'loopback'],
-    ['2002:a9fe:a9fe::1', 'cloud metadata'],
+    ['2002:a9fe:a9fe::1', 'cloud_metadata'],
   ])('sees through the IPv6 form %s of an IPv4 address (%s)', (address, kind) => {
     expect(kindOf(address)).toBe(kind);
   });
@@ -123,6 +124,24 @@ describe('createAddressGuard', () => {
     const refusal = resolveWith(guard.lookup, 'metadata.test', true);
     await expect(refusal).rejects.toBeInstanceOf(BlockedAddressError);
     await expect(refusal).rejects.toThrow('metadata.test (169.254.169.254) is a cloud metadata service address');
+  });
+
+  it('raises a WebToolError whose kind is a snake_case code, and keeps words for the message', () => {
+    const guard = createAddressGuard({ allowedAddresses: [], dnsLookup: fakeResolver({}) });
+    let refusal: unknown;
+    try {
+      guard.checkHost(new URL('http://100.64.0.1/'));
+    } catch (error) {
+      refusal = error;
+    }
+    expect(WebToolError.isInstance(refusal)).toBe(true);
+    expect(refusal).toMatchObject({
+      code: 'web_tool',
+      hostname: '100.64.0.1',
+      address: '100.64.0.1',
+      kind: 'carrier_grade_nat',
+      message: '100.64.0.1 is a carrier-grade NAT address (100.64.0.0/10)',
+    });
   });
 
   it('refuses a host name when any of its addresses is internal, as a rebinding server would mix them', async () => {

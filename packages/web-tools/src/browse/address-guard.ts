@@ -1,8 +1,10 @@
 import { lookup as systemLookup } from 'node:dns';
 import type { LookupAddress, LookupOptions } from 'node:dns';
 import { isIP } from 'node:net';
+import type { TinyAgentErrorOptions } from '@tinyagent/core';
 import { addressVersion, classifyAddress, formatAddress, inRange, parseAddress, parseCidr } from './address-ranges.ts';
 import type { AddressKind } from './address-ranges.ts';
+import { WebToolError } from '../web-tool-error.ts';
 
 /**
  * A DNS lookup with the signature of `dns.lookup` (callback style), as taken by `http.request` and
@@ -14,20 +16,27 @@ export type DnsLookup = (
   callback: (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void,
 ) => void;
 
-/** The error the guard raises for a refused address; got passes its `code` on. */
-export class BlockedAddressError extends Error {
-  readonly code = 'ERR_TINYAGENT_BLOCKED_ADDRESS';
+/** What a refusal is about: the host asked for, the address it resolved to, and why it is refused. */
+export interface BlockedAddressContext {
+  hostname: string;
+  address: string;
+  kind: AddressKind;
+}
+
+/**
+ * The error the guard raises for a refused address. A WebToolError, since the model can act on it
+ * by choosing another source; got wraps it as the `cause` of its RequestError.
+ */
+export class BlockedAddressError extends WebToolError {
   readonly hostname: string;
   readonly address: string;
   readonly kind: AddressKind;
 
-  constructor(hostname: string, address: string, kind: AddressKind) {
-    const resolved = hostname === address ? address : `${hostname} (${address})`;
-    super(`${resolved} is ${describeKind(kind)}`);
-    this.name = 'BlockedAddressError';
-    this.hostname = hostname;
-    this.address = address;
-    this.kind = kind;
+  constructor(message: string, options: TinyAgentErrorOptions & BlockedAddressContext) {
+    super(message, options);
+    this.hostname = options.hostname;
+    this.address = options.address;
+    this.kind = options.kind;
   }
 }
 
@@ -60,7 +69,10 @@ export function createAddressGuard(options: AddressGuardOptions): AddressGuard {
     if (bytes === undefined) return undefined;
     if (allowed.some((range) => inRange(bytes, range.bytes, range.prefixLength))) return undefined;
     const kind = classifyAddress(bytes, addressVersion(address) ?? 6);
-    return kind === undefined ? undefined : new BlockedAddressError(hostname, formatAddress(bytes), kind);
+    if (kind === undefined) return undefined;
+    const shown = formatAddress(bytes);
+    const resolved = hostname === shown ? shown : `${hostname} (${shown})`;
+    return new BlockedAddressError(`${resolved} is ${describeKind(kind)}`, { hostname, address: shown, kind });
   };
 
   const lookup: DnsLookup = (hostname, lookupOptions, callback) => {
@@ -94,9 +106,10 @@ export function createAddressGuard(options: AddressGuardOptions): AddressGuard {
   return { lookup, checkHost };
 }
 
+// The kinds are snake_case codes for code; the message a model reads names them in words.
 function describeKind(kind: AddressKind): string {
   switch (kind) {
-    case 'cloud metadata':
+    case 'cloud_metadata':
       return 'a cloud metadata service address';
     case 'unspecified':
       return 'the unspecified address, which reaches this machine';
@@ -104,19 +117,19 @@ function describeKind(kind: AddressKind): string {
       return 'a loopback address (this machine)';
     case 'private':
       return 'a private network address';
-    case 'carrier-grade NAT':
+    case 'carrier_grade_nat':
       return 'a carrier-grade NAT address (100.64.0.0/10)';
-    case 'link-local':
+    case 'link_local':
       return 'a link-local address';
-    case 'unique-local':
+    case 'unique_local':
       return 'a unique-local IPv6 address (fc00::/7)';
     case 'multicast':
       return 'a multicast address';
     case 'reserved':
       return 'a reserved address';
-    case 'IPv4-mapped':
+    case 'ipv4_mapped':
       return 'an IPv4-mapped IPv6 address (::ffff:0:0/96)';
-    case 'Teredo':
+    case 'teredo':
       return 'a Teredo tunnel address (2001::/32)';
   }
 }

@@ -8,14 +8,14 @@ export type AddressKind =
   | 'unspecified'
   | 'loopback'
   | 'private'
-  | 'carrier-grade NAT'
-  | 'link-local'
-  | 'unique-local'
-  | 'cloud metadata'
+  | 'carrier_grade_nat'
+  | 'link_local'
+  | 'unique_local'
+  | 'cloud_metadata'
   | 'multicast'
   | 'reserved'
-  | 'IPv4-mapped'
-  | 'Teredo';
+  | 'ipv4_mapped'
+  | 'teredo';
 
 /** How an address was written (or resolved): IPv4 text, or IPv6 text. */
 export type AddressVersion = 4 | 6;
@@ -30,16 +30,16 @@ interface Range {
 // Most specific first: the metadata endpoints sit inside the link-local, CGNAT and unique-local
 // ranges, and the refusal should name them for what they are.
 const RANGE_TABLE: readonly (readonly [string, AddressKind])[] = [
-  ['169.254.169.254/32', 'cloud metadata'], // AWS, GCP, Azure, OpenStack, DigitalOcean
-  ['169.254.170.2/32', 'cloud metadata'], // AWS ECS task metadata
-  ['100.100.100.200/32', 'cloud metadata'], // Alibaba Cloud
-  ['192.0.0.192/32', 'cloud metadata'], // Oracle Cloud
-  ['fd00:ec2::254/128', 'cloud metadata'], // AWS IPv6
+  ['169.254.169.254/32', 'cloud_metadata'], // AWS, GCP, Azure, OpenStack, DigitalOcean
+  ['169.254.170.2/32', 'cloud_metadata'], // AWS ECS task metadata
+  ['100.100.100.200/32', 'cloud_metadata'], // Alibaba Cloud
+  ['192.0.0.192/32', 'cloud_metadata'], // Oracle Cloud
+  ['fd00:ec2::254/128', 'cloud_metadata'], // AWS IPv6
   ['0.0.0.0/8', 'unspecified'], // 0.0.0.0 reaches the local host on Linux and macOS
   ['10.0.0.0/8', 'private'],
-  ['100.64.0.0/10', 'carrier-grade NAT'],
+  ['100.64.0.0/10', 'carrier_grade_nat'],
   ['127.0.0.0/8', 'loopback'],
-  ['169.254.0.0/16', 'link-local'],
+  ['169.254.0.0/16', 'link_local'],
   ['172.16.0.0/12', 'private'],
   ['192.0.0.0/24', 'reserved'],
   ['192.0.2.0/24', 'reserved'],
@@ -55,15 +55,15 @@ const RANGE_TABLE: readonly (readonly [string, AddressKind])[] = [
   ['64:ff9b:1::/48', 'private'], // local-use NAT64
   ['100::/64', 'reserved'],
   ['2001:db8::/32', 'reserved'],
-  ['fc00::/7', 'unique-local'],
-  ['fe80::/10', 'link-local'],
+  ['fc00::/7', 'unique_local'],
+  ['fe80::/10', 'link_local'],
   ['fec0::/10', 'private'], // deprecated site-local
   ['ff00::/8', 'multicast'],
   // After the IPv4 rows, so that ::ffff:127.0.0.1 is still named a loopback address. Written as
   // IPv6, a mapped address reaches IPv4 through a dual-stack socket: no public host needs that.
-  ['::ffff:0:0/96', 'IPv4-mapped'],
+  ['::ffff:0:0/96', 'ipv4_mapped'],
   // Teredo carries a relay's IPv4 and an obfuscated client IPv4, which no row of this table can see.
-  ['2001::/32', 'Teredo'],
+  ['2001::/32', 'teredo'],
 ];
 
 const RANGES: readonly Range[] = RANGE_TABLE.map(([cidr, kind]) => ({

@@ -1,7 +1,7 @@
 import { redactSecrets, tool, z } from '@tinyagent/core';
 import { abortReason } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
-import { createAddressGuard } from './address-guard.ts';
+import { BlockedAddressError, createAddressGuard } from './address-guard.ts';
 import { clipLine, clipText, MAX_ERROR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from '../clip-text.ts';
 import type { DnsLookup } from './address-guard.ts';
 import { parseCidr } from './address-ranges.ts';
@@ -196,7 +196,9 @@ function formatPage(page: PageText, window: PageWindow): string {
 
 function describeFailure(error: unknown, url: string, settings: { timeoutMs: number; maxRedirects: number }): string {
   if (error instanceof RangeError) return `${error.message}.`;
-  if (WebToolError.isInstance(error)) return `${error.message}.`;
+  // A refused IP-literal host arrives unwrapped by got; it is a WebToolError too, but its message
+  // needs the sentence around it that says what was refused and what may be fetched instead.
+  if (WebToolError.isInstance(error) && !(error instanceof BlockedAddressError)) return `${error.message}.`;
   return describeRequestError(error, { target: url, ...settings });
 }
 

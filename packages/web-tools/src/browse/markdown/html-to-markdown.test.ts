@@ -17,7 +17,7 @@ describe('createMarkdownConverter', () => {
       <textarea>first line of the paste\n  second line, indented</textarea><button>Raw</button></form>
       <div hidden>Secret banner</div><footer>Imprint and privacy policy</footer>`);
     const result = plain(html, 'https://example.com/');
-    expect(result.extraction).toBe('whole-page');
+    expect(result.extraction).toBe('whole_page');
     expect(result.title).toBe('Page');
     expect(result.markdown).toBe('```\nfirst line of the paste\n  second line, indented\n```');
   });
@@ -31,9 +31,9 @@ describe('createMarkdownConverter', () => {
     const wide = plain(page('<div><span>cell</span></div>'.repeat(12_000)), 'https://x.test/');
     const real = plain(page(`${'<div>'.repeat(30)}${paragraph('real')}${'</div>'.repeat(30)}`), 'https://x.test/');
 
-    expect(deep.extraction).toBe('whole-page');
+    expect(deep.extraction).toBe('whole_page');
     expect(deep.markdown).toBe('deep '.repeat(30).trim());
-    expect(wide.extraction).toBe('whole-page');
+    expect(wide.extraction).toBe('whole_page');
     expect(real.extraction).toBe('article');
   });
 
@@ -43,7 +43,7 @@ describe('createMarkdownConverter', () => {
       <span style="color:red; VISIBILITY : hidden !important">hidden word</span></p>
       <section style="display:none;">${paragraph('Hidden section.')}</section>`;
     const result = plain(page(`${'<div>'.repeat(70)}${hidden}${'</div>'.repeat(70)}`), 'https://x.test/');
-    expect(result.extraction).toBe('whole-page');
+    expect(result.extraction).toBe('whole_page');
     expect(result.markdown).toBe('Shown text.');
   });
 

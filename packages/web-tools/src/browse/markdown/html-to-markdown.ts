@@ -10,8 +10,8 @@ import { createShieldedTurndown, stripRunMarkers } from './whitespace-runs.ts';
 export interface ReadablePage {
   title: string | undefined;
   markdown: string;
-  /** `article` when Readability found the main content, `whole-page` when the fallback converted the page. */
-  extraction: 'article' | 'whole-page';
+  /** `article` when Readability found the main content, `whole_page` when the fallback converted the page. */
+  extraction: 'article' | 'whole_page';
 }
 
 /** Turns one HTML page, fetched from `url`, into readable markdown. */
@@ -75,7 +75,7 @@ export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
     }
     flattenBeyond(whole, MAX_CONVERTED_DEPTH);
     const markdown = convert(turndown, whole.body, base, keep);
-    return { title: pageTitle === '' ? undefined : pageTitle, markdown, extraction: 'whole-page' };
+    return { title: pageTitle === '' ? undefined : pageTitle, markdown, extraction: 'whole_page' };
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AgentEvent } from '@tinyagent/core';
+import type { CodeEvent } from '@tinyagent/code-agent';
 import { redactSecrets, stringifyResult } from '@tinyagent/core';
 import { escapeControls } from '@tinyagent/core/internal';
 
@@ -16,7 +17,7 @@ const LINE_LENGTH = 160;
  * observation, executed code and its output, corrections, and a spinner while the model thinks.
  * Call `stop()` when the run is over (it also stops on `run-end`).
  */
-export function createProgress(out: Output): { onEvent: (event: AgentEvent) => void; stop: () => void } {
+export function createProgress(out: Output): { onEvent: (event: AgentEvent | CodeEvent) => void; stop: () => void } {
   let spinner: NodeJS.Timeout | undefined;
   let frame = 0;
   const line = (text: string): void => {
@@ -39,7 +40,7 @@ export function createProgress(out: Output): { onEvent: (event: AgentEvent) => v
     spinner.unref();
   };
 
-  const onEvent = (event: AgentEvent): void => {
+  const onEvent = (event: AgentEvent | CodeEvent): void => {
     switch (event.type) {
       case 'step-start':
         line(event.finalAttempt ? '  final attempt (step limit reached)' : `  step ${event.step}`);

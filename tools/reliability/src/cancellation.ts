@@ -4,6 +4,7 @@
 import { OpenAIChatModel, tool, z } from '@tinyagent/core';
 import { sleep } from '@tinyagent/core/internal';
 import type { AgentEvent, RunResult } from '@tinyagent/core';
+import type { CodeEvent } from '@tinyagent/code-agent';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
 import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
@@ -17,7 +18,7 @@ export type CancelPhase = 'model' | 'tool' | 'sandbox';
 const PHASES: readonly CancelPhase[] = ['model', 'tool', 'sandbox'];
 
 // The event that says a run has entered its phase; the abort follows a random 0-30 ms later.
-const PHASE_EVENT: Record<CancelPhase, AgentEvent['type']> = {
+const PHASE_EVENT: Record<CancelPhase, (AgentEvent | CodeEvent)['type']> = {
   model: 'model-request',
   tool: 'tool-start',
   sandbox: 'code-start',
@@ -101,7 +102,7 @@ export async function runCancellationScenario(baseURL: string, runs: number, see
     const phase = PHASES[index % PHASES.length] ?? 'model';
     const controller = new AbortController();
     const timing = { abortedAt: 0 };
-    const onEvent = (event: AgentEvent): void => {
+    const onEvent = (event: AgentEvent | CodeEvent): void => {
       if (event.type !== PHASE_EVENT[phase] || timing.abortedAt !== 0) return;
       timing.abortedAt = -1;
       setTimeout(

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { tool, z } from '@tinyagent/core';
 import type { AgentEvent, ChatResponse, Tool } from '@tinyagent/core';
+import type { CodeEvent } from '@tinyagent/code-agent';
 import { TinyCodeAgent } from '@tinyagent/code-agent';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { captureLogs } from '@tinyagent/testing';
@@ -100,7 +101,7 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
   it('still end with the answer when a tool returns or throws anything, and a listener throws anything', async () => {
     // Each throwing listener is logged by design; the lines stay here, bounded, not in the test output.
     using logs = captureLogs();
-    const throwingAt = fc.constantFrom<AgentEvent['type'] | 'never'>(
+    const throwingAt = fc.constantFrom<(AgentEvent | CodeEvent)['type'] | 'never'>(
       'never',
       'tool-start',
       'tool-end',
@@ -116,7 +117,7 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
           kind === 'code'
             ? new TinyCodeAgent({ tools: [hostileTool(generated, false)], chatModel: model })
             : new ReactAgent({ tools: [hostileTool(generated, true)], chatModel: model, toolCalling: kind });
-        const onEvent = (event: AgentEvent): void => {
+        const onEvent = (event: AgentEvent | CodeEvent): void => {
           if (event.type === throwAt) throw generated.value();
         };
         const result = await agent.run('Call the hostile tool.', { returnResult: true, onEvent });
@@ -140,7 +141,7 @@ describe('runs whose tools, listeners and consumers misbehave', () => {
           kind === 'code'
             ? new TinyCodeAgent({ tools: [slow], chatModel: model })
             : new ReactAgent({ tools: [slow], chatModel: model, toolCalling: kind });
-        const seen: AgentEvent['type'][] = [];
+        const seen: (AgentEvent | CodeEvent)['type'][] = [];
         for await (const event of agent.stream('Call the hostile tool.')) {
           seen.push(event.type);
           if (seen.length > leaveAfter) break;

@@ -4,12 +4,13 @@
 import { inspect } from 'node:util';
 import { createConsoleLogger, setLogger } from '@tinyagent/core';
 import type { AgentEvent } from '@tinyagent/core';
+import type { CodeEvent } from '@tinyagent/code-agent';
 import { vi } from 'vitest';
 
 /** What a witness saw, and where a secret showed up in it. */
 export interface Witness {
   /** Pass as `onEvent`. */
-  onEvent: (event: AgentEvent) => void;
+  onEvent: (event: AgentEvent | CodeEvent) => void;
   /** Records a result, an error or anything else a caller gets to see. */
   record(value: unknown): void;
   /** Every recorded text containing one of `secrets`, cut around the first hit. */

@@ -10,7 +10,8 @@ import type { RunResult, RunState } from './run-result.ts';
 import { DEFAULT_TOOL_TIMEOUT_MS, RUN_OPTION_KEYS, checkRunInput, readHistory } from './run-options.ts';
 import type { RunOptions } from './run-options.ts';
 import { directStepRunner } from './step-runner.ts';
-import { stringifyResult } from '../tools/stringify.ts';
+import { describeThrown, stringifyResult } from '../tools/stringify.ts';
+import { getLogger } from '../logger.ts';
 import type { Tool } from '../tools/tool.ts';
 import { createVerboseTrace } from './verbose-trace.ts';
 
@@ -117,7 +118,13 @@ async function takeSteps<Event extends CustomEvent>(
       context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript) },
     });
   } finally {
-    steps.close?.();
+    try {
+      steps.close?.();
+    } catch (error) {
+      // The run's outcome is already decided: a protocol failing to free its resources must not
+      // turn an answer into an error, but it must not go unseen either.
+      getLogger().warn(`${protocol.agentName} could not close its run: ${describeThrown(error)}`);
+    }
   }
 }
 

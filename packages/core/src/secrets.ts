@@ -39,7 +39,14 @@ export function secretRedactor(): (text: string) => string {
  * JSON text spelled with escapes. Values that hold no secret come back as they are (same object).
  */
 export function redactValue<T>(value: T): T {
-  return redactDeep(value, secretRedactor(), 0) as T;
+  // The environment is read at the first string that needs checking: most tool arguments hold
+  // numbers and short words, which need no secrets read at all.
+  let redact: ((text: string) => string) | undefined;
+  return redactDeep(
+    value,
+    (text) => (text.length < MIN_SECRET_LENGTH ? text : (redact ??= secretRedactor())(text)),
+    0,
+  ) as T;
 }
 
 // Deeper than this, a value is no data a tool needs, and checking it would risk the stack: it is

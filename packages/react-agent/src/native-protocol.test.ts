@@ -7,6 +7,7 @@ import { DEFAULT_NATIVE_PROMPT } from './system-prompt.ts';
 import {
   add,
   createAgent,
+  createOutOfOrderTools,
   createSlowTool,
   getWeather,
   recordEvents,
@@ -86,23 +87,7 @@ describe('ReactAgent, native protocol', () => {
   });
 
   it('returns the results as tool messages in the order of the calls, whatever order they finish in', async () => {
-    const second = Promise.withResolvers<undefined>();
-    const first = tool({
-      name: 'first',
-      description: 'Finishes only after the second.',
-      execute: async () => {
-        await second.promise;
-        return 'first result';
-      },
-    });
-    const finishesFirst = tool({
-      name: 'second',
-      description: 'Finishes at once.',
-      execute: () => {
-        second.resolve(undefined);
-        return 'second result';
-      },
-    });
+    const [first, finishesFirst] = createOutOfOrderTools();
     const server = await startServer({
       script: [
         {

@@ -3,7 +3,15 @@ import type { AgentEvent, RunEndEvent } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ReactAgent } from './react-agent.ts';
-import { createAgent, createSlowTool, getWeather, recordEvents, reply, startServer } from './test-fixtures.ts';
+import {
+  createAgent,
+  createOutOfOrderTools,
+  createSlowTool,
+  getWeather,
+  recordEvents,
+  reply,
+  startServer,
+} from './test-fixtures.ts';
 
 const weatherCall = reply({ tool: 'get_weather', arguments: { city: 'Paris' } });
 const answer = reply({ answer: 'Sunny.' });
@@ -92,23 +100,7 @@ describe('ReactAgent events', () => {
   });
 
   it('numbers the events of a run with parallel tool calls 1, 2, 3, … without gaps', async () => {
-    const second = Promise.withResolvers<undefined>();
-    const first = tool({
-      name: 'first',
-      description: 'Finishes only after the second.',
-      execute: async () => {
-        await second.promise;
-        return 'first result';
-      },
-    });
-    const finishesFirst = tool({
-      name: 'second',
-      description: 'Finishes at once.',
-      execute: () => {
-        second.resolve(undefined);
-        return 'second result';
-      },
-    });
+    const [first, finishesFirst] = createOutOfOrderTools();
     const model = createScriptedModel([
       {
         toolCalls: [

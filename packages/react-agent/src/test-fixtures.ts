@@ -79,3 +79,29 @@ export function createSlowTool(name: string, log: { name: string; start: number;
     },
   });
 }
+
+/**
+ * Two tools for one turn of parallel calls that end in the reverse order: `first` waits until
+ * `second` has run, so `second` finishes first.
+ */
+export function createOutOfOrderTools(): [first: Tool, second: Tool] {
+  const second = Promise.withResolvers<undefined>();
+  return [
+    tool({
+      name: 'first',
+      description: 'Finishes only after the second.',
+      execute: async () => {
+        await second.promise;
+        return 'first result';
+      },
+    }),
+    tool({
+      name: 'second',
+      description: 'Finishes at once.',
+      execute: () => {
+        second.resolve(undefined);
+        return 'second result';
+      },
+    }),
+  ];
+}

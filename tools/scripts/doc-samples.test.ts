@@ -24,7 +24,8 @@ describe('documentation samples', () => {
     ]);
   });
 
-  it('reports a sample that does not type-check, naming its place', () => {
+  // Each check builds a TypeScript program over the workspace: seconds of work, more on a loaded machine.
+  it('reports a sample that does not type-check, naming its place', { timeout: 60_000 }, () => {
     const errors = checkSamples(
       [{ name: 'bad.md#1', code: "const n: number = 'text';" }],
       here,
@@ -45,7 +46,7 @@ describe('documentation samples', () => {
     expect(checkSamples(samples, here, `${root}/tsconfig.base.json`)).toEqual([]);
   });
 
-  it('reports, with strict options, what looser settings let through', () => {
+  it('reports, with strict options, what looser settings let through', { timeout: 60_000 }, () => {
     const sample = { name: 'loose.md#1', code: 'const options: { a?: string } = { a: undefined };' };
 
     expect(checkSamples([sample], here, `${root}/tsconfig.base.json`, { exactOptionalPropertyTypes: false })).toEqual(

@@ -58,6 +58,12 @@ export interface AgentRun<Event extends CustomEvent = never> {
    * ModelCallError, ModelRefusalError or the abort reason.
    */
   callModel(request: ModelRequest): Promise<ChatResponse>;
+  /**
+   * Runs other work whose result a replay must reproduce (the code agent's clock reads, say) through
+   * the step seam, as `<step>/<name>`; `name` is the agent's own (letters, digits, `-`, `_`, `.`,
+   * `/`), unique within the step, and never `model` or `tool/...`. The result must be plain JSON data.
+   */
+  runStep<Result>(name: string, work: () => Promise<Result>): Promise<Result>;
   /** Runs one tool call through the one tool path (see `invokeTool`); rejects on abort or a failing step runner. */
   invokeTool(call: ToolCallRequest, options?: InvokeOptions): Promise<ToolCallOutcome>;
   /** Runs the tool calls of one reply, concurrently up to `maxParallel`; outcomes in the order of the calls. */
@@ -69,6 +75,9 @@ export interface AgentRun<Event extends CustomEvent = never> {
   /** Reports one of the agent's own events; the run fills in `runId`, `step` and `seq`. */
   emit(event: EventInput<Event>): void;
 }
+
+// The names an agent gives its own steps (see runStep): never empty, never an id of core's.
+const STEP_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 
 /** What the engine needs to create a run. */
 export interface RunFields {
@@ -192,6 +201,16 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     });
     throwIfDeclined(response, model.modelName);
     return response;
+  }
+
+  runStep<Result>(name: string, work: () => Promise<Result>): Promise<Result> {
+    if (!STEP_NAME.test(name) || name === 'model' || name.startsWith('tool/')) {
+      const said = `runStep: '${name}' is not a step name of an agent's own`;
+      return Promise.reject(
+        new ConfigurationError(`${said}: use letters, digits, '-', '_', '.' and '/', not 'model' or 'tool/...'.`),
+      );
+    }
+    return this.#fields.stepRunner.run(`${this.#step}/${name}`, work);
   }
 
   invokeTool(call: ToolCallRequest, options?: InvokeOptions): Promise<ToolCallOutcome> {

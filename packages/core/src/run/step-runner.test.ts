@@ -5,6 +5,8 @@ import type { StepRunner } from './step-runner.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
 import type { ScriptedStep } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
+import type { AgentProtocol } from './agent-protocol.ts';
+import { Agent } from './agent.ts';
 import { collectEvents, createTestAgent, createToolProtocol, multiply } from './test-fixtures.ts';
 
 const TASK = 'What is (6 × 7) × 2?';
@@ -141,5 +143,31 @@ describe('the stepRunner option', () => {
       new ConfigurationError('stepRunner must be a StepRunner: an object with a run(id, work) method.'),
     );
     expect(model.requests).toHaveLength(0);
+  });
+
+  it("runs an agent's own work through the seam as <step>/<name>, and refuses core's names", async () => {
+    const { runner, ids, recorded } = createRecordingRunner();
+    const seen: unknown[] = [];
+    const protocol: AgentProtocol = {
+      agentName: 'ClockAgent',
+      systemPrompt: 'You tell the time.',
+      start: (run) => ({
+        step: async () => {
+          seen.push(await run.runStep('clock/1', () => Promise.resolve(1_700_000_000_000)));
+          for (const name of ['model', 'tool/x', '', 'a b', '/lead']) {
+            await expect(run.runStep(name, () => Promise.resolve(0))).rejects.toThrow(ConfigurationError);
+          }
+          const reply = await run.callModel({});
+          run.finish(reply.content);
+        },
+      }),
+    };
+    const agent = new Agent({ protocol, tools: [multiply], model: createScriptedModel(['noon']), defaultMaxSteps: 2 });
+
+    await expect(agent.run('What time is it?', { stepRunner: runner })).resolves.toBe('noon');
+
+    expect(ids).toEqual(['1/clock/1', '1/model']);
+    expect(recorded.get('1/clock/1')).toBe('1700000000000');
+    expect(seen).toEqual([1_700_000_000_000]);
   });
 });

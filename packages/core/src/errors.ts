@@ -4,6 +4,9 @@
 // constructor takes `(message, { ...context, cause })`: the message says what happened and what to
 // do; the context is typed data for code that handles the error.
 
+import type { PendingApproval } from './run/approvals.ts';
+import type { RunSnapshot } from './run/run-snapshot.ts';
+
 const brand = Symbol.for('@tinyagent/core/error');
 
 /** Stable machine-readable codes of TinyAgent's errors. */
@@ -19,6 +22,8 @@ export type TinyAgentErrorCode =
   | 'prompt_file'
   | 'registry'
   | 'run_aborted'
+  | 'approval_required'
+  | 'replay_diverged'
   // Defined by the other packages: SandboxError (code-agent), WebToolError (web-tools),
   // PlanNotFoundError (planning-tools).
   | 'sandbox'
@@ -302,4 +307,84 @@ export class RunAbortedError extends TinyAgentError {
   static isInstance(value: unknown): value is RunAbortedError {
     return hasErrorCode(value, 'run_aborted');
   }
+}
+
+/**
+ * A run waits for a person to approve tool calls (or a code block) before it goes on. Carries what
+ * waits and the snapshot to pass to `agent.resume` with the decisions, from this or another process.
+ */
+export class ApprovalRequiredError extends TinyAgentError {
+  readonly pendingApprovals: PendingApproval[];
+  readonly snapshot: RunSnapshot;
+
+  constructor(
+    message: string,
+    options: TinyAgentErrorOptions & { pendingApprovals: PendingApproval[]; snapshot: RunSnapshot },
+  ) {
+    super(message, { ...options, code: 'approval_required' });
+    this.pendingApprovals = options.pendingApprovals;
+    this.snapshot = options.snapshot;
+  }
+
+  /** True when `value` is an ApprovalRequiredError from any copy of core. */
+  static isInstance(value: unknown): value is ApprovalRequiredError {
+    return hasErrorCode(value, 'approval_required');
+  }
+}
+
+/**
+ * A resumed run did not retrace the run it continues: a replayed step asked for a different tool
+ * call than the snapshot recorded, or skipped one. The agent's tools, prompt or code changed since
+ * the snapshot was taken, or a tool's arguments depend on something outside the run.
+ */
+export class ReplayDivergedError extends TinyAgentError {
+  /** The step where the replay left the recorded run. */
+  readonly step: number;
+  /** The seam id of the step that differed (`3/tool/call-1`). */
+  readonly stepId: string;
+
+  constructor(message: string, options: TinyAgentErrorOptions & { step: number; stepId: string }) {
+    super(message, { ...options, code: 'replay_diverged' });
+    this.step = options.step;
+    this.stepId = options.stepId;
+  }
+
+  /** The replay made a different call than the one recorded under `stepId`. */
+  static forCall(
+    stepId: string,
+    recorded: { name: string; arguments: unknown } | undefined,
+    made: { name: string; arguments: unknown } | undefined,
+  ): ReplayDivergedError {
+    const step = Number.parseInt(stepId, 10);
+    const did = made === undefined ? `asked for ${stepId}` : `called ${describeCall(made)} as ${stepId}`;
+    const was = recorded === undefined ? 'nothing there' : describeCall(recorded);
+    return new ReplayDivergedError(
+      `Resuming the run diverged at step ${step}: it ${did}, where the snapshot recorded ${was}. ` +
+        'Resume with the agent (tools, prompt, code) that took the snapshot.',
+      { step, stepId },
+    );
+  }
+
+  /** The replay went past the step of `stepId` without reaching it. */
+  static forSkipped(stepId: string): ReplayDivergedError {
+    const step = Number.parseInt(stepId, 10);
+    return new ReplayDivergedError(
+      `Resuming the run diverged at step ${step}: the snapshot recorded ${stepId}, which the replay never ` +
+        'reached. Resume with the agent (tools, prompt, code) that took the snapshot.',
+      { step, stepId },
+    );
+  }
+
+  /** True when `value` is a ReplayDivergedError from any copy of core. */
+  static isInstance(value: unknown): value is ReplayDivergedError {
+    return hasErrorCode(value, 'replay_diverged');
+  }
+}
+
+// Bounded: the arguments are the model's and may be long.
+function describeCall(call: { name: string; arguments: unknown }): string {
+  // undefined for arguments JSON cannot hold, whatever the declared type says.
+  const json = JSON.stringify(call.arguments) as string | undefined;
+  const args = json ?? 'undefined';
+  return `${call.name}(${args.length > 200 ? `${args.slice(0, 200)}…` : args})`;
 }

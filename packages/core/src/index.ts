@@ -7,6 +7,8 @@ export type {
   ToolParameters,
   JsonSchema,
   RunScope,
+  NeedsApproval,
+  ApprovalContext,
 } from './tools/tool.ts';
 export { ToolRegistry, getRegistry, freezeRegistry, resetRegistry } from './tools/tool-registry.ts';
 export type { ReadonlyToolRegistry, RegisterOptions } from './tools/tool-registry.ts';
@@ -28,6 +30,8 @@ export {
   PromptFileError,
   ToolRegistryError,
   RunAbortedError,
+  ApprovalRequiredError,
+  ReplayDivergedError,
 } from './errors.ts';
 export type {
   TinyAgentErrorCode,
@@ -64,7 +68,18 @@ export type { ToolCallRequest, ToolCallOutcome, InvokeOptions, ReturnedValue } f
 export { directStepRunner } from './run/step-runner.ts';
 export type { StepRunner } from './run/step-runner.ts';
 export { DEFAULT_TOOL_TIMEOUT_MS } from './run/run-options.ts';
-export type { RunOptions, RunOptionsWithResult, StreamOptions } from './run/run-options.ts';
+export type { RunOptions, RunOptionsWithResult, StreamOptions, ResumeOptions } from './run/run-options.ts';
+export { SNAPSHOT_VERSION } from './run/run-snapshot.ts';
+export type { RunSnapshot } from './run/run-snapshot.ts';
+export type { JournalEntry } from './run/run-journal.ts';
+export type {
+  PendingApproval,
+  PendingToolApproval,
+  PendingCodeApproval,
+  ApprovalRequest,
+  ApprovalDecision,
+  ApprovalRecord,
+} from './run/approvals.ts';
 export type {
   AgentEvent,
   CustomEvent,
@@ -77,6 +92,8 @@ export type {
   ModelResponseEvent,
   ToolStartEvent,
   ToolEndEvent,
+  ApprovalRequestedEvent,
+  ApprovalResolvedEvent,
   CorrectionEvent,
   FinalAnswerEvent,
   RunEndEvent,

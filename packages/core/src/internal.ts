@@ -36,3 +36,5 @@ export { indent, preview } from './run/verbose-trace.ts';
 export { invokeTool } from './run/tool-invocation.ts';
 export type { InvocationContext } from './run/tool-invocation.ts';
 export { directStepRunner } from './run/step-runner.ts';
+export { RunPaused } from './run/approvals.ts';
+export { RunJournal } from './run/run-journal.ts';

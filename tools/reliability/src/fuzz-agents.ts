@@ -63,6 +63,8 @@ export function settlementProblem(result: RunResult, calls: number, maxModelCall
       return isTinyAgentError(result.error) ? undefined : `untyped error: ${describe(result.error)}`;
     case 'aborted':
       return 'aborted although nobody aborted it';
+    case 'awaiting_approval':
+      return 'waits for approval although no fuzzed tool needs any';
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FinishReason, ToolCall, Usage } from '../model/chat-model.ts';
+import type { PendingApproval } from './approvals.ts';
 import type { FinalAnswer } from './final-answer.ts';
 import type { RunResult } from './run-result.ts';
 
@@ -19,6 +20,8 @@ export interface RunStartEvent extends EventEnvelope {
   tools: readonly string[];
   model: string;
   maxSteps: number;
+  /** Set when `agent.resume` continues a saved run: its events go on from where the snapshot was taken. */
+  resumed?: true | undefined;
 }
 
 /** A step began; `finalAttempt` marks the one extra step some agents take after the step limit. */
@@ -90,6 +93,21 @@ export interface ToolEndEvent extends EventEnvelope {
   error?: Error | undefined;
 }
 
+/** A call (or a code block) waits for a person's decision; the run pauses once its step is done. */
+export interface ApprovalRequestedEvent extends EventEnvelope {
+  type: 'approval-requested';
+  approval: PendingApproval;
+}
+
+/** A decision on an approval was applied: the call runs, or goes back to the model declined. */
+export interface ApprovalResolvedEvent extends EventEnvelope {
+  type: 'approval-resolved';
+  callId: string;
+  approved: boolean;
+  /** Why it was declined, when the person said. */
+  reason?: string | undefined;
+}
+
 /** The model's reply could not be used; the agent told it why and how to answer instead. */
 export interface CorrectionEvent extends EventEnvelope {
   type: 'correction';
@@ -118,6 +136,8 @@ export type AgentEvent =
   | ModelResponseEvent
   | ToolStartEvent
   | ToolEndEvent
+  | ApprovalRequestedEvent
+  | ApprovalResolvedEvent
   | CorrectionEvent
   | FinalAnswerEvent
   | RunEndEvent;

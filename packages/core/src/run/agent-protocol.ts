@@ -10,6 +10,11 @@ import type { CustomEvent } from './agent-events.ts';
 export interface AgentProtocol<Event extends CustomEvent = never> {
   /** Names the agent in errors and traces: `ReactAgent`, `TinyCodeAgent`. */
   readonly agentName: string;
+  /**
+   * What snapshots call the agent, when one agent has several protocols whose runs cannot resume
+   * each other's (`ReactAgent/json`); default `agentName`.
+   */
+  readonly kind?: string | undefined;
   /** The system prompt that opens every run's transcript. */
   readonly systemPrompt: string;
   /** Starts the protocol's part of one run (its state, its resources) and returns what its steps do. */

@@ -1,4 +1,6 @@
 import { raceAbort } from '../abort.ts';
+import { RunPaused } from './approvals.ts';
+import type { ApprovalDecision, ApprovalRecord, ApprovalRequest, PendingApproval } from './approvals.ts';
 import type { AgentEvent, AgentEventInput, CustomEvent, EventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
@@ -12,6 +14,10 @@ import { describeThrown } from '../tools/stringify.ts';
 import { createRunScope } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { redactReply, throwIfDeclined } from './model-reply.ts';
+import { redactSecrets, redactValue } from '../secrets.ts';
+import { RunJournal } from './run-journal.ts';
+import { SNAPSHOT_VERSION } from './run-snapshot.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 import { createStepRecorder } from './step-records.ts';
 import type { StepRecord } from './step-records.ts';
 import { modelStepId } from './step-runner.ts';
@@ -70,6 +76,13 @@ export interface AgentRun<Event extends CustomEvent = never> {
   invokeTools(calls: readonly ToolCallRequest[], options?: InvokeToolsOptions): Promise<ToolCallOutcome[]>;
   /** Tells the model why its reply could not be used and what to send instead; the step still counts. */
   correct(reason: string, message: string): void;
+  /**
+   * Asks a person to decide on something before it runs (the code agent's block of code): resolves
+   * with the decision when it is taken (on resume); otherwise the run pauses here, in state
+   * `awaiting_approval`, by rejecting with a RunPaused that the protocol must let through.
+   * Tool calls need no such step: the tool path asks for those itself.
+   */
+  requestApproval(request: ApprovalRequest): Promise<ApprovalDecision>;
   /** Gives the run its final answer; the run ends after this step. Throws MultipleFinalAnswers when set twice. */
   finish(value: unknown, metadata?: Record<string, unknown>): void;
   /** Reports one of the agent's own events; the run fills in `runId`, `step` and `seq`. */
@@ -92,11 +105,26 @@ export interface RunFields {
   toolTimeoutMs: number | undefined;
   modelTimeoutMs: number | undefined;
   stepRunner: StepRunner;
+  /** What snapshots call the agent (see AgentProtocol.kind). */
+  kind: string;
+  /** The tools' names and schema hashes, for snapshots. */
+  toolFingerprints: () => RunSnapshot['tools'];
+  /** The earlier turns the run started with. */
+  history: readonly ChatMessage[];
+  /** Set when the run continues a snapshot. */
+  resume?: ResumeFrom | undefined;
+}
+
+/** What a resumed run continues from. */
+export interface ResumeFrom {
+  snapshot: RunSnapshot;
+  /** The snapshot's decisions and the new ones. */
+  approvals: readonly ApprovalRecord[];
 }
 
 /** The engine behind AgentRun; `executeRun` drives it. */
 export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Event> {
-  readonly id = crypto.randomUUID();
+  readonly id: string;
   readonly task: string;
   readonly maxSteps: number;
   readonly signal: AbortSignal;
@@ -113,9 +141,27 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   // The run keeps its own record of every step, whoever else listens.
   readonly #recorder = createStepRecorder();
   readonly #invocation: InvocationContext;
+  readonly #journal: RunJournal;
+  readonly #approvals: ApprovalRecord[];
+  /** What the run waits for, once a step asked for approvals it has no decision on. */
+  readonly pending: PendingApproval[] = [];
+  // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
+  // steps before this one, and of the recorded work in it, are kept in the step records only.
+  readonly #liveFrom: number;
 
   constructor(fields: RunFields) {
     this.#fields = fields;
+    const { resume } = fields;
+    this.id = resume?.snapshot.runId ?? crypto.randomUUID();
+    const liveFrom =
+      resume === undefined
+        ? 1
+        : resume.snapshot.status === 'awaiting_approval'
+          ? resume.snapshot.step
+          : resume.snapshot.step + 1;
+    this.#liveFrom = liveFrom;
+    this.#journal = resume === undefined ? new RunJournal() : new RunJournal(resume.snapshot.journal, liveFrom);
+    this.#approvals = [...(resume?.approvals ?? [])];
     this.task = fields.task;
     this.maxSteps = fields.maxSteps;
     this.signal = fields.signal;
@@ -126,7 +172,10 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       scope: this.scope,
       toolTimeoutMs: fields.toolTimeoutMs,
       stepRunner: fields.stepRunner,
-      emit: (event) => this.emitCore(event),
+      journal: this.#journal,
+      decision: (step, callId) => this.#decision(step, callId),
+      requestApproval: (pending) => this.#requestApproval(pending),
+      emit: (event, replayed) => this.emitCore(event, replayed),
     };
   }
 
@@ -157,10 +206,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   /** Starts step `step` (`maxSteps + 1` for the final attempt) with its `step-start` event. */
   beginStep(step: number, finalAttempt: boolean): void {
+    // A replay that reaches a new step with recorded work of an earlier one left did not retrace it.
+    if (this.#journal.replaying) this.#journal.checkStepDone(step);
     this.#step = step;
     this.#finalAttempt = finalAttempt;
     if (!finalAttempt) this.stepsTaken = step;
-    this.emitCore({ type: 'step-start', maxSteps: this.maxSteps, finalAttempt });
+    const replayed = this.#journal.replays(modelStepId(step));
+    this.emitCore({ type: 'step-start', maxSteps: this.maxSteps, finalAttempt }, replayed);
   }
 
   append(...messages: ChatMessage[]): void {
@@ -172,12 +224,17 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     const { model } = fields;
     const step = this.#step;
     const messages = this.messages;
-    this.emitCore({
-      type: 'model-request',
-      messageCount: messages.length,
-      temperature: request.temperature,
-      toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
-    });
+    const id = modelStepId(step);
+    const replayed = this.#journal.replays(id);
+    this.emitCore(
+      {
+        type: 'model-request',
+        messageCount: messages.length,
+        temperature: request.temperature,
+        toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
+      },
+      replayed,
+    );
     const started = performance.now();
     // Settles at the abort even when the model is slow to honour its signal (or ignores it).
     const signal = fields.cancellable ? fields.signal : undefined;
@@ -185,20 +242,23 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     // A retried call can take minutes; each retry is an event, so the wait is never silent.
     const onRetry = (retry: ModelRetry): void => this.emitCore({ type: 'model-retry', ...retry });
     // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    const response = await fields.stepRunner.run(modelStepId(step), async () => {
+    const response = await this.#journal.run(fields.stepRunner, id, async () => {
       const reply = await raceAbort(model.complete({ ...request, messages, ...deadline, onRetry, signal }), signal);
       return redactReply(checkChatResponse(reply, model.modelName));
     });
     addUsage(this.usage, response.usage);
-    this.emitCore({
-      type: 'model-response',
-      content: response.content,
-      toolCalls: response.toolCalls,
-      finishReason: response.finishReason,
-      usage: response.usage,
-      ...(response.reasoning === undefined ? {} : { reasoning: response.reasoning }),
-      durationMs: performance.now() - started,
-    });
+    this.emitCore(
+      {
+        type: 'model-response',
+        content: response.content,
+        toolCalls: response.toolCalls,
+        finishReason: response.finishReason,
+        usage: response.usage,
+        ...(response.reasoning === undefined ? {} : { reasoning: response.reasoning }),
+        durationMs: performance.now() - started,
+      },
+      replayed,
+    );
     throwIfDeclined(response, model.modelName);
     return response;
   }
@@ -210,7 +270,51 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
         new ConfigurationError(`${said}: use letters, digits, '-', '_', '.' and '/', not 'model' or 'tool/...'.`),
       );
     }
-    return this.#fields.stepRunner.run(`${this.#step}/${name}`, work);
+    return this.#journal.run(this.#fields.stepRunner, `${this.#step}/${name}`, work);
+  }
+
+  requestApproval(request: ApprovalRequest): Promise<ApprovalDecision> {
+    const decision = this.#decision(this.#step, request.callId);
+    if (decision === undefined) {
+      this.#requestApproval({ ...request, step: this.#step });
+      return Promise.reject(new RunPaused());
+    }
+    const reason = decision.approved ? {} : { reason: decision.reason };
+    this.emitCore({ type: 'approval-resolved', callId: request.callId, approved: decision.approved, ...reason });
+    return Promise.resolve(decision);
+  }
+
+  /** The run as a snapshot: plain JSON data from which `agent.resume` continues it. */
+  snapshot(): RunSnapshot {
+    const fields = this.#fields;
+    const paused = this.pending.length > 0;
+    return {
+      version: SNAPSHOT_VERSION,
+      agent: fields.kind,
+      runId: this.id,
+      task: redactSecrets(this.task),
+      history: redactValue<ChatMessage[]>([...fields.history]),
+      maxSteps: this.maxSteps,
+      status: paused ? 'awaiting_approval' : 'running',
+      step: this.#step,
+      stepsTaken: this.stepsTaken,
+      usage: { ...this.usage },
+      tools: fields.toolFingerprints(),
+      transcript: redactValue<ChatMessage[]>(this.messages),
+      journal: [...this.#journal.entries],
+      approvals: [...this.#approvals],
+      pendingApprovals: [...this.pending],
+      takenAt: new Date().toISOString(),
+    };
+  }
+
+  #decision(step: number, callId: string): ApprovalDecision | undefined {
+    return this.#approvals.find((record) => record.step === step && record.callId === callId)?.decision;
+  }
+
+  #requestApproval(pending: PendingApproval): void {
+    this.pending.push(pending);
+    this.emitCore({ type: 'approval-requested', approval: pending });
   }
 
   invokeTool(call: ToolCallRequest, options?: InvokeOptions): Promise<ToolCallOutcome> {
@@ -241,16 +345,21 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   emit(event: EventInput<Event>): void {
     const full = { ...event, runId: this.id, step: this.#step, seq: ++this.#seq } as CustomEvent;
     this.#recorder.recordAgentEvent(full);
-    this.#notify(full);
+    if (!this.#retold(false, full.type)) this.#notify(full);
   }
 
-  /** Emits one of core's events. */
-  emitCore(input: AgentEventInput): void {
+  /** Emits one of core's events; `replayed` when it retells work a resumed run's snapshot recorded. */
+  emitCore(input: AgentEventInput, replayed = false): void {
     const seq = ++this.#seq;
     this.#recorder.record(input, this.#step);
     // Without listeners, no event object is built at all: the recorder reads no envelope.
-    if (this.#fields.listeners.length === 0) return;
+    if (this.#fields.listeners.length === 0 || this.#retold(replayed, input.type)) return;
     this.#notify({ ...input, runId: this.id, step: this.#step, seq });
+  }
+
+  // An event listeners of the resumed run were already told (run-start and run-end are its own).
+  #retold(replayed: boolean, type: string): boolean {
+    return (replayed || this.#step < this.#liveFrom) && type !== 'run-start' && type !== 'run-end';
   }
 
   #notify(event: AgentEvent | CustomEvent): void {

@@ -5,7 +5,10 @@ import { executeRun, outputOrThrow } from './execute-run.ts';
 import type { RunSetup } from './execute-run.ts';
 import type { ChatModel } from '../model/chat-model.ts';
 import type { RunResult } from './run-result.ts';
-import type { RunOptions, RunOptionsWithResult, StreamOptions } from './run-options.ts';
+import type { ResumeOptions, RunOptions, RunOptionsWithResult, StreamOptions } from './run-options.ts';
+import { readSnapshot, toolFingerprints } from './run-snapshot.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
+import { resumeFrom } from './resume.ts';
 import type { Tool } from '../tools/tool.ts';
 import { collectTools } from './agent-setup.ts';
 
@@ -37,6 +40,7 @@ export class Agent<Event extends CustomEvent = never> {
   readonly systemPrompt: string;
   readonly #definition: AgentDefinition<Event>;
   readonly #tools: ReadonlyMap<string, Tool>;
+  #fingerprints: RunSnapshot['tools'] | undefined;
 
   /** Creates the agent from its parts; throws ConfigurationError for tools that are not tools or share a name. */
   constructor(definition: AgentDefinition<Event>) {
@@ -73,6 +77,62 @@ export class Agent<Event extends CustomEvent = never> {
     );
   }
 
+  /**
+   * Continues a run from its snapshot (a RunSnapshot, or its JSON text), in this or another process:
+   * replays the steps the snapshot recorded (no model or tool is called again; a code agent's
+   * sandbox is rebuilt) and goes on live, with the decisions in `approvals` applied. Resolves and
+   * rejects as `run` does. Throws ConfigurationError for a snapshot of another agent, format version
+   * or tool set, or decisions on approvals the snapshot does not wait for.
+   */
+  resume(
+    snapshot: RunSnapshot | string,
+    options: ResumeOptions<AgentEvent | Event> & { returnResult: true },
+  ): Promise<RunResult>;
+  resume(
+    snapshot: RunSnapshot | string,
+    options?: ResumeOptions<AgentEvent | Event> & { returnResult?: false | undefined },
+  ): Promise<string>;
+  resume(snapshot: RunSnapshot | string, options: ResumeOptions<AgentEvent | Event>): Promise<string | RunResult>;
+  async resume(
+    snapshot: RunSnapshot | string,
+    options: ResumeOptions<AgentEvent | Event> = {},
+  ): Promise<string | RunResult> {
+    const setup = this.#resumeSetup(snapshot, options, undefined);
+    const result = await executeRun(setup);
+    return options.returnResult === true ? result : outputOrThrow(result);
+  }
+
+  /** `resume`, yielding the resumed run's events as `stream` does (the recorded steps are not told again). */
+  resumeStream(
+    snapshot: RunSnapshot | string,
+    options: Omit<ResumeOptions<AgentEvent | Event>, 'returnResult'> = {},
+  ): AsyncIterable<AgentEvent | Event> {
+    return streamRunEvents<AgentEvent | Event>(
+      (listener, signal) => executeRun(this.#resumeSetup(snapshot, { ...options, signal }, listener)),
+      options.signal,
+    );
+  }
+
+  #resumeSetup(
+    snapshot: RunSnapshot | string,
+    options: ResumeOptions<AgentEvent | Event>,
+    listener: ((event: AgentEvent | Event) => void) | undefined,
+  ): RunSetup<Event> {
+    const saved = readSnapshot(snapshot, this.#kind(), this.#toolFingerprints());
+    const resume = resumeFrom(saved, options.approvals);
+    // `approvals` stays among the options: the run checks their keys against ResumeOptions.
+    return { ...this.#setup(saved.task, options, listener), resume };
+  }
+
+  #kind(): string {
+    return this.#definition.protocol.kind ?? this.#definition.protocol.agentName;
+  }
+
+  #toolFingerprints(): RunSnapshot['tools'] {
+    this.#fingerprints ??= toolFingerprints(this.#tools.values());
+    return this.#fingerprints;
+  }
+
   #setup(
     task: string,
     options: RunOptions<AgentEvent | Event>,
@@ -80,6 +140,8 @@ export class Agent<Event extends CustomEvent = never> {
   ): RunSetup<Event> {
     const definition = this.#definition;
     return {
+      kind: this.#kind(),
+      toolFingerprints: () => this.#toolFingerprints(),
       task,
       model: definition.model,
       tools: this.#tools,

@@ -2,12 +2,27 @@ import { throwIfAborted } from '../abort.ts';
 import type { AgentEvent, CustomEvent } from './agent-events.ts';
 import type { AgentProtocol } from './agent-protocol.ts';
 import { RunEngine } from './agent-run.ts';
+import type { ResumeFrom } from './agent-run.ts';
+import { RunPaused } from './approvals.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 import type { ChatMessage, ChatModel } from '../model/chat-model.ts';
-import { ConfigurationError, RunAbortedError, StepLimitReached, isTinyAgentError } from '../errors.ts';
+import {
+  ApprovalRequiredError,
+  ConfigurationError,
+  RunAbortedError,
+  StepLimitReached,
+  isTinyAgentError,
+} from '../errors.ts';
 import { withoutClosingStop } from '../message-text.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import type { RunResult, RunState } from './run-result.ts';
-import { DEFAULT_TOOL_TIMEOUT_MS, RUN_OPTION_KEYS, checkRunInput, readHistory } from './run-options.ts';
+import {
+  DEFAULT_TOOL_TIMEOUT_MS,
+  RESUME_OPTION_KEYS,
+  RUN_OPTION_KEYS,
+  checkRunInput,
+  readHistory,
+} from './run-options.ts';
 import type { RunOptions } from './run-options.ts';
 import { directStepRunner } from './step-runner.ts';
 import { describeThrown, stringifyResult } from '../tools/stringify.ts';
@@ -32,6 +47,12 @@ export interface RunSetup<Event extends CustomEvent = never> {
   toolTimeoutMs?: number | undefined;
   /** The agent's `modelTimeoutMs`, sent as each request's `timeoutMs`; the run's option overrides it. */
   modelTimeoutMs?: number | undefined;
+  /** What snapshots call the agent (AgentProtocol.kind, or its name). */
+  kind: string;
+  /** The tools' names and schema hashes, for snapshots. */
+  toolFingerprints: () => RunSnapshot['tools'];
+  /** Set when the run continues a snapshot: the task and history are the snapshot's. */
+  resume?: ResumeFrom | undefined;
 }
 
 /**
@@ -42,17 +63,18 @@ export interface RunSetup<Event extends CustomEvent = never> {
  * never rejects: failures are in the result.
  */
 export async function executeRun<Event extends CustomEvent = never>(setup: RunSetup<Event>): Promise<RunResult> {
-  const { task, options, protocol } = setup;
-  const owner = `${protocol.agentName}'s run`;
-  checkOptionKeys(options, RUN_OPTION_KEYS, owner);
+  const { options, protocol, resume } = setup;
+  const task = resume?.snapshot.task ?? setup.task;
+  const owner = `${protocol.agentName}'s ${resume === undefined ? 'run' : 'resume'}`;
+  checkOptionKeys(options, resume === undefined ? RUN_OPTION_KEYS : RESUME_OPTION_KEYS, owner);
   for (const [key, reason] of Object.entries(setup.unsupportedOptions ?? {})) {
     if ((options as Record<string, unknown>)[key] !== undefined) {
       throw new ConfigurationError(`${owner}: ${key} does not apply. ${reason}`);
     }
   }
-  const maxSteps = options.maxSteps ?? setup.defaultMaxSteps;
+  const maxSteps = options.maxSteps ?? resume?.snapshot.maxSteps ?? setup.defaultMaxSteps;
   checkRunInput(task, maxSteps, options);
-  const history = readHistory(options.history);
+  const history = resume === undefined ? readHistory(options.history) : resume.snapshot.history;
   const { signal, cancellable, dispose } = runSignal(options);
   const started = performance.now();
   const run = new RunEngine<Event>({
@@ -66,14 +88,33 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
     toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
     modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
     stepRunner: options.stepRunner ?? directStepRunner,
+    kind: setup.kind,
+    toolFingerprints: setup.toolFingerprints,
+    history,
+    resume,
   });
   try {
-    run.emitCore({ type: 'run-start', task, tools: [...setup.tools.keys()], model: setup.model.modelName, maxSteps });
+    run.emitCore({
+      type: 'run-start',
+      task,
+      tools: [...setup.tools.keys()],
+      model: setup.model.modelName,
+      maxSteps,
+      ...(resume === undefined ? {} : { resumed: true }),
+    });
     let failure: unknown;
     try {
-      await takeSteps(run, protocol, history);
+      await takeSteps(run, protocol, history, options.onSnapshot);
     } catch (error) {
       failure = error;
+    }
+    if (failure instanceof RunPaused) {
+      // Saved before the result exists: a snapshot that cannot be kept is the run's failure.
+      try {
+        await options.onSnapshot?.(run.snapshot());
+      } catch (error) {
+        failure = error;
+      }
     }
     const result = buildResult(run, failure, signal, performance.now() - started);
     run.emitCore({ type: 'run-end', result });
@@ -95,6 +136,7 @@ async function takeSteps<Event extends CustomEvent>(
   run: RunEngine<Event>,
   protocol: AgentProtocol<Event>,
   history: readonly ChatMessage[],
+  onSnapshot: ((snapshot: RunSnapshot) => void | Promise<void>) | undefined,
 ): Promise<void> {
   run.append({ role: 'system', content: protocol.systemPrompt }, ...history, { role: 'user', content: run.task });
   const steps = protocol.start(run);
@@ -103,6 +145,7 @@ async function takeSteps<Event extends CustomEvent>(
       throwIfAborted(run.signal);
       run.beginStep(step, false);
       await steps.step();
+      if (onSnapshot !== undefined) await onSnapshot(run.snapshot());
       if (run.answer !== undefined) return;
     }
     const finalAttempt = steps.finalAttempt?.bind(steps);
@@ -185,7 +228,18 @@ function buildResult<Event extends CustomEvent>(
   const { answer } = run;
   let state: RunState;
   let error: Error | undefined;
-  if (failure === undefined && answer !== undefined) {
+  let paused: { pendingApprovals: RunResult['pendingApprovals']; snapshot: RunSnapshot } | undefined;
+  if (failure instanceof RunPaused && !signal.aborted) {
+    state = 'awaiting_approval';
+    const snapshot = run.snapshot();
+    paused = { pendingApprovals: snapshot.pendingApprovals, snapshot };
+    const names = snapshot.pendingApprovals.map((pending) => pending.callId).join(', ');
+    error = new ApprovalRequiredError(
+      `The run waits for approval of ${names}. Resume it with agent.resume(snapshot, { approvals }), ` +
+        'giving a decision for each; RunResult.snapshot and this error carry the snapshot.',
+      { pendingApprovals: snapshot.pendingApprovals, snapshot },
+    );
+  } else if (failure === undefined && answer !== undefined) {
     state = answer.source === 'final_attempt' ? 'step_limit_reached' : 'completed';
   } else if (signal.aborted) {
     state = 'aborted';
@@ -208,6 +262,7 @@ function buildResult<Event extends CustomEvent>(
     messages: run.messages,
     steps: [...run.steps],
     metadata: { model: run.modelName, runId: run.id },
+    ...paused,
   };
 }
 

@@ -2,6 +2,8 @@ import type { AgentEvent } from './agent-events.ts';
 import type { ChatMessage } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
+import type { ApprovalDecision } from './approvals.ts';
 
 /** Options of an agent's `run` and `stream`; `Event` is the agent's event union. */
 export interface RunOptions<Event = AgentEvent> {
@@ -32,6 +34,24 @@ export interface RunOptions<Event = AgentEvent> {
    * records results and replays them. Default: run each as it comes.
    */
   stepRunner?: StepRunner | undefined;
+  /**
+   * Receives a snapshot of the run after every step and when it pauses for approval, to save it
+   * (`JSON.stringify` it); `agent.resume` continues the run from any of them. The run waits for a
+   * returned promise; a snapshot that cannot be saved (the function throws) ends the run with that error.
+   */
+  onSnapshot?: ((snapshot: RunSnapshot) => void | Promise<void>) | undefined;
+}
+
+/**
+ * Options of an agent's `resume`: those of `run` but `history` (the task and history come from the
+ * snapshot), and the decisions on the snapshot's pending approvals.
+ */
+export interface ResumeOptions<Event = AgentEvent> extends Omit<RunOptions<Event>, 'history'> {
+  /**
+   * Decisions on the snapshot's pending approvals, by `callId`. An approved call runs; a declined
+   * one goes back to the model with the reason; one left out keeps the run waiting for it.
+   */
+  approvals?: Readonly<Record<string, ApprovalDecision>> | undefined;
 }
 
 /** `RunOptions` that make `run` resolve with a RunResult. */
@@ -55,7 +75,14 @@ export const RUN_OPTION_KEYS: readonly string[] = Object.keys({
   onEvent: true,
   history: true,
   stepRunner: true,
+  onSnapshot: true,
 } satisfies Record<keyof RunOptions, true>);
+
+/** Every key of ResumeOptions. */
+export const RESUME_OPTION_KEYS: readonly string[] = [
+  ...RUN_OPTION_KEYS.filter((key) => key !== 'history'),
+  'approvals',
+];
 
 /** Throws ConfigurationError for a task, step limit or deadline no run can use. */
 export function checkRunInput(task: unknown, maxSteps: number, options: RunOptions<never>): void {
@@ -70,6 +97,9 @@ export function checkRunInput(task: unknown, maxSteps: number, options: RunOptio
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
     }
+  }
+  if (options.onSnapshot !== undefined && typeof options.onSnapshot !== 'function') {
+    throw new ConfigurationError('onSnapshot must be a function that receives each RunSnapshot.');
   }
   // Read as untyped input: plain JavaScript callers can pass anything, null included.
   const runner = options.stepRunner as Partial<StepRunner> | null | undefined;

@@ -1,9 +1,11 @@
 import type { ChatMessage, Usage } from '../model/chat-model.ts';
 import type { FinalAnswer } from './final-answer.ts';
 import type { StepRecord } from './step-records.ts';
+import type { PendingApproval } from './approvals.ts';
+import type { RunSnapshot } from './run-snapshot.ts';
 
 /** How a run ended. */
-export type RunState = 'completed' | 'step_limit_reached' | 'error' | 'aborted';
+export type RunState = 'completed' | 'step_limit_reached' | 'error' | 'aborted' | 'awaiting_approval';
 
 /** Token usage summed over a run's model calls. */
 export interface RunUsage {
@@ -32,6 +34,10 @@ export interface RunResult {
   /** What happened in each step: the model's reply, each tool call (with the error a tool threw), the code run. */
   steps: StepRecord[];
   metadata: Record<string, unknown>;
+  /** In state `awaiting_approval`: what waits for a decision. */
+  pendingApprovals?: PendingApproval[] | undefined;
+  /** In state `awaiting_approval`: the run, saved, for `agent.resume` with the decisions. */
+  snapshot?: RunSnapshot | undefined;
 }
 
 /** A RunUsage with nothing counted yet. */

@@ -6,6 +6,10 @@ import { callTool } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { toolFailureError } from '../tools/tool-failure.ts';
 import type { AgentEventInput } from './agent-events.ts';
+import { RunPaused, declinedMessage } from './approvals.ts';
+import type { ApprovalDecision, PendingApproval } from './approvals.ts';
+import { getLogger } from '../logger.ts';
+import type { RunJournal } from './run-journal.ts';
 import type { StepRunner } from './step-runner.ts';
 import { toolStepId } from './step-runner.ts';
 
@@ -46,6 +50,11 @@ export interface InvokeOptions {
   syncOnly?: boolean | undefined;
   /** Also give back the result as a value for code (ToolCallOutcome.returned). */
   returnValue?: boolean | undefined;
+  /**
+   * The calls are approved already (the code agent's approved block): tools that need approval run
+   * without asking again.
+   */
+  approved?: boolean | undefined;
 }
 
 /** What the one tool path needs from the run. */
@@ -55,14 +64,25 @@ export interface InvocationContext {
   scope: RunScope;
   toolTimeoutMs: number | undefined;
   stepRunner: StepRunner;
-  emit: (event: AgentEventInput) => void;
+  /** Records each call's outcome; on resume, answers the calls the snapshot recorded. */
+  journal: RunJournal;
+  /** The decision taken on a call, if any. */
+  decision: (step: number, callId: string) => ApprovalDecision | undefined;
+  /** Marks a call as waiting for approval (and says so in an event). */
+  requestApproval: (pending: PendingApproval) => void;
+  /** `replayed`: the event retells work the resumed run's snapshot recorded. */
+  emit: (event: AgentEventInput, replayed?: boolean) => void;
 }
 
+// What a call that must wait for approval gives back instead of an outcome.
+const PENDING = Symbol('pending approval');
+
 /**
- * The one path every tool call of every agent takes: `tool-start`, the checks (unknown tool, unreadable
- * or invalid arguments), the call through the step seam within its deadline, redaction of arguments
- * and results, `tool-end`. Failures are the model's to fix and come back as the outcome; rejects
- * only with the abort reason, or with the error of a step runner that failed.
+ * The one path every tool call of every agent takes: the approval gate, `tool-start`, the checks
+ * (unknown tool, unreadable or invalid arguments), the call through the step seam within its
+ * deadline, redaction of arguments and results, `tool-end`. Failures are the model's to fix and come
+ * back as the outcome; rejects with the abort reason, the error of a step runner that failed, or
+ * RunPaused when the call waits for approval.
  */
 export async function invokeTool(
   context: InvocationContext,
@@ -70,47 +90,112 @@ export async function invokeTool(
   call: ToolCallRequest,
   options: InvokeOptions = {},
 ): Promise<ToolCallOutcome> {
+  const outcome = await attemptTool(context, step, call, options);
+  if (outcome === PENDING) throw new RunPaused();
+  return outcome;
+}
+
+async function attemptTool(
+  context: InvocationContext,
+  step: number,
+  call: ToolCallRequest,
+  options: InvokeOptions,
+): Promise<ToolCallOutcome | typeof PENDING> {
   // Redacted once decoded: a key the model spelled with JSON escapes is plain text only now.
   const args = redactValue(call.arguments);
-  context.emit({ type: 'tool-start', toolCallId: call.id, toolName: call.name, arguments: args });
+  const id = toolStepId(step, call.id);
+  // A call the snapshot recorded was decided on (or needed no decision) when it ran.
+  const replayed = context.journal.replays(id);
+  let declined: Extract<ApprovalDecision, { approved: false }> | undefined;
+  // Most tools need no approval: they take no detour (not even an await) through the gate.
+  if (!replayed && options.approved !== true && (context.tools.get(call.name)?.needsApproval ?? false) !== false) {
+    const gate = await approvalGate(context, step, call, args);
+    if (gate === PENDING) return PENDING;
+    if (!gate.approved) declined = gate;
+  }
+  context.emit({ type: 'tool-start', toolCallId: call.id, toolName: call.name, arguments: args }, replayed);
   const started = performance.now();
   // For the developer only: the error behind a failure, with its stack; never part of the outcome.
   let thrown: Error | undefined;
   let outcome: ToolCallOutcome;
   try {
-    outcome = await context.stepRunner.run(toolStepId(step, call.id), async () => {
+    const work = async (): Promise<ToolCallOutcome> => {
+      if (declined !== undefined) return failed('ToolExecutionError', declinedMessage('this call', declined)).outcome;
       const { outcome: ran, error } = await runCall(context, call, args, options);
       thrown = error;
       return ran;
-    });
+    };
+    outcome = await context.journal.run(context.stepRunner, id, work, { name: call.name, arguments: args });
   } catch (reason) {
     // An abort, or a step runner that failed (its store, say). Every tool-start still gets its
     // tool-end, so a UI can close the call; only an abort is called one.
     const aborted = context.signal.aborted;
-    context.emit({
-      type: 'tool-end',
-      toolCallId: call.id,
-      toolName: call.name,
-      output: `${aborted ? 'Aborted' : 'Error'}: ${reason instanceof Error ? reason.message : String(reason)}`,
-      isError: true,
-      originalLength: undefined,
-      durationMs: performance.now() - started,
-      ...(aborted || !(reason instanceof Error) ? {} : { error: reason }),
-    });
+    context.emit(
+      {
+        type: 'tool-end',
+        toolCallId: call.id,
+        toolName: call.name,
+        output: `${aborted ? 'Aborted' : 'Error'}: ${reason instanceof Error ? reason.message : String(reason)}`,
+        isError: true,
+        originalLength: undefined,
+        durationMs: performance.now() - started,
+        ...(aborted || !(reason instanceof Error) ? {} : { error: reason }),
+      },
+      replayed,
+    );
     throw reason;
   }
   const cut = options.maxOutputLength === undefined ? outcome : truncated(outcome, options.maxOutputLength);
-  context.emit({
-    type: 'tool-end',
-    toolCallId: call.id,
-    toolName: call.name,
-    output: cut.output,
-    isError: cut.isError,
-    originalLength: cut.originalLength,
-    durationMs: performance.now() - started,
-    ...(thrown === undefined ? {} : { error: thrown }),
-  });
+  context.emit(
+    {
+      type: 'tool-end',
+      toolCallId: call.id,
+      toolName: call.name,
+      output: cut.output,
+      isError: cut.isError,
+      originalLength: cut.originalLength,
+      durationMs: performance.now() - started,
+      ...(thrown === undefined ? {} : { error: thrown }),
+    },
+    replayed,
+  );
   return cut;
+}
+
+// Whether a call may run: yes for a tool that needs no approval; the decision taken on it when
+// there is one; otherwise it waits. A `needsApproval` function sees the validated arguments; a call
+// whose arguments are invalid fails anyway and needs none. A function that throws asks for approval:
+// a broken check must not let a call through.
+async function approvalGate(
+  context: InvocationContext,
+  step: number,
+  call: ToolCallRequest,
+  args: unknown,
+): Promise<ApprovalDecision | typeof PENDING> {
+  const tool = context.tools.get(call.name);
+  const rule = tool?.needsApproval ?? false;
+  if (tool === undefined || rule === false || call.refusal !== undefined || call.argumentError !== undefined) {
+    return { approved: true };
+  }
+  const decision = context.decision(step, call.id);
+  if (decision !== undefined) {
+    const reason = decision.approved ? {} : { reason: decision.reason };
+    context.emit({ type: 'approval-resolved', callId: call.id, approved: decision.approved, ...reason });
+    return decision;
+  }
+  if (rule !== true) {
+    const parsed = await tool.parameters.safeParseAsync(args ?? {});
+    if (!parsed.success) return { approved: true };
+    try {
+      if (!(await rule(parsed.data, { run: context.scope, toolCallId: call.id }))) return { approved: true };
+    } catch (error) {
+      getLogger().warn(
+        `needsApproval of tool '${call.name}' threw, so the call waits for approval: ${describeThrown(error)}`,
+      );
+    }
+  }
+  context.requestApproval({ kind: 'tool-call', callId: call.id, step, toolName: call.name, arguments: args });
+  return PENDING;
 }
 
 /**
@@ -128,7 +213,7 @@ export async function invokeTools(
   // The usual turn makes one call: it needs no pool (invokeTool rejects only with the abort reason).
   const [only] = calls;
   if (calls.length === 1 && only !== undefined) return [await invokeTool(context, step, only, options)];
-  const outcomes = new Array<ToolCallOutcome>(calls.length);
+  const outcomes = new Array<ToolCallOutcome | typeof PENDING>(calls.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     // Each worker takes the next call until none are left; an abort stops them taking more.
@@ -136,14 +221,17 @@ export async function invokeTools(
       const index = next++;
       const call = calls[index];
       if (call === undefined) return;
-      outcomes[index] = await invokeTool(context, step, call, options);
+      outcomes[index] = await attemptTool(context, step, call, options);
     }
   };
   const workers = Array.from({ length: Math.min(limit, calls.length) }, worker);
   const settled = await Promise.allSettled(workers);
   if (context.signal.aborted) throw abortReason(context.signal);
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
-  return outcomes;
+  // Calls waiting for approval pause the run once the others have run: on resume, those come
+  // from the journal and run once.
+  if (outcomes.includes(PENDING)) throw new RunPaused();
+  return outcomes as ToolCallOutcome[];
 }
 
 async function runCall(

@@ -44,7 +44,7 @@ export function describeEvent(event: AgentEvent): string[] {
   switch (event.type) {
     case 'run-start':
       return [
-        `[tinyagent] task: ${event.task}`,
+        `[tinyagent] ${event.resumed === true ? 'resumed ' : ''}task: ${event.task}`,
         `[tinyagent] model: ${event.model}; tools: ${event.tools.join(', ') || '(none)'}`,
       ];
     case 'step-start':
@@ -78,6 +78,18 @@ export function describeEvent(event: AgentEvent): string[] {
       }
       return [...lines, ...thrownStack(event.error)];
     }
+    case 'approval-requested': {
+      const { approval } = event;
+      const what =
+        approval.kind === 'code'
+          ? `code calling ${approval.calls.map((call) => call.toolName).join(', ')}`
+          : `${approval.toolName}(${preview(stringifyResult(approval.arguments))})`;
+      return [`  ?? ${what} waits for approval (id ${approval.callId})`];
+    }
+    case 'approval-resolved':
+      return [
+        `  ${event.approved ? 'approved' : 'declined'}: ${event.callId}${event.reason === undefined ? '' : ` (${preview(event.reason)})`}`,
+      ];
     case 'correction':
       return [`  correction (${event.reason}): ${preview(event.message)}`];
     case 'final-answer':

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { abortReason, throwIfAborted } from '../abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
+import { checkOptionKeys } from '../run/option-keys.ts';
 import { redactSecrets } from '../secrets.ts';
 import { describeThrown, stringifyResult } from './stringify.ts';
 
@@ -29,6 +30,25 @@ export interface ToolContext {
   /** The calling run; a call made outside any agent run gets a scope of its own. */
   run: RunScope;
 }
+
+/** What a tool's `needsApproval` function receives besides the arguments. */
+export interface ApprovalContext {
+  /** The calling run. */
+  run: RunScope;
+  /** The id of the call waiting for the decision. */
+  toolCallId: string;
+}
+
+/**
+ * Whether a call must wait for a person's approval before it runs: always, never, or as a function
+ * of the validated arguments decides.
+ */
+export type NeedsApproval<Args = unknown> = boolean | ApprovalCheck<Args>;
+
+// A method's type, so that a Tool of specific arguments is still a Tool (methods are bivariant).
+type ApprovalCheck<Args> = {
+  check(args: Args, context: ApprovalContext): boolean | Promise<boolean>;
+}['check'];
 
 /** Options of `Tool.run`. */
 export interface ToolRunOptions {
@@ -61,6 +81,11 @@ export interface ToolOptions<Parameters extends ToolParameters, Result> {
    * and the run's `toolTimeoutMs` (default 60 000 in agents, none in a bare `tool.run`).
    */
   timeoutMs?: number | undefined;
+  /**
+   * Calls wait for a person's approval before they run (default false): the run pauses in state
+   * `awaiting_approval` and `agent.resume` continues it with the decision. A function decides per call.
+   */
+  needsApproval?: NeedsApproval<z.output<Parameters>> | undefined;
 }
 
 /** A tool the agents can call: validated arguments in, a string for the model out. */
@@ -77,6 +102,8 @@ export interface Tool<Args = unknown, Result = unknown> {
    */
   readonly isAsync: boolean;
   readonly timeoutMs: number | undefined;
+  /** Whether calls wait for a person's approval (see ToolOptions.needsApproval). */
+  readonly needsApproval: NeedsApproval<Args>;
   /** The raw implementation, without validation or stringification. */
   execute(args: Args, context: ToolContext): Result;
   /** Validates a payload synchronously; throws ToolInputError. `null`/`undefined` mean no arguments. */
@@ -88,6 +115,17 @@ export interface Tool<Args = unknown, Result = unknown> {
    */
   run(payload: unknown, options?: ToolRunOptions): Promise<string>;
 }
+
+// Every key of ToolOptions, checked by the compiler both ways.
+const TOOL_OPTION_KEYS = Object.keys({
+  name: true,
+  description: true,
+  parameters: true,
+  returns: true,
+  execute: true,
+  timeoutMs: true,
+  needsApproval: true,
+} satisfies Record<keyof ToolOptions<ToolParameters, unknown>, true>);
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 
@@ -104,7 +142,12 @@ export function isTool(value: unknown): value is Tool {
 }
 
 function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
-  const { name, description, execute, timeoutMs, returns } = options;
+  const { name, description, execute, timeoutMs, returns, needsApproval = false } = options;
+  // A misspelt option must not pass unseen: `requireApproval` would run every call unapproved.
+  checkOptionKeys(options, TOOL_OPTION_KEYS, `tool '${name}'`, {
+    requiresApproval: "Use 'needsApproval'.",
+    requireApproval: "Use 'needsApproval'.",
+  });
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
     throw new ConfigurationError(
       `Tool name ${JSON.stringify(name)} is invalid: use 1-64 letters, digits, underscores or hyphens.`,
@@ -118,6 +161,11 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
   }
   if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
     throw new ConfigurationError(`Tool '${name}': timeoutMs must be a positive number of milliseconds.`);
+  }
+  if (typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
+    throw new ConfigurationError(
+      `Tool '${name}': needsApproval must be true, false or a function (args, context) => boolean.`,
+    );
   }
   for (const [field, schema] of [
     ['parameters', options.parameters],
@@ -157,6 +205,7 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     // A promise as the declared result gives away an execute that returns one without being `async`.
     isAsync: isAsyncFunction(execute) || (returns !== undefined && isZodPromise(returns)),
     timeoutMs,
+    needsApproval,
     execute: execute,
     parse,
     run,

@@ -1,0 +1,89 @@
+import { ReplayDivergedError } from '../errors.ts';
+import type { StepRunner } from './step-runner.ts';
+
+/** One completed step of a run: its seam id, its result, and for a tool call what was called. */
+export interface JournalEntry {
+  id: string;
+  /** Plain JSON data: the checked model reply, the tool call's outcome, an agent's own result. */
+  result: unknown;
+  /** For a tool call: the tool and the arguments it got, so a replay can tell it made the same call. */
+  call?: { name: string; arguments: unknown } | undefined;
+}
+
+/**
+ * A run's record of its completed steps, in order, for snapshots; and, for a resumed run, the steps
+ * of the run it continues, answered from the record instead of being run again. A replayed run
+ * must ask for the same steps with the same calls: anything else is a ReplayDivergedError.
+ */
+export class RunJournal {
+  readonly entries: JournalEntry[] = [];
+  // Recorded steps a resumed run has not reached yet.
+  readonly #unreplayed: Map<string, JournalEntry>;
+  // Steps before this one were complete when the snapshot was taken: all their work is recorded.
+  readonly #liveFrom: number;
+
+  /** A journal that replays `recorded`, in which steps before `liveFrom` were complete. */
+  constructor(recorded: readonly JournalEntry[] = [], liveFrom = 0) {
+    this.#unreplayed = new Map(recorded.map((entry) => [entry.id, entry]));
+    this.#liveFrom = liveFrom;
+  }
+
+  /** True when the step `id` will be answered from the record. */
+  replays(id: string): boolean {
+    return this.#unreplayed.has(id);
+  }
+
+  /** True while recorded steps remain to be replayed. */
+  get replaying(): boolean {
+    return this.#unreplayed.size > 0;
+  }
+
+  /**
+   * The result of step `id`: the recorded one when the run is replaying it, otherwise the work's,
+   * run through `runner` and recorded.
+   */
+  async run<Result>(
+    runner: StepRunner,
+    id: string,
+    work: () => Promise<Result>,
+    call?: JournalEntry['call'],
+  ): Promise<Result> {
+    const recorded = this.#unreplayed.get(id);
+    if (recorded !== undefined) {
+      this.#unreplayed.delete(id);
+      if (call !== undefined && !sameCall(recorded.call, call)) {
+        throw ReplayDivergedError.forCall(id, recorded.call, call);
+      }
+      this.entries.push(recorded);
+      return recorded.result as Result;
+    }
+    this.#checkNothingSkipped(id, call);
+    const result = await runner.run(id, work);
+    this.entries.push(call === undefined ? { id, result } : { id, result, call });
+    return result;
+  }
+
+  /** Throws ReplayDivergedError when a step before `step` left recorded steps unreplayed. */
+  checkStepDone(step: number): void {
+    for (const id of this.#unreplayed.keys()) {
+      if (stepOf(id) < step) throw ReplayDivergedError.forSkipped(id);
+    }
+  }
+
+  // Work that is not recorded is new: fine in the step the snapshot paused in and after it; a
+  // divergence in a step that was complete, or while recorded work of earlier steps still waits.
+  #checkNothingSkipped(id: string, call: JournalEntry['call']): void {
+    const step = stepOf(id);
+    if (step < this.#liveFrom) throw ReplayDivergedError.forCall(id, undefined, call);
+    if (this.#unreplayed.size > 0) this.checkStepDone(step);
+  }
+}
+
+function stepOf(id: string): number {
+  return Number.parseInt(id, 10);
+}
+
+// The same call as recorded: the same tool with arguments of the same JSON.
+function sameCall(recorded: JournalEntry['call'], call: NonNullable<JournalEntry['call']>): boolean {
+  return recorded?.name === call.name && JSON.stringify(recorded.arguments) === JSON.stringify(call.arguments);
+}

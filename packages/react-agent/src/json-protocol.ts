@@ -16,6 +16,8 @@ export const JSON_REPLY_SHAPES =
 export function createJsonProtocol(settings: ReactSettings): AgentProtocol {
   return {
     agentName: 'ReactAgent',
+    // A JSON-protocol run's transcript is no native run's: neither resumes the other's snapshots.
+    kind: 'ReactAgent/json',
     systemPrompt: settings.systemPrompt,
     start: (run) => {
       // Raised by each unusable reply, for the rest of the run.

@@ -16,6 +16,7 @@ const EMPTY_REPLY_MESSAGE = 'Your reply was empty. Call a tool, or reply with yo
 export function createNativeProtocol(settings: ReactSettings): AgentProtocol {
   return {
     agentName: 'ReactAgent',
+    kind: 'ReactAgent/native',
     systemPrompt: settings.systemPrompt,
     start: (run) => {
       // Raised by each empty reply, for the rest of the run.

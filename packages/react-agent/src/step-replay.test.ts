@@ -1,5 +1,5 @@
 import { registerSecret, tool, z } from '@tinyagent/core';
-import type { StepRunner, Tool } from '@tinyagent/core';
+import type { RunResult, RunSnapshot, StepRunner, Tool } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedStep } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
@@ -192,4 +192,61 @@ describe.each(['json', 'native'] as const)('ReactAgent on a step runner, %s prot
     expect(stored).toContain('[redacted]');
     expect(stored).not.toContain(secret);
   });
+
+  it('resumes from the snapshot of every step in a fresh agent, to the same transcript, running only what came after', async () => {
+    const recordedRun = createCountingTools();
+    const snapshots: RunSnapshot[] = [];
+    const whole = await new ReactAgent({
+      tools: recordedRun.tools,
+      chatModel: createScriptedModel(scenario.script),
+      toolCalling,
+    }).run('Weather?', {
+      maxSteps: scenario.maxSteps,
+      returnResult: true,
+      onSnapshot: (snapshot) => void snapshots.push(JSON.parse(JSON.stringify(snapshot)) as RunSnapshot),
+    });
+    expect(snapshots.map((snapshot) => snapshot.step)).toEqual(
+      Array.from({ length: scenario.maxSteps === 2 ? 2 : 4 }, (_, index) => index + 1),
+    );
+
+    for (const snapshot of snapshots) {
+      const resumedRun = createCountingTools();
+      const model = createScriptedModel(scenario.script.slice(snapshot.step));
+      const agent = new ReactAgent({ tools: resumedRun.tools, chatModel: model, toolCalling });
+
+      const resumed = await agent.resume(snapshot, { returnResult: true });
+
+      expect(resumed.messages).toEqual(whole.messages);
+      expect(resumed).toMatchObject({ state: whole.state, output: scenario.answer, usage: whole.usage });
+      expect(model.remaining).toBe(0);
+      // Each tool ran once over both runs: the recorded run's calls up to the snapshot, the rest here.
+      expect([...executionsUpTo(whole, snapshot.step), ...resumedRun.executions]).toEqual(scenario.executions);
+    }
+  });
+
+  it('refuses a snapshot of the other protocol', async () => {
+    const snapshots: RunSnapshot[] = [];
+    const { tools } = createCountingTools();
+    await new ReactAgent({ tools, chatModel: createScriptedModel(scenario.script), toolCalling }).run('Weather?', {
+      maxSteps: scenario.maxSteps,
+      onSnapshot: (snapshot) => void snapshots.push(snapshot),
+    });
+    const other = toolCalling === 'json' ? 'native' : 'json';
+    const agent = new ReactAgent({ tools, chatModel: createScriptedModel([]), toolCalling: other });
+
+    await expect(agent.resume(snapshots[0]!)).rejects.toThrow(
+      `The snapshot was taken by ReactAgent/${toolCalling}; this agent is ReactAgent/${other}.`,
+    );
+  });
 });
+
+// The tool executions of a run's steps up to `step`, as its step records show them.
+function executionsUpTo(result: RunResult, step: number): string[] {
+  return result.steps
+    .filter((record) => record.step <= step)
+    .flatMap((record) => record.toolCalls.filter((call) => !call.isError))
+    .map((call) => {
+      const args = call.arguments as Record<string, unknown>;
+      return call.toolName === 'add' ? `add ${String(args.a)} ${String(args.b)}` : `get_weather ${String(args.city)}`;
+    });
+}

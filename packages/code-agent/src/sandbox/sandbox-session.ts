@@ -40,6 +40,9 @@ interface Flight {
   resolve: (outcome: ExecutionOutcome) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
+  /** Settles once the worker has stopped the execution, after its caller may have moved on. */
+  landed: Promise<undefined>;
+  land: () => void;
 }
 
 let nextSandboxId = 1;
@@ -100,6 +103,9 @@ export class SandboxSession {
    */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
     if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
+    // An execution whose caller already has its answer (an abort, a failing step) may still be stopping
+    // in the worker: the next one waits for it instead of failing.
+    if (this.#flight?.callerSettled === true) return this.#flight.landed.then(() => this.execute(request));
     if (this.#flight !== undefined)
       return Promise.reject(new SandboxError('The sandbox runs one execution at a time.'));
     const { signal } = request;
@@ -116,7 +122,10 @@ export class SandboxSession {
         flight.callerSettled = true;
         reject(abortReason(this));
       };
+      const landing = Promise.withResolvers<undefined>();
       const flight: Flight = {
+        landed: landing.promise,
+        land: () => landing.resolve(undefined),
         executionId,
         request,
         callerSettled: false,
@@ -193,6 +202,7 @@ export class SandboxSession {
   #land(flight: Flight): void {
     flight.cleanup();
     this.#flight = undefined;
+    flight.land();
     this.#worker.unhold();
     if (this.#closed) this.#release();
   }

@@ -41,6 +41,9 @@ export function createCodeProtocol(settings: {
             signal: run.signal,
             run: run.scope,
             invokeTool: (call, options) => run.invokeTool(call, options),
+            // The guest's seed and clock readings go through the step seam too: a replay re-executes
+            // this code with the tool results, seed and readings of the journal, and gets the same result.
+            runStep: (name, work) => run.runStep(name, work),
           });
           run.emit({ type: 'code-end', output: result.output, isError: result.isError, durationMs: result.durationMs });
           if (result.isFinal) {

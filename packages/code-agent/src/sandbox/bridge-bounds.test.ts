@@ -31,6 +31,7 @@ describe('the bridge out of the sandbox', () => {
         code: ANSWER_LOOP,
         typescript: false,
         signal: undefined,
+        seed: [1, 2, 3, 4],
         onToolCall: () => Promise.resolve({ ok: true, kind: 'undefined' }),
       });
 

@@ -1,11 +1,12 @@
-// Worker side: what one execution accumulates (output, its answer, tool calls) and the blocking call
-// that takes a tool call to the main thread and waits for its result. Everything kept here is bounded
-// by the sandbox's limits, however often the code calls out: it is host memory, outside the sandbox's.
+// Worker side: what one execution accumulates (output, its answer, tool calls) and the blocking host
+// call that takes a tool call (or a clock read) to the main thread and waits for its reply. Everything
+// kept here is bounded by the sandbox's limits, however often the code calls out: it is host memory,
+// outside the sandbox's.
 
 import { receiveMessageOnPort } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { CONTROL } from './worker-protocol.ts';
-import type { AnswerRecord, ExecutionOutcome, ToolReply, WorkerMessage } from './worker-protocol.ts';
+import type { AnswerRecord, ExecutionOutcome, HostCallIdentity, HostReply, WorkerMessage } from './worker-protocol.ts';
 
 /** The limits an execution enforces on the worker side. */
 export interface ExecutionLimits {
@@ -15,10 +16,12 @@ export interface ExecutionLimits {
   maxToolCalls: number;
 }
 
-/** Which execution of which sandbox a state belongs to. */
+/** Which execution of which sandbox a state belongs to, and where its clock reads go. */
 export interface ExecutionIdentity {
   sandboxId: number;
   executionId: number;
+  /** True: each clock read is a host call (see `ExecuteMessage.hostClock`). */
+  hostClock: boolean;
 }
 
 /** Answers longer than this cross the thread boundary cut; the agent keeps far fewer characters anyway. */
@@ -49,6 +52,7 @@ export function guestError(name: string, message: string): Error {
 export class ExecutionState {
   readonly sandboxId: number;
   readonly executionId: number;
+  readonly hostClock: boolean;
   readonly deadline: number;
   timedOut = false;
   aborted = false;
@@ -60,11 +64,14 @@ export class ExecutionState {
   #output = '';
   #outputCut = false;
   #nextCallId = 0;
+  #toolCallsPosted = 0;
+  #clockReads = 0;
 
   /** Starts an execution: replies still queued on the worker's tool port belong to earlier ones and are dropped. */
   constructor(identity: ExecutionIdentity, limits: ExecutionLimits, channel: HostChannel) {
     this.sandboxId = identity.sandboxId;
     this.executionId = identity.executionId;
+    this.hostClock = identity.hostClock;
     this.deadline = Date.now() + limits.timeoutMs;
     this.#limits = limits;
     this.#channel = channel;
@@ -125,15 +132,35 @@ export class ExecutionState {
       );
     }
     this.#checkArgumentSize(name, argumentsJson);
+    const ordinal = ++this.#toolCallsPosted;
+    return encodeReply(
+      this.#callHost((identity) => ({ type: 'tool-call', ...identity, ordinal, name, argumentsJson })),
+    );
+  }
+
+  /**
+   * Reads the clock for the guest: the worker's own, or, when the host keeps the clock (to record each
+   * reading or answer it from a journal), the main thread's reply. Milliseconds since the epoch.
+   */
+  readClock(): number {
+    if (!this.hostClock) return Date.now();
+    const ordinal = ++this.#clockReads;
+    const reply = this.#callHost((identity) => ({ type: 'clock-read', ...identity, ordinal }));
+    if (!reply.ok) throw guestError(reply.name, reply.message);
+    // The main thread checked the reading: a finite number, sent as JSON.
+    return reply.kind === 'json' ? Number(reply.text) : Number.NaN;
+  }
+
+  // Posts a host call and blocks until its reply arrives, the deadline passes or the run aborts.
+  #callHost(message: (identity: Omit<HostCallIdentity, 'ordinal'>) => WorkerMessage): HostReply {
     const callId = ++this.#nextCallId;
     const { control } = this.#channel;
     Atomics.store(control, CONTROL.toolReply, 0);
-    const identity = { sandboxId: this.sandboxId, executionId: this.executionId, callId };
-    this.#channel.post({ type: 'tool-call', ...identity, name, argumentsJson });
+    this.#channel.post(message({ sandboxId: this.sandboxId, executionId: this.executionId, callId }));
     const spinUntil = performance.now() + TOOL_REPLY_SPIN_MS;
     for (;;) {
       const reply = this.#takeReply(callId) ?? (Atomics.store(control, CONTROL.toolReply, 0), this.#takeReply(callId));
-      if (reply !== undefined) return encodeReply(reply);
+      if (reply !== undefined) return reply;
       if (this.shouldStop()) throw guestError('InternalError', 'interrupted');
       while (Atomics.load(control, CONTROL.toolReply) === 0 && performance.now() < spinUntil) {
         // Busy-wait: see TOOL_REPLY_SPIN_MS.
@@ -156,11 +183,11 @@ export class ExecutionState {
 
   // A reply that arrives after its call gave up (deadline, abort) may still sit on the port: anything
   // but the reply to this very call of this execution of this sandbox is dropped here.
-  #takeReply(callId: number): ToolReply | undefined {
+  #takeReply(callId: number): HostReply | undefined {
     for (;;) {
       const received = receiveMessageOnPort(this.#channel.toolPort);
       if (received === undefined) return undefined;
-      const reply = received.message as ToolReply;
+      const reply = received.message as HostReply;
       if (reply.sandboxId === this.sandboxId && reply.executionId === this.executionId && reply.callId === callId) {
         return reply;
       }
@@ -184,7 +211,7 @@ export class ExecutionState {
   }
 }
 
-function encodeReply(reply: ToolReply): string {
+function encodeReply(reply: HostReply): string {
   if (!reply.ok) return `e${JSON.stringify({ name: reply.name, message: reply.message })}`;
   if (reply.kind === 'undefined') return 'u';
   return `${reply.kind === 'string' ? 's' : 'j'}${reply.text}`;

@@ -4,6 +4,8 @@ import type { InvocationContext } from '@tinyagent/core/internal';
 import type { EventInput, RunScope, Tool, ToolEndEvent } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';
+import { createClockReader, takeSeed } from './execution-inputs.ts';
+import type { RunStep } from './execution-inputs.ts';
 import { resolveLimits } from './sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
 import { SandboxSession } from './sandbox-session.ts';
@@ -34,6 +36,14 @@ export interface ExecutionOptions {
    * to onToolStart and onToolEnd. When given, onToolStart and onToolEnd are not called.
    */
   invokeTool?: InvokeTool | undefined;
+  /**
+   * Takes the execution's nondeterministic inputs through a step seam, so that a replay reproduces
+   * them: its Math.random seed (`code/seed`, once before the code runs) and each clock reading of
+   * Date.now(), new Date() and Date() (`code/clock/1`, `code/clock/2`, …, one round trip to the main
+   * thread each). TinyCodeAgent passes its run's `runStep`. Default: fresh randomness and the worker's
+   * own clock. A step that rejects stops the execution, and `run` rejects with its error.
+   */
+  runStep?: RunStep | undefined;
 }
 
 let nextExecutorId = 1;
@@ -101,11 +111,20 @@ export class JsExecutor implements Disposable {
     const session = await this.#openSession();
     const started = performance.now();
     const invoke = options.invokeTool ?? this.#ownToolPath(options);
+    // A host call that fails for good (a step runner that throws, a replay that diverged) must end the
+    // execution with its error, not leave the code to catch it and carry on: the session rejects with
+    // this signal's reason.
+    const failure = new AbortController();
+    const stop = (reason: unknown): void => failure.abort(reason);
+    const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
+    const { runStep } = options;
     const outcome = await session.execute({
       code,
       typescript: options.typescript === true,
-      signal: options.signal,
-      onToolCall: (call) => answerToolCall(this.#tools, call, invoke),
+      signal,
+      seed: await takeSeed(runStep),
+      onToolCall: (call) => answerToolCall(this.#tools, call, invoke, stop),
+      onClockRead: runStep === undefined ? undefined : createClockReader(runStep, stop),
     });
     return toExecutionResult(outcome, this.limits, performance.now() - started);
   }

@@ -9,9 +9,10 @@ import type { QuickJSContext, QuickJSHandle, QuickJSRuntime, QuickJSSyncVariant 
 import { prepareCode } from './code-transform.ts';
 import { ExecutionState, MAX_ANSWER_TRANSFER, guestError } from './execution-state.ts';
 import type { HostChannel } from './execution-state.ts';
+import { DETERMINISM_PRELUDE } from './guest-determinism.ts';
 import { GUEST_PRELUDE } from './guest-prelude.ts';
 import type { ResolvedLimits } from './sandbox-limits.ts';
-import type { ExecutionOutcome, GuestError, ResetReason } from './worker-protocol.ts';
+import type { ExecuteMessage, ExecutionOutcome, GuestError, RandomSeed, ResetReason } from './worker-protocol.ts';
 
 // @types/node leaves WebAssembly out (TypeScript declares it in its DOM lib): the parts used here.
 type WasmModule = object;
@@ -47,6 +48,8 @@ interface Engine {
   context: QuickJSContext;
   describe: QuickJSHandle;
   describeError: QuickJSHandle;
+  /** Restarts the guest's Math.random from a seed (see guest-determinism.ts). */
+  reseed: QuickJSHandle;
 }
 
 /** Settings of a sandbox. */
@@ -105,7 +108,29 @@ export class QuickJSSandbox {
       ),
     }));
     const context = runtime.newContext();
-    return { memory, runtime, context, ...this.#installPrelude(context) };
+    return { memory, runtime, context, ...this.#installPrelude(context), reseed: this.#installClock(context) };
+  }
+
+  #installClock(context: QuickJSContext): QuickJSHandle {
+    using prelude = context.unwrapResult(context.evalCode(DETERMINISM_PRELUDE, 'determinism.js'));
+    using host = context.newObject();
+    using now = context.newFunction('now', () => {
+      if (this.#state === undefined) throw guestError('Error', 'No execution is running.');
+      return context.newNumber(this.#state.readClock());
+    });
+    context.setProp(host, 'now', now);
+    using api = context.unwrapResult(context.callFunction(prelude, context.undefined, host));
+    return context.getProp(api, 'reseed');
+  }
+
+  #reseed(seed: RandomSeed): void {
+    const { context, reseed } = this.#requireEngine();
+    const handles = seed.map((part) => context.newNumber(part));
+    try {
+      context.unwrapResult(context.callFunction(reseed, context.undefined, ...handles)).dispose();
+    } finally {
+      for (const handle of handles) handle.dispose();
+    }
   }
 
   #installPrelude(context: QuickJSContext): { describe: QuickJSHandle; describeError: QuickJSHandle } {
@@ -151,8 +176,9 @@ export class QuickJSSandbox {
   }
 
   /** Runs model code to completion, error, deadline or abort; never throws. */
-  async execute(executionId: number, code: string, typescript: boolean): Promise<ExecutionOutcome> {
-    const identity = { sandboxId: this.#settings.sandboxId, executionId };
+  async execute(execution: ExecuteMessage): Promise<ExecutionOutcome> {
+    const { executionId, code, typescript, hostClock } = execution;
+    const identity = { sandboxId: this.#settings.sandboxId, executionId, hostClock };
     const state = new ExecutionState(identity, this.#settings.limits, this.#channel);
     this.#state = state;
     try {
@@ -161,6 +187,8 @@ export class QuickJSSandbox {
       let outcome: ExecutionOutcome;
       let reset: ResetReason | undefined;
       try {
+        // The same seed makes the same Math.random sequence, whatever earlier executions drew.
+        this.#reseed(execution.seed);
         outcome = this.#run(state, prepared.script);
         reset = outcome.error?.message === 'out of memory' ? 'memory' : this.#drainAfterStop(state);
       } catch (error) {

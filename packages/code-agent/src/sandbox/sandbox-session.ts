@@ -3,14 +3,15 @@ import { SandboxError } from './sandbox-error.ts';
 import type { ResolvedLimits } from './sandbox-limits.ts';
 import { leaseWorker, returnWorker } from './worker-pool.ts';
 import type { SandboxWorker } from './worker-pool.ts';
-import type { ExecutionOutcome, ToolReplyBody, WorkerMessage } from './worker-protocol.ts';
+import type { ExecutionOutcome, HostReplyBody, RandomSeed, WorkerMessage } from './worker-protocol.ts';
 
 /** How long a worker may overrun an execution's deadline before it is terminated and replaced. */
 const WATCHDOG_GRACE_MS = 2000;
 
 /** A tool call made by model code, as the main thread receives it. */
 export interface ToolCallRequest {
-  callId: number;
+  /** 1, 2, … among the tool calls of the execution. */
+  ordinal: number;
   name: string;
   argumentsJson: string | undefined;
 }
@@ -20,8 +21,15 @@ export interface ExecuteRequest {
   code: string;
   typescript: boolean;
   signal: AbortSignal | undefined;
+  /** Seeds the guest's Math.random for this execution. */
+  seed: RandomSeed;
   /** Runs a tool on the main thread while the worker waits; never rejects. */
-  onToolCall: (call: ToolCallRequest) => Promise<ToolReplyBody>;
+  onToolCall: (call: ToolCallRequest) => Promise<HostReplyBody>;
+  /**
+   * Answers the execution's `ordinal`-th clock read while the worker waits; never rejects. Without it
+   * the worker reads its own clock, which costs no round trip.
+   */
+  onClockRead?: ((ordinal: number) => Promise<HostReplyBody>) | undefined;
 }
 
 interface Flight {
@@ -32,6 +40,9 @@ interface Flight {
   resolve: (outcome: ExecutionOutcome) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
+  /** Settles once the worker has stopped the execution, after its caller may have moved on. */
+  landed: Promise<undefined>;
+  land: () => void;
 }
 
 let nextSandboxId = 1;
@@ -92,6 +103,9 @@ export class SandboxSession {
    */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
     if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
+    // An execution whose caller already has its answer (an abort, a failing step) may still be stopping
+    // in the worker: the next one waits for it instead of failing.
+    if (this.#flight?.callerSettled === true) return this.#flight.landed.then(() => this.execute(request));
     if (this.#flight !== undefined)
       return Promise.reject(new SandboxError('The sandbox runs one execution at a time.'));
     const { signal } = request;
@@ -108,7 +122,10 @@ export class SandboxSession {
         flight.callerSettled = true;
         reject(abortReason(this));
       };
+      const landing = Promise.withResolvers<undefined>();
       const flight: Flight = {
+        landed: landing.promise,
+        land: () => landing.resolve(undefined),
         executionId,
         request,
         callerSettled: false,
@@ -129,6 +146,8 @@ export class SandboxSession {
         executionId,
         code: request.code,
         typescript: request.typescript,
+        seed: request.seed,
+        hostClock: request.onClockRead !== undefined,
       });
     });
   }
@@ -152,16 +171,15 @@ export class SandboxSession {
 
   #onMessage(message: WorkerMessage): void {
     const flight = this.#flight;
-    if (message.type === 'tool-call') {
+    if (message.type === 'tool-call' || message.type === 'clock-read') {
       const { sandboxId, executionId, callId } = message;
       const current = sandboxId === this.#sandboxId && flight?.executionId === executionId && !flight.callerSettled;
-      const body: Promise<ToolReplyBody> = current
-        ? flight.request.onToolCall(message)
-        : Promise.resolve({ ok: false, name: 'Error', message: 'The execution was stopped.' });
+      const body: Promise<HostReplyBody> = current ? answerHostCall(flight.request, message) : Promise.resolve(STOPPED);
       // The call's identity goes back with the reply: the worker drops it unless that call still waits.
       // A worker that died meanwhile gets no reply.
       void body.then((reply) => {
-        if (this.#worker.death === undefined) this.#worker.replyToTool({ sandboxId, executionId, callId, ...reply });
+        if (this.#worker.death === undefined)
+          this.#worker.replyToHostCall({ sandboxId, executionId, callId, ...reply });
       });
       return;
     }
@@ -184,9 +202,20 @@ export class SandboxSession {
   #land(flight: Flight): void {
     flight.cleanup();
     this.#flight = undefined;
+    flight.land();
     this.#worker.unhold();
     if (this.#closed) this.#release();
   }
+}
+
+const STOPPED: HostReplyBody = { ok: false, name: 'Error', message: 'The execution was stopped.' };
+
+function answerHostCall(
+  request: ExecuteRequest,
+  message: Extract<WorkerMessage, { type: 'tool-call' | 'clock-read' }>,
+): Promise<HostReplyBody> {
+  if (message.type === 'tool-call') return request.onToolCall(message);
+  return request.onClockRead?.(message.ordinal) ?? Promise.resolve(STOPPED);
 }
 
 // The worker did not stop at the deadline (something QuickJS could not interrupt): it was terminated,

@@ -46,7 +46,7 @@ async function handle(message: HostMessage): Promise<void> {
     }
     case 'execute': {
       if (current?.id !== message.sandboxId) throw new Error(`Sandbox ${message.sandboxId} does not exist here.`);
-      const outcome = await current.sandbox.execute(message.executionId, message.code, message.typescript);
+      const outcome = await current.sandbox.execute(message);
       channel.post({ type: 'result', executionId: message.executionId, outcome });
       return;
     }

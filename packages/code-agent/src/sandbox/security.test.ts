@@ -187,4 +187,38 @@ describe('sandbox security', () => {
   it('has at least twenty attempts', () => {
     expect(attempts.length).toBeGreaterThanOrEqual(20);
   });
+
+  it('gives the code no way around the recorded clock and seed', async () => {
+    // A journal from 1970 with one seed: any value of today's clock, or any draw that is not the
+    // seeded sequence, is a read that went around the recording.
+    const runStep = <Result>(name: string): Promise<Result> =>
+      Promise.resolve((name === 'code/seed' ? [7, 7, 7, 7] : 0) as Result);
+    const reads = [
+      'Date.now()',
+      'new Date().getTime()',
+      'Date.parse(Date())',
+      'Date.prototype.constructor.now()',
+      'new (Object.getPrototypeOf(new Date()).constructor)().getTime()',
+      'Object.getPrototypeOf(class extends Date {}).now()',
+      'new (class extends Date {})().getTime()',
+      'Reflect.construct(Date, []).valueOf()',
+      'eval("Date.now()")',
+      'Function("return new Date().getTime()")()',
+      '(0, Date.now.bind(null))()',
+      'Object.getOwnPropertyDescriptor(globalThis, "Date").value.now()',
+    ];
+    const clock = await executor.run(`[${reads.join(', ')}].filter((time) => time !== 0).length`, { runStep });
+    const draws =
+      'const first = Math.random(); Math.random = () => 0.5; [first, Object.getPrototypeOf(Math).random, globalThis.crypto, globalThis.performance, globalThis.Intl]';
+    const seeded = await executor.run(draws, { runStep });
+    const seededAgain = await executor.run(draws, { runStep });
+    // The code may replace Math.random for itself, as it may any global, and the sandbox keeps its
+    // replacement: a replay re-executes that code too, so it stays deterministic.
+    const afterwards = await executor.run('Math.random()', { runStep });
+
+    expect(clock.output).toBe('0');
+    expect(seeded.output).toMatch(/^\[ 0\.\d+, undefined, undefined, undefined, undefined \]$/);
+    expect(seededAgain.output).toBe('[ 0.5, undefined, undefined, undefined, undefined ]');
+    expect(afterwards.output).toBe('0.5');
+  });
 });

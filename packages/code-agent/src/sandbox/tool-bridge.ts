@@ -1,6 +1,6 @@
 import type { InvokeOptions, Tool, ToolCallOutcome, ToolCallRequest } from '@tinyagent/core';
 import type { ToolCallRequest as SandboxToolCall } from './sandbox-session.ts';
-import type { ToolReplyBody } from './worker-protocol.ts';
+import type { HostReplyBody } from './worker-protocol.ts';
 
 /** A tool call from model code is starting. */
 export interface SandboxToolStart {
@@ -28,13 +28,15 @@ const SANDBOX_CALL: InvokeOptions = { syncOnly: true, returnValue: true };
 /**
  * Answers a tool call made by model code while the sandbox waits: reads the argument the code passed,
  * runs the call through core's tool path (validation, redaction, events, the step seam) and encodes
- * the outcome for the guest. Never rejects: an abort reaches the guest as a stopped execution.
+ * the outcome for the guest. Never rejects: when the call itself rejects (an abort, a failing step
+ * runner), the guest reads a stopped execution and `stop` gets the reason, to end the execution with it.
  */
 export async function answerToolCall(
   tools: ReadonlyMap<string, Tool>,
   call: SandboxToolCall,
   invoke: InvokeTool,
-): Promise<ToolReplyBody> {
+  stop: (reason: unknown) => void,
+): Promise<HostReplyBody> {
   let args: unknown;
   try {
     args = call.argumentsJson === undefined ? undefined : JSON.parse(call.argumentsJson);
@@ -44,11 +46,12 @@ export async function answerToolCall(
   const tool = tools.get(call.name);
   // The call's id is its place in the execution: the same code makes the same ids, so a replayed
   // step finds its recorded results.
-  const request = { id: `call-${call.callId}`, name: call.name, arguments: namedArguments(tool, args) };
+  const request = { id: `call-${call.ordinal}`, name: call.name, arguments: namedArguments(tool, args) };
   let outcome: ToolCallOutcome;
   try {
     outcome = await invoke(request, SANDBOX_CALL);
-  } catch {
+  } catch (error) {
+    stop(error);
     return { ok: false, name: 'Error', message: 'The execution was stopped.' };
   }
   if (!outcome.isError) return { ok: true, ...(outcome.returned ?? { kind: 'undefined' }) };

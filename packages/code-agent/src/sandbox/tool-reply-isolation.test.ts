@@ -27,7 +27,7 @@ describe('tool replies', () => {
     const worker = leaseWorker();
     await worker.ready();
     // A reply left behind by an earlier execution of another sandbox, as a late tool posts it.
-    worker.replyToTool({
+    worker.replyToHostCall({
       sandboxId: -1,
       executionId: -1,
       callId: 1,

@@ -4,7 +4,7 @@ import { createIsolatedWorker, siblingScriptUrl, WorkerThread } from '@tinyagent
 import type { WorkerThreadEnd } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
 import { CONTROL, CONTROL_LENGTH } from './worker-protocol.ts';
-import type { HostMessage, ToolReply, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
+import type { HostMessage, HostReply, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
 
 const WORKER_URL = siblingScriptUrl(import.meta.url, 'sandbox-worker');
 
@@ -71,8 +71,8 @@ export class SandboxWorker {
     this.#thread.post(message);
   }
 
-  /** Hands a tool result to the worker blocked in Atomics.wait, then wakes it. */
-  replyToTool(reply: ToolReply): void {
+  /** Hands a host call its reply (a tool result, a clock reading) and wakes the worker waiting for it. */
+  replyToHostCall(reply: HostReply): void {
     this.#toolPort.postMessage(reply);
     Atomics.store(this.#control, CONTROL.toolReply, 1);
     Atomics.notify(this.#control, CONTROL.toolReply);

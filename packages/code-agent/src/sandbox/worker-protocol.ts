@@ -6,7 +6,7 @@ import type { ResolvedLimits } from './sandbox-limits.ts';
 
 /** Slots of the worker's shared Int32Array. */
 export const CONTROL = {
-  /** 0 while the worker waits for a tool result, 1 once the main thread has posted it. */
+  /** 0 while the worker waits for a reply to a host call (a tool call, a clock read), 1 once it is posted. */
   toolReply: 0,
   /** The id of an execution the main thread wants stopped (abort); the interrupt handler reads it. */
   interrupt: 1,
@@ -18,15 +18,31 @@ export const CONTROL_LENGTH = 2;
 /** Data handed to a new worker. */
 export interface WorkerSetup {
   control: SharedArrayBuffer;
-  /** The worker reads tool results from this port synchronously (receiveMessageOnPort). */
+  /** The worker reads host-call replies from this port synchronously (receiveMessageOnPort). */
   toolPort: MessagePort;
 }
 
 /** Main thread → worker. */
 export type HostMessage =
   | { type: 'create'; sandboxId: number; limits: ResolvedLimits; toolNames: readonly string[] }
-  | { type: 'execute'; sandboxId: number; executionId: number; code: string; typescript: boolean }
+  | ({ type: 'execute'; sandboxId: number } & ExecuteMessage)
   | { type: 'dispose'; sandboxId: number };
+
+/** 128 bits that seed the guest's `Math.random` for one execution: four unsigned 32-bit integers. */
+export type RandomSeed = readonly [number, number, number, number];
+
+/** One execution, as the worker receives it. */
+export interface ExecuteMessage {
+  executionId: number;
+  code: string;
+  typescript: boolean;
+  seed: RandomSeed;
+  /**
+   * True when every clock read of the guest must go to the main thread (to be recorded, or answered
+   * from a journal); false reads the worker's own clock, which costs no round trip.
+   */
+  hostClock: boolean;
+}
 
 /** An error raised by model code, as plain data. */
 export interface GuestError {
@@ -64,16 +80,19 @@ export interface ExecutionOutcome {
 }
 
 /**
- * Whose tool call a message is about. The tool port belongs to a pooled worker that serves the runs
- * of every user in turn, and call ids restart in each execution: a reply carries the whole identity
- * back, so a late one can never be read as the reply to a call of another execution or sandbox.
+ * Whose host call (tool call or clock read) a message is about. The tool port belongs to a pooled
+ * worker that serves the runs of every user in turn, and call ids restart in each execution: a reply
+ * carries the whole identity back, so a late one can never be read as the reply to a call of another
+ * execution or sandbox, nor a tool's reply as a clock reading.
  */
-export interface ToolCallIdentity {
+export interface HostCallIdentity {
   sandboxId: number;
   /** Unique in the process: execution ids never restart. */
   executionId: number;
-  /** 1, 2, … within one execution. */
+  /** 1, 2, … within one execution, over tool calls and clock reads alike. */
   callId: number;
+  /** 1, 2, … among the execution's calls of this kind: the n-th tool call, the n-th clock read. */
+  ordinal: number;
 }
 
 /** Worker → main thread. */
@@ -81,14 +100,15 @@ export type WorkerMessage =
   | { type: 'ready' }
   | { type: 'created'; sandboxId: number; durationMs: number }
   | { type: 'create-failed'; sandboxId: number; message: string }
-  | ({ type: 'tool-call'; name: string; argumentsJson: string | undefined } & ToolCallIdentity)
+  | ({ type: 'tool-call'; name: string; argumentsJson: string | undefined } & HostCallIdentity)
+  | ({ type: 'clock-read' } & HostCallIdentity)
   | { type: 'result'; executionId: number; outcome: ExecutionOutcome };
 
-/** What a tool call answers: a value for the guest (nothing, a string or JSON), or an error. */
-export type ToolReplyBody =
+/** What a host call answers: a value for the guest (nothing, a string or JSON), or an error. */
+export type HostReplyBody =
   | { ok: true; kind: 'undefined' }
   | { ok: true; kind: 'string' | 'json'; text: string }
   | { ok: false; name: string; message: string };
 
-/** The main thread's answer to a tool call, posted on the tool port with the call's identity. */
-export type ToolReply = ToolCallIdentity & ToolReplyBody;
+/** The main thread's answer to a host call, posted on the tool port with the call's identity. */
+export type HostReply = Omit<HostCallIdentity, 'ordinal'> & HostReplyBody;

@@ -67,16 +67,25 @@ function redactDeep(value: unknown, redact: (text: string) => string, depth: num
     });
     return copy ?? value;
   }
-  if (Object.getPrototypeOf(value) !== Object.prototype && Object.getPrototypeOf(value) !== null) return value;
-  let changed = false;
-  const entries: [string, unknown][] = [];
-  for (const [key, item] of Object.entries(value)) {
+  const prototype: unknown = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  // Tool arguments pass through here on every call and seldom hold a secret: the entries are
+  // copied only from the first one that changes.
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  let entries: [string, unknown][] | undefined;
+  let index = -1;
+  for (const key of keys) {
+    index += 1;
+    const item = record[key];
     const redactedKey = redact(key);
     const redacted = redactDeep(item, redact, depth + 1);
-    changed ||= redactedKey !== key || redacted !== item;
-    entries.push([redactedKey, redacted]);
+    if (entries === undefined && (redactedKey !== key || redacted !== item)) {
+      entries = keys.slice(0, index).map((earlier): [string, unknown] => [earlier, record[earlier]]);
+    }
+    entries?.push([redactedKey, redacted]);
   }
-  return changed ? Object.fromEntries(entries) : value;
+  return entries === undefined ? value : Object.fromEntries(entries);
 }
 
 function redactWith(secrets: readonly string[], text: string): string {
@@ -94,13 +103,15 @@ let sorted: readonly string[] | undefined;
 const seenEnv: (string | undefined)[] = [];
 
 function knownSecrets(): readonly string[] {
-  SECRET_ENV_VARS.forEach((name, index) => {
+  let index = 0;
+  for (const name of SECRET_ENV_VARS) {
     const value = process.env[name];
     if (value !== seenEnv[index]) {
       seenEnv[index] = value;
       sorted = undefined;
     }
-  });
+    index += 1;
+  }
   if (sorted === undefined) {
     const secrets = new Set(registered);
     for (const value of seenEnv) if (value !== undefined && value.length >= MIN_SECRET_LENGTH) secrets.add(value);

@@ -104,9 +104,7 @@ export function readToolCall(call: ToolCall): ToolCallRequest {
 // Some OpenAI-compatible servers send tool calls without ids, or one id for several calls, but each
 // result must name its own call, and the step seam (`<step>/tool/<id>`) must tell the calls apart.
 function withIds(calls: readonly ToolCall[], step: number): readonly ToolCall[] {
-  if (calls.every((call) => call.id !== '') && new Set(calls.map((call) => call.id)).size === calls.length) {
-    return calls;
-  }
+  if (haveDistinctIds(calls)) return calls;
   const used = new Set<string>();
   return calls.map((call, index) => {
     let id = call.id;
@@ -115,4 +113,16 @@ function withIds(calls: readonly ToolCall[], step: number): readonly ToolCall[] 
     used.add(id);
     return id === call.id ? call : { ...call, id };
   });
+}
+
+// Every tool turn asks this; the usual turn makes one call, which needs no set to tell.
+function haveDistinctIds(calls: readonly ToolCall[]): boolean {
+  const [only] = calls;
+  if (calls.length === 1 && only !== undefined) return only.id !== '';
+  const seen = new Set<string>();
+  for (const { id } of calls) {
+    if (id === '' || seen.has(id)) return false;
+    seen.add(id);
+  }
+  return true;
 }

@@ -27,10 +27,10 @@ export function checkChatResponse(value: unknown, modelName: string): ChatRespon
   if (content !== null && typeof content !== 'string') fail(`content is ${kindOf(content)}, not text or null`);
   const toolCalls = reply.toolCalls ?? [];
   if (!Array.isArray(toolCalls)) return fail(`toolCalls is ${kindOf(toolCalls)}, not a list`);
-  toolCalls.forEach((call: unknown, index) => {
-    const problem = toolCallProblem(call);
+  for (let index = 0; index < toolCalls.length; index += 1) {
+    const problem = toolCallProblem(toolCalls[index]);
     if (problem !== undefined) fail(`toolCalls[${index}] ${problem}`);
-  });
+  }
   const finishReason = reply.finishReason ?? 'unknown';
   if (typeof finishReason !== 'string' || !FINISH_REASONS.has(finishReason)) {
     fail(`finishReason is ${kindOf(finishReason)}, not one of ${[...FINISH_REASONS].join(', ')}`);
@@ -38,20 +38,24 @@ export function checkChatResponse(value: unknown, modelName: string): ChatRespon
   const problem = usageProblem(reply.usage);
   if (problem !== undefined) fail(problem);
   if (reply.model !== undefined && typeof reply.model !== 'string') fail(`model is ${kindOf(reply.model)}`);
-  for (const key of ['reasoning', 'refusal'] as const) {
-    const value = reply[key];
-    if (value !== undefined && value !== null && typeof value !== 'string')
-      fail(`${key} is ${kindOf(value)}, not text`);
-  }
-  return {
+  const { reasoning, refusal } = reply;
+  if (!isOptionalText(reasoning)) fail(`reasoning is ${kindOf(reasoning)}, not text`);
+  if (!isOptionalText(refusal)) fail(`refusal is ${kindOf(refusal)}, not text`);
+  // Built field by field, not from spreads: every model reply of every run passes here.
+  const checked: ChatResponse = {
     content: content as string | null,
     toolCalls: toolCalls as ToolCall[],
     finishReason: finishReason as ChatResponse['finishReason'],
     usage: (reply.usage ?? undefined) as Usage | undefined,
     model: reply.model as string | undefined,
-    ...(typeof reply.reasoning === 'string' ? { reasoning: reply.reasoning } : {}),
-    ...(typeof reply.refusal === 'string' ? { refusal: reply.refusal } : {}),
   };
+  if (typeof reasoning === 'string') checked.reasoning = reasoning;
+  if (typeof refusal === 'string') checked.refusal = refusal;
+  return checked;
+}
+
+function isOptionalText(value: unknown): boolean {
+  return value === undefined || value === null || typeof value === 'string';
 }
 
 function toolCallProblem(call: unknown): string | undefined {

@@ -185,31 +185,38 @@ export class OpenAIChatModel implements ChatModel {
   // The deadline reaches the SDK as its per-request `timeout` (it bounds the wait for the reply's
   // headers) and is kept over the body by a timer here. The caller's signal goes to the SDK only
   // when there is one: for every signal it is handed, the SDK composes one of its own, a cost a call
-  // that cannot be cancelled need not pay.
-  async #attempt(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
+  // that cannot be cancelled need not pay. Not async, so the usual reply takes no extra hop through a
+  // promise of its own; `complete` awaits it in a try, which catches a throw as it would a rejection.
+  #attempt(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new DeadlinePassed();
-    const params = {
+    // Built field by field, not from spreads of temporary objects: every model turn builds one.
+    const params: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming = {
       model: this.modelName,
       messages: toWireMessages(request.messages),
-      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
-      ...(request.tools === undefined || request.tools.length === 0
-        ? {}
-        : {
-            tools: toWireTools(request.tools),
-            ...(request.toolChoice === undefined ? {} : { tool_choice: request.toolChoice }),
-          }),
-      ...(request.stop === undefined || request.stop.length === 0 ? {} : { stop: [...request.stop] }),
     };
+    if (request.temperature !== undefined) params.temperature = request.temperature;
+    if (request.tools !== undefined && request.tools.length > 0) {
+      params.tools = toWireTools(request.tools);
+      if (request.toolChoice !== undefined) params.tool_choice = request.toolChoice;
+    }
+    if (request.stop !== undefined && request.stop.length > 0) params.stop = [...request.stop];
     // Core retries (it also retries replies the SDK accepts but cannot use), so the SDK does not.
-    const requestOptions = {
-      maxRetries: 0,
-      timeout: Math.ceil(remaining),
-      ...(request.signal === undefined ? {} : { signal: request.signal }),
-    };
+    const requestOptions: OpenAI.RequestOptions = { maxRetries: 0, timeout: Math.ceil(remaining) };
+    if (request.signal !== undefined) requestOptions.signal = request.signal;
     if (this.#options.streaming !== true) {
       return withinDeadline(client.chat.completions.create(params, requestOptions).then(fromCompletion), remaining);
     }
+    return this.#streamAttempt(client, params, requestOptions, request, deadline);
+  }
+
+  async #streamAttempt(
+    client: OpenAI,
+    params: OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming,
+    requestOptions: OpenAI.RequestOptions,
+    request: ChatRequest,
+    deadline: number,
+  ): Promise<ChatResponse> {
     const stream = await client.chat.completions.create(
       { ...params, stream: true, stream_options: { include_usage: true } },
       requestOptions,

@@ -36,15 +36,15 @@ export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] 
 const wireTools = new WeakMap<readonly ToolDefinition[], WireTool[]>();
 
 export function toWireTools(tools: readonly ToolDefinition[]): WireTool[] {
+  // Freezing cannot be undone: a list found here was frozen, definitions and all, when it was added.
+  const cached = wireTools.get(tools);
+  if (cached !== undefined) return cached;
   if (!Object.isFrozen(tools) || !tools.every((definition) => Object.isFrozen(definition))) {
     return buildWireTools(tools);
   }
-  let wire = wireTools.get(tools);
-  if (wire === undefined) {
-    // Shared by every call that offers this list, so frozen; the SDK's parameter type is a plain array.
-    wire = Object.freeze(buildWireTools(tools)) as WireTool[];
-    wireTools.set(tools, wire);
-  }
+  // Shared by every call that offers this list, so frozen; the SDK's parameter type is a plain array.
+  const wire = Object.freeze(buildWireTools(tools)) as WireTool[];
+  wireTools.set(tools, wire);
   return wire;
 }
 
@@ -126,13 +126,13 @@ export function fromCompletion(completion: unknown): ChatResponse {
   }
   const { message, finish_reason: finishReason } = fields(choice);
   const wire = fields(message);
-  const toolCalls: ToolCall[] = items(wire.tool_calls)
-    .filter(isFunctionCall)
-    .map((call) => {
-      const { id, function: target } = fields(call);
-      const { name, arguments: args } = fields(target);
-      return { id: text(id) ?? '', name: text(name) ?? '', arguments: argumentsText(args) };
-    });
+  const toolCalls: ToolCall[] = [];
+  for (const call of items(wire.tool_calls)) {
+    if (!isFunctionCall(call)) continue;
+    const { id, function: target } = fields(call);
+    const { name, arguments: args } = fields(target);
+    toolCalls.push({ id: text(id) ?? '', name: text(name) ?? '', arguments: argumentsText(args) });
+  }
   const parts = readContent(wire.content);
   const { content, reasoning } = finishContent(parts.text, [reasoningField(wire), parts.reasoning]);
   const refusal = text(wire.refusal);

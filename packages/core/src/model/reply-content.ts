@@ -81,6 +81,14 @@ export function finishContent(
   reasoningParts: readonly string[],
 ): { content: string | null; reasoning: string | undefined } {
   const split = text === undefined ? { content: null, reasoning: undefined } : splitThinking(text);
-  const reasoning = [...reasoningParts, split.reasoning ?? ''].filter((part) => part !== '').join('\n');
+  // Every reply passes here, and most have no reasoning: the parts are joined without a copy of the list.
+  let reasoning = '';
+  for (const part of reasoningParts) reasoning = joinPart(reasoning, part);
+  reasoning = joinPart(reasoning, split.reasoning ?? '');
   return { content: split.content, reasoning: reasoning === '' ? undefined : reasoning };
+}
+
+function joinPart(joined: string, part: string): string {
+  if (part === '') return joined;
+  return joined === '' ? part : `${joined}\n${part}`;
 }

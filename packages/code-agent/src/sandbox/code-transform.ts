@@ -40,7 +40,8 @@ export function prepareCode(source: string, options: { typescript: boolean; impo
   return { ok: true, script: wrap(code, program) };
 }
 
-function stripTypes(source: string): PreparedCode {
+/** Strips TypeScript types, keeping every line and column where it was; never throws. */
+export function stripTypes(source: string): PreparedCode {
   // Node 22.13+ and 23.2+ have it; read it off the namespace so older Nodes fail here, not at load time.
   const strip = (nodeModule as { stripTypeScriptTypes?: (code: string, options: { mode: 'strip' }) => string })
     .stripTypeScriptTypes;

@@ -1,5 +1,5 @@
 import { ConfigurationError, createRunScope } from '@tinyagent/core';
-import { directStepRunner, invokeTool, raceAbort } from '@tinyagent/core/internal';
+import { RunJournal, directStepRunner, invokeTool, raceAbort } from '@tinyagent/core/internal';
 import type { InvocationContext } from '@tinyagent/core/internal';
 import type { EventInput, RunScope, Tool, ToolEndEvent } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
@@ -12,6 +12,9 @@ import { SandboxSession } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
 import { answerToolCall } from './tool-bridge.ts';
 import type { InvokeTool, SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
+
+const OUTSIDE_A_RUN =
+  'a JsExecutor used on its own has nobody to approve tool calls; run the code in TinyCodeAgent, whose runs pause for approval';
 
 /** Options of `new JsExecutor`. */
 export interface JsExecutorOptions {
@@ -139,6 +142,10 @@ export class JsExecutor implements Disposable {
       scope: options.run ?? this.#scope,
       toolTimeoutMs: undefined,
       stepRunner: directStepRunner,
+      journal: new RunJournal(),
+      // Nobody can approve a call outside an agent run: such a call is declined, never let through.
+      decision: () => ({ approved: false, reason: OUTSIDE_A_RUN }),
+      requestApproval: () => undefined,
       emit: (event) => {
         if (event.type === 'tool-start') {
           started.set(event.toolCallId, event.arguments);

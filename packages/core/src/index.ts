@@ -65,6 +65,7 @@ export { directStepRunner } from './run/step-runner.ts';
 export type { StepRunner } from './run/step-runner.ts';
 export { DEFAULT_TOOL_TIMEOUT_MS } from './run/run-options.ts';
 export type { RunOptions, RunOptionsWithResult, StreamOptions } from './run/run-options.ts';
+export type { OutputSchema, AnswerOf, AnswerValueOf } from './run/structured-output.ts';
 export type {
   AgentEvent,
   CustomEvent,

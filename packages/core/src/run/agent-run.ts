@@ -16,6 +16,8 @@ import { createStepRecorder } from './step-records.ts';
 import type { StepRecord } from './step-records.ts';
 import { modelStepId } from './step-runner.ts';
 import type { StepRunner } from './step-runner.ts';
+import { acceptAnswer } from './structured-output.ts';
+import type { StructuredOutput } from './structured-output.ts';
 import { invokeTool, invokeTools } from './tool-invocation.ts';
 import type { InvocationContext, InvokeOptions, ToolCallOutcome, ToolCallRequest } from './tool-invocation.ts';
 
@@ -70,7 +72,10 @@ export interface AgentRun<Event extends CustomEvent = never> {
   invokeTools(calls: readonly ToolCallRequest[], options?: InvokeToolsOptions): Promise<ToolCallOutcome[]>;
   /** Tells the model why its reply could not be used and what to send instead; the step still counts. */
   correct(reason: string, message: string): void;
-  /** Gives the run its final answer; the run ends after this step. Throws MultipleFinalAnswers when set twice. */
+  /**
+   * Gives the run its final answer; the run ends after this step. Throws MultipleFinalAnswers when set twice.
+   * With an output schema, an answer that does not match it is a correction instead (see `acceptAnswer`).
+   */
   finish(value: unknown, metadata?: Record<string, unknown>): void;
   /** Reports one of the agent's own events; the run fills in `runId`, `step` and `seq`. */
   emit(event: EventInput<Event>): void;
@@ -92,6 +97,8 @@ export interface RunFields {
   toolTimeoutMs: number | undefined;
   modelTimeoutMs: number | undefined;
   stepRunner: StepRunner;
+  /** The schema the final answer must match, prepared; undefined for an answer of any shape. */
+  output?: StructuredOutput | undefined;
 }
 
 /** The engine behind AgentRun; `executeRun` drives it. */
@@ -132,6 +139,11 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   get modelName(): string {
     return this.#fields.model.modelName;
+  }
+
+  /** The run's output schema, prepared; undefined when it has none. */
+  get structuredOutput(): StructuredOutput | undefined {
+    return this.#fields.output;
   }
 
   get step(): number {
@@ -233,8 +245,10 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   finish(value: unknown, metadata?: Record<string, unknown>): void {
+    const accepted = acceptAnswer(this, this.#fields.output, value);
+    if (accepted === undefined) return;
     const source = this.#finalAttempt ? 'final_attempt' : 'normal';
-    const answer = this.#finalizer.set(value, { source, metadata });
+    const answer = this.#finalizer.set(accepted.value, { source, metadata });
     this.emitCore({ type: 'final-answer', answer });
   }
 

@@ -10,6 +10,8 @@ import type { RunResult, RunState } from './run-result.ts';
 import { DEFAULT_TOOL_TIMEOUT_MS, RUN_OPTION_KEYS, checkRunInput, readHistory } from './run-options.ts';
 import type { RunOptions } from './run-options.ts';
 import { directStepRunner } from './step-runner.ts';
+import { prepareOutput, withOutputSection } from './structured-output.ts';
+import type { OutputSchema } from './structured-output.ts';
 import { describeThrown, stringifyResult } from '../tools/stringify.ts';
 import { getLogger } from '../logger.ts';
 import type { Tool } from '../tools/tool.ts';
@@ -32,6 +34,8 @@ export interface RunSetup<Event extends CustomEvent = never> {
   toolTimeoutMs?: number | undefined;
   /** The agent's `modelTimeoutMs`, sent as each request's `timeoutMs`; the run's option overrides it. */
   modelTimeoutMs?: number | undefined;
+  /** The run's output schema: the run's `output` option, else the agent's; undefined for none. */
+  output?: OutputSchema | undefined;
 }
 
 /**
@@ -66,6 +70,7 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
     toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
     modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
     stepRunner: options.stepRunner ?? directStepRunner,
+    output: prepareOutput(setup.output, owner),
   });
   try {
     run.emitCore({ type: 'run-start', task, tools: [...setup.tools.keys()], model: setup.model.modelName, maxSteps });
@@ -96,7 +101,8 @@ async function takeSteps<Event extends CustomEvent>(
   protocol: AgentProtocol<Event>,
   history: readonly ChatMessage[],
 ): Promise<void> {
-  run.append({ role: 'system', content: protocol.systemPrompt }, ...history, { role: 'user', content: run.task });
+  const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
+  run.append({ role: 'system', content: systemPrompt }, ...history, { role: 'user', content: run.task });
   const steps = protocol.start(run);
   try {
     for (let step = 1; step <= run.maxSteps; step += 1) {

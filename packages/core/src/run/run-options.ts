@@ -2,9 +2,13 @@ import type { AgentEvent } from './agent-events.ts';
 import type { ChatMessage } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
+import type { OutputSchema } from './structured-output.ts';
 
-/** Options of an agent's `run` and `stream`; `Event` is the agent's event union. */
-export interface RunOptions<Event = AgentEvent> {
+/**
+ * Options of an agent's `run` and `stream`; `Event` is the agent's event union, `Schema` the type of
+ * `output` (none by default, so that options kept in a variable leave `run` typed by the agent's schema).
+ */
+export interface RunOptions<Event = AgentEvent, Schema extends OutputSchema | undefined = undefined> {
   /** Steps (model turns) before the run stops; a positive integer. Each agent has its own default. */
   maxSteps?: number | undefined;
   /** Print a readable trace of the run to stderr. */
@@ -32,13 +36,21 @@ export interface RunOptions<Event = AgentEvent> {
    * records results and replays them. Default: run each as it comes.
    */
   stepRunner?: StepRunner | undefined;
+  /**
+   * A zod 4 schema the final answer must match, instead of the agent's: `run` then resolves with the
+   * parsed value, and an answer that does not match goes back to the model as a correction.
+   */
+  output?: Schema;
 }
 
 /** `RunOptions` that make `run` resolve with a RunResult. */
-export type RunOptionsWithResult<Event = AgentEvent> = RunOptions<Event> & { returnResult: true };
+export type RunOptionsWithResult<Event = AgentEvent, Schema extends OutputSchema | undefined = undefined> = RunOptions<
+  Event,
+  Schema
+> & { returnResult: true };
 
 /** Options of an agent's `stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
-export type StreamOptions<Event = AgentEvent> = Omit<RunOptions<Event>, 'returnResult'>;
+export type StreamOptions<Event = AgentEvent> = Omit<RunOptions<Event, OutputSchema | undefined>, 'returnResult'>;
 
 /** The deadline of a tool call when neither the tool, the agent nor the run sets one: a minute. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -55,6 +67,7 @@ export const RUN_OPTION_KEYS: readonly string[] = Object.keys({
   onEvent: true,
   history: true,
   stepRunner: true,
+  output: true,
 } satisfies Record<keyof RunOptions, true>);
 
 /** Throws ConfigurationError for a task, step limit or deadline no run can use. */

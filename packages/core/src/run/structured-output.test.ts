@@ -151,6 +151,19 @@ describe('a per-run output', () => {
   });
 });
 
+describe('stream with an output', () => {
+  it('ends with a run-end whose result holds the parsed answer', async () => {
+    const agent = createTestAgent(createScriptedModel(['{"stars": 2}']));
+    let value: unknown;
+
+    for await (const event of agent.stream(TASK, { output: z.object({ stars: z.number() }) })) {
+      if (event.type === 'run-end') value = event.result.finalAnswer?.value;
+    }
+
+    expect(value).toEqual({ stars: 2 });
+  });
+});
+
 describe('the final attempt', () => {
   const protocol = createToolProtocol([multiply], { finalAttempt: true });
 

@@ -62,15 +62,13 @@ export function withOutputSection(systemPrompt: string, output: StructuredOutput
   return output === undefined ? systemPrompt : systemPrompt + output.promptSection;
 }
 
-/** What reading an answer against the schema gave: the parsed value, or the issues, each with its field path. */
-export type AnswerReading = { ok: true; value: unknown } | { ok: false; issues: string[] };
+// What reading an answer against the schema gave: the parsed value, or the issues, each with its field path.
+type AnswerReading = { ok: true; value: unknown } | { ok: false; issues: string[] };
 
-/**
- * Reads a final answer against the schema. A string is read as JSON first (bare, or in the first
- * ``` fence, as models like to send it), and as the string itself when that fails, so that a
- * schema of strings accepts plain text. The parsed value is redacted: JSON escapes may spell a key.
- */
-export function readAnswer(schema: OutputSchema, answer: unknown): AnswerReading {
+// A string is read as JSON first (bare, or in the first ``` fence, as models like to send it), and
+// as the string itself when that fails, so that a schema of strings accepts plain text. The parsed
+// value is redacted: JSON escapes may spell a key.
+function readAnswer(schema: OutputSchema, answer: unknown): AnswerReading {
   if (typeof answer !== 'string') return validate(schema, answer);
   const decoded = decodeJson(answer);
   const fromJson = decoded.ok ? validate(schema, decoded.value) : undefined;

@@ -7,7 +7,7 @@ import {
   collectTools,
   createAgentModel,
 } from '@tinyagent/core/internal';
-import type { AgentDefinition, AgentModelOptions, Tool } from '@tinyagent/core';
+import type { AgentDefinition, AgentModelOptions, OutputSchema, Tool } from '@tinyagent/core';
 import type { CodeEvent } from './code-events.ts';
 import { renderCodePrompt } from './code-prompt.ts';
 import { createCodeProtocol } from './code-protocol.ts';
@@ -24,8 +24,8 @@ const TOOL_TIMEOUT_HINT =
   "TinyCodeAgent's tools run synchronously and cannot be interrupted, so there is no per-call tool deadline: " +
   'the sandbox limit timeoutMs (limits: { timeoutMs }) bounds each execution, its tool calls included.';
 
-/** Options of `new TinyCodeAgent`. */
-export interface TinyCodeAgentOptions extends AgentModelOptions {
+/** Options of `new TinyCodeAgent`; `Schema` is the type of `output`. */
+export interface TinyCodeAgentOptions<Schema extends OutputSchema | undefined = undefined> extends AgentModelOptions {
   /** Synchronous tools the model's code calls as functions; async tools belong to ReactAgent. */
   tools: readonly Tool[];
   /** A prompt template file (.txt, .md, .prompt, .xml) replacing the default; `{tools}` marks the tools. */
@@ -34,6 +34,12 @@ export interface TinyCodeAgentOptions extends AgentModelOptions {
   systemSuffix?: string | undefined;
   /** Sandbox limits of every run; see `SandboxLimits` for the defaults. */
   limits?: SandboxLimits | undefined;
+  /**
+   * A zod 4 schema the value passed to `final_answer` must match: `run` resolves with the parsed
+   * value, typed by the schema; a value that does not match goes back to the model with the issues.
+   * A run's `output` overrides it.
+   */
+  output?: Schema | undefined;
 }
 
 // Every key of TinyCodeAgentOptions, checked by the compiler both ways.
@@ -44,6 +50,7 @@ const OPTION_KEYS = [
     promptFile: true,
     systemSuffix: true,
     limits: true,
+    output: true,
   } satisfies Record<Exclude<keyof TinyCodeAgentOptions, keyof AgentModelOptions>, true>),
 ];
 
@@ -52,20 +59,22 @@ const OPTION_KEYS = [
  * sandbox off the main thread, where the tools are functions and `final_answer(value)` ends the run.
  * Variables persist across the steps of a run; every run starts from a fresh sandbox.
  */
-export class TinyCodeAgent extends Agent<CodeEvent> {
+export class TinyCodeAgent<Schema extends OutputSchema | undefined = undefined> extends Agent<CodeEvent, Schema> {
   /** The sandbox limits of every run, defaults filled in. */
   readonly limits: Readonly<ResolvedLimits>;
 
   /** Checks everything it can at once: model access, tools (sync, callable names) and limits. */
-  constructor(options: TinyCodeAgentOptions) {
+  constructor(options: TinyCodeAgentOptions<Schema>) {
     const { definition, limits } = defineCodeAgent(options);
     super(definition);
     this.limits = limits;
   }
 }
 
-function defineCodeAgent(options: TinyCodeAgentOptions): {
-  definition: AgentDefinition<CodeEvent>;
+function defineCodeAgent<Schema extends OutputSchema | undefined>(
+  options: TinyCodeAgentOptions<Schema>,
+): {
+  definition: AgentDefinition<CodeEvent, Schema>;
   limits: Readonly<ResolvedLimits>;
 } {
   checkAgentOptions(options, 'TinyCodeAgent');
@@ -83,6 +92,7 @@ function defineCodeAgent(options: TinyCodeAgentOptions): {
       defaultMaxSteps: DEFAULT_CODE_AGENT_MAX_STEPS,
       modelTimeoutMs: options.modelTimeoutMs,
       unsupportedOptions: { toolTimeoutMs: TOOL_TIMEOUT_HINT },
+      output: options.output,
     },
     limits,
   };

@@ -172,7 +172,8 @@ export class ToolInputError extends TinyAgentError {
   }
 }
 
-function formatPath(path: readonly (string | number)[]): string {
+/** A field path as the model reads it: `items[0].name`. */
+export function formatPath(path: readonly (string | number)[]): string {
   return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
 }
 

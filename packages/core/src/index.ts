@@ -80,6 +80,7 @@ export type {
   ApprovalDecision,
   ApprovalRecord,
 } from './run/approvals.ts';
+export type { OutputSchema, AnswerOf, AnswerValueOf } from './run/structured-output.ts';
 export type {
   AgentEvent,
   CustomEvent,

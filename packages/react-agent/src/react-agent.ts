@@ -8,7 +8,7 @@ import {
   collectTools,
   createAgentModel,
 } from '@tinyagent/core/internal';
-import type { AgentDefinition, AgentModelOptions, ReadonlyToolRegistry, Tool } from '@tinyagent/core';
+import type { AgentDefinition, AgentModelOptions, OutputSchema, ReadonlyToolRegistry, Tool } from '@tinyagent/core';
 import { createJsonProtocol } from './json-protocol.ts';
 import { createNativeProtocol } from './native-protocol.ts';
 import type { ReactSettings } from './react-loop.ts';
@@ -18,8 +18,8 @@ import type { ToolCallingMode } from './system-prompt.ts';
 /** Steps a run may take when `maxSteps` is not given. */
 export const DEFAULT_MAX_STEPS = 10;
 
-/** Options of `new ReactAgent(...)`. */
-export interface ReactAgentOptions extends AgentModelOptions {
+/** Options of `new ReactAgent(...)`; `Schema` is the type of `output`. */
+export interface ReactAgentOptions<Schema extends OutputSchema | undefined = undefined> extends AgentModelOptions {
   /** The tools the model may call: at least one, each made by `tool()`, with unique names. */
   tools: readonly Tool[];
   /** A `.txt`, `.md`, `.prompt` or `.xml` system prompt template; `{tools}` becomes the tool list. */
@@ -43,6 +43,12 @@ export interface ReactAgentOptions extends AgentModelOptions {
    * ToolExecutionError the model reads, and the tool's signal aborts.
    */
   toolTimeoutMs?: number | undefined;
+  /**
+   * A zod 4 schema the final answer must match: `run` resolves with the parsed value, typed by the
+   * schema. Native protocol: the answer text is that JSON; JSON protocol: the `answer` value. An
+   * answer that does not match goes back to the model with the issues. A run's `output` overrides it.
+   */
+  output?: Schema | undefined;
 }
 
 // Every key of ReactAgentOptions, checked by the compiler both ways.
@@ -57,22 +63,23 @@ const OPTION_KEYS = [
     maxObservationLength: true,
     maxToolCallsPerTurn: true,
     toolTimeoutMs: true,
+    output: true,
   } satisfies Record<Exclude<keyof ReactAgentOptions, keyof AgentModelOptions>, true>),
 ];
 
 /**
  * An async ReAct agent: it asks the model for the next action, runs the tools the model calls and
  * feeds their results back until the model answers. One instance serves any number of concurrent
- * runs; everything a run changes lives in that run.
+ * runs; everything a run changes lives in that run. With `output`, runs resolve with the typed value.
  */
-export class ReactAgent extends Agent {
+export class ReactAgent<Schema extends OutputSchema | undefined = undefined> extends Agent<never, Schema> {
   /** The agent's tools, by name (frozen). */
   readonly tools: ReadonlyToolRegistry;
   /** How tool calls travel between the model and the agent. */
   readonly toolCalling: ToolCallingMode;
 
   /** Creates the agent; throws ConfigurationError for a missing model configuration or invalid options. */
-  constructor(options: ReactAgentOptions) {
+  constructor(options: ReactAgentOptions<Schema>) {
     const { definition, registry, toolCalling } = defineReactAgent(options);
     super(definition);
     this.tools = registry;
@@ -80,8 +87,10 @@ export class ReactAgent extends Agent {
   }
 }
 
-function defineReactAgent(options: ReactAgentOptions): {
-  definition: AgentDefinition;
+function defineReactAgent<Schema extends OutputSchema | undefined>(
+  options: ReactAgentOptions<Schema>,
+): {
+  definition: AgentDefinition<never, Schema>;
   registry: ReadonlyToolRegistry;
   toolCalling: ToolCallingMode;
 } {
@@ -120,6 +129,7 @@ function defineReactAgent(options: ReactAgentOptions): {
       defaultMaxSteps: DEFAULT_MAX_STEPS,
       toolTimeoutMs: options.toolTimeoutMs,
       modelTimeoutMs: options.modelTimeoutMs,
+      output: options.output,
     },
     registry: registry.view(),
     toolCalling,

@@ -22,6 +22,8 @@ import { createStepRecorder } from './step-records.ts';
 import type { StepRecord } from './step-records.ts';
 import { modelStepId } from './step-runner.ts';
 import type { StepRunner } from './step-runner.ts';
+import { acceptAnswer } from './structured-output.ts';
+import type { StructuredOutput } from './structured-output.ts';
 import { invokeTool, invokeTools } from './tool-invocation.ts';
 import type { InvocationContext, InvokeOptions, ToolCallOutcome, ToolCallRequest } from './tool-invocation.ts';
 
@@ -83,7 +85,10 @@ export interface AgentRun<Event extends CustomEvent = never> {
    * Tool calls need no such step: the tool path asks for those itself.
    */
   requestApproval(request: ApprovalRequest): Promise<ApprovalDecision>;
-  /** Gives the run its final answer; the run ends after this step. Throws MultipleFinalAnswers when set twice. */
+  /**
+   * Gives the run its final answer; the run ends after this step. Throws MultipleFinalAnswers when set twice.
+   * With an output schema, an answer that does not match it is a correction instead (see `acceptAnswer`).
+   */
   finish(value: unknown, metadata?: Record<string, unknown>): void;
   /** Reports one of the agent's own events; the run fills in `runId`, `step` and `seq`. */
   emit(event: EventInput<Event>): void;
@@ -105,6 +110,8 @@ export interface RunFields {
   toolTimeoutMs: number | undefined;
   modelTimeoutMs: number | undefined;
   stepRunner: StepRunner;
+  /** The schema the final answer must match, prepared; undefined for an answer of any shape. */
+  output?: StructuredOutput | undefined;
   /** What snapshots call the agent (see AgentProtocol.kind). */
   kind: string;
   /** The tools' names and schema hashes, for snapshots. */
@@ -181,6 +188,11 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   get modelName(): string {
     return this.#fields.model.modelName;
+  }
+
+  /** The run's output schema, prepared; undefined when it has none. */
+  get structuredOutput(): StructuredOutput | undefined {
+    return this.#fields.output;
   }
 
   get step(): number {
@@ -284,6 +296,11 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     return Promise.resolve(decision);
   }
 
+  /** Throws ReplayDivergedError when recorded steps of a resumed run's snapshot were never replayed. */
+  checkReplayDone(): void {
+    if (this.#journal.replaying) this.#journal.checkStepDone(Number.POSITIVE_INFINITY);
+  }
+
   /** The run as a snapshot: plain JSON data from which `agent.resume` continues it. */
   snapshot(): RunSnapshot {
     const fields = this.#fields;
@@ -337,8 +354,10 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   finish(value: unknown, metadata?: Record<string, unknown>): void {
+    const accepted = acceptAnswer(this, this.#fields.output, value);
+    if (accepted === undefined) return;
     const source = this.#finalAttempt ? 'final_attempt' : 'normal';
-    const answer = this.#finalizer.set(value, { source, metadata });
+    const answer = this.#finalizer.set(accepted.value, { source, metadata });
     this.emitCore({ type: 'final-answer', answer });
   }
 

@@ -11,9 +11,17 @@ import type { RunSnapshot } from './run-snapshot.ts';
 import { resumeFrom } from './resume.ts';
 import type { Tool } from '../tools/tool.ts';
 import { collectTools } from './agent-setup.ts';
+import { prepareOutput, withOutputSection } from './structured-output.ts';
+import type { AnswerOf, AnswerValueOf, OutputSchema } from './structured-output.ts';
 
-/** What an `Agent` is made of: a model, its tools and the protocol that drives them. */
-export interface AgentDefinition<Event extends CustomEvent = never> {
+/**
+ * What an `Agent` is made of: a model, its tools and the protocol that drives them; `Schema` is the
+ * type of its output schema (undefined for none).
+ */
+export interface AgentDefinition<
+  Event extends CustomEvent = never,
+  Schema extends OutputSchema | undefined = undefined,
+> {
   protocol: AgentProtocol<Event>;
   model: ChatModel;
   /** The tools runs can call, each made by `tool()`, with unique names. */
@@ -26,43 +34,70 @@ export interface AgentDefinition<Event extends CustomEvent = never> {
   modelTimeoutMs?: number | undefined;
   /** Run options this agent refuses, each with the reason the ConfigurationError gives. */
   unsupportedOptions?: Readonly<Record<string, string>> | undefined;
+  /** A zod 4 schema every run's final answer must match (a run's `output` overrides it); see RunOptions.output. */
+  output?: Schema | undefined;
 }
 
 /**
  * An agent: a protocol on the run engine. ReactAgent and TinyCodeAgent are agents; so is any
  * protocol of your own, with the same `run` and `stream` and everything the engine does for them.
  * One instance serves any number of concurrent runs; everything a run changes lives in that run.
+ * With an output schema (`Schema`), `run` resolves with the parsed, typed answer instead of its text.
  */
-export class Agent<Event extends CustomEvent = never> {
+export class Agent<Event extends CustomEvent = never, Schema extends OutputSchema | undefined = undefined> {
   /** The model every run talks to. */
   readonly chatModel: ChatModel;
   /** The system prompt that opens every run. */
   readonly systemPrompt: string;
-  readonly #definition: AgentDefinition<Event>;
+  readonly #definition: AgentDefinition<Event, Schema>;
   readonly #tools: ReadonlyMap<string, Tool>;
   #fingerprints: RunSnapshot['tools'] | undefined;
 
-  /** Creates the agent from its parts; throws ConfigurationError for tools that are not tools or share a name. */
-  constructor(definition: AgentDefinition<Event>) {
+  /**
+   * Creates the agent from its parts; throws ConfigurationError for tools that are not tools or share
+   * a name, and for an `output` that is not a zod 4 schema.
+   */
+  constructor(definition: AgentDefinition<Event, Schema>) {
     this.#definition = definition;
     const registry = collectTools(definition.tools, definition.protocol.agentName);
     this.#tools = new Map([...registry].map((entry) => [entry.name, entry]));
     this.chatModel = definition.model;
-    this.systemPrompt = definition.protocol.systemPrompt;
+    const output = prepareOutput(definition.output, definition.protocol.agentName);
+    this.systemPrompt = withOutputSection(definition.protocol.systemPrompt, output);
   }
 
   /**
    * Runs the agent on `task` and resolves with the final answer as text. Rejects with the run's
    * typed error: StepLimitReached, ModelCallError, ModelRefusalError, RunAbortedError (abort or
    * `timeoutMs`), an agent's own (SandboxError), or ConfigurationError for invalid options. With
-   * `returnResult: true`, resolves with the whole RunResult instead, however the run ended.
+   * `returnResult: true`, resolves with the whole RunResult instead, however the run ended. With an
+   * output schema (the run's `output`, else the agent's), the answer is the schema's parsed value.
    */
-  run(task: string, options: RunOptionsWithResult<AgentEvent | Event>): Promise<RunResult>;
-  run(task: string, options?: RunOptions<AgentEvent | Event> & { returnResult?: false | undefined }): Promise<string>;
-  run(task: string, options: RunOptions<AgentEvent | Event>): Promise<string | RunResult>;
-  async run(task: string, options: RunOptions<AgentEvent | Event> = {}): Promise<string | RunResult> {
-    const result = await executeRun(this.#setup(task, options, undefined));
-    return options.returnResult === true ? result : outputOrThrow(result);
+  run(task: string, options: RunOptionsWithResult<AgentEvent | Event>): Promise<RunResult<AnswerValueOf<Schema>>>;
+  run<RunSchema extends OutputSchema>(
+    task: string,
+    options: RunOptionsWithResult<AgentEvent | Event, RunSchema> & { output: RunSchema },
+  ): Promise<RunResult<AnswerValueOf<RunSchema>>>;
+  run(
+    task: string,
+    options?: RunOptions<AgentEvent | Event> & { returnResult?: false | undefined },
+  ): Promise<AnswerOf<Schema>>;
+  run<RunSchema extends OutputSchema>(
+    task: string,
+    options: RunOptions<AgentEvent | Event, RunSchema> & { output: RunSchema; returnResult?: false | undefined },
+  ): Promise<AnswerOf<RunSchema>>;
+  run(
+    task: string,
+    options: RunOptions<AgentEvent | Event>,
+  ): Promise<AnswerOf<Schema> | RunResult<AnswerValueOf<Schema>>>;
+  run(task: string, options: RunOptions<AgentEvent | Event, OutputSchema | undefined>): Promise<unknown>;
+  async run(task: string, options: RunOptions<AgentEvent | Event, OutputSchema | undefined> = {}): Promise<unknown> {
+    const setup = this.#setup(task, options, undefined);
+    const result = await executeRun(setup);
+    if (options.returnResult === true) return result;
+    const text = outputOrThrow(result);
+    // With a schema the caller wants the parsed value, which the text is only the JSON of.
+    return setup.output === undefined ? text : result.finalAnswer?.value;
   }
 
   /**
@@ -87,19 +122,21 @@ export class Agent<Event extends CustomEvent = never> {
   resume(
     snapshot: RunSnapshot | string,
     options: ResumeOptions<AgentEvent | Event> & { returnResult: true },
-  ): Promise<RunResult>;
+  ): Promise<RunResult<AnswerValueOf<Schema>>>;
   resume(
     snapshot: RunSnapshot | string,
     options?: ResumeOptions<AgentEvent | Event> & { returnResult?: false | undefined },
-  ): Promise<string>;
-  resume(snapshot: RunSnapshot | string, options: ResumeOptions<AgentEvent | Event>): Promise<string | RunResult>;
-  async resume(
+  ): Promise<AnswerOf<Schema>>;
+  resume(
     snapshot: RunSnapshot | string,
-    options: ResumeOptions<AgentEvent | Event> = {},
-  ): Promise<string | RunResult> {
+    options: ResumeOptions<AgentEvent | Event>,
+  ): Promise<AnswerOf<Schema> | RunResult<AnswerValueOf<Schema>>>;
+  async resume(snapshot: RunSnapshot | string, options: ResumeOptions<AgentEvent | Event> = {}): Promise<unknown> {
     const setup = this.#resumeSetup(snapshot, options, undefined);
     const result = await executeRun(setup);
-    return options.returnResult === true ? result : outputOrThrow(result);
+    if (options.returnResult === true) return result;
+    const text = outputOrThrow(result);
+    return setup.output === undefined ? text : result.finalAnswer?.value;
   }
 
   /** `resume`, yielding the resumed run's events as `stream` does (the recorded steps are not told again). */
@@ -135,7 +172,7 @@ export class Agent<Event extends CustomEvent = never> {
 
   #setup(
     task: string,
-    options: RunOptions<AgentEvent | Event>,
+    { output, ...options }: RunOptions<AgentEvent | Event, OutputSchema | undefined>,
     listener: ((event: AgentEvent | Event) => void) | undefined,
   ): RunSetup<Event> {
     const definition = this.#definition;
@@ -152,6 +189,8 @@ export class Agent<Event extends CustomEvent = never> {
       unsupportedOptions: definition.unsupportedOptions,
       toolTimeoutMs: definition.toolTimeoutMs,
       modelTimeoutMs: definition.modelTimeoutMs,
+      // The run's own schema wins; an explicit `output: undefined` keeps the agent's.
+      output: output ?? definition.output,
     };
   }
 }

@@ -25,6 +25,8 @@ import {
 } from './run-options.ts';
 import type { RunOptions } from './run-options.ts';
 import { directStepRunner } from './step-runner.ts';
+import { prepareOutput, withOutputSection } from './structured-output.ts';
+import type { OutputSchema } from './structured-output.ts';
 import { describeThrown, stringifyResult } from '../tools/stringify.ts';
 import { getLogger } from '../logger.ts';
 import type { Tool } from '../tools/tool.ts';
@@ -47,6 +49,8 @@ export interface RunSetup<Event extends CustomEvent = never> {
   toolTimeoutMs?: number | undefined;
   /** The agent's `modelTimeoutMs`, sent as each request's `timeoutMs`; the run's option overrides it. */
   modelTimeoutMs?: number | undefined;
+  /** The run's output schema: the run's `output` option, else the agent's; undefined for none. */
+  output?: OutputSchema | undefined;
   /** What snapshots call the agent (AgentProtocol.kind, or its name). */
   kind: string;
   /** The tools' names and schema hashes, for snapshots. */
@@ -88,6 +92,7 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
     toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
     modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
     stepRunner: options.stepRunner ?? directStepRunner,
+    output: prepareOutput(setup.output, owner),
     kind: setup.kind,
     toolFingerprints: setup.toolFingerprints,
     history,
@@ -105,6 +110,8 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
     let failure: unknown;
     try {
       await takeSteps(run, protocol, history, options.onSnapshot);
+      // A resumed run that answered before retracing all its snapshot recorded did not retrace it.
+      run.checkReplayDone();
     } catch (error) {
       failure = error;
     }
@@ -138,7 +145,8 @@ async function takeSteps<Event extends CustomEvent>(
   history: readonly ChatMessage[],
   onSnapshot: ((snapshot: RunSnapshot) => void | Promise<void>) | undefined,
 ): Promise<void> {
-  run.append({ role: 'system', content: protocol.systemPrompt }, ...history, { role: 'user', content: run.task });
+  const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
+  run.append({ role: 'system', content: systemPrompt }, ...history, { role: 'user', content: run.task });
   const steps = protocol.start(run);
   try {
     for (let step = 1; step <= run.maxSteps; step += 1) {

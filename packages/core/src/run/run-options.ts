@@ -2,11 +2,15 @@ import type { AgentEvent } from './agent-events.ts';
 import type { ChatMessage } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
+import type { OutputSchema } from './structured-output.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import type { ApprovalDecision } from './approvals.ts';
 
-/** Options of an agent's `run` and `stream`; `Event` is the agent's event union. */
-export interface RunOptions<Event = AgentEvent> {
+/**
+ * Options of an agent's `run` and `stream`; `Event` is the agent's event union, `Schema` the type of
+ * `output` (none by default, so that options kept in a variable leave `run` typed by the agent's schema).
+ */
+export interface RunOptions<Event = AgentEvent, Schema extends OutputSchema | undefined = undefined> {
   /** Steps (model turns) before the run stops; a positive integer. Each agent has its own default. */
   maxSteps?: number | undefined;
   /** Print a readable trace of the run to stderr. */
@@ -35,6 +39,11 @@ export interface RunOptions<Event = AgentEvent> {
    */
   stepRunner?: StepRunner | undefined;
   /**
+   * A zod 4 schema the final answer must match, instead of the agent's: `run` then resolves with the
+   * parsed value, and an answer that does not match goes back to the model as a correction.
+   */
+  output?: Schema;
+  /**
    * Receives a snapshot of the run after every step and when it pauses for approval, to save it
    * (`JSON.stringify` it); `agent.resume` continues the run from any of them. The run waits for a
    * returned promise; a snapshot that cannot be saved (the function throws) ends the run with that error.
@@ -44,9 +53,10 @@ export interface RunOptions<Event = AgentEvent> {
 
 /**
  * Options of an agent's `resume`: those of `run` but `history` (the task and history come from the
- * snapshot), and the decisions on the snapshot's pending approvals.
+ * snapshot) and `output` (a resumed run answers in the agent's schema), and the decisions on the
+ * snapshot's pending approvals.
  */
-export interface ResumeOptions<Event = AgentEvent> extends Omit<RunOptions<Event>, 'history'> {
+export interface ResumeOptions<Event = AgentEvent> extends Omit<RunOptions<Event>, 'history' | 'output'> {
   /**
    * Decisions on the snapshot's pending approvals, by `callId`. An approved call runs; a declined
    * one goes back to the model with the reason; one left out keeps the run waiting for it.
@@ -55,10 +65,13 @@ export interface ResumeOptions<Event = AgentEvent> extends Omit<RunOptions<Event
 }
 
 /** `RunOptions` that make `run` resolve with a RunResult. */
-export type RunOptionsWithResult<Event = AgentEvent> = RunOptions<Event> & { returnResult: true };
+export type RunOptionsWithResult<Event = AgentEvent, Schema extends OutputSchema | undefined = undefined> = RunOptions<
+  Event,
+  Schema
+> & { returnResult: true };
 
 /** Options of an agent's `stream`: those of `run`, without `returnResult` (the result is in `run-end`). */
-export type StreamOptions<Event = AgentEvent> = Omit<RunOptions<Event>, 'returnResult'>;
+export type StreamOptions<Event = AgentEvent> = Omit<RunOptions<Event, OutputSchema | undefined>, 'returnResult'>;
 
 /** The deadline of a tool call when neither the tool, the agent nor the run sets one: a minute. */
 export const DEFAULT_TOOL_TIMEOUT_MS = 60_000;
@@ -75,12 +88,13 @@ export const RUN_OPTION_KEYS: readonly string[] = Object.keys({
   onEvent: true,
   history: true,
   stepRunner: true,
+  output: true,
   onSnapshot: true,
 } satisfies Record<keyof RunOptions, true>);
 
 /** Every key of ResumeOptions. */
 export const RESUME_OPTION_KEYS: readonly string[] = [
-  ...RUN_OPTION_KEYS.filter((key) => key !== 'history'),
+  ...RUN_OPTION_KEYS.filter((key) => key !== 'history' && key !== 'output'),
   'approvals',
 ];
 

@@ -18,11 +18,12 @@ export interface RunUsage {
   totalTokens: number;
 }
 
-/** Everything known about a finished run. */
-export interface RunResult {
+/** Everything known about a finished run; `Value` is the type of `finalAnswer.value` (see AnswerValueOf). */
+export interface RunResult<Value = unknown> {
   /** The final answer as text; empty when the run ended without one. */
   output: string;
-  finalAnswer: FinalAnswer | undefined;
+  /** The answer with its provenance; with an output schema, `value` is the parsed answer. */
+  finalAnswer: FinalAnswer<Value> | undefined;
   state: RunState;
   stepsTaken: number;
   durationMs: number;

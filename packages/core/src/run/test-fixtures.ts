@@ -7,6 +7,7 @@ import type { AgentRun, InvokeToolsOptions } from './agent-run.ts';
 import { Agent } from './agent.ts';
 import type { AgentDefinition } from './agent.ts';
 import type { ChatModel, ToolCall } from '../model/chat-model.ts';
+import type { OutputSchema } from './structured-output.ts';
 import { tool } from '../tools/tool.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { ToolCallRequest } from './tool-invocation.ts';
@@ -89,9 +90,12 @@ export function readToolCall(call: ToolCall): ToolCallRequest {
 }
 
 /** An Agent on `model`: by default the tool protocol with `multiply`, five steps. */
-export function createTestAgent(model: ChatModel, definition: Partial<AgentDefinition> = {}): Agent {
+export function createTestAgent<Schema extends OutputSchema | undefined = undefined>(
+  model: ChatModel,
+  definition: Partial<AgentDefinition<never, Schema>> = {},
+): Agent<never, Schema> {
   const tools = definition.tools ?? [multiply];
-  return new Agent({
+  return new Agent<never, Schema>({
     protocol: createToolProtocol(tools),
     tools,
     model,

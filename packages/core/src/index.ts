@@ -62,6 +62,7 @@ export { redactSecrets, redactValue, registerSecret } from './secrets.ts';
 export { z } from 'zod';
 export { Agent } from './run/agent.ts';
 export type { AgentDefinition } from './run/agent.ts';
+export type { AgentToolOptions, DefaultAgentToolParameters } from './run/agent-tool.ts';
 export type { AgentProtocol, ProtocolRun } from './run/agent-protocol.ts';
 export type { AgentRun, ModelRequest, InvokeToolsOptions } from './run/agent-run.ts';
 export type { ToolCallRequest, ToolCallOutcome, InvokeOptions, ReturnedValue } from './run/tool-invocation.ts';

@@ -1,6 +1,5 @@
 import { ConfigurationError, createRunScope } from '@tinyagent/core';
-import { RunJournal, directStepRunner, invokeTool, raceAbort } from '@tinyagent/core/internal';
-import type { InvocationContext } from '@tinyagent/core/internal';
+import { directStepRunner, invokeTool, raceAbort, standaloneInvocation } from '@tinyagent/core/internal';
 import type { EventInput, RunScope, Tool, ToolEndEvent } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';
@@ -136,29 +135,29 @@ export class JsExecutor implements Disposable {
   #ownToolPath(options: ExecutionOptions): InvokeTool {
     const prefix = `code-${this.#id}-${++this.#executions}`;
     const started = new Map<string, unknown>();
-    const context: InvocationContext = {
-      tools: this.#tools,
-      signal: options.signal ?? new AbortController().signal,
-      scope: options.run ?? this.#scope,
-      toolTimeoutMs: undefined,
-      stepRunner: directStepRunner,
-      journal: new RunJournal(),
-      // Nobody can approve a call outside an agent run: such a call is declined, never let through.
-      decision: () => ({ approved: false, reason: OUTSIDE_A_RUN }),
-      requestApproval: () => undefined,
-      emit: (event) => {
-        if (event.type === 'tool-start') {
-          started.set(event.toolCallId, event.arguments);
-          options.onToolStart?.({
-            toolCallId: `${prefix}-${event.toolCallId}`,
-            toolName: event.toolName,
-            arguments: event.arguments,
-          });
-        } else if (event.type === 'tool-end') {
-          options.onToolEnd?.(toolEnd(event, `${prefix}-${event.toolCallId}`, started.get(event.toolCallId)));
-        }
+    const context = standaloneInvocation(
+      {
+        tools: this.#tools,
+        signal: options.signal ?? new AbortController().signal,
+        scope: options.run ?? this.#scope,
+        toolTimeoutMs: undefined,
+        stepRunner: directStepRunner,
+        emit: (event) => {
+          if (event.type === 'tool-start') {
+            started.set(event.toolCallId, event.arguments);
+            options.onToolStart?.({
+              toolCallId: `${prefix}-${event.toolCallId}`,
+              toolName: event.toolName,
+              arguments: event.arguments,
+            });
+          } else if (event.type === 'tool-end') {
+            options.onToolEnd?.(toolEnd(event, `${prefix}-${event.toolCallId}`, started.get(event.toolCallId)));
+          }
+        },
       },
-    };
+      // Nobody can approve a call outside an agent run: such a call is declined, never let through.
+      OUTSIDE_A_RUN,
+    );
     return (call, invokeOptions) => invokeTool(context, 0, call, invokeOptions);
   }
 

@@ -11,6 +11,11 @@ export interface EventEnvelope {
   step: number;
   /** Its position in the run's events, from 1, with no gaps: a consumer can tell whether it missed one. */
   seq: number;
+  /**
+   * Set on the events of an agent called as a tool (`asTool`), as the calling run's listeners get
+   * them: the id of the run whose tool call ran it.
+   */
+  parentRunId?: string | undefined;
 }
 
 /** A run began. */

@@ -8,7 +8,7 @@ import { ConfigurationError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 import type { FinalAnswer } from './final-answer.ts';
 import { getLogger } from '../logger.ts';
-import { addUsage, emptyUsage } from './run-result.ts';
+import { addUsage, emptyUsage, mergeUsage } from './run-result.ts';
 import type { RunUsage } from './run-result.ts';
 import { describeThrown } from '../tools/stringify.ts';
 import { createRunScope } from '../tools/tool.ts';
@@ -19,6 +19,9 @@ import { RunJournal } from './run-journal.ts';
 import { SNAPSHOT_VERSION } from './run-snapshot.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import { createStepRecorder } from './step-records.ts';
+import { attachSubRunHooks } from './sub-runs.ts';
+import type { SubRunHooks } from './sub-runs.ts';
+import type { RunResult } from './run-result.ts';
 import type { StepRecord } from './step-records.ts';
 import { modelStepId } from './step-runner.ts';
 import type { StepRunner } from './step-runner.ts';
@@ -152,6 +155,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   readonly #approvals: ApprovalRecord[];
   /** What the run waits for, once a step asked for approvals it has no decision on. */
   readonly pending: PendingApproval[] = [];
+  // Sub-agents (asTool) that paused, by `<step>/<callId>`; those that finished, with their usage.
+  readonly #subRuns = new Map<string, RunSnapshot>();
+  readonly #subRunUsage = new Map<string, RunUsage>();
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
   // steps before this one, and of the recorded work in it, are kept in the step records only.
   readonly #liveFrom: number;
@@ -169,6 +175,8 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     this.#liveFrom = liveFrom;
     this.#journal = resume === undefined ? new RunJournal() : new RunJournal(resume.snapshot.journal, liveFrom);
     this.#approvals = [...(resume?.approvals ?? [])];
+    for (const saved of resume?.snapshot.subRuns ?? [])
+      this.#subRuns.set(`${saved.step}/${saved.callId}`, saved.snapshot);
     this.task = fields.task;
     this.maxSteps = fields.maxSteps;
     this.signal = fields.signal;
@@ -182,8 +190,16 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       journal: this.#journal,
       decision: (step, callId) => this.#decision(step, callId),
       requestApproval: (pending) => this.#requestApproval(pending),
+      subRunPaused: (callId) => this.pending.some((entry) => entry.callId.startsWith(`${callId}/`)),
+      takeSubRunUsage: (callId) => {
+        const usage = this.#subRunUsage.get(callId);
+        this.#subRunUsage.delete(callId);
+        return usage;
+      },
+      addUsage: (usage) => mergeUsage(this.usage, usage),
       emit: (event, replayed) => this.emitCore(event, replayed),
     };
+    attachSubRunHooks(this.scope, this.#subRunHooks());
   }
 
   get modelName(): string {
@@ -321,7 +337,43 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
       pendingApprovals: [...this.pending],
+      subRuns: [...this.#subRuns].map(([key, snapshot]) => {
+        const slash = key.indexOf('/');
+        return { step: Number(key.slice(0, slash)), callId: key.slice(slash + 1), snapshot };
+      }),
       takenAt: new Date().toISOString(),
+    };
+  }
+
+  #subRunHooks(): SubRunHooks {
+    return {
+      // A sub-run's own sub-runs' events come through it already naming their parent.
+      notify: (event) => this.#notify({ parentRunId: this.id, ...event }),
+      saved: (callId) => {
+        const snapshot = this.#subRuns.get(`${this.#step}/${callId}`);
+        if (snapshot === undefined) return undefined;
+        const prefix = `${callId}/`;
+        const approvals: Record<string, ApprovalDecision> = {};
+        for (const record of this.#approvals) {
+          if (record.step === this.#step && record.callId.startsWith(prefix)) {
+            approvals[record.callId.slice(prefix.length)] = record.decision;
+          }
+        }
+        return { snapshot, approvals };
+      },
+      paused: (callId, result: RunResult) => {
+        if (result.snapshot === undefined) return;
+        this.#subRuns.set(`${this.#step}/${callId}`, result.snapshot);
+        // Not recorded: on resume, the sub-run's usage comes whole with its answer.
+        mergeUsage(this.usage, result.usage);
+        for (const pending of result.pendingApprovals ?? []) {
+          this.#requestApproval({ ...pending, callId: `${callId}/${pending.callId}`, step: this.#step });
+        }
+      },
+      finished: (callId, usage) => {
+        this.#subRuns.delete(`${this.#step}/${callId}`);
+        this.#subRunUsage.set(callId, usage);
+      },
     };
   }
 

@@ -9,7 +9,10 @@ import type { ResumeOptions, RunOptions, RunOptionsWithResult, StreamOptions } f
 import { readSnapshot, toolFingerprints } from './run-snapshot.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import { resumeFrom } from './resume.ts';
-import type { Tool } from '../tools/tool.ts';
+import type { Tool, ToolParameters } from '../tools/tool.ts';
+import type { z } from 'zod';
+import { agentTool } from './agent-tool.ts';
+import type { AgentToolOptions, DefaultAgentToolParameters, RunnableAgent } from './agent-tool.ts';
 import { collectTools } from './agent-setup.ts';
 import { prepareOutput, withOutputSection } from './structured-output.ts';
 import type { AnswerOf, AnswerValueOf, OutputSchema } from './structured-output.ts';
@@ -148,6 +151,19 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
       (listener, signal) => executeRun(this.#resumeSetup(snapshot, { ...options, signal }, listener)),
       options.signal,
     );
+  }
+
+  /**
+   * This agent as a tool of another agent (see AgentToolOptions): each call runs this agent, under
+   * the calling run's signal, with its events, usage and approvals part of the calling run.
+   */
+  asTool<Parameters extends ToolParameters = DefaultAgentToolParameters>(
+    options: AgentToolOptions<Parameters>,
+  ): Tool<z.output<Parameters>, Promise<AnswerValueOf<Schema>>> {
+    return agentTool(this as unknown as RunnableAgent, options) as Tool<
+      z.output<Parameters>,
+      Promise<AnswerValueOf<Schema>>
+    >;
   }
 
   #resumeSetup(

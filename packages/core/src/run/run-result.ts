@@ -58,3 +58,13 @@ export function addUsage(total: RunUsage, usage: Usage | undefined): RunUsage {
   }
   return total;
 }
+
+/** Adds a whole run's usage (a sub-agent's) to a run's totals, in place. */
+export function mergeUsage(total: RunUsage, usage: Readonly<RunUsage>): RunUsage {
+  total.requests += usage.requests;
+  total.requestsWithoutUsage += usage.requestsWithoutUsage;
+  total.inputTokens += usage.inputTokens;
+  total.outputTokens += usage.outputTokens;
+  total.totalTokens += usage.totalTokens;
+  return total;
+}

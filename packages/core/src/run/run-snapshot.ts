@@ -43,6 +43,8 @@ export interface RunSnapshot {
   approvals: ApprovalRecord[];
   /** What the run waits for; empty unless `status` is `awaiting_approval`. */
   pendingApprovals: PendingApproval[];
+  /** The runs of agents called as tools (`asTool`) that paused with this one, by the call that ran each. */
+  subRuns: { step: number; callId: string; snapshot: RunSnapshot }[];
   /** When it was taken (ISO 8601). */
   takenAt: string;
 }
@@ -149,6 +151,15 @@ const toolOutcomeSchema = z.strictObject({
     ])
     .optional(),
   originalLength: z.number().optional(),
+  usage: z
+    .strictObject({
+      requests: z.number(),
+      requestsWithoutUsage: z.number(),
+      inputTokens: z.number(),
+      outputTokens: z.number(),
+      totalTokens: z.number(),
+    })
+    .optional(),
 });
 
 const journalEntrySchema = z
@@ -187,7 +198,7 @@ const pendingSchema = z.union([
   }),
 ]);
 
-const snapshotSchema = z.strictObject({
+const snapshotSchema: z.ZodType = z.strictObject({
   version: z.literal(SNAPSHOT_VERSION),
   agent: z.string(),
   runId: z.string(),
@@ -209,5 +220,8 @@ const snapshotSchema = z.strictObject({
   journal: z.array(journalEntrySchema),
   approvals: z.array(z.strictObject({ step: z.int(), callId: z.string(), decision: approvalDecisionSchema })),
   pendingApprovals: z.array(pendingSchema),
+  subRuns: z.array(
+    z.strictObject({ step: z.int(), callId: z.string(), snapshot: z.lazy((): z.ZodType => snapshotSchema) }),
+  ),
   takenAt: z.string(),
 });

@@ -9,7 +9,8 @@ import type { AgentEventInput } from './agent-events.ts';
 import { RunPaused, declinedMessage } from './approvals.ts';
 import type { ApprovalDecision, PendingApproval } from './approvals.ts';
 import { getLogger } from '../logger.ts';
-import type { RunJournal } from './run-journal.ts';
+import { RunJournal } from './run-journal.ts';
+import type { RunUsage } from './run-result.ts';
 import type { StepRunner } from './step-runner.ts';
 import { toolStepId } from './step-runner.ts';
 
@@ -40,6 +41,8 @@ export interface ToolCallOutcome {
   returned?: ReturnedValue | undefined;
   /** The length of the output before it was cut; undefined when it was not cut. */
   originalLength?: number | undefined;
+  /** The tokens a sub-agent's run used (an agent as a tool): the parent's run counts them too. */
+  usage?: RunUsage | undefined;
 }
 
 /** How calls are run, as the agent's protocol asks. */
@@ -70,8 +73,34 @@ export interface InvocationContext {
   decision: (step: number, callId: string) => ApprovalDecision | undefined;
   /** Marks a call as waiting for approval (and says so in an event). */
   requestApproval: (pending: PendingApproval) => void;
+  /** Whether the sub-agent run by call `callId` paused for approval (see SubRunHooks). */
+  subRunPaused: (callId: string) => boolean;
+  /** Takes the usage of the sub-agent run by call `callId`, if one ran. */
+  takeSubRunUsage: (callId: string) => RunUsage | undefined;
+  /** Adds a sub-agent's usage to the run's. */
+  addUsage: (usage: RunUsage) => void;
   /** `replayed`: the event retells work the resumed run's snapshot recorded. */
   emit: (event: AgentEventInput, replayed?: boolean) => void;
+}
+
+/**
+ * The tool path for calls made outside any agent run (a JsExecutor used on its own): nothing is
+ * replayed, no sub-agent pauses, and a call that needs approval is declined with `noApproval`, since
+ * nobody can be asked.
+ */
+export function standaloneInvocation(
+  base: Pick<InvocationContext, 'tools' | 'signal' | 'scope' | 'toolTimeoutMs' | 'stepRunner' | 'emit'>,
+  noApproval: string,
+): InvocationContext {
+  return {
+    ...base,
+    journal: new RunJournal(),
+    decision: () => ({ approved: false, reason: noApproval }),
+    requestApproval: () => undefined,
+    subRunPaused: () => false,
+    takeSubRunUsage: () => undefined,
+    addUsage: () => undefined,
+  };
 }
 
 // What a call that must wait for approval gives back instead of an outcome.
@@ -123,10 +152,20 @@ async function attemptTool(
       if (declined !== undefined) return failed('ToolExecutionError', declinedMessage('this call', declined)).outcome;
       const { outcome: ran, error } = await runCall(context, call, args, options);
       thrown = error;
-      return ran;
+      const usage = context.takeSubRunUsage(call.id);
+      return usage === undefined ? ran : { ...ran, usage };
     };
     outcome = await context.journal.run(context.stepRunner, id, work, { name: call.name, arguments: args });
+    // Live or replayed, a sub-agent's tokens count once in this run.
+    if (outcome.usage !== undefined) context.addUsage(outcome.usage);
   } catch (reason) {
+    if (reason instanceof RunPaused) {
+      // A sub-agent waits for approval: the call is neither done nor failed, and is not recorded.
+      const output = 'Paused: the agent this tool runs waits for approval.';
+      const ended = { toolCallId: call.id, toolName: call.name, output, isError: false, originalLength: undefined };
+      context.emit({ type: 'tool-end', ...ended, durationMs: performance.now() - started }, replayed);
+      return PENDING;
+    }
     // An abort, or a step runner that failed (its store, say). Every tool-start still gets its
     // tool-end, so a UI can close the call; only an abort is called one.
     const aborted = context.signal.aborted;
@@ -255,10 +294,12 @@ async function runCall(
       run: context.scope,
       defaultTimeoutMs: context.toolTimeoutMs,
       syncOnly: options.syncOnly,
+      toolCallId: call.id,
     });
     return { outcome: succeeded(value, options.returnValue === true) };
   } catch (error) {
     if (context.signal.aborted) throw abortReason(context.signal);
+    if (context.subRunPaused(call.id)) throw new RunPaused();
     const failure = asToolFailure(call.name, error);
     return {
       ...failed(failure.name, redactSecrets(failure.message)),

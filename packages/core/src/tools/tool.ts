@@ -29,6 +29,8 @@ export interface ToolContext {
   signal: AbortSignal;
   /** The calling run; a call made outside any agent run gets a scope of its own. */
   run: RunScope;
+  /** The id of this call in its run (the model's call id); undefined for a call made outside any run. */
+  toolCallId?: string | undefined;
 }
 
 /** What a tool's `needsApproval` function receives besides the arguments. */
@@ -225,6 +227,8 @@ type Validator = (payload: unknown) => Promise<z.ZodSafeParseResult<unknown>>;
 export interface CallToolOptions extends ToolRunOptions {
   /** Fail the call when `execute` returns a promise: the code sandbox can only wait for a value. */
   syncOnly?: boolean | undefined;
+  /** The id of the call in its run, for the tool's context. */
+  toolCallId?: string | undefined;
 }
 
 /**
@@ -244,7 +248,12 @@ export async function callTool(tool: Tool, payload: unknown, options: CallToolOp
     tool.name,
     (args: never, context: ToolContext) => tool.execute(args, context),
     result.data,
-    { signal, run: options.run ?? createRunScope(), syncOnly: options.syncOnly === true },
+    {
+      signal,
+      run: options.run ?? createRunScope(),
+      syncOnly: options.syncOnly === true,
+      toolCallId: options.toolCallId,
+    },
     // The tool's own deadline wins: its author knows how long it may take.
     tool.timeoutMs ?? options.defaultTimeoutMs,
   );
@@ -257,10 +266,10 @@ function invoke(
   name: string,
   execute: (args: never, context: ToolContext) => unknown,
   args: unknown,
-  caller: { signal: AbortSignal | undefined; run: RunScope; syncOnly: boolean },
+  caller: { signal: AbortSignal | undefined; run: RunScope; syncOnly: boolean; toolCallId: string | undefined },
   timeoutMs: number | undefined,
 ): Promise<unknown> {
-  const { signal, run, syncOnly } = caller;
+  const { signal, run, syncOnly, toolCallId } = caller;
   const controller = new AbortController();
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
@@ -295,10 +304,9 @@ function invoke(
     // Promise.resolve().then: a tool that throws synchronously fails like one that rejects.
     Promise.resolve()
       .then(() => {
-        const value = (execute as (args: unknown, context: ToolContext) => unknown)(args, {
-          signal: controller.signal,
-          run,
-        });
+        const context: ToolContext = { signal: controller.signal, run };
+        if (toolCallId !== undefined) context.toolCallId = toolCallId;
+        const value = (execute as (args: unknown, context: ToolContext) => unknown)(args, context);
         if (syncOnly && isThenable(value)) {
           // Nobody will await it: observe it so that its rejection is not reported as unhandled.
           Promise.resolve(value).catch(() => undefined);

@@ -65,8 +65,9 @@ export interface AgentRun<Event extends CustomEvent = never> {
   append(...messages: ChatMessage[]): void;
   /**
    * Calls the model with the transcript, the run's signal and model deadline, through the step seam
-   * (`<step>/model`); counts usage and emits the request, retry and response events. Rejects with
-   * ModelCallError, ModelRefusalError or the abort reason.
+   * (`<step>/model`: once per step); counts usage and emits the request, retry and response events.
+   * Rejects with ModelCallError, ModelRefusalError, the abort reason, or a ConfigurationError for a
+   * second call in one step.
    */
   callModel(request: ModelRequest): Promise<ChatResponse>;
   /**

@@ -9,14 +9,15 @@ import { collectEvents, createTestAgent, eventsOfType } from './test-fixtures.ts
 const TASK = 'What is six times seven?';
 
 // A protocol that makes one model call per request given, then answers with the last reply.
+// One model call per step, with the requests in order; the last reply is the answer.
 function callsProtocol(requests: readonly ModelRequest[], seen: (string | null)[] = []): AgentProtocol {
   return {
     agentName: 'TestAgent',
     systemPrompt: 'You are a test agent.',
     start: (run) => ({
       step: async () => {
-        for (const request of requests) seen.push((await run.callModel(request)).content);
-        run.finish(seen.at(-1));
+        seen.push((await run.callModel(requests[run.step - 1] ?? {})).content);
+        if (run.step === requests.length) run.finish(seen.at(-1));
       },
     }),
   };
@@ -67,6 +68,28 @@ describe('callModel', () => {
 
     expect(eventsOfType(events, 'model-request').map((event) => event.toolsOffered)).toEqual([true, false, false]);
     expect(model.requests[1]?.toolChoice).toBe('none');
+  });
+
+  it('refuses a second model call in one step: the step seam has one id for it', async () => {
+    const model = createScriptedModel(['a', 'b']);
+    const protocol: AgentProtocol = {
+      agentName: 'TestAgent',
+      systemPrompt: 'You are a test agent.',
+      start: (run) => ({
+        step: async () => {
+          await run.callModel({});
+          run.finish((await run.callModel({})).content);
+        },
+      }),
+    };
+
+    const result = await createTestAgent(model, { protocol }).run(TASK, { returnResult: true });
+
+    expect(result.state).toBe('error');
+    expect(result.error?.message).toBe(
+      "Step id '1/model' was used twice in one run: a protocol calls the model once per step.",
+    );
+    expect(model.requests).toHaveLength(1);
   });
 
   it('rejects with ModelRefusalError when the model refuses, after reporting the reply', async () => {

@@ -1,4 +1,4 @@
-import { ReplayDivergedError } from '../errors.ts';
+import { ConfigurationError, ReplayDivergedError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
 
 /** One completed step of a run: its seam id, its result, and for a tool call what was called. */
@@ -17,6 +17,8 @@ export interface JournalEntry {
  */
 export class RunJournal {
   readonly entries: JournalEntry[] = [];
+  // Every id asked for so far: one id for two pieces of work would replay one's result for both.
+  readonly #seen = new Set<string>();
   // Recorded steps a resumed run has not reached yet.
   readonly #unreplayed: Map<string, JournalEntry>;
   // Steps before this one were complete when the snapshot was taken: all their work is recorded.
@@ -48,6 +50,13 @@ export class RunJournal {
     work: () => Promise<Result>,
     call?: JournalEntry['call'],
   ): Promise<Result> {
+    if (this.#seen.has(id)) {
+      const rule = id.endsWith('/model')
+        ? 'a protocol calls the model once per step'
+        : "tool call ids must be unique within a step, and so must an agent's own step names (runStep)";
+      throw new ConfigurationError(`Step id '${id}' was used twice in one run: ${rule}.`);
+    }
+    this.#seen.add(id);
     const recorded = this.#unreplayed.get(id);
     if (recorded !== undefined) {
       this.#unreplayed.delete(id);

@@ -98,6 +98,23 @@ export interface AgentRun<Event extends CustomEvent = never> {
   emit(event: EventInput<Event>): void;
 }
 
+const CORE_EVENT_TYPES: ReadonlySet<string> = new Set(
+  Object.keys({
+    'run-start': true,
+    'step-start': true,
+    'model-request': true,
+    'model-retry': true,
+    'model-response': true,
+    'tool-start': true,
+    'tool-end': true,
+    'approval-requested': true,
+    'approval-resolved': true,
+    correction: true,
+    'final-answer': true,
+    'run-end': true,
+  } satisfies Record<AgentEvent['type'], true>),
+);
+
 // The names an agent gives its own steps (see runStep): never empty, never an id of core's.
 const STEP_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 
@@ -415,6 +432,12 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   emit(event: EventInput<Event>): void {
+    // A `tool-end` of the agent's own would pass for one of core's, with none of its guarantees.
+    if (CORE_EVENT_TYPES.has(event.type)) {
+      throw new ConfigurationError(
+        `emit: '${event.type}' is one of core's event types; give the agent's event a type of its own.`,
+      );
+    }
     const full = { ...event, runId: this.id, step: this.#step, seq: ++this.#seq } as CustomEvent;
     this.#recorder.recordAgentEvent(full);
     if (!this.#retold(false, full.type)) this.#notify(full);

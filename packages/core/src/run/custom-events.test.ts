@@ -48,6 +48,26 @@ afterEach(() => {
 });
 
 describe("an agent's own events", () => {
+  it("refuse a type of core's own, which would pass for core's event", async () => {
+    const protocol: AgentProtocol<NoteEvent> = {
+      agentName: 'NoteAgent',
+      systemPrompt: 'You take notes.',
+      start: (run) => ({
+        step: async () => {
+          const reply = await run.callModel({});
+          run.emit({ type: 'tool-end', text: '' } as never);
+          run.finish(reply.content);
+        },
+      }),
+    };
+
+    const result = await createNoteAgent(createScriptedModel(['42']), protocol).run('Note.', { returnResult: true });
+
+    expect(result.error?.message).toBe(
+      "emit: 'tool-end' is one of core's event types; give the agent's event a type of its own.",
+    );
+  });
+
   it('reach onEvent in order, with the envelope the run fills in', async () => {
     const events: (AgentEvent | NoteEvent)[] = [];
 

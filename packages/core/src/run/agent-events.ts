@@ -162,3 +162,21 @@ export type EventInput<Event extends EventEnvelope> = DistributiveOmit<Event, ke
 export type AgentEventInput = EventInput<AgentEvent>;
 
 type DistributiveOmit<Type, Key extends PropertyKey> = Type extends unknown ? Omit<Type, Key> : never;
+
+/** The type of every core event: an agent's own events take other types. */
+export const CORE_EVENT_TYPES: ReadonlySet<string> = new Set(
+  Object.keys({
+    'run-start': true,
+    'step-start': true,
+    'model-request': true,
+    'model-retry': true,
+    'model-response': true,
+    'tool-start': true,
+    'tool-end': true,
+    'approval-requested': true,
+    'approval-resolved': true,
+    correction: true,
+    'final-answer': true,
+    'run-end': true,
+  } satisfies Record<AgentEvent['type'], true>),
+);

@@ -1,6 +1,7 @@
 import { raceAbort } from '../abort.ts';
 import { RunPaused } from './approvals.ts';
 import type { ApprovalDecision, ApprovalRecord, ApprovalRequest, PendingApproval } from './approvals.ts';
+import { CORE_EVENT_TYPES } from './agent-events.ts';
 import type { AgentEvent, AgentEventInput, CustomEvent, EventInput } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
@@ -97,23 +98,6 @@ export interface AgentRun<Event extends CustomEvent = never> {
   /** Reports one of the agent's own events; the run fills in `runId`, `step` and `seq`. */
   emit(event: EventInput<Event>): void;
 }
-
-const CORE_EVENT_TYPES: ReadonlySet<string> = new Set(
-  Object.keys({
-    'run-start': true,
-    'step-start': true,
-    'model-request': true,
-    'model-retry': true,
-    'model-response': true,
-    'tool-start': true,
-    'tool-end': true,
-    'approval-requested': true,
-    'approval-resolved': true,
-    correction: true,
-    'final-answer': true,
-    'run-end': true,
-  } satisfies Record<AgentEvent['type'], true>),
-);
 
 // The names an agent gives its own steps (see runStep): never empty, never an id of core's.
 const STEP_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;

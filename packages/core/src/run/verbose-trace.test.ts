@@ -34,6 +34,22 @@ describe('verbose trace', () => {
     expect(describeEvent(end)).toEqual(['  <- add: 5', "     (result cut from 90000 characters to the agent's limit)"]);
   });
 
+  it("shows approvals asked for and decided, and puts a sub-agent's lines under its call", () => {
+    const written: string[] = [];
+    const trace = createVerboseTrace((text) => written.push(text));
+    const approval = { kind: 'tool-call' as const, callId: 'c1', step: 2, toolName: 'pay', arguments: { amount: 5 } };
+
+    trace({ ...base, type: 'approval-requested', approval });
+    trace({ ...base, type: 'approval-resolved', callId: 'c1', approved: false, reason: 'too much' });
+    trace({ ...base, parentRunId: 'p', type: 'tool-start', toolCallId: 'x', toolName: 'add', arguments: {} });
+
+    expect(written).toEqual([
+      '  ?? pay({"amount":5}) waits for approval (id c1)\n',
+      '  declined: c1 (too much)\n',
+      '    |   -> add({})\n',
+    ]);
+  });
+
   it('marks failed tools, the final attempt and corrections', () => {
     expect(describeEvent({ ...base, type: 'step-start', maxSteps: 3, finalAttempt: true })[0]).toContain(
       'final attempt',

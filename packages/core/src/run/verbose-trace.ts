@@ -1,3 +1,4 @@
+import { CORE_EVENT_TYPES } from './agent-events.ts';
 import type { AgentEvent, CustomEvent } from './agent-events.ts';
 import { ToolExecutionError, ToolInputError } from '../errors.ts';
 import { redactSecrets } from '../secrets.ts';
@@ -18,22 +19,11 @@ export function createVerboseTrace(
 ): (event: AgentEvent | CustomEvent) => void {
   return (event) => {
     const lines = isCoreEvent(event) ? describeEvent(event) : (describeOwn?.(event) ?? []);
-    if (lines.length > 0) write(escapeControls(redactSecrets(lines.map((line) => `${line}\n`).join(''))));
+    // A sub-agent's lines (asTool) sit under the call that runs it.
+    const margin = event.parentRunId === undefined ? '' : '    | ';
+    if (lines.length > 0) write(escapeControls(redactSecrets(lines.map((line) => `${margin}${line}\n`).join(''))));
   };
 }
-
-const CORE_EVENT_TYPES: ReadonlySet<string> = new Set<AgentEvent['type']>([
-  'run-start',
-  'step-start',
-  'model-request',
-  'model-retry',
-  'model-response',
-  'tool-start',
-  'tool-end',
-  'correction',
-  'final-answer',
-  'run-end',
-]);
 
 function isCoreEvent(event: AgentEvent | CustomEvent): event is AgentEvent {
   return CORE_EVENT_TYPES.has(event.type);

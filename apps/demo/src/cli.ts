@@ -1,5 +1,7 @@
 import { escapeControls } from '@tinyagent/core/internal';
+import { foreignOption, parseCommandLine } from './command-line.ts';
 import type { Demo } from './demo.ts';
+import { approveDemo } from './demos/approve.ts';
 import { codeDemo } from './demos/code.ts';
 import { filePromptDemo } from './demos/file-prompt.ts';
 import { reactDemo } from './demos/react.ts';
@@ -10,19 +12,29 @@ import type { Output } from './progress.ts';
 import { chooseProvider } from './provider.ts';
 import { describeFailure } from './report-error.ts';
 import { createSession } from './session.ts';
-import type { DemoFlags } from './session.ts';
 
 /** Every demo, in tour order. */
-export const DEMOS: readonly Demo[] = [simpleDemo, reactDemo, codeDemo, filePromptDemo, readerDemo, rpgDemo];
+export const DEMOS: readonly Demo[] = [
+  simpleDemo,
+  reactDemo,
+  codeDemo,
+  filePromptDemo,
+  readerDemo,
+  rpgDemo,
+  approveDemo,
+];
 
 /** What the CLI reads and writes; the real process in main.ts, captured streams in tests. */
 export interface CliIo {
-  stdin: NodeJS.ReadableStream;
+  /** `isTTY` says whether a person can answer questions there. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: Output;
   stderr: Output;
   env: Readonly<Record<string, string | undefined>>;
   /** Aborts the running demo (Ctrl-C). */
   signal?: AbortSignal;
+  /** Where relative paths start; the process's working directory by default. */
+  cwd?: string;
 }
 
 const USAGE = `usage: pnpm nx run demo:start -- [demo] [--verbose] [--json] [--debug]
@@ -30,37 +42,31 @@ const USAGE = `usage: pnpm nx run demo:start -- [demo] [--verbose] [--json] [--d
 
 demos:
 ${DEMOS.map((demo) => `  ${demo.name.padEnd(12)} ${demo.summary}`).join('\n')}
-  (none)       a tour of every demo but rpg
+  (none)       a tour of every demo but rpg and approve
 
   --verbose    the agents' full trace
   --json       print each RunResult as JSON
   --debug      print stack traces of errors
+${demoOptionLines()}
 
 models: OPENAI_API_KEY → OpenAI; OPENAI_BASE_URL (+ optional key) → any OpenAI-compatible server;
 TINYAGENT_MODEL names the model; with neither set, the demos run offline on a scripted model.`;
 
 /** Runs the CLI and returns the process exit code. */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
-  const flags: DemoFlags & { debug: boolean } = {
-    verbose: argv.includes('--verbose'),
-    json: argv.includes('--json'),
-    debug: argv.includes('--debug'),
-  };
-  const positional = argv.filter((arg) => !arg.startsWith('--'));
-  if (argv.includes('--help') || argv.includes('-h')) {
+  const commandLine = parseCommandLine(argv, DEMOS);
+  if ('problem' in commandLine) return usageError(io, commandLine.problem);
+  const { flags, positional, demoOptions } = commandLine;
+  if (commandLine.help) {
     io.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const unknownFlag = argv.find((arg) => arg.startsWith('-') && !['--verbose', '--json', '--debug'].includes(arg));
   const [name, ...args] = positional;
   const chosen =
     name === undefined ? DEMOS.filter((demo) => !demo.interactive) : DEMOS.filter((demo) => demo.name === name);
-  if (unknownFlag !== undefined || chosen.length === 0) {
-    io.stderr.write(
-      `${unknownFlag === undefined ? `unknown demo '${name ?? ''}'` : `unknown option '${unknownFlag}'`}\n\n${USAGE}\n`,
-    );
-    return 2;
-  }
+  if (chosen.length === 0) return usageError(io, `unknown demo '${name ?? ''}'`);
+  const foreign = chosen.map((demo) => foreignOption(demoOptions, demo)).find((option) => option !== undefined);
+  if (foreign !== undefined) return usageError(io, `option '${foreign}' belongs to another demo`);
 
   const provider = chooseProvider(io.env);
   const session = createSession({
@@ -70,13 +76,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stderr: io.stderr,
     stdin: io.stdin,
     signal: io.signal ?? new AbortController().signal,
+    cwd: io.cwd ?? process.cwd(),
   });
   session.say(provider.offline ? `TinyAgent demo — ${provider.label}` : `TinyAgent demo — model: ${provider.label}`);
   for (const demo of chosen) {
     session.say(`\n━━ ${demo.name}: ${demo.summary}`);
     const connection = await provider.connect(demo.brain);
     try {
-      await demo.run(session, connection.options, args);
+      await demo.run(session, connection.options, args, demoOptions);
     } catch (error) {
       const report = describeFailure(error);
       const hint = report.hint === undefined ? '' : `hint: ${report.hint}\n`;
@@ -89,4 +96,18 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   }
   return session.signal.aborted ? 130 : 0;
+}
+
+function demoOptionLines(): string {
+  return DEMOS.flatMap((demo) =>
+    Object.entries(demo.options ?? {}).map(([name, option]) => {
+      const usage = option.value === undefined ? `--${name}` : `--${name} <${option.value}>`;
+      return `  ${usage.padEnd(18)} ${demo.name}: ${option.summary}`;
+    }),
+  ).join('\n');
+}
+
+function usageError(io: CliIo, problem: string): number {
+  io.stderr.write(`${problem}\n\n${USAGE}\n`);
+  return 2;
 }

@@ -1,4 +1,4 @@
-import type { AgentEvent } from '@tinyagent/core';
+import type { AgentEvent, PendingApproval } from '@tinyagent/core';
 import type { CodeEvent } from '@tinyagent/code-agent';
 import { redactSecrets, stringifyResult } from '@tinyagent/core';
 import { escapeControls } from '@tinyagent/core/internal';
@@ -66,6 +66,14 @@ export function createProgress(out: Output): { onEvent: (event: AgentEvent | Cod
       case 'code-end':
         line(`    ${event.isError ? 'error' : 'output'}:\n${indent(event.output.trimEnd() || '(nothing printed)')}`);
         return;
+      case 'approval-requested':
+        line(`    ⏸ ${describeWaiting(event.approval)} waits for approval`);
+        return;
+      case 'approval-resolved':
+        line(
+          `    ${event.approved ? '✓ approved' : `✗ declined${event.reason === undefined ? '' : `: ${event.reason}`}`}`,
+        );
+        return;
       case 'correction':
         line(`    ! ${event.reason}`);
         return;
@@ -77,6 +85,11 @@ export function createProgress(out: Output): { onEvent: (event: AgentEvent | Cod
     }
   };
   return { onEvent, stop: clearSpinner };
+}
+
+function describeWaiting(approval: PendingApproval): string {
+  if (approval.kind === 'tool-call') return `${approval.toolName}(${shorten(stringifyResult(approval.arguments))})`;
+  return `a code block calling ${approval.calls.map((call) => call.toolName).join(', ')}`;
 }
 
 // JSON-protocol replies carry the model's reasoning in "scratchpad"; text next to native tool

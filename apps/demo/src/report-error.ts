@@ -7,6 +7,20 @@ import {
   redactSecrets,
 } from '@tinyagent/core';
 
+/**
+ * A mistake in what the user gave a demo (a file that is not a saved run, say): the message says
+ * what is wrong, the hint what to do instead.
+ */
+export class DemoInputError extends Error {
+  readonly hint: string;
+
+  constructor(message: string, options: { hint: string; cause?: unknown }) {
+    super(message, { cause: options.cause });
+    this.name = 'DemoInputError';
+    this.hint = options.hint;
+  }
+}
+
 /** What the demo prints when something fails: a one-line cause and, when there is one, a hint. */
 export interface FailureReport {
   cause: string;
@@ -22,6 +36,7 @@ export function describeFailure(error: unknown): FailureReport {
 }
 
 function hintFor(error: unknown): string | undefined {
+  if (error instanceof DemoInputError) return error.hint;
   if (ConfigurationError.isInstance(error)) {
     return 'set OPENAI_API_KEY for OpenAI, or OPENAI_BASE_URL for a local server (Ollama: http://localhost:11434/v1); unset both to run offline.';
   }

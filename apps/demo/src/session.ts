@@ -30,29 +30,46 @@ export interface DemoSession {
    * when a runner (Nx) pipes the two streams separately; stderr with `--json`, keeping stdout JSON.
    */
   log: Output;
-  /** Player turns for the interactive demo. */
-  stdin: NodeJS.ReadableStream;
+  /** Player turns for the interactive demo, answers to approval questions. */
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   signal: AbortSignal;
+  /** The directory relative paths (saved snapshots) start from. */
+  cwd: string;
   /**
    * Runs `task` on `agent`, showing its progress live, then the answer under a header naming the
-   * model. `shown` replaces the task in the progress header (for long composed tasks).
+   * model; rejects with the run's error when it ends without an answer. `shown` replaces the task
+   * in the progress header (for long composed tasks).
    */
   ask(agent: Agent, task: string, shown?: string): Promise<RunResult>;
+  /**
+   * Shows a run that `start` begins with the options it is given (progress, signal, verbosity):
+   * a header with `shown`, the progress live, then the answer if there is one. Resolves with the
+   * RunResult however the run ended, for runs that may pause (`agent.resume` as well as `run`).
+   */
+  watch(shown: string, start: (options: WatchedRunOptions) => Promise<RunResult>): Promise<RunResult>;
   /** A note for the user, written to `log`: stdout, or stderr with `--json`. */
   say(text: string): void;
 }
 
+/** The options a watched run must pass to `run` or `resume`, so that the session can show it. */
+export interface WatchedRunOptions {
+  returnResult: true;
+  verbose: boolean;
+  signal: AbortSignal;
+  onEvent: (event: AgentEvent) => void;
+}
+
 /** Creates the session the demos share for one CLI invocation. */
-export function createSession(fields: Omit<DemoSession, 'ask' | 'say' | 'log'>): DemoSession {
+export function createSession(fields: Omit<DemoSession, 'ask' | 'watch' | 'say' | 'log'>): DemoSession {
   const { stdout, stderr, flags, provider } = fields;
   const log = flags.json ? stderr : stdout;
-  const ask = async (agent: Agent, task: string, shown = task): Promise<RunResult> => {
+  const watch = async (shown: string, start: (options: WatchedRunOptions) => Promise<RunResult>) => {
     log.write(`\n? ${shown}\n`);
     const progress = flags.verbose ? undefined : createProgress(log);
     const onEvent = (event: AgentEvent): void => progress?.onEvent(event);
     let result: RunResult;
     try {
-      result = await agent.run(task, { returnResult: true, verbose: flags.verbose, signal: fields.signal, onEvent });
+      result = await start({ returnResult: true, verbose: flags.verbose, signal: fields.signal, onEvent });
     } finally {
       progress?.stop();
     }
@@ -61,10 +78,14 @@ export function createSession(fields: Omit<DemoSession, 'ask' | 'say' | 'log'>):
     } else if (result.finalAnswer !== undefined) {
       stdout.write(`── answer · ${provider.label}\n${escapeControls(result.output)}\n`);
     }
+    return result;
+  };
+  const ask = async (agent: Agent, task: string, shown = task): Promise<RunResult> => {
+    const result = await watch(shown, (options) => agent.run(task, options));
     if (result.finalAnswer === undefined) throw result.error ?? new Error(`The run ended as ${result.state}.`);
     return result;
   };
-  return { ...fields, log, ask, say: (text) => log.write(`${text}\n`) };
+  return { ...fields, log, ask, watch, say: (text) => log.write(`${text}\n`) };
 }
 
 // Errors are not JSON by default; show what a reader needs of them.

@@ -142,6 +142,15 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
     return setup.output === undefined ? text : result.finalAnswer?.value;
   }
 
+  /**
+   * Reads a saved snapshot (a RunSnapshot, or its JSON text) and checks it as `resume` would, without
+   * resuming: to show a paused run's `pendingApprovals` before anyone decides. Throws
+   * ConfigurationError for a snapshot this agent cannot resume.
+   */
+  readSnapshot(snapshot: RunSnapshot | string): RunSnapshot {
+    return readSnapshot(snapshot, this.#kind(), this.#toolFingerprints());
+  }
+
   /** `resume`, yielding the resumed run's events as `stream` does (the recorded steps are not told again). */
   resumeStream(
     snapshot: RunSnapshot | string,

@@ -126,6 +126,17 @@ describe('tool calls that need approval', () => {
     );
   });
 
+  it('can be read from a saved snapshot without resuming it', async () => {
+    const { snapshot } = await pausedRun();
+    const model = createScriptedModel([]);
+    const agent = createTestAgent(model, { tools: createTools().tools });
+
+    const read = agent.readSnapshot(JSON.stringify(snapshot));
+
+    expect(read.pendingApprovals).toEqual(snapshot.pendingApprovals);
+    expect(() => createTestAgent(model).readSnapshot(snapshot)).toThrow('The snapshot was taken with other tools');
+  });
+
   it('keep waiting when resumed without a decision, and a later resume still works', async () => {
     const { snapshot } = await pausedRun();
     const { calls, tools } = createTools();

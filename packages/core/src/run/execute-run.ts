@@ -1,8 +1,8 @@
 import { throwIfAborted } from '../abort.ts';
 import type { AgentEvent, CustomEvent } from './agent-events.ts';
 import type { AgentProtocol } from './agent-protocol.ts';
-import { RunEngine } from './agent-run.ts';
-import type { ResumeFrom } from './agent-run.ts';
+import { RunEngine } from './run-engine.ts';
+import type { ResumeFrom } from './run-engine.ts';
 import { RunPaused } from './approvals.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import type { ChatMessage, ChatModel } from '../model/chat-model.ts';

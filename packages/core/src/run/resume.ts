@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
-import type { ResumeFrom } from './agent-run.ts';
+import type { ResumeFrom } from './run-engine.ts';
 import type { ApprovalDecision, ApprovalRecord } from './approvals.ts';
 import { approvalDecisionSchema } from './approvals.ts';
 import type { RunSnapshot } from './run-snapshot.ts';

@@ -62,8 +62,8 @@ const QUICK: BenchSettings = {
   concurrency: [1, 10, 100, 1000],
   throughputRepeats: 1,
   throughputRuns: (concurrency) => Math.max(4, concurrency),
-  snapshotRounds: 4,
-  snapshotBatch: 6,
+  snapshotRounds: 6,
+  snapshotBatch: 8,
   // Enough to exercise every contestant's in-flight path; the published figures are the full run's.
   inFlightRuns: 200,
   inFlightLatencyMs: 250,

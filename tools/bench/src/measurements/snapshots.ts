@@ -20,7 +20,7 @@ import { rotate } from './agent-loop.ts';
 export const SNAPSHOT_HISTORY_MESSAGES = 18;
 
 /** Warm-up runs of each variant before anything is measured. */
-const WARMUP_RUNS = { full: 200, quick: 20 };
+const WARMUP_RUNS = { full: 200, quick: 60 };
 
 const VARIANTS = [
   { id: 'none', label: 'without snapshots' },

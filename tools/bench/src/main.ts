@@ -13,6 +13,10 @@ import { reportCodeAgent } from './measurements/code-agent.ts';
 import type { CodeAgentSamples } from './measurements/code-agent.ts';
 import { reportThroughput } from './measurements/throughput.ts';
 import type { ThroughputSamples } from './measurements/throughput.ts';
+import { reportInFlightMemory } from './measurements/in-flight-memory.ts';
+import type { InFlightSamples } from './measurements/in-flight-memory.ts';
+import { reportSnapshots } from './measurements/snapshots.ts';
+import type { SnapshotSamples } from './measurements/snapshots.ts';
 import { reportWebBrowse } from './measurements/web-browse.ts';
 import type { WebBrowseSamples } from './measurements/web-browse.ts';
 import type { ModelProcessReady } from './model-process.ts';
@@ -24,7 +28,7 @@ import { renderTable } from './table.ts';
 
 const option = (name: string): string | undefined =>
   process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
-const MEASUREMENTS = ['agent-loop', 'throughput', 'code-agent', 'web-browse'];
+const MEASUREMENTS = ['agent-loop', 'throughput', 'code-agent', 'web-browse', 'snapshots', 'in-flight-memory'];
 const only = option('only')?.split(',');
 const unknown = only?.filter((name) => !MEASUREMENTS.includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -83,6 +87,12 @@ try {
     () => runInChild<WebBrowseSamples>({ kind: 'web-browse', quick, pagesURL } satisfies MeasureJob, 'web-browse'),
     reportWebBrowse,
   );
+  await measure(
+    'snapshots',
+    () => runInChild<SnapshotSamples>({ kind: 'snapshots', quick, modelURL } satisfies MeasureJob, 'snapshots'),
+    reportSnapshots,
+  );
+  await measure('in-flight-memory', collectInFlightMemory, reportInFlightMemory);
 } finally {
   model?.disconnect();
 }
@@ -95,6 +105,19 @@ async function collectThroughput(): Promise<ThroughputSamples[]> {
     for (const contestant of order) {
       const job: MeasureJob = { kind: 'throughput', quick, modelURL, contestantId: contestant.id };
       results.push(await runInChild<ThroughputSamples>(job, `throughput of ${contestant.id}`));
+    }
+  }
+  return results;
+}
+
+// Like throughput: one process per contestant and repeat, the order rotating between repeats.
+async function collectInFlightMemory(): Promise<InFlightSamples[]> {
+  const results: InFlightSamples[] = [];
+  for (let repeat = 0; repeat < settings.throughputRepeats; repeat += 1) {
+    const measured = CONTESTANTS.filter((entry) => settings.inFlightContestants?.includes(entry.id) ?? true);
+    for (const contestant of rotate(measured, repeat)) {
+      const job: MeasureJob = { kind: 'in-flight-memory', quick, modelURL, contestantId: contestant.id };
+      results.push(await runInChild<InFlightSamples>(job, `in-flight memory of ${contestant.id}`));
     }
   }
   return results;

@@ -7,6 +7,8 @@ import { benchSettings } from './settings.ts';
 export type MeasureJob =
   | { kind: 'agent-loop'; quick: boolean; modelURL: string }
   | { kind: 'throughput'; quick: boolean; modelURL: string; contestantId: string }
+  | { kind: 'snapshots'; quick: boolean; modelURL: string }
+  | { kind: 'in-flight-memory'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'code-agent'; quick: boolean }
   | { kind: 'web-browse'; quick: boolean; pagesURL: string };
 
@@ -19,6 +21,12 @@ async function runJob(job: MeasureJob): Promise<unknown> {
       return (await import('./measurements/agent-loop.ts')).measureAgentLoop(job.modelURL, settings);
     case 'throughput':
       return (await import('./measurements/throughput.ts')).measureThroughput(job.modelURL, job.contestantId, settings);
+    case 'snapshots':
+      return (await import('./measurements/snapshots.ts')).measureSnapshots(job.modelURL, settings);
+    case 'in-flight-memory': {
+      const { measureInFlightMemory } = await import('./measurements/in-flight-memory.ts');
+      return measureInFlightMemory(job.modelURL, job.contestantId, settings);
+    }
     case 'code-agent':
       return (await import('./measurements/code-agent.ts')).measureCodeAgent(settings);
     case 'web-browse':

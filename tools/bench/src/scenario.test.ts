@@ -1,6 +1,6 @@
 import type { ChatCompletionBody, FakeResponse } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
-import { TOOL_TURNS, checkAnswer, createAddTask, createParallelTask, decideReply } from './scenario.ts';
+import { TOOL_TURNS, checkAnswer, createAddTask, createHistory, createParallelTask, decideReply } from './scenario.ts';
 
 type Message = ChatCompletionBody['messages'][number];
 const nativeTools = [{ type: 'function', function: { name: 'add' } }];
@@ -81,6 +81,20 @@ describe('the fake model', () => {
       messages.push({ role: 'tool', content: String(a + b) });
     }
     expect(checkAnswer(reply(decideReply(body(messages, true))).content, task.expected)).toBe(true);
+  });
+
+  it('finds the task after an earlier conversation and plays it as if the task came first', () => {
+    const task = createAddTask(4);
+    const messages: Message[] = [
+      { role: 'system', content: 'x' },
+      ...createHistory(18),
+      { role: 'user', content: task.text },
+    ];
+    const [call] = reply(decideReply(body(messages, true))).toolCalls ?? [];
+    expect(call?.arguments).toEqual(reply(decideReply(body(messages.slice(-1), true))).toolCalls?.[0]?.arguments);
+    expect(createHistory(18).map((message) => message.role)).toEqual(
+      Array.from({ length: 18 }, (_, index) => (index % 2 === 0 ? 'user' : 'assistant')),
+    );
   });
 
   it('waits as long as the model name asks', () => {

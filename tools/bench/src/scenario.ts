@@ -38,6 +38,30 @@ export function createParallelTask(seed: number): BenchTask {
   return { text, expected: pairs.reduce((sum, [a, b]) => sum + a + b, 0) };
 }
 
+/** A message of an earlier conversation, as the `history` option of a run takes it. */
+export interface HistoryMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+/**
+ * An earlier conversation of `length` messages (user and assistant by turns, user first), as a run
+ * that continues a chat starts with: plain text, no tool calls, so the model's plan is unchanged.
+ */
+export function createHistory(length: number): HistoryMessage[] {
+  return Array.from({ length }, (_, index): HistoryMessage => {
+    const turn = index >> 1;
+    return index % 2 === 0
+      ? { role: 'user', content: `Earlier question ${turn}: what did the report of week ${turn + 1} say about sales?` }
+      : {
+          role: 'assistant',
+          content:
+            `The report of week ${turn + 1} says sales grew by ${turn + 2} % over the week before, mostly in the ` +
+            'north region, while returns stayed flat; it recommends keeping stock levels as they are for now.',
+        };
+  });
+}
+
 /** True when `answer` states `expected` as a whole number (not as part of a longer one). */
 export function checkAnswer(answer: unknown, expected: number): boolean {
   if (typeof answer !== 'string') return false;
@@ -61,8 +85,7 @@ interface ToolCallPlan {
 export function decideReply(body: ChatCompletionBody): FakeResponse {
   const delayMs = Number(/latency-(\d+)/.exec(body.model)?.[1] ?? 0);
   const native = Array.isArray(body.tools) && body.tools.length > 0;
-  const task = body.messages.find((message) => message.role === 'user');
-  const taskText = typeof task?.content === 'string' ? task.content : '';
+  const taskText = findTask(body.messages);
   const results = toolResults(body, native);
   const plan = taskText.startsWith(PARALLEL_PREFIX)
     ? planParallel(taskText.slice(PARALLEL_PREFIX.length), results)
@@ -77,6 +100,17 @@ export function decideReply(body: ChatCompletionBody): FakeResponse {
   // The JSON protocol carries one tool call per reply.
   const [first] = plan;
   return { content: JSON.stringify({ scratchpad: 'Adding the next number.', ...jsonToolCall(first) }), delayMs };
+}
+
+// The task is the last user message that states one; earlier turns of a conversation (the `history`
+// a run starts with) come before it and hold no tool results of this task.
+function findTask(messages: ChatCompletionBody['messages']): string {
+  for (let index = messages.length - 1; index >= 0; index -= 1) {
+    const message = messages[index];
+    const content = message?.role === 'user' ? textOf(message.content) : '';
+    if (content.startsWith(SEQUENTIAL_PREFIX) || content.startsWith(PARALLEL_PREFIX)) return content;
+  }
+  return '';
 }
 
 function jsonToolCall(call: ToolCallPlan | undefined): Record<string, unknown> {

@@ -12,10 +12,18 @@ export interface BenchSettings {
   parallelRounds: number;
   /** Concurrency levels of the throughput measurement. */
   concurrency: readonly number[];
-  /** Fresh processes per contestant for throughput; the median of them is reported. */
+  /** Fresh processes per contestant for throughput and for in-flight memory; the median of them is reported. */
   throughputRepeats: number;
   /** Runs at each concurrency level (at least the level itself). */
   throughputRuns: (concurrency: number) => number;
+  /** CPU per turn with snapshots: rounds over the variants, and sequential runs per variant per round. */
+  snapshotRounds: number;
+  snapshotBatch: number;
+  /** Memory per in-flight run: runs started at once, and the model's latency they wait on. */
+  inFlightRuns: number;
+  inFlightLatencyMs: number;
+  /** The contestants measured for in-flight memory; undefined for all of them. */
+  inFlightContestants: readonly string[] | undefined;
   /** Samples of each code-agent metric. */
   codeSamples: number;
   /** Passes over the fixture pages for web_browse. */
@@ -35,6 +43,11 @@ const FULL: BenchSettings = {
   concurrency: [1, 10, 100, 1000],
   throughputRepeats: 3,
   throughputRuns: (concurrency) => Math.max(10, concurrency * 2, Math.min(400, concurrency * 6)),
+  snapshotRounds: 25,
+  snapshotBatch: 20,
+  inFlightRuns: 2000,
+  inFlightLatencyMs: 1000,
+  inFlightContestants: undefined,
   codeSamples: 200,
   webRounds: 3,
 };
@@ -49,6 +62,13 @@ const QUICK: BenchSettings = {
   concurrency: [1, 10, 100, 1000],
   throughputRepeats: 1,
   throughputRuns: (concurrency) => Math.max(4, concurrency),
+  snapshotRounds: 6,
+  snapshotBatch: 8,
+  // Enough to exercise every contestant's in-flight path; the published figures are the full run's.
+  inFlightRuns: 200,
+  inFlightLatencyMs: 250,
+  // The target's two only: throughput already runs every contestant, and each process costs seconds.
+  inFlightContestants: ['tinyagent-native', 'openai-sdk'],
   codeSamples: 30,
   webRounds: 1,
 };

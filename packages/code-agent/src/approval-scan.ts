@@ -1,6 +1,6 @@
 import { parse } from 'acorn';
 import type { Node } from 'acorn';
-import { stripTypes } from './sandbox/code-transform.ts';
+import { MODEL_CODE_PARSE_OPTIONS, stripTypes } from './sandbox/code-transform.ts';
 
 /** The calls of approval-requiring tools found in a code block, before it runs. */
 export interface ApprovalScan {
@@ -27,12 +27,7 @@ export function scanApprovalCalls(code: string, typescript: boolean, gated: Read
   }
   let program: Node;
   try {
-    program = parse(source, {
-      ecmaVersion: 'latest',
-      sourceType: 'script',
-      allowAwaitOutsideFunction: true,
-      allowReturnOutsideFunction: true,
-    });
+    program = parse(source, MODEL_CODE_PARSE_OPTIONS);
   } catch {
     return { calls: [] };
   }

@@ -4,9 +4,17 @@
 // value. Every edit stays on the line it replaces, so error line numbers match the model's code.
 
 import { parse } from 'acorn';
-import type { Node, Pattern, Program, Statement, VariableDeclaration } from 'acorn';
+import type { Node, Options, Pattern, Program, Statement, VariableDeclaration } from 'acorn';
 import * as nodeModule from 'node:module';
 import type { GuestError } from './worker-protocol.ts';
+
+/** How model code is parsed: a script whose top level may `await` and `return`, as the sandbox runs it. */
+export const MODEL_CODE_PARSE_OPTIONS = {
+  ecmaVersion: 'latest',
+  sourceType: 'script',
+  allowAwaitOutsideFunction: true,
+  allowReturnOutsideFunction: true,
+} as const satisfies Options;
 
 /** The script to evaluate, or the error that keeps the code from running. */
 export type PreparedCode = { ok: true; script: string } | { ok: false; error: GuestError };
@@ -27,13 +35,7 @@ export function prepareCode(source: string, options: { typescript: boolean; impo
   }
   let program: Program;
   try {
-    program = parse(code, {
-      ecmaVersion: 'latest',
-      sourceType: 'script',
-      allowAwaitOutsideFunction: true,
-      allowReturnOutsideFunction: true,
-      locations: true,
-    });
+    program = parse(code, { ...MODEL_CODE_PARSE_OPTIONS, locations: true });
   } catch (error) {
     return { ok: false, error: importError(code, options.importHint) ?? syntaxError(error) };
   }

@@ -9,7 +9,7 @@ import type { AgentEvent } from './agent-events.ts';
 import type { AgentProtocol } from './agent-protocol.ts';
 import { Agent } from './agent.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
-import { collectEvents, createTestAgent } from './test-fixtures.ts';
+import { collectEvents, countedMultiply, createTestAgent } from './test-fixtures.ts';
 
 const TASK = 'What is (6 × 7) × 2?';
 
@@ -25,19 +25,6 @@ const SCRIPT: ScriptedStep[] = [
   { toolCalls: [{ id: 'c', name: 'multiply', arguments: { a: 42, b: 2 } }] },
   '84',
 ];
-
-// `multiply`, counting its runs.
-function countedMultiply(runs: { count: number }) {
-  return tool({
-    name: 'multiply',
-    description: 'Multiplies two numbers.',
-    parameters: z.object({ a: z.number(), b: z.number() }),
-    execute: ({ a, b }) => {
-      runs.count += 1;
-      return a * b;
-    },
-  });
-}
 
 // What another process would read back from where the snapshot was saved.
 function throughJson(snapshot: RunSnapshot): RunSnapshot {

@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { ConfigurationError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
 import type { ScriptedStep } from '../testing/scripted-model.ts';
-import { tool } from '../tools/tool.ts';
 import type { AgentProtocol } from './agent-protocol.ts';
 import { Agent } from './agent.ts';
-import { collectEvents, createTestAgent, createToolProtocol, multiply } from './test-fixtures.ts';
+import { collectEvents, countedMultiply, createTestAgent, createToolProtocol, multiply } from './test-fixtures.ts';
 
 const TASK = 'What is (6 × 7) × 2?';
 
@@ -47,19 +45,6 @@ function createReplayingRunner(recorded: ReadonlyMap<string, string>): StepRunne
       return Promise.resolve(JSON.parse(text) as Result);
     },
   };
-}
-
-// `multiply`, counting its runs.
-function countedMultiply(runs: { count: number }) {
-  return tool({
-    name: 'multiply',
-    description: 'Multiplies two numbers.',
-    parameters: z.object({ a: z.number(), b: z.number() }),
-    execute: ({ a, b }) => {
-      runs.count += 1;
-      return a * b;
-    },
-  });
 }
 
 describe('the stepRunner option', () => {

@@ -20,6 +20,19 @@ export const multiply = tool({
   execute: ({ a, b }) => a * b,
 });
 
+/** `multiply`, counting its runs in `runs.count`: a replay that ran it again would show. */
+export function countedMultiply(runs: { count: number }): Tool {
+  return tool({
+    name: 'multiply',
+    description: 'Multiplies two numbers.',
+    parameters: z.object({ a: z.number(), b: z.number() }),
+    execute: ({ a, b }) => {
+      runs.count += 1;
+      return a * b;
+    },
+  });
+}
+
 /** Options of `createToolProtocol`. */
 export interface ToolProtocolOptions {
   /** Take the one extra step after the step limit, asking for the answer with tool use off. */

@@ -24,6 +24,9 @@ export interface ExecutionIdentity {
   hostClock: boolean;
 }
 
+/** Clock reads one execution may make when each is a recorded step (see `readClock`). */
+export const MAX_RECORDED_CLOCK_READS = 1_000;
+
 /** Answers longer than this cross the thread boundary cut; the agent keeps far fewer characters anyway. */
 export const MAX_ANSWER_TRANSFER = 1_000_000;
 // One tool call may pass at most this share of the sandbox's memory as JSON arguments: the host parses
@@ -144,6 +147,15 @@ export class ExecutionState {
    */
   readClock(): number {
     if (!this.hostClock) return Date.now();
+    // Each reading is a step the run records: code that busy-waits on the clock would grow the run's
+    // journal without bound within its deadline.
+    if (this.#clockReads >= MAX_RECORDED_CLOCK_READS) {
+      throw guestError(
+        'RangeError',
+        `More than ${MAX_RECORDED_CLOCK_READS} clock reads in one execution: each is recorded so that the run ` +
+          'can be resumed. Read the clock once and reuse the value; do not wait in a loop on Date.now().',
+      );
+    }
     const ordinal = ++this.#clockReads;
     const reply = this.#callHost((identity) => ({ type: 'clock-read', ...identity, ordinal }));
     if (!reply.ok) throw guestError(reply.name, reply.message);

@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { MAX_RECORDED_CLOCK_READS } from './execution-state.ts';
 import { JsExecutor } from './js-executor.ts';
 import type { RunStep } from './execution-inputs.ts';
 
@@ -79,6 +80,23 @@ describe('the guest clock and randomness', () => {
 
     expect(asked).toEqual(['code/seed', 'code/clock/1', 'code/clock/2', 'code/clock/3']);
     expect(result.output).toMatch(new RegExp(`^1700000000000 ${FIXED_ISO} Tue Nov 14 2023 22:13:20 GMT`));
+  });
+
+  it('stops code that reads a recorded clock more often than the limit, before the journal grows', async () => {
+    using executor = new JsExecutor();
+    const asked: string[] = [];
+    const clock =
+      (): RunStep =>
+      <Result>(name: string): Promise<Result> => {
+        asked.push(name);
+        return Promise.resolve((name === 'code/seed' ? JOURNAL['code/seed'] : 1_700_000_000_000) as Result);
+      };
+
+    const result = await executor.run('let n = 0; while (true) { Date.now(); n += 1 }', { runStep: clock() });
+
+    expect(result.isError).toBe(true);
+    expect(result.output).toContain(`RangeError: More than ${MAX_RECORDED_CLOCK_READS} clock reads in one execution`);
+    expect(asked).toHaveLength(MAX_RECORDED_CLOCK_READS + 1);
   });
 
   it('keeps every other behaviour of Date', async () => {

@@ -13,7 +13,7 @@ import {
   StepLimitReached,
   isTinyAgentError,
 } from '../errors.ts';
-import { withoutClosingStop } from '../message-text.ts';
+import { lastAssistantText, withoutClosingStop } from '../message-text.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import type { RunResult, RunState } from './run-result.ts';
 import {
@@ -115,15 +115,17 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
     } catch (error) {
       failure = error;
     }
-    if (failure instanceof RunPaused) {
+    // One snapshot of the pause, for onSnapshot and the result alike.
+    const paused = failure instanceof RunPaused && !signal.aborted ? run.snapshot() : undefined;
+    if (paused !== undefined) {
       // Saved before the result exists: a snapshot that cannot be kept is the run's failure.
       try {
-        await options.onSnapshot?.(run.snapshot());
+        await options.onSnapshot?.(paused);
       } catch (error) {
         failure = error;
       }
     }
-    const result = buildResult(run, failure, signal, performance.now() - started);
+    const result = buildResult(run, failure, signal, performance.now() - started, paused);
     run.emitCore({ type: 'run-end', result });
     return result;
   } finally {
@@ -179,14 +181,6 @@ async function takeSteps<Event extends CustomEvent>(
   }
 }
 
-function lastAssistantText(messages: readonly ChatMessage[]): string | undefined {
-  for (let index = messages.length - 1; index >= 0; index -= 1) {
-    const message = messages[index];
-    if (message?.role === 'assistant') return message.content ?? undefined;
-  }
-  return undefined;
-}
-
 function collectListeners<Event extends CustomEvent>(
   setup: RunSetup<Event>,
 ): ((event: AgentEvent | CustomEvent) => void)[] {
@@ -232,14 +226,16 @@ function buildResult<Event extends CustomEvent>(
   failure: unknown,
   signal: AbortSignal,
   durationMs: number,
+  pausedAt: RunSnapshot | undefined,
 ): RunResult {
   const { answer } = run;
   let state: RunState;
   let error: Error | undefined;
   let paused: { pendingApprovals: RunResult['pendingApprovals']; snapshot: RunSnapshot } | undefined;
-  if (failure instanceof RunPaused && !signal.aborted) {
+  // A pause whose snapshot could not be saved is that failure, not a pause.
+  if (pausedAt !== undefined && failure instanceof RunPaused) {
     state = 'awaiting_approval';
-    const snapshot = run.snapshot();
+    const snapshot = pausedAt;
     paused = { pendingApprovals: snapshot.pendingApprovals, snapshot };
     const names = snapshot.pendingApprovals.map((pending) => pending.callId).join(', ');
     error = new ApprovalRequiredError(

@@ -114,6 +114,14 @@ function describeToolDifference(recorded: RunSnapshot['tools'], current: RunSnap
   return said.length === 0 ? undefined : said.join('; ');
 }
 
+const runUsageSchema = z.strictObject({
+  requests: z.number(),
+  requestsWithoutUsage: z.number(),
+  inputTokens: z.number(),
+  outputTokens: z.number(),
+  totalTokens: z.number(),
+});
+
 const toolCallSchema = z.strictObject({ id: z.string(), name: z.string(), arguments: z.string() });
 
 const messageSchema = z.union([
@@ -151,15 +159,7 @@ const toolOutcomeSchema = z.strictObject({
     ])
     .optional(),
   originalLength: z.number().optional(),
-  usage: z
-    .strictObject({
-      requests: z.number(),
-      requestsWithoutUsage: z.number(),
-      inputTokens: z.number(),
-      outputTokens: z.number(),
-      totalTokens: z.number(),
-    })
-    .optional(),
+  usage: runUsageSchema.optional(),
 });
 
 const journalEntrySchema = z
@@ -208,13 +208,7 @@ const snapshotSchema: z.ZodType = z.strictObject({
   status: z.enum(['running', 'awaiting_approval']),
   step: z.int().nonnegative(),
   stepsTaken: z.int().nonnegative(),
-  usage: z.strictObject({
-    requests: z.number(),
-    requestsWithoutUsage: z.number(),
-    inputTokens: z.number(),
-    outputTokens: z.number(),
-    totalTokens: z.number(),
-  }),
+  usage: runUsageSchema,
   tools: z.array(z.strictObject({ name: z.string(), schemaHash: z.string() })),
   transcript: z.array(messageSchema),
   journal: z.array(journalEntrySchema),

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { ConfigurationError, StepLimitReached, formatPath } from '../errors.ts';
+import { lastAssistantText } from '../message-text.ts';
 import { redactSecrets, redactValue } from '../secrets.ts';
+import { isZod3Schema } from '../tools/tool.ts';
 import type { JsonSchema } from '../tools/tool.ts';
 import type { AgentRun } from './agent-run.ts';
 
@@ -104,7 +106,7 @@ export function acceptAnswer(
       {
         stepsTaken: run.maxSteps,
         finalAttemptMade: true,
-        context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run), outputIssues: reading.issues },
+        context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript), outputIssues: reading.issues },
       },
     );
   }
@@ -163,7 +165,7 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false; re
 
 function checkSchema(value: unknown, owner: string): OutputSchema {
   const example = 'e.g. output: z.object({ title: z.string(), year: z.number() })';
-  if (typeof value === 'object' && value !== null && '_def' in value && !('_zod' in value)) {
+  if (isZod3Schema(value)) {
     throw new ConfigurationError(
       `${owner}: output is a zod 3 schema, but TinyAgent needs zod 4. Use \`import { z } from 'zod'\` with ` +
         `zod 4 installed, or \`import { z } from '@tinyagent/core'\`, which re-exports zod 4 (${example}).`,
@@ -192,9 +194,4 @@ function describeSchema(schema: OutputSchema, owner: string): JsonSchema {
       { cause: error },
     );
   }
-}
-
-function lastAssistantText(run: AnsweringRun): string | undefined {
-  const last = run.transcript.findLast((message) => message.role === 'assistant');
-  return last?.content ?? undefined;
 }

@@ -379,7 +379,8 @@ function isZodObject(value: unknown): value is ToolParameters {
 }
 
 // Zod 3 schemas carry `_def` and no `_zod`: an easy mix-up, since many examples and packages still use it.
-function isZod3Schema(value: unknown): boolean {
+/** True for a zod 3 schema, which TinyAgent cannot use: it needs zod 4's. */
+export function isZod3Schema(value: unknown): boolean {
   return typeof value === 'object' && value !== null && '_def' in value && !('_zod' in value);
 }
 

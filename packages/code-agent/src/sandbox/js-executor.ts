@@ -138,11 +138,11 @@ export class JsExecutor implements Disposable {
     const context = standaloneInvocation(
       {
         tools: this.#tools,
-        signal: options.signal ?? new AbortController().signal,
+        cancelSignal: options.signal,
         scope: options.run ?? this.#scope,
         toolTimeoutMs: undefined,
         stepRunner: directStepRunner,
-        emit: (event) => {
+        emitCore: (event) => {
           if (event.type === 'tool-start') {
             started.set(event.toolCallId, event.arguments);
             options.onToolStart?.({

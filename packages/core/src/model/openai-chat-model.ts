@@ -138,38 +138,68 @@ export class OpenAIChatModel implements ChatModel {
     if (options.client !== undefined) this.#server = stripCredentials(options.client.baseURL);
   }
 
-  /** Sends the conversation and returns the reply; throws ModelCallError, or the abort reason when aborted. */
-  async complete(request: ChatRequest): Promise<ChatResponse> {
-    const client = this.#getClient();
+  /** Sends the conversation and returns the reply; rejects with ModelCallError, or the abort reason when aborted. */
+  complete(request: ChatRequest): Promise<ChatResponse> {
+    // Not async: a run waits in here for most of its life, and an async frame around the usual
+    // first attempt would be memory every run in flight holds. Only a failed attempt needs one.
+    try {
+      const client = this.#getClient();
+      throwIfAborted(request.signal);
+      const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+      const deadline = performance.now() + timeoutMs;
+      return this.#attemptSafely(client, request, deadline).catch((error: unknown) =>
+        this.#retry(error, client, request, deadline, timeoutMs),
+      );
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // An attempt whose every failure is a rejection, as an awaited one's would be.
+  #attemptSafely(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
+    try {
+      return this.#attempt(client, request, deadline);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  // After the first attempt failed with `error`: waits and tries again while the failure may pass
+  // and the deadline allows.
+  async #retry(
+    error: unknown,
+    client: OpenAI,
+    request: ChatRequest,
+    deadline: number,
+    timeoutMs: number,
+  ): Promise<ChatResponse> {
     const maxRetries = this.#options.maxRetries ?? 2;
     const caller = request.signal;
-    throwIfAborted(caller);
-    const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const deadline = performance.now() + timeoutMs;
     for (let attempt = 1; ; attempt += 1) {
+      throwIfAborted(caller);
+      if (error instanceof DeadlinePassed || error instanceof APIConnectionTimeoutError) {
+        throw this.#timeoutError(timeoutMs, attempt);
+      }
+      const failure = toModelCallError(error, { server: this.#server, modelName: this.modelName, attempts: attempt });
+      const delay = attempt <= maxRetries ? this.#retryDelay(error, failure, attempt) : undefined;
+      if (delay === undefined) throw failure;
+      getLogger().info(
+        `Model call attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(delay)} ms.`,
+      );
+      // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
+      const remaining = deadline - performance.now();
+      request.onRetry?.({
+        attempt,
+        delayMs: Math.round(Math.min(delay, Math.max(0, remaining))),
+        reason: redactSecrets(failure.message),
+        status: ModelCallError.isInstance(failure) ? failure.status : undefined,
+      });
+      await sleep(Math.min(delay, Math.max(0, remaining)), caller);
+      if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
       try {
         return await this.#attempt(client, request, deadline);
-      } catch (error) {
-        throwIfAborted(caller);
-        if (error instanceof DeadlinePassed || error instanceof APIConnectionTimeoutError) {
-          throw this.#timeoutError(timeoutMs, attempt);
-        }
-        const failure = toModelCallError(error, { server: this.#server, modelName: this.modelName, attempts: attempt });
-        const delay = attempt <= maxRetries ? this.#retryDelay(error, failure, attempt) : undefined;
-        if (delay === undefined) throw failure;
-        getLogger().info(
-          `Model call attempt ${attempt} failed (${failure.message}); retrying in ${Math.round(delay)} ms.`,
-        );
-        // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
-        const remaining = deadline - performance.now();
-        request.onRetry?.({
-          attempt,
-          delayMs: Math.round(Math.min(delay, Math.max(0, remaining))),
-          reason: redactSecrets(failure.message),
-          status: ModelCallError.isInstance(failure) ? failure.status : undefined,
-        });
-        await sleep(Math.min(delay, Math.max(0, remaining)), caller);
-        if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
+      } catch (next) {
+        error = next;
       }
     }
   }
@@ -186,7 +216,7 @@ export class OpenAIChatModel implements ChatModel {
   // headers) and is kept over the body by a timer here. The caller's signal goes to the SDK only
   // when there is one: for every signal it is handed, the SDK composes one of its own, a cost a call
   // that cannot be cancelled need not pay. Not async, so the usual reply takes no extra hop through a
-  // promise of its own; `complete` awaits it in a try, which catches a throw as it would a rejection.
+  // promise of its own.
   #attempt(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new DeadlinePassed();

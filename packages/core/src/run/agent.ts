@@ -94,13 +94,8 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
     options: RunOptions<AgentEvent | Event>,
   ): Promise<AnswerOf<Schema> | RunResult<AnswerValueOf<Schema>>>;
   run(task: string, options: RunOptions<AgentEvent | Event, OutputSchema | undefined>): Promise<unknown>;
-  async run(task: string, options: RunOptions<AgentEvent | Event, OutputSchema | undefined> = {}): Promise<unknown> {
-    const setup = this.#setup(task, options, undefined);
-    const result = await executeRun(setup);
-    if (options.returnResult === true) return result;
-    const text = outputOrThrow(result);
-    // With a schema the caller wants the parsed value, which the text is only the JSON of.
-    return setup.output === undefined ? text : result.finalAnswer?.value;
+  run(task: string, options: RunOptions<AgentEvent | Event, OutputSchema | undefined> = {}): Promise<unknown> {
+    return settle(() => this.#setup(task, options, undefined), options.returnResult);
   }
 
   /**
@@ -134,12 +129,8 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
     snapshot: RunSnapshot | string,
     options: ResumeOptions<AgentEvent | Event>,
   ): Promise<AnswerOf<Schema> | RunResult<AnswerValueOf<Schema>>>;
-  async resume(snapshot: RunSnapshot | string, options: ResumeOptions<AgentEvent | Event> = {}): Promise<unknown> {
-    const setup = this.#resumeSetup(snapshot, options, undefined);
-    const result = await executeRun(setup);
-    if (options.returnResult === true) return result;
-    const text = outputOrThrow(result);
-    return setup.output === undefined ? text : result.finalAnswer?.value;
+  resume(snapshot: RunSnapshot | string, options: ResumeOptions<AgentEvent | Event> = {}): Promise<unknown> {
+    return settle(() => this.#resumeSetup(snapshot, options, undefined), options.returnResult);
   }
 
   /**
@@ -190,6 +181,9 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
     return this.#definition.protocol.kind ?? this.#definition.protocol.agentName;
   }
 
+  // One function for every run of the agent, not one per run.
+  readonly #fingerprintsOfTools = (): RunSnapshot['tools'] => this.#toolFingerprints();
+
   #toolFingerprints(): RunSnapshot['tools'] {
     this.#fingerprints ??= toolFingerprints(this.#tools.values());
     return this.#fingerprints;
@@ -203,7 +197,7 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
     const definition = this.#definition;
     return {
       kind: this.#kind(),
-      toolFingerprints: () => this.#toolFingerprints(),
+      toolFingerprints: this.#fingerprintsOfTools,
       task,
       model: definition.model,
       tools: this.#tools,
@@ -218,4 +212,27 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
       output: output ?? definition.output,
     };
   }
+}
+
+// What `run` and `resume` resolve with: the RunResult, or the answer (rejecting with the run's error).
+// Not async: a run in flight holds every async frame it waits in, and this one would wait for all of
+// it. A setup that throws (bad options) still reaches the caller as a rejection.
+function settle<Event extends CustomEvent>(
+  setup: () => RunSetup<Event>,
+  returnResult: boolean | undefined,
+): Promise<unknown> {
+  let prepared: RunSetup<Event>;
+  try {
+    prepared = setup();
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // The callback keeps what it reads, not the whole setup, for as long as the run is in flight.
+  const typed = prepared.output !== undefined;
+  return executeRun(prepared).then((result) => {
+    if (returnResult === true) return result;
+    const text = outputOrThrow(result);
+    // With a schema the caller wants the parsed value, which the text is only the JSON of.
+    return typed ? result.finalAnswer?.value : text;
+  });
 }

@@ -63,10 +63,37 @@ export interface RunSetup<Event extends CustomEvent = never> {
  * Runs one agent run on the engine: option checks, the run's signal and timeout, the transcript's
  * opening (system prompt, history, task), the steps and their limit, the one extra attempt when the
  * protocol takes one, events (to `onEvent`, the verbose trace and streams), and the RunResult for
- * every way a run can end. Throws ConfigurationError for bad options; once the run has started,
- * never rejects: failures are in the result.
+ * every way a run can end. Rejects with ConfigurationError for bad options; once the run has
+ * started, never rejects: failures are in the result.
  */
-export async function executeRun<Event extends CustomEvent = never>(setup: RunSetup<Event>): Promise<RunResult> {
+export function executeRun<Event extends CustomEvent = never>(setup: RunSetup<Event>): Promise<RunResult> {
+  let begun: BegunRun<Event>;
+  try {
+    begun = beginRun(setup);
+  } catch (error) {
+    return Promise.reject(error);
+  }
+  // Chained, not awaited in an async function: a run in flight holds every async frame it waits in.
+  return takeSteps(begun.run, setup.protocol, begun.history, setup.options.onSnapshot).then(
+    () => endRun(begun, undefined),
+    (error: unknown) => endRun(begun, error),
+  );
+}
+
+// A run that has started: its engine, its signal and what ends it.
+interface BegunRun<Event extends CustomEvent> {
+  run: RunEngine<Event>;
+  history: readonly ChatMessage[];
+  /** Undefined when nothing can abort the run. */
+  signal: AbortSignal | undefined;
+  /** Stops the run's timeout. */
+  dispose: () => void;
+  started: number;
+  onSnapshot: ((snapshot: RunSnapshot) => void | Promise<void>) | undefined;
+}
+
+// Checks the options, builds the engine and tells listeners the run started.
+function beginRun<Event extends CustomEvent>(setup: RunSetup<Event>): BegunRun<Event> {
   const { options, protocol, resume } = setup;
   const task = resume?.snapshot.task ?? setup.task;
   const owner = `${protocol.agentName}'s ${resume === undefined ? 'run' : 'resume'}`;
@@ -79,7 +106,9 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
   const maxSteps = options.maxSteps ?? resume?.snapshot.maxSteps ?? setup.defaultMaxSteps;
   checkRunInput(task, maxSteps, options);
   const history = resume === undefined ? readHistory(options.history) : resume.snapshot.history;
-  const { signal, cancellable, dispose } = runSignal(options);
+  // Checked before the run's timeout starts: nothing after this may throw and leave its timer running.
+  const output = prepareOutput(setup.output, owner);
+  const { signal, dispose } = runSignal(options);
   const started = performance.now();
   const run = new RunEngine<Event>({
     task,
@@ -87,49 +116,47 @@ export async function executeRun<Event extends CustomEvent = never>(setup: RunSe
     model: setup.model,
     tools: setup.tools,
     signal,
-    cancellable,
     listeners: collectListeners(setup),
     toolTimeoutMs: options.toolTimeoutMs ?? setup.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS,
     modelTimeoutMs: options.modelTimeoutMs ?? setup.modelTimeoutMs,
     stepRunner: options.stepRunner ?? directStepRunner,
-    output: prepareOutput(setup.output, owner),
+    output,
     kind: setup.kind,
     toolFingerprints: setup.toolFingerprints,
     history,
     resume,
   });
+  run.emitCore({
+    type: 'run-start',
+    task,
+    tools: [...setup.tools.keys()],
+    model: setup.model.modelName,
+    maxSteps,
+    ...(resume === undefined ? {} : { resumed: true }),
+  });
+  return { run, history, signal, dispose, started, onSnapshot: options.onSnapshot };
+}
+
+// Ends a run whose steps ended with `failure` (undefined when they ended with an answer): the
+// snapshot of a pause, the RunResult, and `run-end`.
+async function endRun<Event extends CustomEvent>(begun: BegunRun<Event>, failure: unknown): Promise<RunResult> {
+  const { run, signal, onSnapshot } = begun;
   try {
-    run.emitCore({
-      type: 'run-start',
-      task,
-      tools: [...setup.tools.keys()],
-      model: setup.model.modelName,
-      maxSteps,
-      ...(resume === undefined ? {} : { resumed: true }),
-    });
-    let failure: unknown;
-    try {
-      await takeSteps(run, protocol, history, options.onSnapshot);
-      // A resumed run that answered before retracing all its snapshot recorded did not retrace it.
-      run.checkReplayDone();
-    } catch (error) {
-      failure = error;
-    }
     // One snapshot of the pause, for onSnapshot and the result alike.
-    const paused = failure instanceof RunPaused && !signal.aborted ? run.snapshot() : undefined;
+    const paused = failure instanceof RunPaused && signal?.aborted !== true ? run.snapshot() : undefined;
     if (paused !== undefined) {
       // Saved before the result exists: a snapshot that cannot be kept is the run's failure.
       try {
-        await options.onSnapshot?.(paused);
+        await onSnapshot?.(paused);
       } catch (error) {
         failure = error;
       }
     }
-    const result = buildResult(run, failure, signal, performance.now() - started, paused);
+    const result = buildResult(run, failure, signal, performance.now() - begun.started, paused);
     run.emitCore({ type: 'run-end', result });
     return result;
   } finally {
-    dispose();
+    begun.dispose();
   }
 }
 
@@ -152,18 +179,25 @@ async function takeSteps<Event extends CustomEvent>(
   const steps = protocol.start(run);
   try {
     for (let step = 1; step <= run.maxSteps; step += 1) {
-      throwIfAborted(run.signal);
+      throwIfAborted(run.cancelSignal);
       run.beginStep(step, false);
       await steps.step();
       if (onSnapshot !== undefined) await onSnapshot(run.snapshot());
-      if (run.answer !== undefined) return;
+      if (run.answer !== undefined) {
+        // A resumed run that answered before retracing all its snapshot recorded did not retrace it.
+        run.checkReplayDone();
+        return;
+      }
     }
     const finalAttempt = steps.finalAttempt?.bind(steps);
     if (finalAttempt !== undefined) {
-      throwIfAborted(run.signal);
+      throwIfAborted(run.cancelSignal);
       run.beginStep(run.maxSteps + 1, true);
       await finalAttempt();
-      if (run.answer !== undefined) return;
+      if (run.answer !== undefined) {
+        run.checkReplayDone();
+        return;
+      }
     }
     throw new StepLimitReached(StepLimitReached.describe(run.maxSteps, finalAttempt !== undefined), {
       stepsTaken: run.maxSteps,
@@ -197,18 +231,14 @@ function collectListeners<Event extends CustomEvent>(
   return listeners as ((event: AgentEvent | CustomEvent) => void)[];
 }
 
+const noTimeout = (): void => undefined;
+
 // The run's signal: the caller's, plus the run timeout. A timeout aborts with a RunAbortedError so
-// that the result can tell the two apart. A run with neither cannot be cancelled: its model calls
-// get no signal, which spares them the SDK's cost of composing one per request.
-function runSignal(options: RunOptions<never>): { signal: AbortSignal; cancellable: boolean; dispose: () => void } {
-  if (options.timeoutMs === undefined) {
-    const { signal } = options;
-    return {
-      signal: signal ?? new AbortController().signal,
-      cancellable: signal !== undefined,
-      dispose: () => undefined,
-    };
-  }
+// that the result can tell the two apart. A run with neither cannot be cancelled and has no signal:
+// its model and tool calls get none, which spares the SDK composing one per request and each call
+// its listeners.
+function runSignal(options: RunOptions<never>): { signal: AbortSignal | undefined; dispose: () => void } {
+  if (options.timeoutMs === undefined) return { signal: options.signal, dispose: noTimeout };
   const { timeoutMs } = options;
   const controller = new AbortController();
   const timer = setTimeout(() => {
@@ -218,13 +248,13 @@ function runSignal(options: RunOptions<never>): { signal: AbortSignal; cancellab
   }, timeoutMs);
   const signal =
     options.signal === undefined ? controller.signal : AbortSignal.any([options.signal, controller.signal]);
-  return { signal, cancellable: true, dispose: () => clearTimeout(timer) };
+  return { signal, dispose: () => clearTimeout(timer) };
 }
 
 function buildResult<Event extends CustomEvent>(
   run: RunEngine<Event>,
   failure: unknown,
-  signal: AbortSignal,
+  signal: AbortSignal | undefined,
   durationMs: number,
   pausedAt: RunSnapshot | undefined,
 ): RunResult {
@@ -245,7 +275,7 @@ function buildResult<Event extends CustomEvent>(
     );
   } else if (failure === undefined && answer !== undefined) {
     state = answer.source === 'final_attempt' ? 'step_limit_reached' : 'completed';
-  } else if (signal.aborted) {
+  } else if (signal?.aborted === true) {
     state = 'aborted';
     error = toAbortError(signal.reason);
   } else if (StepLimitReached.isInstance(failure)) {

@@ -3,7 +3,7 @@ import { RunPaused } from './approvals.ts';
 import type { ApprovalDecision, ApprovalRecord, ApprovalRequest, PendingApproval } from './approvals.ts';
 import { CORE_EVENT_TYPES } from './agent-events.ts';
 import type { AgentEvent, AgentEventInput, CustomEvent, EventInput } from './agent-events.ts';
-import type { ChatMessage, ChatModel, ChatResponse, ModelRetry } from '../model/chat-model.ts';
+import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
 import { ConfigurationError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
@@ -19,7 +19,7 @@ import { redactSecrets, redactValue } from '../secrets.ts';
 import { RunJournal } from './run-journal.ts';
 import { SNAPSHOT_VERSION } from './run-snapshot.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
-import { createStepRecorder } from './step-records.ts';
+import { StepRecorder } from './step-records.ts';
 import { attachSubRunHooks } from './sub-runs.ts';
 import type { SubRunHooks } from './sub-runs.ts';
 import type { RunResult } from './run-result.ts';
@@ -35,15 +35,26 @@ import type { AgentRun, InvokeToolsOptions, ModelRequest } from './agent-run.ts'
 // The names an agent gives its own steps (see runStep): never empty, never an id of core's.
 const STEP_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
 
+// randomUUID builds its text by concatenation, which V8 keeps as a tree of a dozen pieces (about
+// 400 bytes) until the text is first read, and every run in flight holds its id. Reading one
+// character joins the pieces into one string of about 90 bytes.
+function newRunId(): string {
+  const id = crypto.randomUUID();
+  id.charCodeAt(0);
+  return id;
+}
+
 /** What the engine needs to create a run. */
 export interface RunFields {
   task: string;
   maxSteps: number;
   model: ChatModel;
   tools: ReadonlyMap<string, Tool>;
-  signal: AbortSignal;
-  /** False when nothing can abort the run: its model calls then get no signal (the SDK composes one per signal). */
-  cancellable: boolean;
+  /**
+   * The run's signal; undefined when nothing can abort the run: its model and tool calls then get
+   * no signal (the SDK composes one of its own per signal; a tool call listens to the one it gets).
+   */
+  signal: AbortSignal | undefined;
   listeners: readonly ((event: AgentEvent | CustomEvent) => void)[];
   toolTimeoutMs: number | undefined;
   modelTimeoutMs: number | undefined;
@@ -67,12 +78,15 @@ export interface ResumeFrom {
   approvals: readonly ApprovalRecord[];
 }
 
-/** The engine behind AgentRun; `executeRun` drives it. */
-export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Event> {
+/**
+ * The engine behind AgentRun; `executeRun` drives it. It is its own tool path's context too (see
+ * InvocationContext): one object per run rather than one more with a closure per member, since a
+ * run in flight holds all of it.
+ */
+export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Event>, InvocationContext {
   readonly id: string;
   readonly task: string;
   readonly maxSteps: number;
-  readonly signal: AbortSignal;
   readonly scope: RunScope;
   readonly usage: RunUsage = emptyUsage();
   readonly messages: ChatMessage[] = [];
@@ -82,17 +96,19 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   #finalAttempt = false;
   #seq = 0;
   readonly #fields: RunFields;
+  #signal: AbortSignal | undefined;
   readonly #finalizer = new Finalizer();
   // The run keeps its own record of every step, whoever else listens.
-  readonly #recorder = createStepRecorder();
-  readonly #invocation: InvocationContext;
+  readonly #recorder = new StepRecorder();
   readonly #journal: RunJournal;
   readonly #approvals: ApprovalRecord[];
   /** What the run waits for, once a step asked for approvals it has no decision on. */
   readonly pending: PendingApproval[] = [];
   // Sub-agents (asTool) that paused, by `<step>/<callId>`; those that finished, with their usage.
-  readonly #subRuns = new Map<string, RunSnapshot>();
-  readonly #subRunUsage = new Map<string, RunUsage>();
+  // Both made at first use: most runs call no agent.
+  #subRuns: Map<string, RunSnapshot> | undefined;
+  #subRunUsage: Map<string, RunUsage> | undefined;
+  #subRunHooks: SubRunHooks | undefined;
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
   // steps before this one, and of the recorded work in it, are kept in the step records only.
   readonly #liveFrom: number;
@@ -100,7 +116,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   constructor(fields: RunFields) {
     this.#fields = fields;
     const { resume } = fields;
-    this.id = resume?.snapshot.runId ?? crypto.randomUUID();
+    this.id = resume?.snapshot.runId ?? newRunId();
     const liveFrom =
       resume === undefined
         ? 1
@@ -111,30 +127,42 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     this.#journal = resume === undefined ? new RunJournal() : new RunJournal(resume.snapshot.journal, liveFrom);
     this.#approvals = [...(resume?.approvals ?? [])];
     for (const saved of resume?.snapshot.subRuns ?? [])
-      this.#subRuns.set(`${saved.step}/${saved.callId}`, saved.snapshot);
+      (this.#subRuns ??= new Map()).set(`${saved.step}/${saved.callId}`, saved.snapshot);
     this.task = fields.task;
     this.maxSteps = fields.maxSteps;
-    this.signal = fields.signal;
     this.scope = createRunScope(this.id);
-    this.#invocation = {
-      tools: fields.tools,
-      signal: fields.signal,
-      scope: this.scope,
-      toolTimeoutMs: fields.toolTimeoutMs,
-      stepRunner: fields.stepRunner,
-      journal: this.#journal,
-      decision: (step, callId) => this.#decision(step, callId),
-      requestApproval: (pending) => this.#requestApproval(pending),
-      subRunPaused: (callId) => this.pending.some((entry) => entry.callId.startsWith(`${callId}/`)),
-      takeSubRunUsage: (callId) => {
-        const usage = this.#subRunUsage.get(callId);
-        this.#subRunUsage.delete(callId);
-        return usage;
-      },
-      addUsage: (usage) => mergeUsage(this.usage, usage),
-      emit: (event, replayed) => this.emitCore(event, replayed),
-    };
-    attachSubRunHooks(this.scope, this.#subRunHooks());
+    attachSubRunHooks(this.scope, this);
+  }
+
+  /** Aborted when the run is; a run nothing can abort makes one only when asked for it. */
+  get signal(): AbortSignal {
+    this.#signal ??= this.#fields.signal ?? new AbortController().signal;
+    return this.#signal;
+  }
+
+  /** The run's signal, or undefined when nothing can abort the run. */
+  get cancelSignal(): AbortSignal | undefined {
+    return this.#fields.signal;
+  }
+
+  /** The run's tools by name. */
+  get tools(): ReadonlyMap<string, Tool> {
+    return this.#fields.tools;
+  }
+
+  /** The deadline of a tool call whose tool sets none. */
+  get toolTimeoutMs(): number | undefined {
+    return this.#fields.toolTimeoutMs;
+  }
+
+  /** The seam every model call and tool execution goes through. */
+  get stepRunner(): StepRunner {
+    return this.#fields.stepRunner;
+  }
+
+  /** The record of completed steps (and, on resume, the steps to replay). */
+  get journal(): RunJournal {
+    return this.#journal;
   }
 
   get modelName(): string {
@@ -182,33 +210,52 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     this.messages.push(...messages);
   }
 
-  async callModel(request: ModelRequest): Promise<ChatResponse> {
-    const fields = this.#fields;
-    const { model } = fields;
+  // Not async, like the journal and the model call it chains: a run waits here for the model for most
+  // of its life, and every async frame in that wait is memory each run in flight holds.
+  callModel(request: ModelRequest): Promise<ChatResponse> {
     const step = this.#step;
-    const messages = this.messages;
     const id = modelStepId(step);
     const replayed = this.#journal.replays(id);
     this.emitCore(
       {
         type: 'model-request',
-        messageCount: messages.length,
+        messageCount: this.messages.length,
         temperature: request.temperature,
         toolsOffered: request.tools !== undefined && request.tools.length > 0 && request.toolChoice !== 'none',
       },
       replayed,
     );
     const started = performance.now();
-    // Settles at the abort even when the model is slow to honour its signal (or ignores it).
-    const signal = fields.cancellable ? fields.signal : undefined;
-    const deadline = fields.modelTimeoutMs === undefined ? {} : { timeoutMs: fields.modelTimeoutMs };
-    // A retried call can take minutes; each retry is an event, so the wait is never silent.
-    const onRetry = (retry: ModelRetry): void => this.emitCore({ type: 'model-retry', ...retry });
     // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    const response = await this.#journal.run(fields.stepRunner, id, async () => {
-      const reply = await raceAbort(model.complete({ ...request, messages, ...deadline, onRetry, signal }), signal);
-      return redactReply(checkChatResponse(reply, model.modelName));
-    });
+    return this.#journal
+      .run(this.#fields.stepRunner, id, () => this.#complete(request))
+      .then((response) => this.#received(response, replayed, started));
+  }
+
+  #complete(request: ModelRequest): Promise<ChatResponse> {
+    const { model, signal, modelTimeoutMs } = this.#fields;
+    // A run nothing can cancel sends no signal (the SDK composes one of its own for each it gets);
+    // one that can settles at the abort even when the model is slow to honour its signal.
+    const chatRequest: ChatRequest = {
+      ...request,
+      messages: this.messages,
+      timeoutMs: modelTimeoutMs,
+      onRetry: this.#onRetry,
+      signal,
+    };
+    let reply: Promise<ChatResponse>;
+    try {
+      reply = model.complete(chatRequest);
+    } catch (error) {
+      // A ChatModel of the user's may throw instead of rejecting; the run sees a rejection either way.
+      return Promise.reject(error);
+    }
+    return raceAbort(reply, chatRequest.signal).then((response) =>
+      redactReply(checkChatResponse(response, model.modelName)),
+    );
+  }
+
+  #received(response: ChatResponse, replayed: boolean, started: number): ChatResponse {
     addUsage(this.usage, response.usage);
     this.emitCore(
       {
@@ -222,9 +269,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       },
       replayed,
     );
-    throwIfDeclined(response, model.modelName);
+    throwIfDeclined(response, this.#fields.model.modelName);
     return response;
   }
+
+  // One per run, not per call: a retried call can take minutes, and each retry is an event, so the
+  // wait is never silent.
+  readonly #onRetry = (retry: ModelRetry): void => this.emitCore({ type: 'model-retry', ...retry });
 
   runStep<Result>(name: string, work: () => Promise<Result>): Promise<Result> {
     if (!STEP_NAME.test(name) || name === 'model' || name.startsWith('tool/')) {
@@ -237,9 +288,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   requestApproval(request: ApprovalRequest): Promise<ApprovalDecision> {
-    const decision = this.#decision(this.#step, request.callId);
+    const decision = this.decision(this.#step, request.callId);
     if (decision === undefined) {
-      this.#requestApproval({ ...request, step: this.#step });
+      this.addPendingApproval({ ...request, step: this.#step });
       return Promise.reject(new RunPaused());
     }
     const reason = decision.approved ? {} : { reason: decision.reason };
@@ -272,7 +323,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
       pendingApprovals: [...this.pending],
-      subRuns: [...this.#subRuns].map(([key, snapshot]) => {
+      subRuns: [...(this.#subRuns ?? [])].map(([key, snapshot]) => {
         const slash = key.indexOf('/');
         return { step: Number(key.slice(0, slash)), callId: key.slice(slash + 1), snapshot };
       }),
@@ -280,12 +331,18 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     };
   }
 
-  #subRunHooks(): SubRunHooks {
+  /** What the agents this run's tools run (asTool) share with it; made when the first one asks. */
+  subRunHooks(): SubRunHooks {
+    this.#subRunHooks ??= this.#makeSubRunHooks();
+    return this.#subRunHooks;
+  }
+
+  #makeSubRunHooks(): SubRunHooks {
     return {
       // A sub-run's own sub-runs' events come through it already naming their parent.
       notify: (event) => this.#notify({ parentRunId: this.id, ...event }),
       saved: (callId) => {
-        const snapshot = this.#subRuns.get(`${this.#step}/${callId}`);
+        const snapshot = this.#subRuns?.get(`${this.#step}/${callId}`);
         if (snapshot === undefined) return undefined;
         const prefix = `${callId}/`;
         const approvals: Record<string, ApprovalDecision> = {};
@@ -298,31 +355,50 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       },
       paused: (callId, result: RunResult) => {
         if (result.snapshot === undefined) return;
-        this.#subRuns.set(`${this.#step}/${callId}`, result.snapshot);
+        (this.#subRuns ??= new Map()).set(`${this.#step}/${callId}`, result.snapshot);
         // Not recorded: on resume, the sub-run's usage comes whole with its answer.
         mergeUsage(this.usage, result.usage);
         for (const pending of result.pendingApprovals ?? []) {
-          this.#requestApproval({ ...pending, callId: `${callId}/${pending.callId}`, step: this.#step });
+          this.addPendingApproval({ ...pending, callId: `${callId}/${pending.callId}`, step: this.#step });
         }
       },
       finished: (callId, usage) => {
-        this.#subRuns.delete(`${this.#step}/${callId}`);
-        this.#subRunUsage.set(callId, usage);
+        this.#subRuns?.delete(`${this.#step}/${callId}`);
+        (this.#subRunUsage ??= new Map()).set(callId, usage);
       },
     };
   }
 
-  #decision(step: number, callId: string): ApprovalDecision | undefined {
+  /** The decision taken on call `callId` of step `step`, if any. */
+  decision(step: number, callId: string): ApprovalDecision | undefined {
     return this.#approvals.find((record) => record.step === step && record.callId === callId)?.decision;
   }
 
-  #requestApproval(pending: PendingApproval): void {
+  /** Marks a call as waiting for approval, with its `approval-requested` event. */
+  addPendingApproval(pending: PendingApproval): void {
     this.pending.push(pending);
     this.emitCore({ type: 'approval-requested', approval: pending });
   }
 
+  /** Whether the sub-agent run by call `callId` paused for approval. */
+  subRunPaused(callId: string): boolean {
+    return this.pending.some((entry) => entry.callId.startsWith(`${callId}/`));
+  }
+
+  /** Takes the usage of the sub-agent run by call `callId`, if one finished. */
+  takeSubRunUsage(callId: string): RunUsage | undefined {
+    const usage = this.#subRunUsage?.get(callId);
+    this.#subRunUsage?.delete(callId);
+    return usage;
+  }
+
+  /** Adds a sub-agent's usage to the run's. */
+  addUsage(usage: RunUsage): void {
+    mergeUsage(this.usage, usage);
+  }
+
   invokeTool(call: ToolCallRequest, options?: InvokeOptions): Promise<ToolCallOutcome> {
-    return invokeTool(this.#invocation, this.#step, call, options);
+    return invokeTool(this, this.#step, call, options);
   }
 
   invokeTools(calls: readonly ToolCallRequest[], options: InvokeToolsOptions = {}): Promise<ToolCallOutcome[]> {
@@ -332,7 +408,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       const said = 'invokeTools: maxParallel must be at least 1, or left out to run all calls at once';
       return Promise.reject(new ConfigurationError(`${said}; got ${String(maxParallel)}.`));
     }
-    return invokeTools(this.#invocation, this.#step, calls, maxParallel ?? calls.length, options);
+    return invokeTools(this, this.#step, calls, maxParallel ?? calls.length, options);
   }
 
   correct(reason: string, message: string): void {

@@ -19,62 +19,69 @@ export class RunJournal {
   readonly entries: JournalEntry[] = [];
   // Every id asked for so far: one id for two pieces of work would replay one's result for both.
   readonly #seen = new Set<string>();
-  // Recorded steps a resumed run has not reached yet.
-  readonly #unreplayed: Map<string, JournalEntry>;
+  // Recorded steps a resumed run has not reached yet; none (and no map) for a fresh run.
+  readonly #unreplayed: Map<string, JournalEntry> | undefined;
   // Steps before this one were complete when the snapshot was taken: all their work is recorded.
   readonly #liveFrom: number;
 
   /** A journal that replays `recorded`, in which steps before `liveFrom` were complete. */
   constructor(recorded: readonly JournalEntry[] = [], liveFrom = 0) {
-    this.#unreplayed = new Map(recorded.map((entry) => [entry.id, entry]));
+    this.#unreplayed = recorded.length === 0 ? undefined : new Map(recorded.map((entry) => [entry.id, entry]));
     this.#liveFrom = liveFrom;
   }
 
   /** True when the step `id` will be answered from the record. */
   replays(id: string): boolean {
-    return this.#unreplayed.has(id);
+    return this.#unreplayed?.has(id) === true;
   }
 
   /** True while recorded steps remain to be replayed. */
   get replaying(): boolean {
-    return this.#unreplayed.size > 0;
+    return this.#unreplayed !== undefined && this.#unreplayed.size > 0;
   }
 
   /**
    * The result of step `id`: the recorded one when the run is replaying it, otherwise the work's,
    * run through `runner` and recorded.
    */
-  async run<Result>(
+  run<Result>(
     runner: StepRunner,
     id: string,
     work: () => Promise<Result>,
     call?: JournalEntry['call'],
   ): Promise<Result> {
-    if (this.#seen.has(id)) {
-      const rule = id.endsWith('/model')
-        ? 'a protocol calls the model once per step'
-        : "tool call ids must be unique within a step, and so must an agent's own step names (runStep)";
-      throw new ConfigurationError(`Step id '${id}' was used twice in one run: ${rule}.`);
-    }
-    this.#seen.add(id);
-    const recorded = this.#unreplayed.get(id);
-    if (recorded !== undefined) {
-      this.#unreplayed.delete(id);
-      if (call !== undefined && !sameCall(recorded.call, call)) {
-        throw ReplayDivergedError.forCall(id, recorded.call, call);
+    // Not async: a run waits in here for every model reply, and an async frame would be memory each
+    // run in flight holds. Whatever throws still reaches the caller as a rejection.
+    try {
+      if (this.#seen.has(id)) {
+        const rule = id.endsWith('/model')
+          ? 'a protocol calls the model once per step'
+          : "tool call ids must be unique within a step, and so must an agent's own step names (runStep)";
+        throw new ConfigurationError(`Step id '${id}' was used twice in one run: ${rule}.`);
       }
-      this.entries.push(recorded);
-      return recorded.result as Result;
+      this.#seen.add(id);
+      const recorded = this.#unreplayed?.get(id);
+      if (recorded !== undefined) {
+        this.#unreplayed?.delete(id);
+        if (call !== undefined && !sameCall(recorded.call, call)) {
+          throw ReplayDivergedError.forCall(id, recorded.call, call);
+        }
+        this.entries.push(recorded);
+        return Promise.resolve(recorded.result as Result);
+      }
+      this.#checkNothingSkipped(id, call);
+      return runner.run(id, work).then((result) => {
+        this.entries.push(call === undefined ? { id, result } : { id, result, call });
+        return result;
+      });
+    } catch (error) {
+      return Promise.reject(error);
     }
-    this.#checkNothingSkipped(id, call);
-    const result = await runner.run(id, work);
-    this.entries.push(call === undefined ? { id, result } : { id, result, call });
-    return result;
   }
 
   /** Throws ReplayDivergedError when a step before `step` left recorded steps unreplayed. */
   checkStepDone(step: number): void {
-    for (const id of this.#unreplayed.keys()) {
+    for (const id of this.#unreplayed?.keys() ?? []) {
       if (stepOf(id) < step) throw ReplayDivergedError.forSkipped(id);
     }
   }
@@ -84,7 +91,7 @@ export class RunJournal {
   #checkNothingSkipped(id: string, call: JournalEntry['call']): void {
     const step = stepOf(id);
     if (step < this.#liveFrom) throw ReplayDivergedError.forCall(id, undefined, call);
-    if (this.#unreplayed.size > 0) this.checkStepDone(step);
+    if (this.replaying) this.checkStepDone(step);
   }
 }
 

@@ -47,16 +47,17 @@ export interface StepRecord {
  * Builds a run's step records from the events it emits, so no agent keeps its own bookkeeping: a
  * new record at each `step-start`, filled in by the events of that step.
  */
-export function createStepRecorder(): {
-  steps: StepRecord[];
-  record: (event: AgentEventInput, step: number) => void;
-  recordAgentEvent: (event: CustomEvent) => void;
-} {
-  const steps: StepRecord[] = [];
-  const recordAgentEvent = (event: CustomEvent): void => {
-    steps.at(-1)?.agentEvents.push(event);
-  };
-  const record = (event: AgentEventInput, step: number): void => {
+export class StepRecorder {
+  readonly steps: StepRecord[] = [];
+
+  /** Adds one of the agent's own events to the current step's record. */
+  recordAgentEvent(event: CustomEvent): void {
+    this.steps.at(-1)?.agentEvents.push(event);
+  }
+
+  /** Records one of core's events of step `step`. */
+  record(event: AgentEventInput, step: number): void {
+    const { steps } = this;
     if (event.type === 'step-start') {
       steps.push({
         step,
@@ -113,6 +114,5 @@ export function createStepRecorder(): {
       default:
         return;
     }
-  };
-  return { steps, record, recordAgentEvent };
+  }
 }

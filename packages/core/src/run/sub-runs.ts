@@ -19,18 +19,23 @@ export interface SubRunHooks {
   finished(callId: string, usage: RunUsage): void;
 }
 
+/** A run whose tools may run agents: it makes its hooks when the first one asks. */
+export interface SubRunHost {
+  subRunHooks(): SubRunHooks;
+}
+
 // Keyed by the run's scope, which every tool call of the run gets in its context, so no public
 // type has to carry the hooks.
-const hooksByScope = new WeakMap<RunScope, SubRunHooks>();
+const hostsByScope = new WeakMap<RunScope, SubRunHost>();
 
 /** Gives the tools of the run with `scope` the run's sub-run hooks. */
-export function attachSubRunHooks(scope: RunScope, hooks: SubRunHooks): void {
-  hooksByScope.set(scope, hooks);
+export function attachSubRunHooks(scope: RunScope, host: SubRunHost): void {
+  hostsByScope.set(scope, host);
 }
 
 /** The sub-run hooks of the run with `scope`; undefined for a tool called outside any agent run. */
 export function subRunHooks(scope: RunScope): SubRunHooks | undefined {
-  return hooksByScope.get(scope);
+  return hostsByScope.get(scope)?.subRunHooks();
 }
 
 /** Thrown by an agent's tool when its sub-run paused: the call waits for approval, not failed. */

@@ -1,4 +1,4 @@
-import { abortReason } from '../abort.ts';
+import { throwIfAborted } from '../abort.ts';
 import { ToolExecutionError, ToolInputError } from '../errors.ts';
 import { redactSecrets, redactValue } from '../secrets.ts';
 import { describeThrown, resultToJson, stringifyResult } from '../tools/stringify.ts';
@@ -62,25 +62,26 @@ export interface InvokeOptions {
 
 /** What the one tool path needs from the run. */
 export interface InvocationContext {
-  tools: ReadonlyMap<string, Tool>;
-  signal: AbortSignal;
-  scope: RunScope;
-  toolTimeoutMs: number | undefined;
-  stepRunner: StepRunner;
+  readonly tools: ReadonlyMap<string, Tool>;
+  /** The run's signal; undefined when nothing can cancel the run, so calls pay for no listeners. */
+  readonly cancelSignal: AbortSignal | undefined;
+  readonly scope: RunScope;
+  readonly toolTimeoutMs: number | undefined;
+  readonly stepRunner: StepRunner;
   /** Records each call's outcome; on resume, answers the calls the snapshot recorded. */
-  journal: RunJournal;
+  readonly journal: RunJournal;
   /** The decision taken on a call, if any. */
-  decision: (step: number, callId: string) => ApprovalDecision | undefined;
+  decision(step: number, callId: string): ApprovalDecision | undefined;
   /** Marks a call as waiting for approval (and says so in an event). */
-  requestApproval: (pending: PendingApproval) => void;
+  addPendingApproval(pending: PendingApproval): void;
   /** Whether the sub-agent run by call `callId` paused for approval (see SubRunHooks). */
-  subRunPaused: (callId: string) => boolean;
+  subRunPaused(callId: string): boolean;
   /** Takes the usage of the sub-agent run by call `callId`, if one ran. */
-  takeSubRunUsage: (callId: string) => RunUsage | undefined;
+  takeSubRunUsage(callId: string): RunUsage | undefined;
   /** Adds a sub-agent's usage to the run's. */
-  addUsage: (usage: RunUsage) => void;
+  addUsage(usage: RunUsage): void;
   /** `replayed`: the event retells work the resumed run's snapshot recorded. */
-  emit: (event: AgentEventInput, replayed?: boolean) => void;
+  emitCore(event: AgentEventInput, replayed?: boolean): void;
 }
 
 /**
@@ -89,14 +90,14 @@ export interface InvocationContext {
  * nobody can be asked.
  */
 export function standaloneInvocation(
-  base: Pick<InvocationContext, 'tools' | 'signal' | 'scope' | 'toolTimeoutMs' | 'stepRunner' | 'emit'>,
+  base: Pick<InvocationContext, 'tools' | 'cancelSignal' | 'scope' | 'toolTimeoutMs' | 'stepRunner' | 'emitCore'>,
   noApproval: string,
 ): InvocationContext {
   return {
     ...base,
     journal: new RunJournal(),
     decision: () => ({ approved: false, reason: noApproval }),
-    requestApproval: () => undefined,
+    addPendingApproval: () => undefined,
     subRunPaused: () => false,
     takeSubRunUsage: () => undefined,
     addUsage: () => undefined,
@@ -142,7 +143,7 @@ async function attemptTool(
     if (gate === PENDING) return PENDING;
     if (!gate.approved) declined = gate;
   }
-  context.emit({ type: 'tool-start', toolCallId: call.id, toolName: call.name, arguments: args }, replayed);
+  context.emitCore({ type: 'tool-start', toolCallId: call.id, toolName: call.name, arguments: args }, replayed);
   const started = performance.now();
   // For the developer only: the error behind a failure, with its stack; never part of the outcome.
   let thrown: Error | undefined;
@@ -163,13 +164,13 @@ async function attemptTool(
       // A sub-agent waits for approval: the call is neither done nor failed, and is not recorded.
       const output = 'Paused: the agent this tool runs waits for approval.';
       const ended = { toolCallId: call.id, toolName: call.name, output, isError: false, originalLength: undefined };
-      context.emit({ type: 'tool-end', ...ended, durationMs: performance.now() - started }, replayed);
+      context.emitCore({ type: 'tool-end', ...ended, durationMs: performance.now() - started }, replayed);
       return PENDING;
     }
     // An abort, or a step runner that failed (its store, say). Every tool-start still gets its
     // tool-end, so a UI can close the call; only an abort is called one.
-    const aborted = context.signal.aborted;
-    context.emit(
+    const aborted = context.cancelSignal?.aborted === true;
+    context.emitCore(
       {
         type: 'tool-end',
         toolCallId: call.id,
@@ -185,7 +186,7 @@ async function attemptTool(
     throw reason;
   }
   const cut = options.maxOutputLength === undefined ? outcome : truncated(outcome, options.maxOutputLength);
-  context.emit(
+  context.emitCore(
     {
       type: 'tool-end',
       toolCallId: call.id,
@@ -219,7 +220,7 @@ async function approvalGate(
   const decision = context.decision(step, call.id);
   if (decision !== undefined) {
     const reason = decision.approved ? {} : { reason: decision.reason };
-    context.emit({ type: 'approval-resolved', callId: call.id, approved: decision.approved, ...reason });
+    context.emitCore({ type: 'approval-resolved', callId: call.id, approved: decision.approved, ...reason });
     return decision;
   }
   if (rule !== true) {
@@ -233,7 +234,7 @@ async function approvalGate(
       );
     }
   }
-  context.requestApproval({ kind: 'tool-call', callId: call.id, step, toolName: call.name, arguments: args });
+  context.addPendingApproval({ kind: 'tool-call', callId: call.id, step, toolName: call.name, arguments: args });
   return PENDING;
 }
 
@@ -256,7 +257,7 @@ export async function invokeTools(
   let next = 0;
   const worker = async (): Promise<void> => {
     // Each worker takes the next call until none are left; an abort stops them taking more.
-    while (!context.signal.aborted) {
+    while (context.cancelSignal?.aborted !== true) {
       const index = next++;
       const call = calls[index];
       if (call === undefined) return;
@@ -265,7 +266,7 @@ export async function invokeTools(
   };
   const workers = Array.from({ length: Math.min(limit, calls.length) }, worker);
   const settled = await Promise.allSettled(workers);
-  if (context.signal.aborted) throw abortReason(context.signal);
+  throwIfAborted(context.cancelSignal);
   for (const result of settled) if (result.status === 'rejected') throw result.reason;
   // Calls waiting for approval pause the run once the others have run: on resume, those come
   // from the journal and run once.
@@ -290,7 +291,7 @@ async function runCall(
   }
   try {
     const value = await callTool(tool, args, {
-      signal: context.signal,
+      signal: context.cancelSignal,
       run: context.scope,
       defaultTimeoutMs: context.toolTimeoutMs,
       syncOnly: options.syncOnly,
@@ -298,7 +299,7 @@ async function runCall(
     });
     return { outcome: succeeded(value, options.returnValue === true) };
   } catch (error) {
-    if (context.signal.aborted) throw abortReason(context.signal);
+    throwIfAborted(context.cancelSignal);
     if (context.subRunPaused(call.id)) throw new RunPaused();
     const failure = asToolFailure(call.name, error);
     return {

@@ -227,10 +227,10 @@ function settle<Event extends CustomEvent>(
   } catch (error) {
     return Promise.reject(error);
   }
+  if (returnResult === true) return executeRun(prepared);
   // The callback keeps what it reads, not the whole setup, for as long as the run is in flight.
   const typed = prepared.output !== undefined;
-  return executeRun(prepared).then((result) => {
-    if (returnResult === true) return result;
+  return executeRun(prepared, (result) => {
     const text = outputOrThrow(result);
     // With a schema the caller wants the parsed value, which the text is only the JSON of.
     return typed ? result.finalAnswer?.value : text;

@@ -66,10 +66,19 @@ export interface RunSetup<Event extends CustomEvent = never> {
  * every way a run can end. Rejects with ConfigurationError for bad options; once the run has
  * started, never rejects: failures are in the result.
  */
-export function executeRun<Event extends CustomEvent = never>(setup: RunSetup<Event>): Promise<RunResult> {
+export function executeRun<Event extends CustomEvent = never>(setup: RunSetup<Event>): Promise<RunResult>;
+/** Runs as above, resolving with what `outcome` makes of the RunResult (and rejecting when it throws). */
+export function executeRun<Event extends CustomEvent, Output>(
+  setup: RunSetup<Event>,
+  outcome: (result: RunResult) => Output,
+): Promise<Output>;
+export function executeRun<Event extends CustomEvent>(
+  setup: RunSetup<Event>,
+  outcome?: (result: RunResult) => unknown,
+): Promise<unknown> {
   let begun: BegunRun<Event>;
   try {
-    begun = beginRun(setup);
+    begun = beginRun(setup, outcome);
   } catch (error) {
     return Promise.reject(error);
   }
@@ -90,10 +99,14 @@ interface BegunRun<Event extends CustomEvent> {
   dispose: () => void;
   started: number;
   onSnapshot: ((snapshot: RunSnapshot) => void | Promise<void>) | undefined;
+  outcome: ((result: RunResult) => unknown) | undefined;
 }
 
 // Checks the options, builds the engine and tells listeners the run started.
-function beginRun<Event extends CustomEvent>(setup: RunSetup<Event>): BegunRun<Event> {
+function beginRun<Event extends CustomEvent>(
+  setup: RunSetup<Event>,
+  outcome: ((result: RunResult) => unknown) | undefined,
+): BegunRun<Event> {
   const { options, protocol, resume } = setup;
   const task = resume?.snapshot.task ?? setup.task;
   const owner = `${protocol.agentName}'s ${resume === undefined ? 'run' : 'resume'}`;
@@ -134,12 +147,12 @@ function beginRun<Event extends CustomEvent>(setup: RunSetup<Event>): BegunRun<E
     maxSteps,
     ...(resume === undefined ? {} : { resumed: true }),
   });
-  return { run, history, signal, dispose, started, onSnapshot: options.onSnapshot };
+  return { run, history, signal, dispose, started, onSnapshot: options.onSnapshot, outcome };
 }
 
 // Ends a run whose steps ended with `failure` (undefined when they ended with an answer): the
 // snapshot of a pause, the RunResult, and `run-end`.
-async function endRun<Event extends CustomEvent>(begun: BegunRun<Event>, failure: unknown): Promise<RunResult> {
+async function endRun<Event extends CustomEvent>(begun: BegunRun<Event>, failure: unknown): Promise<unknown> {
   const { run, signal, onSnapshot } = begun;
   try {
     // One snapshot of the pause, for onSnapshot and the result alike.
@@ -154,7 +167,7 @@ async function endRun<Event extends CustomEvent>(begun: BegunRun<Event>, failure
     }
     const result = buildResult(run, failure, signal, performance.now() - begun.started, paused);
     run.emitCore({ type: 'run-end', result });
-    return result;
+    return begun.outcome === undefined ? result : begun.outcome(result);
   } finally {
     begun.dispose();
   }

@@ -4,7 +4,7 @@ import type { ModelRequest } from './agent-run.ts';
 import type { ChatModel } from '../model/chat-model.ts';
 import { ModelRefusalError } from '../errors.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
-import { collectEvents, createTestAgent, eventsOfType } from './test-fixtures.ts';
+import { collectEvents, countedMultiply, createTestAgent, eventsOfType } from './test-fixtures.ts';
 
 const TASK = 'What is six times seven?';
 
@@ -90,6 +90,41 @@ describe('callModel', () => {
       "Step id '1/model' was used twice in one run: a protocol calls the model once per step.",
     );
     expect(model.requests).toHaveLength(1);
+  });
+
+  it('refuses one tool-call id twice in a step, and takes it again in the next step', async () => {
+    const runs = { count: 0 };
+    const call = { id: 'call_1', name: 'multiply', arguments: { a: 6, b: 7 } };
+    const protocol = (twiceInOneStep: boolean): AgentProtocol => ({
+      agentName: 'TestAgent',
+      systemPrompt: 'You are a test agent.',
+      start: (run) => ({
+        step: async () => {
+          await run.invokeTool(call);
+          if (twiceInOneStep) await run.invokeTool(call);
+          if (run.step === 2) run.finish('done');
+        },
+      }),
+    });
+    const tools = [countedMultiply(runs)];
+
+    const twice = await createTestAgent(createScriptedModel([]), { protocol: protocol(true), tools }).run(TASK, {
+      returnResult: true,
+    });
+    const onceEachStep = await createTestAgent(createScriptedModel([]), { protocol: protocol(false), tools }).run(
+      TASK,
+      { returnResult: true },
+    );
+
+    expect(twice.state).toBe('error');
+    expect(twice.error?.message).toBe(
+      "Step id '1/tool/call_1' was used twice in one run: tool call ids must be unique within a step, " +
+        "and so must an agent's own step names (runStep).",
+    );
+    expect(onceEachStep.state).toBe('completed');
+    expect(onceEachStep.output).toBe('done');
+    // One run in the first agent, two in the second: the refused call never ran.
+    expect(runs.count).toBe(3);
   });
 
   it('rejects with ModelRefusalError when the model refuses, after reporting the reply', async () => {

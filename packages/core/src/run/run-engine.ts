@@ -227,9 +227,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     );
     const started = performance.now();
     // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    return this.#journal
-      .run(this.#fields.stepRunner, id, () => this.#complete(request))
-      .then((response) => this.#received(response, replayed, started));
+    return this.#journal.runThen(
+      this.#fields.stepRunner,
+      id,
+      () => this.#complete(request),
+      undefined,
+      (response) => this.#received(response, replayed, started),
+    );
   }
 
   #complete(request: ModelRequest): Promise<ChatResponse> {

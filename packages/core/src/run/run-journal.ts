@@ -17,8 +17,11 @@ export interface JournalEntry {
  */
 export class RunJournal {
   readonly entries: JournalEntry[] = [];
-  // Every id asked for so far: one id for two pieces of work would replay one's result for both.
+  // Every id of the current step asked for so far: one id for two pieces of work would replay one's
+  // result for both. Ids begin with their step, which the engine gives from the step in progress, so
+  // an earlier step's ids cannot come again and are forgotten when a later step begins.
   readonly #seen = new Set<string>();
+  #seenStep = 0;
   // Recorded steps a resumed run has not reached yet; none (and no map) for a fresh run.
   readonly #unreplayed: Map<string, JournalEntry> | undefined;
   // Steps before this one were complete when the snapshot was taken: all their work is recorded.
@@ -50,9 +53,28 @@ export class RunJournal {
     work: () => Promise<Result>,
     call?: JournalEntry['call'],
   ): Promise<Result> {
+    return this.runThen(runner, id, work, call, (result) => result);
+  }
+
+  /**
+   * Like `run`, with the caller's next step (`then`) applied to the result in the same callback:
+   * one promise fewer for every model call a run waits on.
+   */
+  runThen<Result, Next>(
+    runner: StepRunner,
+    id: string,
+    work: () => Promise<Result>,
+    call: JournalEntry['call'],
+    then: (result: Result) => Next,
+  ): Promise<Next> {
     // Not async: a run waits in here for every model reply, and an async frame would be memory each
     // run in flight holds. Whatever throws still reaches the caller as a rejection.
     try {
+      const step = stepOf(id);
+      if (!Object.is(step, this.#seenStep)) {
+        this.#seen.clear();
+        this.#seenStep = step;
+      }
       if (this.#seen.has(id)) {
         const rule = id.endsWith('/model')
           ? 'a protocol calls the model once per step'
@@ -67,12 +89,12 @@ export class RunJournal {
           throw ReplayDivergedError.forCall(id, recorded.call, call);
         }
         this.entries.push(recorded);
-        return Promise.resolve(recorded.result as Result);
+        return Promise.resolve(then(recorded.result as Result));
       }
       this.#checkNothingSkipped(id, call);
       return runner.run(id, work).then((result) => {
         this.entries.push(call === undefined ? { id, result } : { id, result, call });
-        return result;
+        return then(result);
       });
     } catch (error) {
       return Promise.reject(error);

@@ -17,6 +17,7 @@ import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
 import { MODEL_LATENCY_MS } from '../settings.ts';
 import type { BenchSettings } from '../settings.ts';
+import { roundOrder, rotate } from '../order.ts';
 import { median, pairedRatio, ratio } from '../stats.ts';
 import type { Table } from '../table.ts';
 
@@ -62,7 +63,7 @@ export async function measureAgentLoop(modelURL: string, settings: BenchSettings
     }
   }
   for (let round = 0; round < settings.cpuRounds; round += 1) {
-    for (const entry of rotate(entries, round)) {
+    for (const entry of roundOrder(entries, round)) {
       const before = process.cpuUsage();
       for (let index = 0; index < settings.cpuBatch; index += 1) {
         await runChecked(entry.fast, createAddTask((seed += 1)), entry.samples.tally);
@@ -84,12 +85,6 @@ export async function measureAgentLoop(modelURL: string, settings: BenchSettings
     }
   }
   return entries.map((entry) => entry.samples);
-}
-
-/** Each round starts with the next contestant, so none is always first after the previous one's garbage. */
-export function rotate<T>(items: readonly T[], round: number): T[] {
-  const start = round % items.length;
-  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 /** The tables and targets of measurements 1, 2 and 4. */

@@ -14,7 +14,7 @@ import { TOOL_TURNS, createAddTask, createHistory, modelForLatency } from '../sc
 import type { BenchSettings } from '../settings.ts';
 import { median, pairedRatio } from '../stats.ts';
 import type { Table } from '../table.ts';
-import { rotate } from './agent-loop.ts';
+import { roundOrder } from '../order.ts';
 
 /** Messages of earlier conversation each run starts with: with the system prompt and the task, 20. */
 export const SNAPSHOT_HISTORY_MESSAGES = 18;
@@ -78,7 +78,7 @@ export async function measureSnapshots(modelURL: string, settings: BenchSettings
     }
   }
   for (let round = 0; round < settings.snapshotRounds; round += 1) {
-    for (const entry of rotate(entries, round)) {
+    for (const entry of roundOrder(entries, round)) {
       const before = process.cpuUsage();
       for (let index = 0; index < settings.snapshotBatch; index += 1) {
         await runChecked(entry.run, createAddTask((seed += 1)), entry.samples.tally);

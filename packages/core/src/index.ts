@@ -52,6 +52,10 @@ export type {
   Usage,
   FinishReason,
   ModelRetry,
+  ModelDelta,
+  TextDelta,
+  ReasoningDelta,
+  ToolCallDelta,
 } from './model/chat-model.ts';
 export { OpenAIChatModel, resolveOpenAIConnection } from './model/openai-chat-model.ts';
 export type { OpenAIChatModelOptions, OpenAIConnection, OpenAIClientLike } from './model/openai-chat-model.ts';

@@ -31,6 +31,8 @@ import type { StructuredOutput } from './structured-output.ts';
 import { invokeTool, invokeTools } from './tool-invocation.ts';
 import type { InvocationContext, InvokeOptions, ToolCallOutcome, ToolCallRequest } from './tool-invocation.ts';
 import type { AgentRun, InvokeToolsOptions, ModelRequest } from './agent-run.ts';
+import type { ProtocolRun } from './agent-protocol.ts';
+import { DeltaRelay } from './model-deltas.ts';
 
 // The names an agent gives its own steps (see runStep): never empty, never an id of core's.
 const STEP_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
@@ -58,6 +60,10 @@ export interface RunFields {
   history: readonly ChatMessage[];
   /** Set when the run continues a snapshot. */
   resume?: ResumeFrom | undefined;
+  /** Stream each model call's reply to the listeners as delta events (run option `deltas`). */
+  deltas?: boolean | undefined;
+  /** A promise while the listener's consumer is behind (see streamRunEvents): streaming model calls wait for it. */
+  backpressure?: (() => Promise<void> | undefined) | undefined;
 }
 
 /** What a resumed run continues from. */
@@ -96,6 +102,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
   // steps before this one, and of the recorded work in it, are kept in the step records only.
   readonly #liveFrom: number;
+  #streamModelCall: ProtocolRun['streamModelCall'];
 
   constructor(fields: RunFields) {
     this.#fields = fields;
@@ -204,11 +211,24 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     const deadline = fields.modelTimeoutMs === undefined ? {} : { timeoutMs: fields.modelTimeoutMs };
     // A retried call can take minutes; each retry is an event, so the wait is never silent.
     const onRetry = (retry: ModelRetry): void => this.emitCore({ type: 'model-retry', ...retry });
-    // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    const response = await this.#journal.run(fields.stepRunner, id, async () => {
-      const reply = await raceAbort(model.complete({ ...request, messages, ...deadline, onRetry, signal }), signal);
-      return redactReply(checkChatResponse(reply, model.modelName));
-    });
+    const relay = fields.deltas === true && !replayed && fields.listeners.length > 0 ? this.#deltaRelay() : undefined;
+    let response: ChatResponse;
+    try {
+      // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
+      response = await this.#journal.run(fields.stepRunner, id, async () => {
+        const onDelta = relay?.onDelta;
+        const reply = await raceAbort(
+          model.complete({ ...request, messages, ...deadline, onRetry, signal, onDelta }),
+          signal,
+        );
+        const checked = redactReply(checkChatResponse(reply, model.modelName));
+        relay?.finish();
+        return checked;
+      });
+    } finally {
+      // A model that goes on streaming after its call settled (or was abandoned at an abort) is not heard.
+      relay?.close();
+    }
     addUsage(this.usage, response.usage);
     this.emitCore(
       {
@@ -224,6 +244,20 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     );
     throwIfDeclined(response, model.modelName);
     return response;
+  }
+
+  /** Hands the pieces of each streaming model call's text to the protocol's reader (ProtocolRun.streamModelCall). */
+  setModelCallStream(hook: ProtocolRun['streamModelCall']): void {
+    this.#streamModelCall = hook;
+  }
+
+  #deltaRelay(): DeltaRelay {
+    return new DeltaRelay({
+      step: this.#step,
+      emit: (input) => this.emitCore(input),
+      streamModelCall: this.#streamModelCall,
+      backpressure: this.#fields.backpressure,
+    });
   }
 
   runStep<Result>(name: string, work: () => Promise<Result>): Promise<Result> {

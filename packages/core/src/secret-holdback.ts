@@ -5,13 +5,13 @@ import { knownSecrets, redactWith } from './secrets.ts';
 
 /**
  * Redacts text that arrives in pieces: `push` releases what can no longer be part of a secret
- * (redacted), keeping back the last `longest secret − 1` characters; `flush` releases the rest at
- * the end. Joined, the released pieces are the whole text redacted. Knows the secrets of the moment
- * it is made: make one per streamed reply.
+ * (redacted), keeping back the tail that could still begin one (at most the longest secret's length
+ * less one, and usually nothing); `flush` releases the rest at the end. Joined, the released pieces
+ * are the whole text redacted. Knows the secrets of the moment it is made: make one per streamed reply.
  */
 export class SecretHoldback {
   readonly #secrets: readonly string[];
-  // How many characters may still be the start of a secret.
+  // Zero when there is no secret to hold anything back for.
   readonly #keep: number;
   #held = '';
 
@@ -25,8 +25,8 @@ export class SecretHoldback {
   push(text: string): string {
     if (this.#keep === 0) return text;
     const buffer = this.#held + text;
-    let cut = buffer.length - this.#keep;
-    if (cut <= 0) {
+    let cut = this.#partialStart(buffer);
+    if (cut === 0) {
       this.#held = buffer;
       return '';
     }
@@ -40,6 +40,23 @@ export class SecretHoldback {
     const rest = this.#held;
     this.#held = '';
     return rest === '' ? '' : redactWith(this.#secrets, rest);
+  }
+
+  // Where the earliest tail of `buffer` that begins a secret starts (its length when there is none).
+  // Only the last `#keep` characters can: each secret is tried at each of them, so the work per
+  // piece is bounded by the secrets' lengths, whatever the length of the text.
+  #partialStart(buffer: string): number {
+    let from = buffer.length;
+    for (const secret of this.#secrets) {
+      const first = secret.charCodeAt(0);
+      for (let at = Math.max(0, buffer.length - secret.length + 1); at < from; at += 1) {
+        if (buffer.charCodeAt(at) === first && secret.startsWith(buffer.slice(at))) {
+          from = at;
+          break;
+        }
+      }
+    }
+    return from;
   }
 
   // A secret that starts before the cut and ends after it is whole in the buffer: the cut moves to

@@ -145,6 +145,17 @@ describe('OpenAIChatModel with onDelta', () => {
     expect(count).toBe(1);
   });
 
+  it('fails with the call deadline when the consumer holds the read back past it', async () => {
+    const model = await start({ script: ['a'.repeat(50)], chunkSize: 1, chunkDelayMs: 1 }, { timeoutMs: 200 });
+
+    const call = model.complete({
+      messages: [{ role: 'user', content: 'Go.' }],
+      onDelta: () => new Promise<void>(() => undefined),
+    });
+
+    await expect(call).rejects.toThrow('did not finish within 200 ms');
+  });
+
   it('streams paced chunks one by one', async () => {
     const model = await start({ script: ['abcdef'], chunkSize: 2, chunkDelayMs: 1 });
     const { deltas, request } = collect();

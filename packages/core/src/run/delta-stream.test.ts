@@ -60,16 +60,20 @@ describe('agent.stream with deltas', () => {
         }),
     };
     const controller = new AbortController();
-    const events: AgentEvent[] = [];
+    const streamed: AgentEvent[] = [];
+    // A listener hears every event the run emits, also any after the stream has ended.
+    const heard: AgentEvent[] = [];
+    const options = { deltas: true, signal: controller.signal, onEvent: (event: AgentEvent) => heard.push(event) };
 
-    for await (const event of createTestAgent(model).stream(TASK, { deltas: true, signal: controller.signal })) {
-      events.push(event);
+    for await (const event of createTestAgent(model).stream(TASK, options)) {
+      streamed.push(event);
       if (event.type === 'text-delta' && event.seq === 5) controller.abort(new Error('user left'));
     }
     await lateDone;
 
-    expect(events.at(-1)?.type).toBe('run-end');
-    const end = events.at(-1);
+    const end = streamed.at(-1);
     expect(end?.type === 'run-end' && end.result.state).toBe('aborted');
+    expect(heard.at(-1)?.type).toBe('run-end');
+    expect(heard.filter((event) => event.type === 'text-delta').length).toBeLessThan(200);
   });
 });

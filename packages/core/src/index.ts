@@ -52,6 +52,10 @@ export type {
   Usage,
   FinishReason,
   ModelRetry,
+  ModelDelta,
+  TextDelta,
+  ReasoningDelta,
+  ToolCallDelta,
 } from './model/chat-model.ts';
 export { OpenAIChatModel, resolveOpenAIConnection } from './model/openai-chat-model.ts';
 export type { OpenAIChatModelOptions, OpenAIConnection, OpenAIClientLike } from './model/openai-chat-model.ts';
@@ -63,7 +67,8 @@ export { z } from 'zod';
 export { Agent } from './run/agent.ts';
 export type { AgentDefinition } from './run/agent.ts';
 export type { AgentToolOptions, DefaultAgentToolParameters } from './run/agent-tool.ts';
-export type { AgentProtocol, ProtocolRun } from './run/agent-protocol.ts';
+export type { AgentProtocol, ProtocolRun, ModelCallStream, ModelCallStreamContext } from './run/agent-protocol.ts';
+export { MAX_UNREAD_EVENTS } from './run/event-stream.ts';
 export type { AgentRun, ModelRequest, InvokeToolsOptions } from './run/agent-run.ts';
 export type { ToolCallRequest, ToolCallOutcome, InvokeOptions, ReturnedValue } from './run/tool-invocation.ts';
 export { directStepRunner } from './run/step-runner.ts';
@@ -91,6 +96,10 @@ export type {
   StepStartEvent,
   ModelRequestEvent,
   ModelRetryEvent,
+  TextDeltaEvent,
+  ReasoningDeltaEvent,
+  ToolCallDeltaEvent,
+  AnswerDeltaEvent,
   ModelResponseEvent,
   ToolStartEvent,
   ToolEndEvent,

@@ -88,7 +88,8 @@ function redactDeep(value: unknown, redact: (text: string) => string, depth: num
   return entries === undefined ? value : Object.fromEntries(entries);
 }
 
-function redactWith(secrets: readonly string[], text: string): string {
+/** Returns `text` with every one of `secrets` (longest first, as `knownSecrets` orders them) replaced. */
+export function redactWith(secrets: readonly string[], text: string): string {
   let result = text;
   for (const secret of secrets) {
     if (result.includes(secret)) result = result.replaceAll(secret, '[redacted]');
@@ -102,7 +103,11 @@ function redactWith(secrets: readonly string[], text: string): string {
 let sorted: readonly string[] | undefined;
 const seenEnv: (string | undefined)[] = [];
 
-function knownSecrets(): readonly string[] {
+/**
+ * Every secret `redactSecrets` removes, longest first: the registered ones, the environment's key
+ * variables, and each as JSON text spells it. For a batch that takes one look at the environment.
+ */
+export function knownSecrets(): readonly string[] {
   let index = 0;
   for (const name of SECRET_ENV_VARS) {
     const value = process.env[name];

@@ -90,6 +90,13 @@ export interface FakeOpenAIOptions {
   latencyMs?: number | undefined;
   /** Model ids listed by `GET /v1/models`; default `['fake-model']`. */
   models?: readonly string[] | undefined;
+  /**
+   * Streamed replies: characters of text (content, reasoning, arguments) per chunk; default each in
+   * three pieces.
+   */
+  chunkSize?: number | undefined;
+  /** Streamed replies: pause between chunks, each written on its own, to stream as a slow model does; default 0. */
+  chunkDelayMs?: number | undefined;
   /** Keep every request in `requests`; default true. Turn off for long benchmarks. */
   recordRequests?: boolean | undefined;
 }
@@ -202,9 +209,19 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     const normalized = normalizeReply(reply, nextCallId, promptText);
     const id = nextCompletionId();
     if (body.stream === true) {
-      const chunks = completionChunks(normalized, id, body.model, body.stream_options?.include_usage === true);
+      const includeUsage = body.stream_options?.include_usage === true;
+      const chunks = completionChunks(normalized, id, body.model, includeUsage, options.chunkSize);
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-      response.end(chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`).join('') + 'data: [DONE]\n\n');
+      const events = chunks.map((chunk) => `data: ${JSON.stringify(chunk)}\n\n`);
+      if ((options.chunkDelayMs ?? 0) <= 0) {
+        response.end(events.join('') + 'data: [DONE]\n\n');
+        return;
+      }
+      for (const event of events) {
+        response.write(event);
+        if (!(await wait(options.chunkDelayMs ?? 0, response))) return;
+      }
+      response.end('data: [DONE]\n\n');
       return;
     }
     sendJson(response, 200, completionBody(normalized, id, body.model));

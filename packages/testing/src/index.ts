@@ -6,6 +6,7 @@ export type {
   ScriptedStep,
   ScriptedFailure,
   RecordedChatRequest,
+  ScriptedStreamOptions,
 } from '@tinyagent/core/internal';
 export { startFakeOpenAI } from './fake-openai-server.ts';
 export type {

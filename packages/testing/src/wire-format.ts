@@ -70,14 +70,17 @@ function reasoningField(reply: NormalizedReply, text: string | undefined): Recor
 /**
  * The `chat.completion.chunk` objects of a streamed reply: a role chunk, the reasoning and the
  * content in pieces, each tool call as a header chunk plus argument pieces, the finish chunk, and a
- * usage chunk on request; `reply.wire` reshapes them as the provider it imitates would.
+ * usage chunk on request; `reply.wire` reshapes them as the provider it imitates would. Text comes
+ * in pieces of `chunkSize` characters (default: three pieces).
  */
 export function completionChunks(
   reply: NormalizedReply,
   id: string,
   model: string,
   includeUsage: boolean,
+  chunkSize?: number,
 ): Record<string, unknown>[] {
+  const splitText = (text: string): string[] => pieces(text, chunkSize);
   const { wire } = reply;
   const chunk = (delta: Record<string, unknown>, finishReason: string | null = null): Record<string, unknown> => ({
     id,
@@ -120,10 +123,11 @@ export function completionChunks(
   return chunks;
 }
 
-// Three pieces at most: enough to prove that clients reassemble deltas, cheap for benchmarks.
-function splitText(text: string): string[] {
+// Pieces of `chunkSize` characters; by default three pieces at most, enough to prove that clients
+// reassemble deltas and cheap for benchmarks.
+function pieces(text: string, chunkSize: number | undefined): string[] {
   if (text === '') return [];
-  const size = Math.max(1, Math.ceil(text.length / 3));
+  const size = Math.max(1, chunkSize ?? Math.ceil(text.length / 3));
   const pieces: string[] = [];
   for (let start = 0; start < text.length; start += size) pieces.push(text.slice(start, start + size));
   return pieces;

@@ -53,6 +53,54 @@ export interface ChatRequest {
   timeoutMs?: number | undefined;
   /** Called before the model waits to retry a failed attempt, so a slow call is never silent. */
   onRetry?: ((retry: ModelRetry) => void) | undefined;
+  /**
+   * Receives the reply as it arrives, piece by piece (see ModelDelta); the returned `ChatResponse`
+   * is the same as without it. A model that can stream does so whenever this is set (OpenAIChatModel
+   * streams even when its `streaming` option is off); one that cannot simply calls it never. When it
+   * returns a promise, a model that streams reads no further until it settles: that is how a slow
+   * consumer holds the model back instead of piling up pieces. Deltas of a failed attempt are not
+   * taken back: `onRetry` says which attempt failed, and each delta names its own.
+   */
+  onDelta?: ((delta: ModelDelta) => void | Promise<void>) | undefined;
+}
+
+/**
+ * One piece of a reply as it streams: `text` (the answer's text), `reasoning` (the model's thinking:
+ * reasoning fields and `<think>` content), or a fragment of a tool call. Pieces are raw: the
+ * assembled `ChatResponse` is what counts (trimmed, checked); `attempt` (from 1) tells the pieces of
+ * a retried attempt from those of the one that replaced it.
+ */
+export type ModelDelta = TextDelta | ReasoningDelta | ToolCallDelta;
+
+/** The next piece of the model's answer text. */
+export interface TextDelta {
+  type: 'text';
+  /** The attempt of the model call it belongs to, from 1. */
+  attempt: number;
+  text: string;
+}
+
+/** The next piece of the model's reasoning (thinking), kept apart from its text. */
+export interface ReasoningDelta {
+  type: 'reasoning';
+  /** The attempt of the model call it belongs to, from 1. */
+  attempt: number;
+  text: string;
+}
+
+/** The next fragment of a tool call: its id and name when they arrive, then its arguments in pieces. */
+export interface ToolCallDelta {
+  type: 'tool-call';
+  /** The attempt of the model call it belongs to, from 1. */
+  attempt: number;
+  /** The call's place among the reply's calls in order of arrival, from 0: fragments with one index make one call. */
+  index: number;
+  /** The call's id, in the fragment that brings it. */
+  id?: string | undefined;
+  /** The tool's name (or the next piece of it), in the fragment that brings it. */
+  name?: string | undefined;
+  /** The next piece of the arguments' JSON text; '' when the fragment brings none. */
+  arguments: string;
 }
 
 /** A failed attempt of a model call that is about to be retried. */

@@ -1,5 +1,5 @@
 import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
-import { sleep, throwIfAborted } from '../abort.ts';
+import { raceAbort, sleep, throwIfAborted } from '../abort.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from '../errors.ts';
 import { getLogger } from '../logger.ts';
@@ -7,6 +7,7 @@ import { checkOptionKeys } from '../run/option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
 import { redactSecrets, registerSecret } from '../secrets.ts';
+import { StreamDeltas } from './stream-deltas.ts';
 
 /** The model used when none is named. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
@@ -69,7 +70,10 @@ export interface OpenAIChatModelOptions {
   maxRetryDelayMs?: number | undefined;
   /** Deadline of one `complete` call, retries included, unless the request sets its own; default 180 000. */
   timeoutMs?: number | undefined;
-  /** Ask for server-sent events and assemble the reply from the stream; default false. */
+  /**
+   * Ask for server-sent events and assemble the reply from the stream; default false. A request with
+   * an `onDelta` is streamed either way, so its pieces can be passed on as they arrive.
+   */
   streaming?: boolean | undefined;
   /** Environment to read OPENAI_API_KEY / OPENAI_BASE_URL from; default `process.env`. */
   env?: Readonly<Record<string, string | undefined>> | undefined;
@@ -158,7 +162,7 @@ export class OpenAIChatModel implements ChatModel {
   // An attempt whose every failure is a rejection, as an awaited one's would be.
   #attemptSafely(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
     try {
-      return this.#attempt(client, request, deadline);
+      return this.#attempt(client, request, deadline, 1);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -197,7 +201,7 @@ export class OpenAIChatModel implements ChatModel {
       await sleep(Math.min(delay, Math.max(0, remaining)), caller);
       if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
       try {
-        return await this.#attempt(client, request, deadline);
+        return await this.#attempt(client, request, deadline, attempt + 1);
       } catch (next) {
         error = next;
       }
@@ -216,8 +220,8 @@ export class OpenAIChatModel implements ChatModel {
   // headers) and is kept over the body by a timer here. The caller's signal goes to the SDK only
   // when there is one: for every signal it is handed, the SDK composes one of its own, a cost a call
   // that cannot be cancelled need not pay. Not async, so the usual reply takes no extra hop through a
-  // promise of its own.
-  #attempt(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
+  // promise of its own. `attempt` counts from 1, for the deltas a streamed attempt reports.
+  #attempt(client: OpenAI, request: ChatRequest, deadline: number, attempt: number): Promise<ChatResponse> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new DeadlinePassed();
     // Built field by field, not from spreads of temporary objects: every model turn builds one.
@@ -234,10 +238,10 @@ export class OpenAIChatModel implements ChatModel {
     // Core retries (it also retries replies the SDK accepts but cannot use), so the SDK does not.
     const requestOptions: OpenAI.RequestOptions = { maxRetries: 0, timeout: Math.ceil(remaining) };
     if (request.signal !== undefined) requestOptions.signal = request.signal;
-    if (this.#options.streaming !== true) {
+    if (this.#options.streaming !== true && request.onDelta === undefined) {
       return withinDeadline(client.chat.completions.create(params, requestOptions).then(fromCompletion), remaining);
     }
-    return this.#streamAttempt(client, params, requestOptions, request, deadline);
+    return this.#streamAttempt(client, params, requestOptions, request, deadline, attempt);
   }
 
   async #streamAttempt(
@@ -246,18 +250,29 @@ export class OpenAIChatModel implements ChatModel {
     requestOptions: OpenAI.RequestOptions,
     request: ChatRequest,
     deadline: number,
+    attempt: number,
   ): Promise<ChatResponse> {
     const stream = await client.chat.completions.create(
       { ...params, stream: true, stream_options: { include_usage: true } },
       requestOptions,
     );
+    const { onDelta } = request;
+    const deltas = onDelta === undefined ? undefined : new StreamDeltas(onDelta, attempt);
     const read = async (): Promise<ChatResponse> => {
-      const accumulator = new StreamAccumulator();
-      for await (const chunk of stream) accumulator.add(chunk);
+      const accumulator = new StreamAccumulator(deltas);
+      for await (const chunk of stream) {
+        accumulator.add(chunk);
+        // A consumer that is behind holds the read back (and with it the server); an abort or the
+        // deadline ends the wait, as it ends the stream.
+        const wait = deltas?.takeWait();
+        if (wait !== undefined) await raceAbort(raceAbort(wait, request.signal), stream.controller.signal);
+      }
       // The SDK ends the iteration quietly when the request is aborted: what came is not the reply.
       throwIfAborted(request.signal);
       if (stream.controller.signal.aborted) throw new DeadlinePassed();
-      return accumulator.finish();
+      const response = accumulator.finish();
+      deltas?.end();
+      return response;
     };
     return withinDeadline(read(), deadline - performance.now(), () => stream.controller.abort());
   }

@@ -147,7 +147,17 @@ export function fromCompletion(completion: unknown): ChatResponse {
   };
 }
 
-/** Accumulates streamed chunks into one ChatResponse. */
+/**
+ * What a stream reader hears of each chunk as the accumulator reads it: the pieces of text, of
+ * reasoning and of tool calls (`position`: the call's place in order of arrival, from 0).
+ */
+export interface StreamParts {
+  text(piece: string): void;
+  reasoning(piece: string): void;
+  toolCall(position: number, id: string | undefined, name: string | undefined, args: string): void;
+}
+
+/** Accumulates streamed chunks into one ChatResponse, telling `parts` (when given) each piece as it reads it. */
 export class StreamAccumulator {
   #content: string | undefined;
   #reasoning = '';
@@ -155,11 +165,16 @@ export class StreamAccumulator {
   #refusal = '';
   #sawChoice = false;
   // In order of arrival; `#open` maps a stream index to the call its next fragments extend.
-  readonly #calls: { index: number; call: ToolCall }[] = [];
-  readonly #open = new Map<number, ToolCall>();
+  readonly #calls: { index: number; call: ToolCall; position: number }[] = [];
+  readonly #open = new Map<number, { call: ToolCall; position: number }>();
   #finishReason: string | undefined;
   #usage: Usage | undefined;
   #model: string | undefined;
+  readonly #parts: StreamParts | undefined;
+
+  constructor(parts?: StreamParts) {
+    this.#parts = parts;
+  }
 
   add(value: unknown): void {
     const chunk = fields(value);
@@ -170,10 +185,12 @@ export class StreamAccumulator {
       this.#sawChoice = true;
       const delta = fields(choice.delta);
       const parts = readContent(delta.content);
+      const reasoning = reasoningField(delta);
       if (parts.text !== undefined) this.#content = (this.#content ?? '') + parts.text;
       this.#partReasoning += parts.reasoning;
-      this.#reasoning += reasoningField(delta);
+      this.#reasoning += reasoning;
       this.#refusal += text(delta.refusal) ?? '';
+      if (this.#parts !== undefined) tell(this.#parts, reasoning + parts.reasoning, parts.text);
       for (const part of items(delta.tool_calls).map(fields)) this.#addToolCallPart(part);
       if (typeof choice.finish_reason === 'string') this.#finishReason = choice.finish_reason;
     }
@@ -185,16 +202,20 @@ export class StreamAccumulator {
   #addToolCallPart(part: Loose): void {
     const index = typeof part.index === 'number' ? part.index : 0;
     const id = text(part.id) ?? '';
-    let call = this.#open.get(index);
-    if (call === undefined || (id !== '' && call.id !== '' && id !== call.id)) {
-      call = { id: '', name: '', arguments: '' };
-      this.#calls.push({ index, call });
-      this.#open.set(index, call);
+    let open = this.#open.get(index);
+    if (open === undefined || (id !== '' && open.call.id !== '' && id !== open.call.id)) {
+      open = { call: { id: '', name: '', arguments: '' }, position: this.#calls.length };
+      this.#calls.push({ index, ...open });
+      this.#open.set(index, open);
     }
+    const { call } = open;
     if (call.id === '') call.id = id;
     const target = fields(part.function);
-    call.name += text(target.name) ?? '';
-    call.arguments += argumentsText(target.arguments);
+    const name = text(target.name) ?? '';
+    const args = argumentsText(target.arguments);
+    call.name += name;
+    call.arguments += args;
+    this.#parts?.toolCall(open.position, id === '' ? undefined : id, name === '' ? undefined : name, args);
   }
 
   finish(): ChatResponse {
@@ -219,4 +240,9 @@ export class StreamAccumulator {
       ...(this.#refusal === '' ? {} : { refusal: this.#refusal }),
     };
   }
+}
+
+function tell(parts: StreamParts, reasoning: string, content: string | undefined): void {
+  if (reasoning !== '') parts.reasoning(reasoning);
+  if (content !== undefined && content !== '') parts.text(content);
 }

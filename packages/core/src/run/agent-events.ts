@@ -44,7 +44,10 @@ export interface ModelRequestEvent extends EventEnvelope {
   toolsOffered: boolean;
 }
 
-/** A model call's attempt failed and will be retried after `delayMs`. */
+/**
+ * A model call's attempt failed and will be retried after `delayMs`. With `deltas` on, the pieces
+ * already streamed of that attempt (their `attempt` is this one) were not the reply: drop them.
+ */
 export interface ModelRetryEvent extends EventEnvelope {
   type: 'model-retry';
   /** The attempt that failed, from 1. */
@@ -67,6 +70,48 @@ export interface ModelResponseEvent extends EventEnvelope {
   /** The model's reasoning, when the server sent it apart from the answer. */
   reasoning?: string | undefined;
   durationMs: number;
+}
+
+/** The next piece of the model's text as it streams (run option `deltas`); `model-response` has the whole. */
+export interface TextDeltaEvent extends EventEnvelope {
+  type: 'text-delta';
+  /** The attempt of the step's model call, from 1: a `model-retry` of it means its pieces were not the reply. */
+  attempt: number;
+  text: string;
+}
+
+/** The next piece of the model's reasoning as it streams (run option `deltas`): reasoning fields and `<think>` content. */
+export interface ReasoningDeltaEvent extends EventEnvelope {
+  type: 'reasoning-delta';
+  /** The attempt of the step's model call, from 1. */
+  attempt: number;
+  text: string;
+}
+
+/** The next fragment of a tool call as it streams (run option `deltas`). */
+export interface ToolCallDeltaEvent extends EventEnvelope {
+  type: 'tool-call-delta';
+  /** The attempt of the step's model call, from 1. */
+  attempt: number;
+  /** The call's place among the reply's calls, in order of arrival, from 0. */
+  index: number;
+  /** The call's id, in the fragment that brings it. */
+  id?: string | undefined;
+  /** The tool's name, in the fragment that brings it. */
+  name?: string | undefined;
+  /** The next piece of the arguments' JSON text; '' when the fragment brings none. */
+  arguments: string;
+}
+
+/**
+ * The next piece of the final answer's text as the agent's protocol reads it from the stream (run
+ * option `deltas`). What counts as answer text depends on the protocol; see ProtocolRun.streamModelCall.
+ */
+export interface AnswerDeltaEvent extends EventEnvelope {
+  type: 'answer-delta';
+  /** The attempt of the step's model call, from 1. */
+  attempt: number;
+  text: string;
 }
 
 /** A tool call is starting. */
@@ -138,6 +183,10 @@ export type AgentEvent =
   | StepStartEvent
   | ModelRequestEvent
   | ModelRetryEvent
+  | TextDeltaEvent
+  | ReasoningDeltaEvent
+  | ToolCallDeltaEvent
+  | AnswerDeltaEvent
   | ModelResponseEvent
   | ToolStartEvent
   | ToolEndEvent
@@ -170,6 +219,10 @@ export const CORE_EVENT_TYPES: ReadonlySet<string> = new Set(
     'step-start': true,
     'model-request': true,
     'model-retry': true,
+    'text-delta': true,
+    'reasoning-delta': true,
+    'tool-call-delta': true,
+    'answer-delta': true,
     'model-response': true,
     'tool-start': true,
     'tool-end': true,

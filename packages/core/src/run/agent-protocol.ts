@@ -37,4 +37,35 @@ export interface ProtocolRun {
   finalAttempt?(): Promise<void>;
   /** Frees what the run held (the code agent's sandbox), however the run ended. */
   close?(): void;
+  /**
+   * Sees the text of each model call as it streams, when the run streams deltas (run option
+   * `deltas`, with someone listening): called at the first piece of each attempt of a call, it
+   * returns what takes that attempt's pieces, or undefined to take none. The protocol reports the
+   * answer text it finds in them with `context.answer` (an `answer-delta` event) and events of its
+   * own with `run.emit`. Without it, a run has `text-delta` events but no `answer-delta`.
+   */
+  streamModelCall?(context: ModelCallStreamContext): ModelCallStream | undefined;
+}
+
+/** What the engine tells a protocol's `streamModelCall` about the attempt that streams. */
+export interface ModelCallStreamContext {
+  /** The step of the model call (`maxSteps + 1` in the final attempt). */
+  readonly step: number;
+  /** The attempt of the call, from 1: a retry starts a new stream, and the old one gets no more pieces. */
+  readonly attempt: number;
+  /** Emits an `answer-delta` with the next piece of the answer's text; ignored once the attempt is over. */
+  answer(text: string): void;
+}
+
+/**
+ * A protocol's reader of one attempt of a streaming model call: a pure incremental reader fits,
+ * such as a decoder of a JSON reply's `answer` string or an extractor of a code block.
+ */
+export interface ModelCallStream {
+  /** The next piece of the model's text, as `text-delta` has it: reasoning apart, known secrets redacted. */
+  push(text: string): void;
+  /** The model sent a piece of its `index`-th tool call (from 0). */
+  toolCall?(index: number): void;
+  /** The attempt's reply is complete (before its `model-response`); never called for an attempt that failed. */
+  end?(): void;
 }

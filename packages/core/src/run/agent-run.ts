@@ -7,7 +7,7 @@ import type { RunScope } from '../tools/tool.ts';
 import type { InvokeOptions, ToolCallOutcome, ToolCallRequest } from './tool-invocation.ts';
 
 /** What a protocol asks the model: the request without the transcript, which the run sends itself. */
-export type ModelRequest = Omit<ChatRequest, 'messages' | 'signal' | 'onRetry' | 'timeoutMs'>;
+export type ModelRequest = Omit<ChatRequest, 'messages' | 'signal' | 'onRetry' | 'onDelta' | 'timeoutMs'>;
 
 /** Options of `AgentRun.invokeTools`. */
 export interface InvokeToolsOptions extends InvokeOptions {

@@ -105,7 +105,8 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
    */
   stream(task: string, options: StreamOptions<AgentEvent | Event> = {}): AsyncIterable<AgentEvent | Event> {
     return streamRunEvents<AgentEvent | Event>(
-      (listener, signal) => executeRun(this.#setup(task, { ...options, signal }, listener)),
+      (listener, signal, backpressure) =>
+        executeRun({ ...this.#setup(task, { ...options, signal }, listener), backpressure }),
       options.signal,
     );
   }
@@ -148,7 +149,8 @@ export class Agent<Event extends CustomEvent = never, Schema extends OutputSchem
     options: Omit<ResumeOptions<AgentEvent | Event>, 'returnResult'> = {},
   ): AsyncIterable<AgentEvent | Event> {
     return streamRunEvents<AgentEvent | Event>(
-      (listener, signal) => executeRun(this.#resumeSetup(snapshot, { ...options, signal }, listener)),
+      (listener, signal, backpressure) =>
+        executeRun({ ...this.#resumeSetup(snapshot, { ...options, signal }, listener), backpressure }),
       options.signal,
     );
   }

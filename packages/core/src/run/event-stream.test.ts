@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AgentEvent } from './agent-events.ts';
 import { ConfigurationError, RunAbortedError } from '../errors.ts';
-import { streamRunEvents } from './event-stream.ts';
+import { MAX_UNREAD_EVENTS, streamRunEvents } from './event-stream.ts';
 
 const event = (step: number): AgentEvent => ({
   type: 'step-start',
@@ -76,5 +76,42 @@ describe('streamRunEvents', () => {
     const stream = streamRunEvents(() => Promise.reject(new ConfigurationError('bad maxSteps')));
 
     await expect(stream.next()).rejects.toThrow('bad maxSteps');
+  });
+
+  it('holds a producer that heeds backpressure to MAX_UNREAD_EVENTS unread events, however slow the consumer', async () => {
+    let produced = 0;
+    let consumed = 0;
+    let mostUnread = 0;
+    const stream = streamRunEvents(async (listener, _signal, backpressure) => {
+      for (let index = 1; index <= 5_000; index += 1) {
+        listener(event(index));
+        produced += 1;
+        mostUnread = Math.max(mostUnread, produced - consumed);
+        const wait = backpressure();
+        if (wait !== undefined) await wait;
+      }
+    });
+
+    for await (const _item of stream) {
+      consumed += 1;
+      // A slow consumer: every event costs it a turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+
+    expect(consumed).toBe(5_000);
+    expect(mostUnread).toBeLessThanOrEqual(MAX_UNREAD_EVENTS + 1);
+  });
+
+  it('releases a producer waiting on backpressure when the consumer stops early', async () => {
+    let released = false;
+    const stream = streamRunEvents(async (listener, _signal, backpressure) => {
+      for (let index = 1; index <= MAX_UNREAD_EVENTS; index += 1) listener(event(index));
+      await backpressure();
+      released = true;
+    });
+
+    for await (const _item of stream) break;
+
+    expect(released).toBe(true);
   });
 });

@@ -2,23 +2,63 @@ import type { AgentEvent } from './agent-events.ts';
 import { RunAbortedError } from '../errors.ts';
 
 /**
+ * How many events may wait unread in a run's event stream before a streaming model call stops
+ * reading its reply until the consumer catches up. Events other than deltas never wait (the run
+ * emits them at the pace of its steps); so the queue holds at most this many events, plus the
+ * deltas of the one piece the model is reading and the few events a step emits around its model call.
+ */
+export const MAX_UNREAD_EVENTS = 256;
+
+/**
  * Turns a run into an async iterable of its events, ending with `run-end`. The run starts at the
  * first `next()`. A consumer that stops early (`break`) aborts the run and waits for it to settle,
- * so nothing is left running. Rejects only when the run cannot start (bad options).
+ * so nothing is left running. Rejects only when the run cannot start (bad options). `start` gets
+ * the listener, the run's signal, and `backpressure`: a promise while MAX_UNREAD_EVENTS or more
+ * events wait unread, settled when the consumer has read below that or the run is aborted.
  */
 export async function* streamRunEvents<Event = AgentEvent>(
-  start: (listener: (event: Event) => void, signal: AbortSignal) => Promise<unknown>,
+  start: (
+    listener: (event: Event) => void,
+    signal: AbortSignal,
+    backpressure: () => Promise<void> | undefined,
+  ) => Promise<unknown>,
   signal?: AbortSignal,
 ): AsyncGenerator<Event, void, undefined> {
   const controller = new AbortController();
   const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
   const queue: Event[] = [];
   // One object, not loose variables: the callbacks below change it between awaits.
-  const state: { wake?: (() => void) | undefined; settled: boolean; failure?: { error: unknown } } = { settled: false };
-  const running = start((event) => {
-    queue.push(event);
-    state.wake?.();
-  }, stop).then(
+  const state: {
+    wake?: (() => void) | undefined;
+    settled: boolean;
+    failure?: { error: unknown };
+    // Events emitted and not yet handed to the consumer, and the promise the model waits on meanwhile.
+    unread: number;
+    room?: { promise: Promise<void>; resolve: () => void } | undefined;
+  } = { settled: false, unread: 0 };
+  const makeRoom = (): void => {
+    state.room?.resolve();
+    state.room = undefined;
+  };
+  stop.addEventListener('abort', makeRoom, { once: true });
+  const backpressure = (): Promise<void> | undefined => {
+    if (state.unread < MAX_UNREAD_EVENTS || stop.aborted) return undefined;
+    if (state.room === undefined) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((done) => (resolve = done));
+      state.room = { promise, resolve };
+    }
+    return state.room.promise;
+  };
+  const running = start(
+    (event) => {
+      queue.push(event);
+      state.unread += 1;
+      state.wake?.();
+    },
+    stop,
+    backpressure,
+  ).then(
     () => {
       state.settled = true;
       state.wake?.();
@@ -33,7 +73,11 @@ export async function* streamRunEvents<Event = AgentEvent>(
     for (;;) {
       // Taking the whole batch keeps this O(1) per event, unlike shift() on a long queue.
       const batch = queue.splice(0);
-      for (const event of batch) yield event;
+      for (const event of batch) {
+        state.unread -= 1;
+        if (state.room !== undefined && state.unread < MAX_UNREAD_EVENTS) makeRoom();
+        yield event;
+      }
       if (queue.length > 0) continue;
       if (state.settled) break;
       await new Promise<void>((resolve) => (state.wake = resolve));
@@ -43,6 +87,8 @@ export async function* streamRunEvents<Event = AgentEvent>(
   } finally {
     if (!state.settled)
       controller.abort(new RunAbortedError('The run was aborted: its event stream was closed.', { timedOut: false }));
+    makeRoom();
+    stop.removeEventListener('abort', makeRoom);
     await running;
   }
 }

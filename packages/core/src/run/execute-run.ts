@@ -43,6 +43,8 @@ export interface RunSetup<Event extends CustomEvent = never> {
   options: RunOptions<AgentEvent | Event>;
   /** Extra listener, used by `stream()`. */
   listener?: ((event: AgentEvent | Event) => void) | undefined;
+  /** A promise while the consumer of `listener` is behind, used by `stream()`: streaming model calls wait for it. */
+  backpressure?: (() => Promise<void> | undefined) | undefined;
   /** Run options of RunOptions this agent refuses (a ConfigurationError), each with the reason. */
   unsupportedOptions?: Readonly<Record<string, string>> | undefined;
   /** The agent's `toolTimeoutMs`; the run's option overrides it. Default DEFAULT_TOOL_TIMEOUT_MS. */
@@ -138,6 +140,8 @@ function beginRun<Event extends CustomEvent>(
     toolFingerprints: setup.toolFingerprints,
     history,
     resume,
+    deltas: options.deltas === true,
+    backpressure: setup.backpressure,
   });
   run.emitCore({
     type: 'run-start',
@@ -190,6 +194,7 @@ async function takeSteps<Event extends CustomEvent>(
   const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
   run.append({ role: 'system', content: systemPrompt }, ...history, { role: 'user', content: run.task });
   const steps = protocol.start(run);
+  run.setProtocolRun(steps);
   try {
     for (let step = 1; step <= run.maxSteps; step += 1) {
       throwIfAborted(run.cancelSignal);

@@ -31,6 +31,8 @@ import type { StructuredOutput } from './structured-output.ts';
 import { invokeTool, invokeTools } from './tool-invocation.ts';
 import type { InvocationContext, InvokeOptions, ToolCallOutcome, ToolCallRequest } from './tool-invocation.ts';
 import type { AgentRun, InvokeToolsOptions, ModelRequest } from './agent-run.ts';
+import type { ProtocolRun } from './agent-protocol.ts';
+import { DeltaRelay } from './model-deltas.ts';
 
 // The names an agent gives its own steps (see runStep): never empty, never an id of core's.
 const STEP_NAME = /^[A-Za-z0-9_.-]+(?:\/[A-Za-z0-9_.-]+)*$/;
@@ -69,6 +71,10 @@ export interface RunFields {
   history: readonly ChatMessage[];
   /** Set when the run continues a snapshot. */
   resume?: ResumeFrom | undefined;
+  /** Stream each model call's reply to the listeners as delta events (run option `deltas`). */
+  deltas?: boolean | undefined;
+  /** A promise while the listener's consumer is behind (see streamRunEvents): streaming model calls wait for it. */
+  backpressure?: (() => Promise<void> | undefined) | undefined;
 }
 
 /** What a resumed run continues from. */
@@ -112,6 +118,8 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
   // steps before this one, and of the recorded work in it, are kept in the step records only.
   readonly #liveFrom: number;
+  // The protocol's part of the run, whose streamModelCall reads streaming model calls.
+  #protocolRun: ProtocolRun | undefined;
 
   constructor(fields: RunFields) {
     this.#fields = fields;
@@ -226,17 +234,29 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       replayed,
     );
     const started = performance.now();
+    const fields = this.#fields;
+    const relay = fields.deltas === true && !replayed && fields.listeners.length > 0 ? this.#deltaRelay() : undefined;
     // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    return this.#journal.runThen(
-      this.#fields.stepRunner,
+    const received = this.#journal.runThen(
+      fields.stepRunner,
       id,
-      () => this.#complete(request),
+      () => this.#complete(request, relay),
       undefined,
-      (response) => this.#received(response, replayed, started),
+      (response) => {
+        // A model that goes on streaming after its call settled is not heard.
+        relay?.close();
+        return this.#received(response, replayed, started);
+      },
     );
+    if (relay === undefined) return received;
+    // Nor one whose call failed, or was abandoned at an abort.
+    return received.catch((error: unknown) => {
+      relay.close();
+      throw error;
+    });
   }
 
-  #complete(request: ModelRequest): Promise<ChatResponse> {
+  #complete(request: ModelRequest, relay: DeltaRelay | undefined): Promise<ChatResponse> {
     const { model, signal, modelTimeoutMs } = this.#fields;
     // A run nothing can cancel sends no signal (the SDK composes one of its own for each it gets);
     // one that can settles at the abort even when the model is slow to honour its signal.
@@ -246,6 +266,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       timeoutMs: modelTimeoutMs,
       onRetry: this.#onRetry,
       signal,
+      onDelta: relay?.onDelta,
     };
     let reply: Promise<ChatResponse>;
     try {
@@ -254,9 +275,11 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       // A ChatModel of the user's may throw instead of rejecting; the run sees a rejection either way.
       return Promise.reject(error);
     }
-    return raceAbort(reply, chatRequest.signal).then((response) =>
-      redactReply(checkChatResponse(response, model.modelName)),
-    );
+    return raceAbort(reply, chatRequest.signal).then((response) => {
+      const checked = redactReply(checkChatResponse(response, model.modelName));
+      relay?.finish();
+      return checked;
+    });
   }
 
   #received(response: ChatResponse, replayed: boolean, started: number): ChatResponse {
@@ -280,6 +303,20 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   // One per run, not per call: a retried call can take minutes, and each retry is an event, so the
   // wait is never silent.
   readonly #onRetry = (retry: ModelRetry): void => this.emitCore({ type: 'model-retry', ...retry });
+
+  /** The protocol's part of the run: the pieces of each streaming model call go to its streamModelCall. */
+  setProtocolRun(protocolRun: ProtocolRun): void {
+    this.#protocolRun = protocolRun;
+  }
+
+  #deltaRelay(): DeltaRelay {
+    return new DeltaRelay({
+      step: this.#step,
+      emit: (input) => this.emitCore(input),
+      streamModelCall: this.#protocolRun?.streamModelCall?.bind(this.#protocolRun),
+      backpressure: this.#fields.backpressure,
+    });
+  }
 
   runStep<Result>(name: string, work: () => Promise<Result>): Promise<Result> {
     if (!STEP_NAME.test(name) || name === 'model' || name.startsWith('tool/')) {

@@ -28,6 +28,13 @@ export interface RunOptions<Event = AgentEvent, Schema extends OutputSchema | un
   /** Receives every event of the run, in order. */
   onEvent?: ((event: Event) => void) | undefined;
   /**
+   * Stream each model reply to the listeners as it arrives: `text-delta`, `reasoning-delta`,
+   * `tool-call-delta`, and the protocol's `answer-delta` (see docs/streaming.md). Model calls then
+   * stream (OpenAIChatModel asks for server-sent events); off by default, and without a listener
+   * (`onEvent`, `stream()`, `verbose`) nothing streams.
+   */
+  deltas?: boolean | undefined;
+  /**
    * Earlier turns, placed between the system prompt and the new task, to continue a conversation:
    * a previous RunResult's `messages` work as they are (a leading system message gives way to the
    * agent's own prompt).
@@ -86,6 +93,7 @@ export const RUN_OPTION_KEYS: readonly string[] = Object.keys({
   toolTimeoutMs: true,
   modelTimeoutMs: true,
   onEvent: true,
+  deltas: true,
   history: true,
   stepRunner: true,
   output: true,
@@ -111,6 +119,9 @@ export function checkRunInput(task: unknown, maxSteps: number, options: RunOptio
     if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
       throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
     }
+  }
+  if (options.deltas !== undefined && typeof options.deltas !== 'boolean') {
+    throw new ConfigurationError(`deltas must be true or false; got ${String(options.deltas)}.`);
   }
   if (options.onSnapshot !== undefined && typeof options.onSnapshot !== 'function') {
     throw new ConfigurationError('onSnapshot must be a function that receives each RunSnapshot.');

@@ -43,7 +43,12 @@ export function describeEvent(event: AgentEvent): string[] {
           ? `--- final attempt (step limit of ${event.maxSteps} reached)`
           : `--- step ${event.step}/${event.maxSteps}`,
       ];
+    // The trace prints each reply whole, at its model-response.
     case 'model-request':
+    case 'text-delta':
+    case 'reasoning-delta':
+    case 'tool-call-delta':
+    case 'answer-delta':
       return [];
     case 'model-retry':
       return [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChatRequest } from '../model/chat-model.ts';
+import type { ChatRequest, ModelDelta } from '../model/chat-model.ts';
 import { createScriptedModel } from './scripted-model.ts';
 
 const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }] });
@@ -101,5 +101,67 @@ describe('createScriptedModel', () => {
       name: 'AbortError',
     });
     expect(model.requests).toHaveLength(1);
+  });
+
+  it('streams a reply to onDelta in pieces of chunkSize: reasoning, text, then each tool call', async () => {
+    const model = createScriptedModel(
+      [{ reasoning: 'think', content: 'Adding now', toolCalls: [{ name: 'add', arguments: { a: 1 } }] }],
+      { chunkSize: 4 },
+    );
+    const deltas: ModelDelta[] = [];
+
+    const reply = await model.complete({ ...ask('add'), onDelta: (delta) => void deltas.push(delta) });
+
+    expect(deltas).toEqual([
+      { type: 'reasoning', attempt: 1, text: 'thin' },
+      { type: 'reasoning', attempt: 1, text: 'k' },
+      { type: 'text', attempt: 1, text: 'Addi' },
+      { type: 'text', attempt: 1, text: 'ng n' },
+      { type: 'text', attempt: 1, text: 'ow' },
+      { type: 'tool-call', attempt: 1, index: 0, id: 'call_1', name: 'add', arguments: '' },
+      { type: 'tool-call', attempt: 1, index: 0, arguments: '{"a"' },
+      { type: 'tool-call', attempt: 1, index: 0, arguments: ':1}' },
+    ]);
+    expect(reply.content).toBe('Adding now');
+    expect(model.requests[0]!.streamed).toBe(true);
+  });
+
+  it('waits for the promise onDelta returns before sending the next piece', async () => {
+    const model = createScriptedModel(['abc'], { chunkSize: 1 });
+    const seen: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+
+    const call = model.complete({
+      ...ask('go'),
+      onDelta: (delta) => {
+        if (delta.type === 'text') seen.push(delta.text);
+        return seen.length === 1 ? held : undefined;
+      },
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(seen).toEqual(['a']);
+    release();
+
+    await call;
+    expect(seen).toEqual(['a', 'b', 'c']);
+  });
+
+  it('stops streaming at an abort, with the abort reason', async () => {
+    const model = createScriptedModel(['a'.repeat(100)], { chunkSize: 1, chunkDelayMs: 1 });
+    const controller = new AbortController();
+    let count = 0;
+
+    const call = model.complete({
+      ...ask('go'),
+      signal: controller.signal,
+      onDelta: () => {
+        count += 1;
+        if (count === 3) controller.abort(new Error('stop'));
+      },
+    });
+
+    await expect(call).rejects.toThrow('stop');
+    expect(count).toBe(3);
   });
 });

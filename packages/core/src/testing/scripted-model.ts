@@ -5,9 +5,15 @@ import { abortReason, sleep } from '../abort.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/chat-model.ts';
 import { createIdSequence, normalizeReply, toChatResponse } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';
+import { streamScriptedReply } from './scripted-stream.ts';
+import type { ScriptedStreamOptions } from './scripted-stream.ts';
 
 /** A recorded request: what the agent sent, with the messages copied at the time of the call. */
-export type RecordedChatRequest = Omit<ChatRequest, 'signal' | 'onRetry'> & { hadSignal: boolean };
+export type RecordedChatRequest = Omit<ChatRequest, 'signal' | 'onRetry' | 'onDelta'> & {
+  hadSignal: boolean;
+  /** True when the request asked for deltas (`onDelta`), which the model then streamed. */
+  streamed: boolean;
+};
 
 /** A scripted failure: the call rejects with `error`, after `delayMs` if given. */
 export interface ScriptedFailure {
@@ -27,8 +33,11 @@ export type ScriptedStep =
       index: number,
     ) => ScriptedReply | ScriptedFailure | Promise<ScriptedReply | ScriptedFailure>);
 
-/** Options of `createScriptedModel`. */
-export interface ScriptedModelOptions {
+/**
+ * Options of `createScriptedModel`. `chunkSize` and `chunkDelayMs` shape how a reply is streamed to
+ * a request that has an `onDelta` (see ScriptedStreamOptions).
+ */
+export interface ScriptedModelOptions extends ScriptedStreamOptions {
   /** Reported as the model's name; default `scripted-model`. */
   modelName?: string | undefined;
 }
@@ -44,7 +53,8 @@ export interface ScriptedModel extends ChatModel {
 /**
  * Creates a ChatModel that answers the n-th call with the n-th step of `steps`. A call past the end
  * of the script fails with an error saying so. Honors the request's abort signal, also while a
- * step's `delayMs` runs.
+ * step's `delayMs` runs. A request with an `onDelta` gets the reply streamed in pieces first
+ * (`chunkSize`, `chunkDelayMs`), all of attempt 1.
  */
 export function createScriptedModel(steps: readonly ScriptedStep[], options: ScriptedModelOptions = {}): ScriptedModel {
   const modelName = options.modelName ?? 'scripted-model';
@@ -52,11 +62,12 @@ export function createScriptedModel(steps: readonly ScriptedStep[], options: Scr
   const nextId = createIdSequence('call_');
 
   const complete = async (request: ChatRequest): Promise<ChatResponse> => {
-    const { signal, onRetry: _onRetry, ...rest } = request;
+    const { signal, onRetry: _onRetry, onDelta, ...rest } = request;
     const recorded: RecordedChatRequest = {
       ...rest,
       messages: structuredClone([...request.messages]),
       hadSignal: signal !== undefined,
+      streamed: onDelta !== undefined,
     };
     const index = requests.length;
     requests.push(recorded);
@@ -76,6 +87,7 @@ export function createScriptedModel(steps: readonly ScriptedStep[], options: Scr
     const promptText = request.messages.map((message) => message.content ?? '').join('\n');
     const reply = normalizeReply(resolved, nextId, promptText);
     if (reply.delayMs > 0) await sleep(reply.delayMs, signal);
+    if (onDelta !== undefined) await streamScriptedReply(reply, onDelta, options, signal);
     return toChatResponse(reply, modelName);
   };
 

@@ -18,10 +18,11 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 // What an attempt rejects with when the call's deadline passes; `complete` turns it into a ModelCallError.
 class DeadlinePassed extends Error {}
 
-// Settles like `work`, or rejects with DeadlinePassed after `ms` (calling `onExpire` to stop the work).
-// Work that loses the race is still observed, so its late rejection is never unhandled.
-function withinDeadline<T>(work: Promise<T>, ms: number, onExpire?: () => void): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
+// Settles like `work` (its value through `map`), or rejects with DeadlinePassed after `ms` (calling
+// `onExpire` to stop the work). Work that loses the race is still observed, so its late rejection
+// is never unhandled. Mapping here, not in a `then` of its own, saves every call a promise.
+function withinDeadline<T, R>(work: Promise<T>, ms: number, map: (value: T) => R, onExpire?: () => void): Promise<R> {
+  return new Promise<R>((resolve, reject) => {
     const timer = setTimeout(
       () => {
         onExpire?.();
@@ -32,7 +33,11 @@ function withinDeadline<T>(work: Promise<T>, ms: number, onExpire?: () => void):
     work.then(
       (value) => {
         clearTimeout(timer);
-        resolve(value);
+        try {
+          resolve(map(value));
+        } catch (error) {
+          reject(error);
+        }
       },
       (error: unknown) => {
         clearTimeout(timer);
@@ -239,7 +244,7 @@ export class OpenAIChatModel implements ChatModel {
     const requestOptions: OpenAI.RequestOptions = { maxRetries: 0, timeout: Math.ceil(remaining) };
     if (request.signal !== undefined) requestOptions.signal = request.signal;
     if (this.#options.streaming !== true && request.onDelta === undefined) {
-      return withinDeadline(client.chat.completions.create(params, requestOptions).then(fromCompletion), remaining);
+      return withinDeadline(client.chat.completions.create(params, requestOptions), remaining, fromCompletion);
     }
     return this.#streamAttempt(client, params, requestOptions, request, deadline, attempt);
   }
@@ -274,7 +279,7 @@ export class OpenAIChatModel implements ChatModel {
       deltas?.end();
       return response;
     };
-    return withinDeadline(read(), deadline - performance.now(), () => stream.controller.abort());
+    return withinDeadline(read(), deadline - performance.now(), identity, () => stream.controller.abort());
   }
 
   #retryDelay(error: unknown, failure: Error, attempt: number): number | undefined {
@@ -307,6 +312,10 @@ export class OpenAIChatModel implements ChatModel {
     this.#server = stripCredentials(this.#client.baseURL);
     return this.#client;
   }
+}
+
+function identity<T>(value: T): T {
+  return value;
 }
 
 function responseHeaders(error: unknown): Headers | undefined {

@@ -20,9 +20,8 @@ import { RunJournal } from './run-journal.ts';
 import { SNAPSHOT_VERSION } from './run-snapshot.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import { StepRecorder } from './step-records.ts';
-import { attachSubRunHooks } from './sub-runs.ts';
+import { SubRuns, attachSubRunHooks } from './sub-runs.ts';
 import type { SubRunHooks } from './sub-runs.ts';
-import type { RunResult } from './run-result.ts';
 import type { StepRecord } from './step-records.ts';
 import { modelStepId } from './step-runner.ts';
 import type { StepRunner } from './step-runner.ts';
@@ -111,10 +110,8 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   /** What the run waits for, once a step asked for approvals it has no decision on. */
   readonly pending: PendingApproval[] = [];
   // Sub-agents (asTool) that paused, by `<step>/<callId>`; those that finished, with their usage.
-  // Both made at first use: most runs call no agent.
-  #subRuns: Map<string, RunSnapshot> | undefined;
-  #subRunUsage: Map<string, RunUsage> | undefined;
-  #subRunHooks: SubRunHooks | undefined;
+  // Made at first use: most runs call no agent.
+  #subRuns: SubRuns | undefined;
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
   // steps before this one, and of the recorded work in it, are kept in the step records only.
   readonly #liveFrom: number;
@@ -134,8 +131,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     this.#liveFrom = liveFrom;
     this.#journal = resume === undefined ? new RunJournal() : new RunJournal(resume.snapshot.journal, liveFrom);
     this.#approvals = [...(resume?.approvals ?? [])];
-    for (const saved of resume?.snapshot.subRuns ?? [])
-      (this.#subRuns ??= new Map()).set(`${saved.step}/${saved.callId}`, saved.snapshot);
+    if (resume !== undefined && resume.snapshot.subRuns.length > 0) {
+      this.#subRuns = new SubRuns(this, resume.snapshot.subRuns);
+    }
     this.task = fields.task;
     this.maxSteps = fields.maxSteps;
     this.scope = createRunScope(this.id);
@@ -364,50 +362,31 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
       pendingApprovals: [...this.pending],
-      subRuns: [...(this.#subRuns ?? [])].map(([key, snapshot]) => {
-        const slash = key.indexOf('/');
-        return { step: Number(key.slice(0, slash)), callId: key.slice(slash + 1), snapshot };
-      }),
+      subRuns: this.#subRuns?.snapshot() ?? [],
       takenAt: new Date().toISOString(),
     };
   }
 
   /** What the agents this run's tools run (asTool) share with it; made when the first one asks. */
   subRunHooks(): SubRunHooks {
-    this.#subRunHooks ??= this.#makeSubRunHooks();
-    return this.#subRunHooks;
+    this.#subRuns ??= new SubRuns(this);
+    return this.#subRuns;
   }
 
-  #makeSubRunHooks(): SubRunHooks {
-    return {
-      // A sub-run's own sub-runs' events come through it already naming their parent.
-      notify: (event) => this.#notify({ parentRunId: this.id, ...event }),
-      saved: (callId) => {
-        const snapshot = this.#subRuns?.get(`${this.#step}/${callId}`);
-        if (snapshot === undefined) return undefined;
-        const prefix = `${callId}/`;
-        const approvals: Record<string, ApprovalDecision> = {};
-        for (const record of this.#approvals) {
-          if (record.step === this.#step && record.callId.startsWith(prefix)) {
-            approvals[record.callId.slice(prefix.length)] = record.decision;
-          }
-        }
-        return { snapshot, approvals };
-      },
-      paused: (callId, result: RunResult) => {
-        if (result.snapshot === undefined) return;
-        (this.#subRuns ??= new Map()).set(`${this.#step}/${callId}`, result.snapshot);
-        // Not recorded: on resume, the sub-run's usage comes whole with its answer.
-        mergeUsage(this.usage, result.usage);
-        for (const pending of result.pendingApprovals ?? []) {
-          this.addPendingApproval({ ...pending, callId: `${callId}/${pending.callId}`, step: this.#step });
-        }
-      },
-      finished: (callId, usage) => {
-        this.#subRuns?.delete(`${this.#step}/${callId}`);
-        (this.#subRunUsage ??= new Map()).set(callId, usage);
-      },
-    };
+  /** The decisions taken in the current step on calls whose ids begin with `prefix`, by the rest of the id. */
+  decisionsUnder(prefix: string): Record<string, ApprovalDecision> {
+    const decisions: Record<string, ApprovalDecision> = {};
+    for (const record of this.#approvals) {
+      if (record.step === this.#step && record.callId.startsWith(prefix)) {
+        decisions[record.callId.slice(prefix.length)] = record.decision;
+      }
+    }
+    return decisions;
+  }
+
+  /** Tells the run's listeners an event (a sub-run's, say), as it is. */
+  tell(event: AgentEvent | CustomEvent): void {
+    this.#notify(event);
   }
 
   /** The decision taken on call `callId` of step `step`, if any. */
@@ -428,9 +407,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   /** Takes the usage of the sub-agent run by call `callId`, if one finished. */
   takeSubRunUsage(callId: string): RunUsage | undefined {
-    const usage = this.#subRunUsage?.get(callId);
-    this.#subRunUsage?.delete(callId);
-    return usage;
+    return this.#subRuns?.takeUsage(callId);
   }
 
   /** Adds a sub-agent's usage to the run's. */

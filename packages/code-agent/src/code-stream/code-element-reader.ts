@@ -3,7 +3,7 @@
 // the end of the reply alone, so this reader keeps that element's text until then and decides in
 // `end`. It is the one part of the extractor whose memory grows with the reply: the element's text
 // is what it may have to return.
-import { decodeEntities, removePartialStop } from './code-extraction.ts';
+import { decodeEntities, removePartialStop } from '../code-extraction.ts';
 
 const OPEN_TAG = '<code';
 const CLOSE_TAG = '</code>';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extractCode } from './code-extraction.ts';
+import { extractCode } from '../code-extraction.ts';
 import { createCodeStreamExtractor } from './code-stream-extractor.ts';
 
 function extractChunks(chunks: readonly string[]): { text: string; deltas: string[] } {

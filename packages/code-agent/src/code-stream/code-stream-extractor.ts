@@ -12,8 +12,8 @@
 // short line; past MAX_HELD characters it is yielded, which can only be wrong in a reply that ends a
 // block with that much whitespace) and the text of a `<code>` element until fenced code appears.
 import { CodeElementReader } from './code-element-reader.ts';
-import { isCodeTag } from './code-extraction.ts';
-import { LineShape } from './code-line-shape.ts';
+import { isCodeTag } from '../code-extraction.ts';
+import { LineShape } from './line-shape.ts';
 import { OpeningFenceReader } from './opening-fence-reader.ts';
 import type { OpeningFence } from './opening-fence-reader.ts';
 

@@ -2,7 +2,7 @@
 // reading before the line ends: whether it may still be a fence or a cut-off stop sequence (then its
 // text is held back), and, at its end, which of them it is. Constant memory per line: a marker count
 // and at most MAX_TEXT characters of the trimmed line.
-import { STOP_SEQUENCES, isCutOffLine } from './code-extraction.ts';
+import { STOP_SEQUENCES, isCutOffLine } from '../code-extraction.ts';
 
 const STOP_TEXTS = STOP_SEQUENCES.map((stop) => stop.trim());
 // Longer than every stop sequence and every partial fence: a longer line is neither.

@@ -182,6 +182,12 @@ describe('createJsonAnswerDecoder', () => {
     expect(decodeChunks([reply]).text).toBe('draft');
   });
 
+  it('does not read objects nested in one that turned out malformed', () => {
+    const reply = '{"scratchpad": {"answer": "nested"} oops}';
+    expect(parsedAnswer(reply)).toBe('nested');
+    expect(decodeChunks([reply]).text).toBe('');
+  });
+
   it('stops yielding at a second answer key after a non-empty answer', () => {
     expect(parsedAnswer('{"answer": "first", "answer": "second"}')).toBe('second');
     expect(decodeChunks(['{"answer": "first", "answer": "second"}']).text).toBe('first');

@@ -11,10 +11,13 @@
 // Deltas are provisional. What was yielded cannot be taken back, so when the object yielding the
 // answer turns out malformed (the parser then reads another object, or none), or a second `answer`
 // key follows a non-empty one (JSON.parse keeps the last), the decoder stops yielding: the step's
-// parsed answer is the one that counts. The yielded text is decoded, not redacted: known secrets
-// must be removed by whoever emits it, as core does for every reply.
+// parsed answer is the one that counts. Nor does it go back into an object that turned out
+// malformed: the parser would try the objects nested in it next, the decoder only those after it.
+// The yielded text is decoded, not redacted: known secrets must be removed by whoever emits it, as
+// core does for every reply.
 import { JsonObjectScanner } from './json-object-scanner.ts';
 import type { TopLevelListener } from './json-object-scanner.ts';
+import { MAX_CANDIDATES } from './json-reply.ts';
 
 /** An incremental reader of the final answer in a streamed JSON-protocol reply. */
 export interface JsonAnswerDecoder {
@@ -25,8 +28,6 @@ export interface JsonAnswerDecoder {
   push(chunk: string): string;
 }
 
-// The parser's bound: it looks for an object behind at most this many opening braces.
-const MAX_CANDIDATES = 32;
 const ANSWER_KEY = 'answer';
 
 /** Creates a decoder for one reply; use a new one for every model call. */

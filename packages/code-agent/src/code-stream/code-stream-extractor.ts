@@ -9,8 +9,9 @@
 // from `end`.
 //
 // One pass, constant work per character. Memory: the held-back text (whitespace and at most one
-// short line; past MAX_HELD characters it is yielded, which can only be wrong in a reply that ends a
-// block with that much whitespace) and the text of a `<code>` element until fenced code appears.
+// short line; past MAX_HELD characters it is yielded, which is wrong only for a block that ends in,
+// or holds nothing but, that much whitespace) and the text of a `<code>` element until fenced code
+// appears.
 import { CodeElementReader } from './code-element-reader.ts';
 import { isCodeTag } from '../code-extraction.ts';
 import { LineShape } from './line-shape.ts';

@@ -34,7 +34,7 @@ export function extractCode(reply: string): ExtractedCode | undefined {
     if (opening === undefined) continue;
     const { indent, fence, tag } = opening;
     const closing = findClosingFence(lines, index + 1, fence);
-    if (tag === '' || JAVASCRIPT_TAGS.has(tag) || TYPESCRIPT_TAGS.has(tag)) {
+    if (isCodeTag(tag)) {
       const body = dedent(lines.slice(index + 1, closing), indent);
       const code = removePartialStop(body.join('\n'), closing === lines.length);
       if (code.trim() !== '') return { code, typescript: TYPESCRIPT_TAGS.has(tag) };
@@ -87,15 +87,30 @@ function dedent(lines: readonly string[], width: number): string[] {
   return lines.map((line) => line.slice(Math.min(leadingBlanks(line), width)));
 }
 
-// A reply cut at a stop sequence can end with the start of it, or with a partial closing fence.
-function removePartialStop(code: string, unclosed: boolean): string {
+/**
+ * Trims the end of extracted code, and drops its last line when the reply ended inside the block and
+ * that line is the start of a stop sequence or a partial closing fence (what a reply cut at a stop
+ * sequence can end with).
+ */
+export function removePartialStop(code: string, unclosed: boolean): string {
   const lines = code.trimEnd().split('\n');
-  const last = lines.at(-1)?.trim() ?? '';
   // Only a block the reply ended inside can have been cut by a stop sequence.
-  const isPartialStop = unclosed && last.length >= 3 && STOP_SEQUENCES.some((stop) => stop.trim().startsWith(last));
-  const isPartialFence = unclosed && /^(`{1,2}|~{1,2})$/.test(last);
-  if (isPartialStop || isPartialFence) lines.pop();
+  if (unclosed && isCutOffLine(lines.at(-1)?.trim() ?? '')) lines.pop();
   return lines.join('\n').trimEnd();
+}
+
+/**
+ * Whether `line` (trimmed), as the last line of a block the reply ended inside, is the start of a
+ * stop sequence or a partial closing fence, and so no code.
+ */
+export function isCutOffLine(line: string): boolean {
+  const isPartialStop = line.length >= 3 && STOP_SEQUENCES.some((stop) => stop.trim().startsWith(line));
+  return isPartialStop || /^(`{1,2}|~{1,2})$/.test(line);
+}
+
+/** Whether a fence tagged `tag` (lower case) holds code to run: no tag, or a JavaScript or TypeScript one. */
+export function isCodeTag(tag: string): boolean {
+  return tag === '' || JAVASCRIPT_TAGS.has(tag) || TYPESCRIPT_TAGS.has(tag);
 }
 
 // The content of the first `<code>` or `<code attributes>` element (tag name in any case), up to its
@@ -125,7 +140,8 @@ function indexOfTag(text: string, tag: string, from: number): number {
   return -1;
 }
 
-function decodeEntities(text: string): string {
+/** Decodes the five HTML entities a model writes inside a `<code>` element. */
+export function decodeEntities(text: string): string {
   return text
     .replace(/&lt;/g, '<')
     .replace(/&gt;/g, '>')

@@ -7,9 +7,12 @@ export type JsonAction =
   | { kind: 'scratchpad'; scratchpad: string }
   | { kind: 'invalid'; reason: string };
 
-// Models wrap JSON in prose or fences; looking for an object behind more than this many opening
-// braces is no longer a reply worth rescuing, and keeps a hostile reply from costing quadratic time.
-const MAX_CANDIDATES = 32;
+/**
+ * The opening braces of a reply that may start its JSON object. Models wrap JSON in prose or fences;
+ * looking for an object behind more of them is no longer a reply worth rescuing, and would let a
+ * hostile reply cost quadratic time.
+ */
+export const MAX_CANDIDATES = 32;
 
 /**
  * Reads a JSON-protocol reply: the first JSON object in the text (bare, in a ```json fence, or

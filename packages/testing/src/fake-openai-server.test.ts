@@ -230,6 +230,16 @@ describe('startFakeOpenAI', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
   });
 
+  it('tells clients the idle limit it keeps connections open for', async () => {
+    await start({ script: [], keepAliveTimeoutMs: 60_000 });
+
+    const response = await fetch(`${server!.url}/models`);
+    await response.body?.cancel();
+
+    // Clients such as undici read this header to close an idle connection before the server does.
+    expect(response.headers.get('keep-alive')).toBe('timeout=60');
+  });
+
   it('refuses unknown routes and bodies that are not JSON', async () => {
     await start({ script: ['unused'] });
 

@@ -97,6 +97,13 @@ export interface FakeOpenAIOptions {
   chunkSize?: number | undefined;
   /** Streamed replies: pause between chunks, each written on its own, to stream as a slow model does; default 0. */
   chunkDelayMs?: number | undefined;
+  /**
+   * How long the server keeps an idle keep-alive connection open, in milliseconds; default Node's
+   * (5 s). A load test whose client can stall longer than that must raise it: the server closes the
+   * connection while the client, not yet aware of it, sends the next request there, which then fails
+   * with "other side closed".
+   */
+  keepAliveTimeoutMs?: number | undefined;
   /** Keep every request in `requests`; default true. Turn off for long benchmarks. */
   recordRequests?: boolean | undefined;
 }
@@ -281,6 +288,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     await handleChat(incoming, response, body);
   };
 
+  if (options.keepAliveTimeoutMs !== undefined) server.keepAliveTimeout = options.keepAliveTimeoutMs;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {

@@ -11,7 +11,15 @@ export interface ModelProcessReady {
   pagesURL: string;
 }
 
-const model = await startFakeOpenAI({ handler: (request) => decideReply(request.body), recordRequests: false });
+const model = await startFakeOpenAI({
+  handler: (request) => decideReply(request.body),
+  recordRequests: false,
+  // With 2,000 runs in flight a contestant's process can fall seconds behind its replies; Node's
+  // default 5 s idle limit then closed connections that the client was about to reuse, and hundreds
+  // of runs of the heavier frameworks failed with "other side closed". An idle limit longer than any
+  // bench run takes the server's housekeeping out of what is measured, for every contestant alike.
+  keepAliveTimeoutMs: 60_000,
+});
 const pages = await startPageServer();
 
 process.once('disconnect', () => {

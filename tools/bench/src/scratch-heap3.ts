@@ -1,0 +1,22 @@
+import { writeHeapSnapshot } from 'node:v8';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { firstMessage, startChild } from './child-process.ts';
+import type { ModelProcessReady } from './model-process.ts';
+import { findContestant } from './contestants/index.ts';
+import { createAddTask, modelForLatency } from './scenario.ts';
+const [id, nArg] = process.argv.slice(2);
+const N = Number(nArg ?? 500);
+const model = startChild('./model-process.ts', { profile: false });
+const { modelURL } = await firstMessage<ModelProcessReady>(model, 'model');
+const create = await findContestant(id!).load();
+const warm = create({ baseURL: modelURL, model: modelForLatency(0) });
+for (let i = 0; i < 100; i++) await warm(createAddTask(i).text);
+const run = create({ baseURL: modelURL, model: modelForLatency(2000) });
+function agg(name: string) { globalThis.gc?.(); globalThis.gc?.(); writeHeapSnapshot('/tmp/real-' + name + '.heapsnapshot'); }
+agg('before');
+const runs: Promise<unknown>[] = [];
+for (let i = 0; i < N; i++) runs.push(run(createAddTask(1000 + i).text).catch(() => {}));
+await sleep(Number(process.env.WAIT ?? 1000));
+agg('after');
+process.exit(0);

@@ -3,6 +3,7 @@ import { scanApprovalCalls } from './approval-scan.ts';
 import type { CodeEvent } from './code-events.ts';
 import { describeCodeEvent } from './code-events.ts';
 import { STOP_SEQUENCES, extractCode } from './code-extraction.ts';
+import { createCodeStreamExtractor } from './code-stream/code-stream-extractor.ts';
 import { JsExecutor } from './sandbox/js-executor.ts';
 import type { ResolvedLimits } from './sandbox/sandbox-limits.ts';
 
@@ -64,6 +65,15 @@ export function createCodeProtocol(settings: {
             return;
           }
           run.append({ role: 'user', content: `Observation:\n${result.output}\n` });
+        },
+        // The code block as the model writes it, as `code-delta` events; the answer is known only
+        // when the code calls final_answer (core then reports it whole as an answer-delta).
+        streamModelCall: ({ attempt }) => {
+          const extractor = createCodeStreamExtractor();
+          const emit = (text: string): void => {
+            if (text !== '') run.emit({ type: 'code-delta', attempt, text });
+          };
+          return { push: (text) => emit(extractor.push(text)), end: () => emit(extractor.end()) };
         },
         close: () => executor.dispose(),
       };

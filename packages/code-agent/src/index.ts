@@ -8,4 +8,4 @@ export type { SandboxLimits } from './sandbox/sandbox-limits.ts';
 export type { SandboxToolStart, SandboxToolEnd } from './sandbox/tool-bridge.ts';
 export { SandboxError } from './sandbox/sandbox-error.ts';
 export { SANDBOX_GLOBALS } from './sandbox/sandbox-tools.ts';
-export type { CodeEvent, CodeStartEvent, CodeEndEvent } from './code-events.ts';
+export type { CodeEvent, CodeStartEvent, CodeDeltaEvent, CodeEndEvent } from './code-events.ts';

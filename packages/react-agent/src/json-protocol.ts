@@ -1,4 +1,5 @@
 import type { AgentProtocol, ChatResponse } from '@tinyagent/core';
+import { createJsonAnswerDecoder } from './json-answer-decoder.ts';
 import { readJsonReply } from './json-reply.ts';
 import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
 import type { ReactSettings } from './react-loop.ts';
@@ -50,6 +51,16 @@ export function createJsonProtocol(settings: ReactSettings): AgentProtocol {
               run.correct(action.reason, invalidReplyMessage(action.reason, reply));
               return;
           }
+        },
+        // The `answer` string of the reply's JSON, decoded as it streams (never the JSON around it).
+        streamModelCall: (call) => {
+          const decoder = createJsonAnswerDecoder();
+          return {
+            push: (text) => {
+              const piece = decoder.push(text);
+              if (piece !== '') call.answer(piece);
+            },
+          };
         },
         finalAttempt: async () => {
           run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });

@@ -53,14 +53,20 @@ describe('ReactAgent with deltas', () => {
     expect(joined(events, 'answer-delta', 2)).toBe('It is 2.');
   });
 
-  it('gives the JSON protocol text-delta but no answer-delta yet', async () => {
-    const server = await startServer({ script: [reply({ answer: 'Sunny.' })], chunkSize: 3 });
+  it('gives the JSON protocol answer-delta: the answer string decoded as it streams, never the JSON', async () => {
+    const answer = 'Sunny, "warm" \\ 22 °C\nand dry.';
+    const script = [reply({ tool: 'get_weather', arguments: { city: 'Paris' } }), reply({ answer })];
+    const server = await startServer({ script, chunkSize: 3 });
     const { events, onEvent } = recordEvents();
 
-    await createAgent(server).run('Weather?', { deltas: true, onEvent });
+    const output = await createAgent(server).run('Weather?', { deltas: true, onEvent });
 
-    expect(joined(events, 'text-delta')).toBe(reply({ answer: 'Sunny.' }));
-    expect(events.some((event) => event.type === 'answer-delta')).toBe(false);
+    expect(output).toBe(answer);
+    expect(joined(events, 'text-delta', 2)).toBe(reply({ answer }));
+    // The tool turn streams no answer; the answer turn streams it in pieces, escapes decoded.
+    expect(joined(events, 'answer-delta', 1)).toBe('');
+    expect(joined(events, 'answer-delta', 2)).toBe(answer);
+    expect(events.filter((event) => event.type === 'answer-delta').length).toBeGreaterThan(3);
   });
 
   it('reports a retry of a call that broke off mid-stream, and streams the new attempt apart', async () => {

@@ -194,6 +194,42 @@ describe('delta events', () => {
     );
   });
 
+  it('reports an answer the protocol did not stream as one answer-delta, just before final-answer', async () => {
+    // The test protocol has no stream reader: its answers come as the code agent's do, whole.
+    const model = createScriptedModel(
+      [{ toolCalls: [{ name: 'multiply', arguments: { a: 6, b: 7 } }] }, { content: 'It is 42.', toolCalls: [] }],
+      { chunkSize: 4 },
+    );
+    const { events, onEvent } = collectEvents();
+
+    await createTestAgent(model).run(TASK, { deltas: true, onEvent });
+
+    const answers = eventsOfType(events, 'answer-delta');
+    expect(answers).toHaveLength(1);
+    expect(answers[0]).toMatchObject({ step: 2, attempt: 1, text: 'It is 42.' });
+    const types = events.map((event) => event.type);
+    expect(types.indexOf('answer-delta')).toBe(types.indexOf('final-answer') - 1);
+  });
+
+  it('reports no whole answer-delta when the protocol streamed the answer, or without deltas', async () => {
+    const base = createToolProtocol([multiply]);
+    const protocol: AgentProtocol = {
+      ...base,
+      start: (run) => ({ ...base.start(run), streamModelCall: (call) => ({ push: (text) => call.answer(text) }) }),
+    };
+    const streamed = collectEvents();
+    const plain = collectEvents();
+
+    await createTestAgent(createScriptedModel(['It is 42.'], { chunkSize: 4 }), { protocol }).run(TASK, {
+      deltas: true,
+      onEvent: streamed.onEvent,
+    });
+    await createTestAgent(createScriptedModel(['It is 42.'])).run(TASK, { onEvent: plain.onEvent });
+
+    expect(eventsOfType(streamed.events, 'answer-delta').map((event) => event.text)).toEqual(['It i', 's 42', '.']);
+    expect(eventsOfType(plain.events, 'answer-delta')).toEqual([]);
+  });
+
   it('keeps a run going when the protocol stream throws, and says so', async () => {
     const warnings: string[] = [];
     setLogger({

@@ -11,7 +11,7 @@ import type { FinalAnswer } from './final-answer.ts';
 import { getLogger } from '../logger.ts';
 import { addUsage, emptyUsage, mergeUsage } from './run-result.ts';
 import type { RunUsage } from './run-result.ts';
-import { describeThrown } from '../tools/stringify.ts';
+import { describeThrown, stringifyResult } from '../tools/stringify.ts';
 import { createRunScope } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { redactReply, throwIfDeclined } from './model-reply.ts';
@@ -101,6 +101,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   #finalAttempt = false;
   #seq = 0;
   readonly #fields: RunFields;
+  // The attempt of the current step's model call (from 1), and the last step whose answer streamed.
+  #attempt = 1;
+  #answerStreamedIn = 0;
   #signal: AbortSignal | undefined;
   readonly #finalizer = new Finalizer();
   // The run keeps its own record of every step, whoever else listens.
@@ -233,7 +236,8 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     );
     const started = performance.now();
     const fields = this.#fields;
-    const relay = fields.deltas === true && !replayed && fields.listeners.length > 0 ? this.#deltaRelay() : undefined;
+    this.#attempt = 1;
+    const relay = !replayed && this.#relaysDeltas() ? this.#deltaRelay() : undefined;
     // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
     const received = this.#journal.runThen(
       fields.stepRunner,
@@ -300,7 +304,15 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   // One per run, not per call: a retried call can take minutes, and each retry is an event, so the
   // wait is never silent.
-  readonly #onRetry = (retry: ModelRetry): void => this.emitCore({ type: 'model-retry', ...retry });
+  readonly #onRetry = (retry: ModelRetry): void => {
+    this.#attempt = retry.attempt + 1;
+    this.emitCore({ type: 'model-retry', ...retry });
+  };
+
+  // Deltas are relayed only when asked for and someone listens: otherwise nothing streams.
+  #relaysDeltas(): boolean {
+    return this.#fields.deltas === true && this.#fields.listeners.length > 0;
+  }
 
   /** The protocol's part of the run: the pieces of each streaming model call go to its streamModelCall. */
   setProtocolRun(protocolRun: ProtocolRun): void {
@@ -310,7 +322,10 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   #deltaRelay(): DeltaRelay {
     return new DeltaRelay({
       step: this.#step,
-      emit: (input) => this.emitCore(input),
+      emit: (input) => {
+        if (input.type === 'answer-delta') this.#answerStreamedIn = this.#step;
+        this.emitCore(input);
+      },
       streamModelCall: this.#protocolRun?.streamModelCall?.bind(this.#protocolRun),
       backpressure: this.#fields.backpressure,
     });
@@ -439,6 +454,15 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     if (accepted === undefined) return;
     const source = this.#finalAttempt ? 'final_attempt' : 'normal';
     const answer = this.#finalizer.set(accepted.value, { source, metadata });
+    // An answer the protocol could not stream (the code agent's comes from running code; a structured
+    // answer need not be a string in the reply) still reaches delta consumers, whole, before the end.
+    if (this.#relaysDeltas() && this.#answerStreamedIn !== this.#step) {
+      this.emitCore({
+        type: 'answer-delta',
+        attempt: this.#attempt,
+        text: redactSecrets(stringifyResult(answer.value)),
+      });
+    }
     this.emitCore({ type: 'final-answer', answer });
   }
 

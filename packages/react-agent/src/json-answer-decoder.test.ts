@@ -1,3 +1,4 @@
+import { seededRandom, streamSplits } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { createJsonAnswerDecoder } from './json-answer-decoder.ts';
 import { readJsonReply } from './json-reply.ts';
@@ -12,45 +13,6 @@ function decodeChunks(chunks: readonly string[]): { text: string; deltas: string
   const decoder = createJsonAnswerDecoder();
   const deltas = chunks.map((chunk) => decoder.push(chunk));
   return { text: deltas.join(''), deltas };
-}
-
-function cut(text: string, cuts: readonly number[]): string[] {
-  const points = [0, ...[...cuts].sort((a, b) => a - b), text.length];
-  return points.slice(1).map((end, index) => text.slice(points[index], end));
-}
-
-// Deterministic pseudo-random numbers (mulberry32), so a failing split can be replayed.
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let value = Math.imul(state ^ (state >>> 15), 1 | state);
-    value = (value + Math.imul(value ^ (value >>> 7), 61 | value)) ^ value;
-    return ((value ^ (value >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-// Every way to cut the reply in two and, when it is short, in three; one character at a time; and
-// seeded random cuts into up to 12 pieces.
-function splitsOf(reply: string, random: () => number): string[][] {
-  // One UTF-16 unit per piece: a stream may cut a surrogate pair.
-  const units = Array.from({ length: reply.length }, (_, index) => reply.charAt(index));
-  const splits: string[][] = [[reply], units];
-  for (let first = 0; first <= reply.length; first += 1) {
-    splits.push(cut(reply, [first]));
-    if (reply.length <= 80)
-      for (let second = first; second <= reply.length; second += 1) splits.push(cut(reply, [first, second]));
-  }
-  for (let round = 0; round < 100; round += 1) {
-    const pieces = 1 + Math.floor(random() * 12);
-    splits.push(
-      cut(
-        reply,
-        Array.from({ length: pieces - 1 }, () => Math.floor(random() * (reply.length + 1))),
-      ),
-    );
-  }
-  return splits;
 }
 
 // JSON text of `text` with characters escaped at random in every way JSON allows.
@@ -135,21 +97,21 @@ const REPLIES = [
 describe('createJsonAnswerDecoder', () => {
   it.each(REPLIES)('yields what the parser reads, however the reply is split: %s', (reply) => {
     const expected = parsedAnswer(reply);
-    const random = createRandom(reply.length);
+    const random = seededRandom(reply.length);
     // One assertion per reply: a message built for each of its thousands of splits would cost more
     // than the splits themselves.
-    const differing = splitsOf(reply, random).find((chunks) => decodeChunks(chunks).text !== expected);
+    const differing = streamSplits(reply, random).find((chunks) => decodeChunks(chunks).text !== expected);
     expect(differing, 'the first split that reads otherwise').toBeUndefined();
   });
 
   it('yields what the parser reads for generated replies, however they are split', () => {
-    const random = createRandom(16);
+    const random = seededRandom(16);
     for (let index = 0; index < 150; index += 1) {
       const reply = randomReply(random);
       const expected = parsedAnswer(reply);
       // One assertion per reply: a message built for each of its thousands of splits would cost more
       // than the splits themselves.
-      const differing = splitsOf(reply, random).find((chunks) => decodeChunks(chunks).text !== expected);
+      const differing = streamSplits(reply, random).find((chunks) => decodeChunks(chunks).text !== expected);
       expect(differing, 'the first split that reads otherwise').toBeUndefined();
     }
     // Hundreds of replies, each split thousands of ways: seconds on a busy machine.

@@ -24,5 +24,6 @@ export type { ScriptedReply, ScriptedToolCall, ReplyWireShape } from '@tinyagent
 export { DEAD_BASE_URL } from './dead-base-url.ts';
 export { captureLogs } from './capture-logs.ts';
 export type { CapturedLog, LogCapture } from './capture-logs.ts';
+export { seededRandom, streamSplits } from './stream-splits.ts';
 export { tempFiles } from './temp-files.ts';
 export type { TempFiles } from './temp-files.ts';

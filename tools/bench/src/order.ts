@@ -1,4 +1,5 @@
 // The order in which contestants are measured.
+import { seededRandom } from '@tinyagent/testing';
 
 /** Each repeat starts with the next item, so none is always first. */
 export function rotate<T>(items: readonly T[], round: number): T[] {
@@ -14,14 +15,7 @@ export function rotate<T>(items: readonly T[], round: number): T[] {
  */
 export function roundOrder<T>(items: readonly T[], round: number): T[] {
   const order = [...items];
-  let state = (round + 1) * 0x9e3779b9;
-  // mulberry32: a small, well-mixed generator; the order must be repeatable, not secret.
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let mixed = Math.imul(state ^ (state >>> 15), 1 | state);
-    mixed = (mixed + Math.imul(mixed ^ (mixed >>> 7), 61 | mixed)) ^ mixed;
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const next = seededRandom(Math.imul(round + 1, 0x9e3779b9));
   for (let index = order.length - 1; index > 0; index -= 1) {
     const other = Math.floor(next() * (index + 1));
     [order[index], order[other]] = [order[other] as T, order[index] as T];

@@ -112,8 +112,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   readonly #approvals: ApprovalRecord[];
   /** What the run waits for, once a step asked for approvals it has no decision on. */
   readonly pending: PendingApproval[] = [];
-  // Sub-agents (asTool) that paused, by `<step>/<callId>`; those that finished, with their usage.
-  // Made at first use: most runs call no agent.
+  // The agents its tools ran (asTool): made at first use, as most runs call none.
   #subRuns: SubRuns | undefined;
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
   // steps before this one, and of the recorded work in it, are kept in the step records only.

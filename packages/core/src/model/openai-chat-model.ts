@@ -18,30 +18,44 @@ const DEFAULT_TIMEOUT_MS = 180_000;
 // What an attempt rejects with when the call's deadline passes; `complete` turns it into a ModelCallError.
 class DeadlinePassed extends Error {}
 
-// Settles like `work` (its value through `map`), or rejects with DeadlinePassed after `ms` (calling
-// `onExpire` to stop the work). Work that loses the race is still observed, so its late rejection
-// is never unhandled. Mapping here, not in a `then` of its own, saves every call a promise.
-function withinDeadline<T, R>(work: Promise<T>, ms: number, map: (value: T) => R, onExpire?: () => void): Promise<R> {
+// Settles like `work` (its value through `map`), or fails with DeadlinePassed after `ms` (calling
+// `onExpire` to stop the work); a failure goes to `recover` when there is one, whose promise it then
+// settles like. Work that loses the race is still observed, so its late rejection is never
+// unhandled. Mapping and recovering here, not in promises of their own, saves every call two.
+function withinDeadline<T, R>(
+  work: Promise<T>,
+  ms: number,
+  map: (value: T) => R,
+  onExpire?: () => void,
+  recover?: (error: unknown) => Promise<R>,
+): Promise<R> {
   return new Promise<R>((resolve, reject) => {
+    const fail = (error: unknown): void => {
+      if (recover === undefined) reject(error);
+      else resolve(recover(error));
+    };
     const timer = setTimeout(
       () => {
         onExpire?.();
-        reject(new DeadlinePassed());
+        fail(new DeadlinePassed());
       },
       Math.max(0, ms),
     );
     work.then(
       (value) => {
         clearTimeout(timer);
+        let mapped: R;
         try {
-          resolve(map(value));
+          mapped = map(value);
         } catch (error) {
-          reject(error);
+          fail(error);
+          return;
         }
+        resolve(mapped);
       },
       (error: unknown) => {
         clearTimeout(timer);
-        reject(error);
+        fail(error);
       },
     );
   });
@@ -156,7 +170,7 @@ export class OpenAIChatModel implements ChatModel {
       throwIfAborted(request.signal);
       const timeoutMs = request.timeoutMs ?? this.#options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       const deadline = performance.now() + timeoutMs;
-      return this.#attemptSafely(client, request, deadline).catch((error: unknown) =>
+      return this.#attemptSafely(client, request, deadline, (error) =>
         this.#retry(error, client, request, deadline, timeoutMs),
       );
     } catch (error) {
@@ -164,12 +178,17 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
-  // An attempt whose every failure is a rejection, as an awaited one's would be.
-  #attemptSafely(client: OpenAI, request: ChatRequest, deadline: number): Promise<ChatResponse> {
+  // The first attempt, every failure of which (a throw too) goes to `recover`.
+  #attemptSafely(
+    client: OpenAI,
+    request: ChatRequest,
+    deadline: number,
+    recover: (error: unknown) => Promise<ChatResponse>,
+  ): Promise<ChatResponse> {
     try {
-      return this.#attempt(client, request, deadline, 1);
+      return this.#attempt(client, request, deadline, 1, recover);
     } catch (error) {
-      return Promise.reject(error);
+      return recover(error);
     }
   }
 
@@ -226,7 +245,13 @@ export class OpenAIChatModel implements ChatModel {
   // when there is one: for every signal it is handed, the SDK composes one of its own, a cost a call
   // that cannot be cancelled need not pay. Not async, so the usual reply takes no extra hop through a
   // promise of its own. `attempt` counts from 1, for the deltas a streamed attempt reports.
-  #attempt(client: OpenAI, request: ChatRequest, deadline: number, attempt: number): Promise<ChatResponse> {
+  #attempt(
+    client: OpenAI,
+    request: ChatRequest,
+    deadline: number,
+    attempt: number,
+    recover?: (error: unknown) => Promise<ChatResponse>,
+  ): Promise<ChatResponse> {
     const remaining = deadline - performance.now();
     if (remaining <= 0) throw new DeadlinePassed();
     // Built field by field, not from spreads of temporary objects: every model turn builds one.
@@ -244,9 +269,11 @@ export class OpenAIChatModel implements ChatModel {
     const requestOptions: OpenAI.RequestOptions = { maxRetries: 0, timeout: Math.ceil(remaining) };
     if (request.signal !== undefined) requestOptions.signal = request.signal;
     if (this.#options.streaming !== true && request.onDelta === undefined) {
-      return withinDeadline(client.chat.completions.create(params, requestOptions), remaining, fromCompletion);
+      const reply = client.chat.completions.create(params, requestOptions);
+      return withinDeadline(reply, remaining, fromCompletion, undefined, recover);
     }
-    return this.#streamAttempt(client, params, requestOptions, request, deadline, attempt);
+    const streamed = this.#streamAttempt(client, params, requestOptions, request, deadline, attempt);
+    return recover === undefined ? streamed : streamed.catch(recover);
   }
 
   async #streamAttempt(

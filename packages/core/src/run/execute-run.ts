@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../abort.ts';
 import type { AgentEvent, CustomEvent } from './agent-events.ts';
-import type { AgentProtocol } from './agent-protocol.ts';
+import type { AgentProtocol, ProtocolRun } from './agent-protocol.ts';
 import { RunEngine } from './run-engine.ts';
 import type { ResumeFrom } from './run-engine.ts';
 import { RunPaused } from './approvals.ts';
@@ -84,11 +84,7 @@ export function executeRun<Event extends CustomEvent>(
   } catch (error) {
     return Promise.reject(error);
   }
-  // Chained, not awaited in an async function: a run in flight holds every async frame it waits in.
-  return takeSteps(begun.run, setup.protocol, begun.history, setup.options.onSnapshot).then(
-    () => endRun(begun, undefined),
-    (error: unknown) => endRun(begun, error),
-  );
+  return driveRun(begun, setup.protocol);
 }
 
 // A run that has started: its engine, its signal and what ends it.
@@ -183,54 +179,55 @@ export function outputOrThrow(result: RunResult): string {
   throw result.error ?? new Error(`The run ended in state '${result.state}' without an answer.`);
 }
 
-// The loop every agent shares: up to maxSteps steps until the answer is set, then the one extra
-// attempt when the protocol takes one; StepLimitReached when that gives no answer either.
-async function takeSteps<Event extends CustomEvent>(
-  run: RunEngine<Event>,
+// The loop every agent shares, then the run's end: up to maxSteps steps until the answer is set,
+// the one extra attempt when the protocol takes one, StepLimitReached when that gives no answer
+// either; then endRun, however the steps ended. One async function for all of it, since a run in
+// flight holds every async frame it waits in.
+async function driveRun<Event extends CustomEvent>(
+  begun: BegunRun<Event>,
   protocol: AgentProtocol<Event>,
-  history: readonly ChatMessage[],
-  onSnapshot: ((snapshot: RunSnapshot) => void | Promise<void>) | undefined,
-): Promise<void> {
-  const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
-  run.append({ role: 'system', content: systemPrompt }, ...history, { role: 'user', content: run.task });
-  const steps = protocol.start(run);
-  run.setProtocolRun(steps);
+): Promise<unknown> {
+  const { run, onSnapshot } = begun;
+  let failure: unknown;
+  let steps: ProtocolRun | undefined;
   try {
-    for (let step = 1; step <= run.maxSteps; step += 1) {
+    const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
+    run.append({ role: 'system', content: systemPrompt }, ...begun.history, { role: 'user', content: run.task });
+    steps = protocol.start(run);
+    run.setProtocolRun(steps);
+    for (let step = 1; step <= run.maxSteps && run.answer === undefined; step += 1) {
       throwIfAborted(run.cancelSignal);
       run.beginStep(step, false);
       await steps.step();
       if (onSnapshot !== undefined) await onSnapshot(run.snapshot());
-      if (run.answer !== undefined) {
-        // A resumed run that answered before retracing all its snapshot recorded did not retrace it.
-        run.checkReplayDone();
-        return;
-      }
     }
-    const finalAttempt = steps.finalAttempt?.bind(steps);
-    if (finalAttempt !== undefined) {
+    const finalAttemptMade = run.answer === undefined && steps.finalAttempt !== undefined;
+    if (finalAttemptMade) {
       throwIfAborted(run.cancelSignal);
       run.beginStep(run.maxSteps + 1, true);
-      await finalAttempt();
-      if (run.answer !== undefined) {
-        run.checkReplayDone();
-        return;
-      }
+      await steps.finalAttempt?.();
     }
-    throw new StepLimitReached(StepLimitReached.describe(run.maxSteps, finalAttempt !== undefined), {
-      stepsTaken: run.maxSteps,
-      finalAttemptMade: finalAttempt !== undefined,
-      context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript) },
-    });
+    if (run.answer === undefined) {
+      throw new StepLimitReached(StepLimitReached.describe(run.maxSteps, finalAttemptMade), {
+        stepsTaken: run.maxSteps,
+        finalAttemptMade,
+        context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript) },
+      });
+    }
+    // A resumed run that answered before retracing all its snapshot recorded did not retrace it.
+    run.checkReplayDone();
+  } catch (error) {
+    failure = error;
   } finally {
     try {
-      steps.close?.();
+      steps?.close?.();
     } catch (error) {
       // The run's outcome is already decided: a protocol failing to free its resources must not
       // turn an answer into an error, but it must not go unseen either.
       getLogger().warn(`${protocol.agentName} could not close its run: ${describeThrown(error)}`);
     }
   }
+  return endRun(begun, failure);
 }
 
 function collectListeners<Event extends CustomEvent>(

@@ -209,6 +209,17 @@ describe('serverSentEvents', () => {
     expect(payload(events.at(-2)).result).toMatchObject({ output: '42' });
   });
 
+  it('starts the run at the first read, not before', async () => {
+    const { events, onEvent } = collectEvents();
+    const stream = serverSentEvents(createTestAgent(createScriptedModel(['42'])).stream(TASK, { onEvent }));
+
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual([]);
+    const { events: frames } = parseServerSentEvents(await new Response(stream).text());
+
+    expect(frames.map((frame) => frame.event)).toEqual([...events.map((event) => event.type), 'end']);
+  });
+
   it('aborts the run when the stream is cancelled, even while the run waits on its model', async () => {
     const { model, started } = stuckModel();
     const { events, onEvent } = collectEvents();

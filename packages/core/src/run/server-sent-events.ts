@@ -49,29 +49,33 @@ export function serverSentEvents(
   const encoder = new TextEncoder();
   let heartbeat: Heartbeat | undefined;
   let cancelled = false;
-  return new ReadableStream<Uint8Array>({
-    pull: async (controller) => {
-      // Started at the first read, not before: a stream nobody reads holds no timer.
-      heartbeat ??= startHeartbeat(settings.heartbeatMs, () => {
-        // A reader that is behind has frames waiting: a comment would only queue up behind them.
-        if ((controller.desiredSize ?? 0) > 0) controller.enqueue(encoder.encode(KEEP_ALIVE_FRAME));
-      });
-      const frame = await frames.next();
-      if (cancelled) return;
-      if (frame === undefined) {
-        heartbeat.stop();
-        controller.close();
-        return;
-      }
-      heartbeat.sent();
-      controller.enqueue(encoder.encode(frame));
+  return new ReadableStream<Uint8Array>(
+    {
+      pull: async (controller) => {
+        // Started at the first read, not before: a stream nobody reads holds no timer.
+        heartbeat ??= startHeartbeat(settings.heartbeatMs, () => {
+          // A reader that is behind has frames waiting: a comment would only queue up behind them.
+          if ((controller.desiredSize ?? 0) >= 0) controller.enqueue(encoder.encode(KEEP_ALIVE_FRAME));
+        });
+        const frame = await frames.next();
+        if (cancelled) return;
+        if (frame === undefined) {
+          heartbeat.stop();
+          controller.close();
+          return;
+        }
+        heartbeat.sent();
+        controller.enqueue(encoder.encode(frame));
+      },
+      cancel: async () => {
+        cancelled = true;
+        heartbeat?.stop();
+        await frames.close();
+      },
+      // Nothing is read ahead: the run starts at the first read, and a reader that stops holds it back.
     },
-    cancel: async () => {
-      cancelled = true;
-      heartbeat?.stop();
-      await frames.close();
-    },
-  });
+    { highWaterMark: 0 },
+  );
 }
 
 /**

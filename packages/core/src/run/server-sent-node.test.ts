@@ -116,6 +116,25 @@ describe('writeServerSentEvents', () => {
     expect(runState(events)).toBe('aborted');
   });
 
+  it('starts no run for a client that left before the handler wrote to it', async () => {
+    const { events, onEvent } = collectEvents();
+    const agent = createTestAgent(createScriptedModel(['42']));
+    const client = new AbortController();
+    const handled: Promise<void>[] = [];
+    const { url } = await serve((_request, response) => {
+      // The handler gets to the response only once the client is gone.
+      response.once('close', () => handled.push(writeServerSentEvents(agent.stream(TASK, { onEvent }), response)));
+      client.abort();
+      return Promise.resolve();
+    });
+
+    await expect(fetch(url, { signal: client.signal })).rejects.toThrow();
+    while (handled.length === 0) await new Promise((resolve) => setImmediate(resolve));
+
+    await expect(handled[0]).resolves.toBeUndefined();
+    expect(events).toEqual([]);
+  });
+
   it('sends a keep-alive comment while the run is silent', async () => {
     let seen!: () => void;
     const heardKeepAlive = new Promise<void>((resolve) => (seen = resolve));

@@ -45,6 +45,11 @@ export function writeServerSentEvents(
 }
 
 async function writeFrames(frames: FrameReader, response: ServerResponse, heartbeatMs: number): Promise<void> {
+  // A client that left before the handler got here: the run is not even started.
+  if (response.destroyed) {
+    await frames.close();
+    return;
+  }
   for (const [name, value] of Object.entries(SERVER_SENT_EVENTS_HEADERS)) {
     if (!response.headersSent && !response.hasHeader(name)) response.setHeader(name, value);
   }

@@ -66,7 +66,7 @@ async function writeFrames(frames: FrameReader, response: ServerResponse, heartb
   // A socket error is the client gone; listened to, it cannot crash the process.
   response.on('error', leave);
   const heartbeat = startHeartbeat(heartbeatMs, () => {
-    if (!response.writableNeedDrain) response.write(KEEP_ALIVE_FRAME);
+    if (!response.destroyed && !response.writableNeedDrain) response.write(KEEP_ALIVE_FRAME);
   });
   try {
     for (let frame = await frames.next(); frame !== undefined && !connection.gone; frame = await frames.next()) {

@@ -84,8 +84,8 @@ export class StepRecorder {
         if (reasoning !== undefined) current.modelReply.reasoning = reasoning;
         return;
       }
-      case 'tool-start':
-        current.toolCalls.push({
+      case 'tool-start': {
+        const call: ToolCallRecord = {
           toolCallId: event.toolCallId,
           toolName: event.toolName,
           arguments: event.arguments,
@@ -93,8 +93,13 @@ export class StepRecorder {
           isError: false,
           originalLength: undefined,
           durationMs: 0,
-        });
+        };
+        // The usual step makes one call: a list made with it has room for one, where a push into an
+        // empty one makes room for seventeen, which every run keeps for every step.
+        if (current.toolCalls.length === 0) current.toolCalls = [call];
+        else current.toolCalls.push(call);
         return;
+      }
       case 'tool-end': {
         // Calls of one turn may end in any order: each end finds its own start.
         const call = current.toolCalls.findLast((entry) => entry.toolCallId === event.toolCallId);

@@ -59,6 +59,24 @@ describe('streamRunEvents', () => {
     expect(RunAbortedError.isInstance(abortReason)).toBe(true);
   });
 
+  it('aborts the run at once when return() comes while a next() still waits for an event', async () => {
+    let abortReason: unknown;
+    const stream = streamRunEvents(async (listener, signal) => {
+      listener(event(1));
+      // A long tool call: nothing more comes until the run is aborted.
+      await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve()));
+      abortReason = signal.reason;
+    });
+    await stream.next();
+
+    const waiting = stream.next();
+    const closed = await stream.return(undefined);
+
+    expect(closed).toEqual({ done: true, value: undefined });
+    await expect(waiting).resolves.toEqual({ done: true, value: undefined });
+    expect(RunAbortedError.isInstance(abortReason)).toBe(true);
+  });
+
   it('passes the caller signal on to the run', async () => {
     const controller = new AbortController();
     const stream = streamRunEvents(

@@ -9,22 +9,54 @@ import { RunAbortedError } from '../errors.ts';
  */
 export const MAX_UNREAD_EVENTS = 256;
 
+/** Starts a run with its listener, its signal and its `backpressure` (see streamRunEvents). */
+export type StartRun<Event> = (
+  listener: (event: Event) => void,
+  signal: AbortSignal,
+  backpressure: () => Promise<void> | undefined,
+) => Promise<unknown>;
+
 /**
  * Turns a run into an async iterable of its events, ending with `run-end`. The run starts at the
- * first `next()`. A consumer that stops early (`break`) aborts the run and waits for it to settle,
- * so nothing is left running. Rejects only when the run cannot start (bad options). `start` gets
- * the listener, the run's signal, and `backpressure`: a promise while MAX_UNREAD_EVENTS or more
- * events wait unread, settled when the consumer has read below that or the run is aborted.
+ * first `next()`. A consumer that stops early (`break`, or `return()` while a `next()` still waits)
+ * aborts the run and waits for it to settle, so nothing is left running. Rejects only when the run
+ * cannot start (bad options). `start` gets the listener, the run's signal, and `backpressure`: a
+ * promise while MAX_UNREAD_EVENTS or more events wait unread, settled when the consumer has read
+ * below that or the run is aborted.
  */
-export async function* streamRunEvents<Event = AgentEvent>(
-  start: (
-    listener: (event: Event) => void,
-    signal: AbortSignal,
-    backpressure: () => Promise<void> | undefined,
-  ) => Promise<unknown>,
+export function streamRunEvents<Event = AgentEvent>(
+  start: StartRun<Event>,
   signal?: AbortSignal,
 ): AsyncGenerator<Event, void, undefined> {
   const controller = new AbortController();
+  const events = readEvents(start, controller, signal);
+  const stream: AsyncGenerator<Event, void, undefined> = {
+    next: () => events.next(),
+    // An async generator queues return() behind a next() that still waits for an event, which may
+    // be a long tool call away (a server whose client went away asks exactly then): the abort goes
+    // out first, so the run winds down, the waiting next() settles, and the return follows.
+    return: (value) => {
+      controller.abort(closedStream());
+      return events.return(value);
+    },
+    throw: (error) => events.throw(error),
+    [Symbol.asyncIterator]: () => stream,
+    [Symbol.asyncDispose]: async () => {
+      await stream.return(undefined);
+    },
+  };
+  return stream;
+}
+
+function closedStream(): RunAbortedError {
+  return new RunAbortedError('The run was aborted: its event stream was closed.', { timedOut: false });
+}
+
+async function* readEvents<Event>(
+  start: StartRun<Event>,
+  controller: AbortController,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<Event, void, undefined> {
   const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
   const queue: Event[] = [];
   // One object, not loose variables: the callbacks below change it between awaits.
@@ -85,8 +117,7 @@ export async function* streamRunEvents<Event = AgentEvent>(
     }
     if (state.failure !== undefined) throw state.failure.error;
   } finally {
-    if (!state.settled)
-      controller.abort(new RunAbortedError('The run was aborted: its event stream was closed.', { timedOut: false }));
+    if (!state.settled) controller.abort(closedStream());
     makeRoom();
     stop.removeEventListener('abort', makeRoom);
     await running;

@@ -2,7 +2,7 @@
 // and an Agent made of them. Every test drives the engine through the public Agent class.
 import { z } from 'zod';
 import type { AgentEvent } from './agent-events.ts';
-import type { AgentProtocol } from './agent-protocol.ts';
+import type { AgentProtocol, ModelCallStream, ModelCallStreamContext } from './agent-protocol.ts';
 import type { AgentRun, InvokeToolsOptions } from './agent-run.ts';
 import { Agent } from './agent.ts';
 import type { AgentDefinition } from './agent.ts';
@@ -41,6 +41,8 @@ export interface ToolProtocolOptions {
   invoke?: InvokeToolsOptions | undefined;
   /** Called when the run closes the protocol's part of it. */
   onClose?: (() => void) | undefined;
+  /** Report each turn's text as answer-delta until its first tool call, as ReactAgent's native protocol does. */
+  streamAnswer?: boolean | undefined;
 }
 
 /**
@@ -76,7 +78,20 @@ export function createToolProtocol(tools: readonly Tool[], options: ToolProtocol
           }
         : {}),
       ...(options.onClose === undefined ? {} : { close: options.onClose }),
+      ...(options.streamAnswer === true ? { streamModelCall: answerUntilToolCall } : {}),
     }),
+  };
+}
+
+function answerUntilToolCall(call: ModelCallStreamContext): ModelCallStream {
+  let calling = false;
+  return {
+    push: (text) => {
+      if (!calling) call.answer(text);
+    },
+    toolCall: () => {
+      calling = true;
+    },
   };
 }
 
@@ -129,4 +144,37 @@ export function eventsOfType<Type extends AgentEvent['type']>(
   type: Type,
 ): Extract<AgentEvent, { type: Type }>[] {
   return events.filter((event): event is Extract<AgentEvent, { type: Type }> => event.type === type);
+}
+
+/** One server-sent event as a client reads it. */
+export interface ServerSentEvent {
+  event: string;
+  id: string | undefined;
+  data: string;
+}
+
+/** Parses a server-sent event stream's text as EventSource does; comments (`: …`) are returned apart. */
+export function parseServerSentEvents(text: string): { events: ServerSentEvent[]; comments: string[] } {
+  const events: ServerSentEvent[] = [];
+  const comments: string[] = [];
+  for (const block of text.split(/\r\n\r\n|\n\n|\r\r/)) {
+    let event: ServerSentEvent | undefined;
+    for (const line of block.split(/\r\n|\n|\r/)) {
+      if (line === '') continue;
+      if (line.startsWith(':')) {
+        comments.push(line.slice(1).trim());
+        continue;
+      }
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      event ??= { event: 'message', id: undefined, data: '' };
+      if (field === 'event') event.event = value;
+      else if (field === 'id') event.id = value;
+      else if (field === 'data') event.data = event.data === '' ? value : `${event.data}\n${value}`;
+      else throw new Error(`Unexpected field '${field}' in a server-sent event.`);
+    }
+    if (event !== undefined) events.push(event);
+  }
+  return { events, comments };
 }

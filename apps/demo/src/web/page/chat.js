@@ -99,8 +99,16 @@ async function follow(view, path, body, onEvent) {
     }
     for await (const { event, data } of readEventStream(response.body)) {
       if (event === 'end') break;
+      if (event === 'stream-error') {
+        const { message } = /** @type {{ message?: string }} */ (parseJson(data));
+        view.setStatus('error', `The run could not start: ${message ?? 'no reason given'}`);
+        break;
+      }
       const parsed = /** @type {AgentEvent} */ (parseJson(data));
-      if (parsed.type === 'run-start') mine.runId = parsed.runId;
+      if (parsed.type === 'run-start') {
+        mine.runId = parsed.runId;
+        view.setRunId(parsed.runId);
+      }
       show(view, parsed);
       onEvent(parsed);
     }
@@ -169,7 +177,9 @@ function showEnd(view, result) {
     view.setStatus('aborted', `stopped after ${steps}`);
   } else {
     if (result.output !== '') view.showAnswer(result.output);
-    view.setStatus(result.state, `the run ended: ${result.state.replaceAll('_', ' ')}`);
+    // The run-end frame carries an error as its name and message only, secrets redacted.
+    const why = result.error?.message === undefined ? '' : `: ${result.error.message}`;
+    view.setStatus(result.state, `the run ended (${result.state.replaceAll('_', ' ')})${why}`);
   }
 }
 

@@ -54,6 +54,10 @@ export function createTurnView(container, question, onDecide) {
   };
 
   return {
+    /** The run this reply shows, for people and tests reading the page. @param {string} runId */
+    setRunId(runId) {
+      reply.dataset.runId = runId;
+    },
     /** The next piece of the model's text in this step. @param {string} piece */
     appendText(piece) {
       if (text === undefined) {

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeServerSentEvents, z } from '@tinyagent/core';
+import { redactSecrets, writeServerSentEvents, z } from '@tinyagent/core';
 import type { RunResult } from '@tinyagent/core';
 import type { ScriptedStreamOptions } from '@tinyagent/testing';
 import { createChatAgent } from './chat-agent.ts';
@@ -87,7 +87,10 @@ export async function startWebChat(options: WebChatOptions): Promise<WebChat> {
     handle(request, response).catch((error: unknown) => {
       const known = error instanceof RequestError;
       // Only our own messages reach the page; anything else stays on the server, summarised.
-      if (!known) console.error(`web chat: ${request.method ?? '?'} ${request.url ?? '?'} failed: ${String(error)}`);
+      if (!known) {
+        const what = `${request.method ?? '?'} ${pathOf(request)}`;
+        console.error(redactSecrets(`web chat: ${what} failed: ${String(error)}`));
+      }
       if (response.headersSent) {
         response.end();
         return;
@@ -169,6 +172,11 @@ async function stream(run: ChatRun, response: ServerResponse): Promise<void> {
   } finally {
     run.release();
   }
+}
+
+// The path only: a query string is the client's to keep out of the server's log.
+function pathOf(request: IncomingMessage): string {
+  return (request.url ?? '?').split('?')[0] ?? '?';
 }
 
 function allow(request: IncomingMessage, method: 'GET' | 'POST'): void {

@@ -29,9 +29,8 @@ export function answerText(events: AsyncIterable<AgentEvent | CustomEvent>): Asy
     // (an async generator queues return() until then); that next() then ends quietly.
     return: async (value) => {
       closed = true;
-      const closing = source.return?.();
-      const result = await reading.return(value);
-      await closing;
+      // Together, so that a failure of either is the caller's, never an unhandled rejection.
+      const [result] = await Promise.all([reading.return(value), source.return?.()]);
       return result;
     },
     [Symbol.asyncIterator]: () => iterator,

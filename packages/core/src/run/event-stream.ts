@@ -29,14 +29,16 @@ export function streamRunEvents<Event = AgentEvent>(
   signal?: AbortSignal,
 ): AsyncGenerator<Event, void, undefined> {
   const controller = new AbortController();
-  const events = readEvents(start, controller, signal);
+  const reader = { waiting: false };
+  const events = readEvents(start, controller, signal, reader);
   const stream: AsyncGenerator<Event, void, undefined> = {
     next: () => events.next(),
     // An async generator queues return() behind a next() that still waits for an event, which may
     // be a long tool call away (a server whose client went away asks exactly then): the abort goes
-    // out first, so the run winds down, the waiting next() settles, and the return follows.
+    // out first, so the run winds down, the waiting next() settles, and the return follows. After
+    // a `break` nothing waits, and the generator's own `finally` aborts the run as always.
     return: (value) => {
-      controller.abort(closedStream());
+      if (reader.waiting) controller.abort(closedStream());
       return events.return(value);
     },
     throw: (error) => events.throw(error),
@@ -56,6 +58,7 @@ async function* readEvents<Event>(
   start: StartRun<Event>,
   controller: AbortController,
   signal: AbortSignal | undefined,
+  reader: { waiting: boolean },
 ): AsyncGenerator<Event, void, undefined> {
   const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
   const queue: Event[] = [];
@@ -112,7 +115,9 @@ async function* readEvents<Event>(
       }
       if (queue.length > 0) continue;
       if (state.settled) break;
+      reader.waiting = true;
       await new Promise<void>((resolve) => (state.wake = resolve));
+      reader.waiting = false;
       state.wake = undefined;
     }
     if (state.failure !== undefined) throw state.failure.error;

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import type { RunResult } from '@tinyagent/core';
@@ -15,7 +16,12 @@ import type { WebChat } from './web-server.ts';
 // every step waits for what the page shows, with a timeout.
 
 const ENSURE_CHROMIUM = fileURLToPath(new URL('../../../../tools/scripts/ensure-chromium.sh', import.meta.url));
-const SCREENSHOT = fileURLToPath(new URL('../../../../docs/images/web-chat.png', import.meta.url));
+// The README's screenshot is rewritten only when asked (UPDATE_SCREENSHOTS=1): otherwise every run
+// would leave the image changed in a checkout. The test takes it either way.
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? fileURLToPath(new URL('../../../../docs/images/web-chat.png', import.meta.url))
+    : join(tmpdir(), `tinyagent-web-chat-${process.pid}.png`);
 const WAIT = { timeout: 20_000 };
 
 let browser: Browser | undefined;
@@ -93,6 +99,8 @@ describe('web chat in a browser', () => {
     const partial = await streamingText(12);
     await mkdir(dirname(SCREENSHOT), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
+    expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
+    if (process.env.UPDATE_SCREENSHOTS !== '1') await rm(SCREENSHOT);
     const answer = await finalAnswer();
 
     expect(partial.length).toBeGreaterThan(0);

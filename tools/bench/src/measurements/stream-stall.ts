@@ -210,7 +210,7 @@ export function reportStreamStall(samples: readonly StallSamples[]): Measurement
         'the socket takes them. Memory above the resting size (after warm-up and a garbage collection), read ' +
         `after a garbage collection every ${READ_EVERY_MS} ms of the stall; the peak of those readings, then the ` +
         'median of the repeats. Held: heap used plus array buffers (the byte chunks of sockets and streams live ' +
-        'outside the heap); RSS for reference.',
+        'outside the heap); RSS for reference (it can fall below resting as the allocator returns pages).',
       'Unread events: events TinyAgent emitted that the consumer had not read (counted through `onEvent`), at ' +
         'most; the other streams cannot tell. Deltas after stall: what the consumer read once it resumed; the ' +
         'whole text and the final answer are then checked.',

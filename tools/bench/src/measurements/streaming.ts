@@ -158,11 +158,11 @@ export function reportStreaming(result: StreamingResult): MeasurementReport {
         '×',
       ),
       checkTarget(
-        'ReactAgent (native) time to first delta ≤ openai SDK stream + 1 ms (issue 16)',
+        "ReactAgent (native) time to first delta − openai SDK stream's ≤ 1 ms (issue 16)",
         firstDelta('tinyagent-native') - firstDelta('openai-sdk'),
         '≤',
         1,
-        ' ms more',
+        ' ms',
       ),
     ],
     invalid: wrongAnswerLines(contestants, ' (streaming)'),

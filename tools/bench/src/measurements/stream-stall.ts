@@ -69,9 +69,11 @@ export async function measureStreamStall(
   const streamChecked = async (seed: number, stall?: StreamStall) => {
     try {
       const outcome = await run(streamTask(seed), stall);
-      return { outcome, problem: streamProblem(outcome, streamText({ ...shape, seed })) };
+      const endedAt = performance.now();
+      return { outcome, endedAt, problem: streamProblem(outcome, streamText({ ...shape, seed })) };
     } catch (error) {
-      return { outcome: undefined, problem: `failed: ${error instanceof Error ? error.message : String(error)}` };
+      const problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+      return { outcome: undefined, endedAt: performance.now(), problem };
     }
   };
   let seed = 0;
@@ -96,23 +98,11 @@ export async function measureStreamStall(
   };
   const running = streamChecked((seed += 1), stall);
   await Promise.race([stalled.promise, running]);
-  const stalledAt = performance.now();
-  const readings: StallReading[] = [];
-  for (let atMs = READ_EVERY_MS; atMs <= settings.stallMs; atMs += READ_EVERY_MS) {
-    await sleep(Math.max(0, stalledAt + atMs - performance.now()));
-    const now = collectAndRead();
-    readings.push({
-      atMs,
-      heapUsedBytes: now.heapUsed - resting.heapUsed,
-      arrayBuffersBytes: now.arrayBuffers - resting.arrayBuffers,
-      rssBytes: now.rss - resting.rss,
-      unreadEvents: stall.unreadEvents?.(),
-    });
-  }
+  const readings = await readThroughStall(settings.stallMs, resting, stall);
   const resumedAt = performance.now();
   resume.resolve(undefined);
-  const { outcome, problem } = await running;
-  const drainMs = performance.now() - resumedAt;
+  const { outcome, problem, endedAt } = await running;
+  const drainMs = endedAt - resumedAt;
   count(problem ?? (consumer.held ? undefined : `the consumer never stalled: ${outcome?.deltas ?? 0} deltas in all`));
   const deltas = outcome?.deltas ?? 0;
   return {
@@ -126,6 +116,28 @@ export async function measureStreamStall(
     readings,
     tally,
   };
+}
+
+// Reads the memory above `resting` every READ_EVERY_MS for `stallMs`, from now (the consumer has stalled).
+async function readThroughStall(
+  stallMs: number,
+  resting: NodeJS.MemoryUsage,
+  stall: StreamStall,
+): Promise<StallReading[]> {
+  const stalledAt = performance.now();
+  const readings: StallReading[] = [];
+  for (let atMs = READ_EVERY_MS; atMs <= stallMs; atMs += READ_EVERY_MS) {
+    await sleep(Math.max(0, stalledAt + atMs - performance.now()));
+    const now = collectAndRead();
+    readings.push({
+      atMs,
+      heapUsedBytes: now.heapUsed - resting.heapUsed,
+      arrayBuffersBytes: now.arrayBuffers - resting.arrayBuffers,
+      rssBytes: now.rss - resting.rss,
+      unreadEvents: stall.unreadEvents?.(),
+    });
+  }
+  return readings;
 }
 
 // Two collections: the first can leave garbage that only a second one frees (weak references).

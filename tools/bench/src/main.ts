@@ -5,7 +5,7 @@
 // `--render=<results.json>` prints the tables and targets of a saved run again, measuring nothing.
 import { readFileSync } from 'node:fs';
 import { firstMessage, runInChild, startChild } from './child-process.ts';
-import { CONTESTANTS } from './contestants/index.ts';
+import { CONTESTANTS, STREAMING_CONTESTANTS } from './contestants/index.ts';
 import type { MeasureJob } from './measure-process.ts';
 import { reportAgentLoop } from './measurements/agent-loop.ts';
 import { rotate } from './order.ts';
@@ -18,6 +18,10 @@ import { reportInFlightMemory } from './measurements/in-flight-memory.ts';
 import type { InFlightSamples } from './measurements/in-flight-memory.ts';
 import { reportSnapshots } from './measurements/snapshots.ts';
 import type { SnapshotSamples } from './measurements/snapshots.ts';
+import { reportStreaming } from './measurements/streaming.ts';
+import type { StreamingResult } from './measurements/streaming.ts';
+import { reportStreamStall } from './measurements/stream-stall.ts';
+import type { StallSamples } from './measurements/stream-stall.ts';
 import { reportWebBrowse } from './measurements/web-browse.ts';
 import type { WebBrowseSamples } from './measurements/web-browse.ts';
 import type { ModelProcessReady } from './model-process.ts';
@@ -29,7 +33,16 @@ import { renderTable } from './table.ts';
 
 const option = (name: string): string | undefined =>
   process.argv.find((argument) => argument.startsWith(`--${name}=`))?.slice(name.length + 3);
-const MEASUREMENTS = ['agent-loop', 'throughput', 'code-agent', 'web-browse', 'snapshots', 'in-flight-memory'];
+const MEASUREMENTS = [
+  'agent-loop',
+  'throughput',
+  'code-agent',
+  'web-browse',
+  'snapshots',
+  'in-flight-memory',
+  'streaming',
+  'stream-stall',
+];
 const only = option('only')?.split(',');
 const unknown = only?.filter((name) => !MEASUREMENTS.includes(name)) ?? [];
 if (unknown.length > 0) {
@@ -51,9 +64,9 @@ const crashes: string[] = [];
 
 console.log(`# TinyAgent benchmarks (${settings.mode}), ${renderFrom ?? new Date().toISOString()}\n`);
 const model = saved === undefined ? startChild('./model-process.ts', { profile: false }) : undefined;
-const { modelURL, pagesURL } =
+const { modelURL, streamURL, pagesURL } =
   model === undefined
-    ? { modelURL: '', pagesURL: '' }
+    ? { modelURL: '', streamURL: '', pagesURL: '' }
     : await firstMessage<ModelProcessReady>(model, 'The fake model process');
 
 async function measure<T>(name: string, collect: () => Promise<T>, report: (result: T) => MeasurementReport) {
@@ -94,6 +107,12 @@ try {
     reportSnapshots,
   );
   await measure('in-flight-memory', collectInFlightMemory, reportInFlightMemory);
+  await measure(
+    'streaming',
+    () => runInChild<StreamingResult>({ kind: 'streaming', quick, streamURL } satisfies MeasureJob, 'streaming'),
+    reportStreaming,
+  );
+  await measure('stream-stall', collectStreamStall, reportStreamStall);
 } finally {
   model?.disconnect();
 }
@@ -119,6 +138,19 @@ async function collectInFlightMemory(): Promise<InFlightSamples[]> {
     for (const contestant of rotate(measured, repeat)) {
       const job: MeasureJob = { kind: 'in-flight-memory', quick, modelURL, contestantId: contestant.id };
       results.push(await runInChild<InFlightSamples>(job, `in-flight memory of ${contestant.id}`));
+    }
+  }
+  return results;
+}
+
+// Like in-flight memory: one process per contestant and repeat, the order rotating between repeats.
+async function collectStreamStall(): Promise<StallSamples[]> {
+  const results: StallSamples[] = [];
+  const measured = STREAMING_CONTESTANTS.filter((entry) => settings.stallContestants?.includes(entry.id) ?? true);
+  for (let repeat = 0; repeat < settings.stallRepeats; repeat += 1) {
+    for (const contestant of rotate(measured, repeat)) {
+      const job: MeasureJob = { kind: 'stream-stall', quick, streamURL, contestantId: contestant.id };
+      results.push(await runInChild<StallSamples>(job, `stalled stream of ${contestant.id}`));
     }
   }
   return results;

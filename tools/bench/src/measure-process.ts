@@ -9,6 +9,8 @@ export type MeasureJob =
   | { kind: 'throughput'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'snapshots'; quick: boolean; modelURL: string }
   | { kind: 'in-flight-memory'; quick: boolean; modelURL: string; contestantId: string }
+  | { kind: 'streaming'; quick: boolean; streamURL: string }
+  | { kind: 'stream-stall'; quick: boolean; streamURL: string; contestantId: string }
   | { kind: 'code-agent'; quick: boolean }
   | { kind: 'web-browse'; quick: boolean; pagesURL: string };
 
@@ -26,6 +28,12 @@ async function runJob(job: MeasureJob): Promise<unknown> {
     case 'in-flight-memory': {
       const { measureInFlightMemory } = await import('./measurements/in-flight-memory.ts');
       return measureInFlightMemory(job.modelURL, job.contestantId, settings);
+    }
+    case 'streaming':
+      return (await import('./measurements/streaming.ts')).measureStreaming(job.streamURL, settings);
+    case 'stream-stall': {
+      const { measureStreamStall } = await import('./measurements/stream-stall.ts');
+      return measureStreamStall(job.streamURL, job.contestantId, settings);
     }
     case 'code-agent':
       return (await import('./measurements/code-agent.ts')).measureCodeAgent(settings);

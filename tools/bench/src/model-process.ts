@@ -1,13 +1,16 @@
 // Entry of the fake model's own process: the OpenAI-compatible server answering every contestant
-// (see scenario.ts), and the fixture pages for web_browse. In a process of its own, its CPU never
+// (see scenario.ts), the streaming server of the streaming measurements (stream-server.ts), and the
+// fixture pages for web_browse. In a process of its own, its CPU never
 // counts against the contestants. It stops when its parent disconnects.
 import { startFakeOpenAI } from '@tinyagent/testing';
 import { startPageServer } from './page-server.ts';
 import { decideReply } from './scenario.ts';
+import { startStreamServer } from './stream-server.ts';
 
 /** What the process sends its parent once both servers listen. */
 export interface ModelProcessReady {
   modelURL: string;
+  streamURL: string;
   pagesURL: string;
 }
 
@@ -20,10 +23,11 @@ const model = await startFakeOpenAI({
   // bench run takes the server's housekeeping out of what is measured, for every contestant alike.
   keepAliveTimeoutMs: 60_000,
 });
+const stream = await startStreamServer();
 const pages = await startPageServer();
 
 process.once('disconnect', () => {
-  void Promise.all([model.close(), pages.close()]).then(() => process.exit(0));
+  void Promise.all([model.close(), stream.close(), pages.close()]).then(() => process.exit(0));
 });
-const ready: ModelProcessReady = { modelURL: model.url, pagesURL: pages.url };
+const ready: ModelProcessReady = { modelURL: model.url, streamURL: stream.url, pagesURL: pages.url };
 process.send?.(ready);

@@ -24,6 +24,19 @@ export interface BenchSettings {
   inFlightLatencyMs: number;
   /** The contestants measured for in-flight memory; undefined for all of them. */
   inFlightContestants: readonly string[] | undefined;
+  /** Streaming: text deltas per reply and characters per delta; warm-up runs; rounds and runs per contestant per round. */
+  streamDeltas: number;
+  streamDeltaChars: number;
+  streamWarmupRuns: number;
+  streamRounds: number;
+  streamBatch: number;
+  /** A stalled stream: characters of the reply and per delta, how long the consumer stalls, and repeats. */
+  stallReplyChars: number;
+  stallDeltaChars: number;
+  stallMs: number;
+  stallRepeats: number;
+  /** The contestants measured with a stalled stream; undefined for all the streaming ones. */
+  stallContestants: readonly string[] | undefined;
   /** Samples of each code-agent metric. */
   codeSamples: number;
   /** Passes over the fixture pages for web_browse. */
@@ -48,6 +61,16 @@ const FULL: BenchSettings = {
   inFlightRuns: 2000,
   inFlightLatencyMs: 1000,
   inFlightContestants: undefined,
+  streamDeltas: 2000,
+  streamDeltaChars: 8,
+  streamWarmupRuns: 100,
+  streamRounds: 25,
+  streamBatch: 4,
+  stallReplyChars: 2 ** 20,
+  stallDeltaChars: 64,
+  stallMs: 10_000,
+  stallRepeats: 2,
+  stallContestants: undefined,
   codeSamples: 200,
   webRounds: 3,
 };
@@ -69,6 +92,17 @@ const QUICK: BenchSettings = {
   inFlightLatencyMs: 250,
   // The target's two only: throughput already runs every contestant, and each process costs seconds.
   inFlightContestants: ['tinyagent-native', 'openai-sdk'],
+  streamDeltas: 2000,
+  streamDeltaChars: 8,
+  streamWarmupRuns: 10,
+  streamRounds: 3,
+  streamBatch: 2,
+  // The same reply, a shorter stall, and the target's two contestants only.
+  stallReplyChars: 2 ** 20,
+  stallDeltaChars: 64,
+  stallMs: 2_000,
+  stallRepeats: 1,
+  stallContestants: ['tinyagent-native', 'openai-sdk'],
   codeSamples: 30,
   webRounds: 1,
 };

@@ -61,3 +61,35 @@ export async function callBenchTool(name: string, argumentsJson: string): Promis
 
 /** Most steps any contestant may take; the scenario needs TOOL_TURNS + 1. */
 export const MAX_TURNS = 10;
+
+/**
+ * A hold on a streamed reply's consumer: after reading `afterDeltas` text deltas it awaits `hold()`
+ * before it reads on, as a slow consumer (a stalled UI, a full socket to a browser) would.
+ */
+export interface StreamStall {
+  afterDeltas: number;
+  hold: () => Promise<void>;
+  /**
+   * Events produced and not yet read, set by a contestant whose stream can tell (TinyAgent's, through
+   * `onEvent`); the measurement reads it during the stall.
+   */
+  unreadEvents?: (() => number) | undefined;
+}
+
+/** One streamed reply as a contestant consumed it. */
+export interface StreamOutcome {
+  /** The text assembled from the deltas, in order. */
+  text: string;
+  /** Text deltas received. */
+  deltas: number;
+  /** `performance.now()` when the first text delta reached the consumer; NaN if none did. */
+  firstDeltaAt: number;
+  /** The final answer as the framework reports it at the end (the assembled text for the SDK floor). */
+  answer: string;
+}
+
+/** Streams one reply to `task`, reading every text delta, optionally stalling once. */
+export type StreamTask = (task: string, stall?: StreamStall) => Promise<StreamOutcome>;
+
+/** Builds a contestant's streaming client or agent once; the returned function is called for every run. */
+export type CreateStream = (setup: ContestantSetup) => StreamTask;

@@ -1,6 +1,6 @@
-import type { CreateRun } from './contestant.ts';
+import type { CreateRun, CreateStream } from './contestant.ts';
 
-export type { RunTask } from './contestant.ts';
+export type { RunTask, StreamTask } from './contestant.ts';
 
 /** One framework (or hand-written loop) under test. */
 export interface Contestant {
@@ -15,6 +15,8 @@ export interface Contestant {
    * framework only, and its memory is that framework's.
    */
   load(): Promise<CreateRun>;
+  /** Imports the contestant's streaming consumer, for those the streaming measurements compare. */
+  loadStream?: (() => Promise<CreateStream>) | undefined;
 }
 
 /** Every contestant, in table order: TinyAgent first, then the floors, then the peer frameworks. */
@@ -24,6 +26,7 @@ export const CONTESTANTS: readonly Contestant[] = [
     label: 'TinyAgent ReactAgent (native)',
     protocol: 'native',
     load: async () => (await import('./tinyagent.ts')).createTinyAgentNative,
+    loadStream: async () => (await import('./tinyagent.ts')).createTinyAgentStream,
   },
   {
     id: 'tinyagent-json',
@@ -36,6 +39,7 @@ export const CONTESTANTS: readonly Contestant[] = [
     label: 'openai SDK loop (floor)',
     protocol: 'native',
     load: async () => (await import('./openai-sdk-loop.ts')).createOpenAISdkLoop,
+    loadStream: async () => (await import('./openai-sdk-loop.ts')).createOpenAISdkStream,
   },
   {
     id: 'fetch',
@@ -48,14 +52,21 @@ export const CONTESTANTS: readonly Contestant[] = [
     label: 'Vercel AI SDK',
     protocol: 'native',
     load: async () => (await import('./vercel-ai.ts')).createVercelAi,
+    loadStream: async () => (await import('./vercel-ai.ts')).createVercelAiStream,
   },
   {
     id: 'openai-agents',
     label: 'OpenAI Agents SDK',
     protocol: 'native',
     load: async () => (await import('./openai-agents.ts')).createOpenAIAgents,
+    loadStream: async () => (await import('./openai-agents.ts')).createOpenAIAgentsStream,
   },
 ];
+
+/** The contestants of the streaming measurements: those with a streaming consumer, in table order. */
+export const STREAMING_CONTESTANTS: readonly Contestant[] = CONTESTANTS.filter(
+  (contestant) => contestant.loadStream !== undefined,
+);
 
 /** The contestant with `id`; throws for an unknown id. */
 export function findContestant(id: string): Contestant {

@@ -1,14 +1,13 @@
 import { Agent, OpenAIChatCompletionsModel, run, setTracingDisabled, tool } from '@openai/agents';
 import OpenAI from 'openai';
 import { BENCH_TOOLS, INSTRUCTIONS, MAX_TURNS } from './contestant.ts';
-import type { CreateRun } from './contestant.ts';
+import type { ContestantSetup, CreateRun, CreateStream } from './contestant.ts';
 
-/** The OpenAI Agents SDK on its chat-completions model, tracing off. */
-export const createOpenAIAgents: CreateRun = ({ baseURL, model }) => {
-  // Tracing would export spans to OpenAI's servers; no contestant pays for work the others skip.
+// Tracing would export spans to OpenAI's servers; no contestant pays for work the others skip.
+function createAgent({ baseURL, model }: ContestantSetup): Agent {
   setTracingDisabled(true);
   const client = new OpenAI({ apiKey: 'bench', baseURL, maxRetries: 0 });
-  const agent = new Agent({
+  return new Agent({
     name: 'bench',
     instructions: INSTRUCTIONS,
     model: new OpenAIChatCompletionsModel(client, model),
@@ -21,8 +20,32 @@ export const createOpenAIAgents: CreateRun = ({ baseURL, model }) => {
       }),
     ),
   });
+}
+
+/** The OpenAI Agents SDK on its chat-completions model, tracing off. */
+export const createOpenAIAgents: CreateRun = (setup) => {
+  const agent = createAgent(setup);
   return async (task) => {
     const result = await run(agent, task, { maxTurns: MAX_TURNS });
     return result.finalOutput ?? '';
+  };
+};
+
+/** The OpenAI Agents SDK streaming: `run(agent, task, { stream: true })`, reading `toTextStream()`. */
+export const createOpenAIAgentsStream: CreateStream = (setup) => {
+  const agent = createAgent(setup);
+  return async (task, stall) => {
+    const result = await run(agent, task, { maxTurns: MAX_TURNS, stream: true });
+    let text = '';
+    let deltas = 0;
+    let firstDeltaAt = Number.NaN;
+    for await (const piece of result.toTextStream()) {
+      if (deltas === 0) firstDeltaAt = performance.now();
+      text += piece;
+      deltas += 1;
+      if (deltas === stall?.afterDeltas) await stall.hold();
+    }
+    await result.completed;
+    return { text, deltas, firstDeltaAt, answer: result.finalOutput ?? '' };
   };
 };

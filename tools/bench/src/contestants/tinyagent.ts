@@ -1,7 +1,7 @@
 import { tool } from '@tinyagent/core';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { BENCH_TOOLS, MAX_TURNS } from './contestant.ts';
-import type { ContestantSetup, CreateRun } from './contestant.ts';
+import type { ContestantSetup, CreateRun, CreateStream } from './contestant.ts';
 
 const tools = BENCH_TOOLS.map((entry) =>
   tool({ name: entry.name, description: entry.description, parameters: entry.parameters, execute: entry.execute }),
@@ -25,3 +25,35 @@ export const createTinyAgentNative: CreateRun = createReactAgent('native');
 
 /** TinyAgent's ReactAgent with tool calls as JSON objects in the reply text. */
 export const createTinyAgentJson: CreateRun = createReactAgent('json');
+
+/**
+ * TinyAgent streaming: `agent.stream(task, { deltas: true })` on the native ReactAgent, reading every
+ * event and counting the `text-delta`s; the answer is the `run-end` result's output. With a stall,
+ * an `onEvent` listener also counts the events emitted, so that the unread ones can be told.
+ */
+export const createTinyAgentStream: CreateStream = (setup) => {
+  const agent = createBenchReactAgent('native', setup);
+  return async (task, stall) => {
+    let emitted = 0;
+    let read = 0;
+    if (stall !== undefined) stall.unreadEvents = () => emitted - read;
+    const onEvent = stall === undefined ? undefined : () => void (emitted += 1);
+    let text = '';
+    let deltas = 0;
+    let firstDeltaAt = Number.NaN;
+    let answer = '';
+    for await (const event of agent.stream(task, { deltas: true, maxSteps: MAX_TURNS, onEvent })) {
+      read += 1;
+      if (event.type === 'text-delta') {
+        if (deltas === 0) firstDeltaAt = performance.now();
+        text += event.text;
+        deltas += 1;
+        if (deltas === stall?.afterDeltas) await stall.hold();
+      } else if (event.type === 'run-end') {
+        const { state, output, error } = event.result;
+        answer = state === 'completed' ? output : `run ${state}: ${error?.message ?? ''}`;
+      }
+    }
+    return { text, deltas, firstDeltaAt, answer };
+  };
+};

@@ -1,4 +1,4 @@
-import { ConfigurationError, tool } from '@tinyagent/core';
+import { ConfigurationError, tool, z } from '@tinyagent/core';
 import type { AgentEvent, RunEndEvent } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -164,11 +164,14 @@ describe('ReactAgent events', () => {
 
   it('aborts the run, and waits for its tools, when the consumer stops early', async () => {
     const state = { aborted: false };
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
     const wait = tool({
       name: 'wait',
       description: 'Waits until cancelled.',
       execute: (_args, { signal }) =>
         new Promise((resolve) => {
+          started();
           signal.addEventListener('abort', () => {
             state.aborted = true;
             resolve('stopped');
@@ -180,12 +183,40 @@ describe('ReactAgent events', () => {
 
     for await (const event of createAgent(server, { tools: [wait] }).stream('Wait.')) {
       seen.push(event.type);
-      if (event.type === 'tool-start') break;
+      if (event.type === 'tool-start') {
+        // Stop once the tool runs: the break must reach it.
+        await running;
+        break;
+      }
     }
 
     expect(state.aborted).toBe(true);
     expect(seen.at(-1)).toBe('tool-start');
     expect(server.requests).toHaveLength(1);
+  });
+
+  it('never starts a tool whose call the consumer stopped at, and still ends the run', async () => {
+    const state = { started: false };
+    const wait = tool({
+      name: 'wait',
+      description: 'Waits until cancelled.',
+      parameters: z.object({}).refine(async () => {
+        // Validation that waits: the break lands in it, before the tool has a signal to hear it on.
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return true;
+      }),
+      execute: () => {
+        state.started = true;
+        return new Promise(() => undefined);
+      },
+    });
+    const server = await startServer({ script: [reply({ tool: 'wait', arguments: {} })] });
+
+    for await (const event of createAgent(server, { tools: [wait] }).stream('Wait.')) {
+      if (event.type === 'tool-start') break;
+    }
+
+    expect(state.started).toBe(false);
   });
 
   it('prints a readable trace to stderr when verbose', async () => {

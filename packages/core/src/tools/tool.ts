@@ -260,6 +260,9 @@ export async function callTool(tool: Tool, payload: unknown, options: CallToolOp
   }
   const result = await validate(payload);
   if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
+  // Validation may wait (async refinements), and an abort in that wait would find no listener yet:
+  // the tool would start with a signal that never aborts, and its run would wait on it for ever.
+  throwIfAborted(signal);
   return invoke(
     tool.name,
     (args: never, context: ToolContext) => tool.execute(args, context),

@@ -28,103 +28,149 @@ export function streamRunEvents<Event = AgentEvent>(
   start: StartRun<Event>,
   signal?: AbortSignal,
 ): AsyncGenerator<Event, void, undefined> {
-  const controller = new AbortController();
-  const reader = { waiting: false };
-  const events = readEvents(start, controller, signal, reader);
-  const stream: AsyncGenerator<Event, void, undefined> = {
-    next: () => events.next(),
-    // An async generator queues return() behind a next() that still waits for an event, which may
-    // be a long tool call away (a server whose client went away asks exactly then): the abort goes
-    // out first, so the run winds down, the waiting next() settles, and the return follows. After
-    // a `break` nothing waits, and the generator's own `finally` aborts the run as always.
-    return: (value) => {
-      if (reader.waiting) controller.abort(closedStream());
-      return events.return(value);
-    },
-    throw: (error) => events.throw(error),
-    [Symbol.asyncIterator]: () => stream,
-    [Symbol.asyncDispose]: async () => {
-      await stream.return(undefined);
-    },
-  };
-  return stream;
+  return new RunEventStream(start, signal);
 }
 
 function closedStream(): RunAbortedError {
   return new RunAbortedError('The run was aborted: its event stream was closed.', { timedOut: false });
 }
 
-async function* readEvents<Event>(
-  start: StartRun<Event>,
-  controller: AbortController,
-  signal: AbortSignal | undefined,
-  reader: { waiting: boolean },
-): AsyncGenerator<Event, void, undefined> {
-  const stop = signal === undefined ? controller.signal : AbortSignal.any([signal, controller.signal]);
-  const queue: Event[] = [];
-  // One object, not loose variables: the callbacks below change it between awaits.
-  const state: {
-    wake?: (() => void) | undefined;
-    settled: boolean;
-    failure?: { error: unknown };
-    // Events emitted and not yet handed to the consumer, and the promise the model waits on meanwhile.
-    unread: number;
-    room?: { promise: Promise<void>; resolve: () => void } | undefined;
-  } = { settled: false, unread: 0 };
-  const makeRoom = (): void => {
-    state.room?.resolve();
-    state.room = undefined;
+type Waiter<Event> = {
+  resolve: (result: IteratorResult<Event, void>) => void;
+  reject: (error: unknown) => void;
+};
+
+// A hand-written iterator rather than an async generator: a streamed reply is thousands of events,
+// and a generator's yield costs each of them several promise hops where a queued event here costs
+// one resolved promise, and an awaited one none beyond the consumer's own.
+class RunEventStream<Event> implements AsyncGenerator<Event, void, undefined> {
+  readonly #start: StartRun<Event>;
+  readonly #signal: AbortSignal | undefined;
+  readonly #controller = new AbortController();
+  #stop: AbortSignal | undefined;
+  // Events emitted and not yet read: `#queue` from `#head` on.
+  #queue: Event[] = [];
+  #head = 0;
+  // next() calls waiting for an event (more than one only when a caller does not await each).
+  readonly #waiters: Waiter<Event>[] = [];
+  #running: Promise<void> | undefined;
+  #settled = false;
+  #failure: { error: unknown } | undefined;
+  // True once the consumer was told the stream ended (or failed): every later next() is done.
+  #finished = false;
+  // The promise a streaming model waits on while too many events wait unread.
+  #room: { promise: Promise<void>; resolve: () => void } | undefined;
+
+  constructor(start: StartRun<Event>, signal: AbortSignal | undefined) {
+    this.#start = start;
+    this.#signal = signal;
+  }
+
+  next(): Promise<IteratorResult<Event, void>> {
+    if (this.#running === undefined && !this.#finished) this.#begin();
+    if (this.#head < this.#queue.length) return Promise.resolve({ value: this.#take(), done: false });
+    if (this.#settled || this.#finished) return this.#end();
+    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
+  }
+
+  // An iterator's return() may come while a next() still waits for an event, which may be a long
+  // tool call away (a server whose client went away asks exactly then): the abort goes out first,
+  // so the run winds down, and both settle once it has.
+  async return(): Promise<IteratorResult<Event, void>> {
+    await this.#close();
+    return { value: undefined, done: true };
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<Event, void>> {
+    await this.#close();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.#close();
+  }
+
+  #begin(): void {
+    const signal = this.#signal;
+    const stop = signal === undefined ? this.#controller.signal : AbortSignal.any([signal, this.#controller.signal]);
+    this.#stop = stop;
+    stop.addEventListener('abort', this.#makeRoom, { once: true });
+    let started: Promise<unknown>;
+    try {
+      started = this.#start(this.#push, stop, this.#backpressure);
+    } catch (error) {
+      // Bad options may throw before the run's promise exists: the consumer's next() rejects alike.
+      started = Promise.reject(error);
+    }
+    this.#running = started.then(
+      () => this.#settle(undefined),
+      (error: unknown) => this.#settle({ error }),
+    );
+  }
+
+  readonly #push = (event: Event): void => {
+    const waiter = this.#waiters.shift();
+    if (waiter !== undefined) waiter.resolve({ value: event, done: false });
+    else this.#queue.push(event);
   };
-  stop.addEventListener('abort', makeRoom, { once: true });
-  const backpressure = (): Promise<void> | undefined => {
-    if (state.unread < MAX_UNREAD_EVENTS || stop.aborted) return undefined;
-    if (state.room === undefined) {
+
+  readonly #backpressure = (): Promise<void> | undefined => {
+    if (this.#queue.length - this.#head < MAX_UNREAD_EVENTS || this.#stop?.aborted === true) return undefined;
+    if (this.#room === undefined) {
       let resolve!: () => void;
       const promise = new Promise<void>((done) => (resolve = done));
-      state.room = { promise, resolve };
+      this.#room = { promise, resolve };
     }
-    return state.room.promise;
+    return this.#room.promise;
   };
-  const running = start(
-    (event) => {
-      queue.push(event);
-      state.unread += 1;
-      state.wake?.();
-    },
-    stop,
-    backpressure,
-  ).then(
-    () => {
-      state.settled = true;
-      state.wake?.();
-    },
-    (error: unknown) => {
-      state.failure = { error };
-      state.settled = true;
-      state.wake?.();
-    },
-  );
-  try {
-    for (;;) {
-      // Taking the whole batch keeps this O(1) per event, unlike shift() on a long queue.
-      const batch = queue.splice(0);
-      for (const event of batch) {
-        state.unread -= 1;
-        if (state.room !== undefined && state.unread < MAX_UNREAD_EVENTS) makeRoom();
-        yield event;
-      }
-      if (queue.length > 0) continue;
-      if (state.settled) break;
-      reader.waiting = true;
-      await new Promise<void>((resolve) => (state.wake = resolve));
-      reader.waiting = false;
-      state.wake = undefined;
+
+  readonly #makeRoom = (): void => {
+    this.#room?.resolve();
+    this.#room = undefined;
+  };
+
+  #take(): Event {
+    const event = this.#queue[this.#head] as Event;
+    this.#head += 1;
+    // Read through: start over, so the queue never holds what was read (O(1) per event).
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
     }
-    if (state.failure !== undefined) throw state.failure.error;
-  } finally {
-    if (!state.settled) controller.abort(closedStream());
-    makeRoom();
-    stop.removeEventListener('abort', makeRoom);
-    await running;
+    if (this.#room !== undefined && this.#queue.length - this.#head < MAX_UNREAD_EVENTS) this.#makeRoom();
+    return event;
+  }
+
+  #settle(failure: { error: unknown } | undefined): void {
+    this.#settled = true;
+    this.#failure = failure;
+    this.#stop?.removeEventListener('abort', this.#makeRoom);
+    this.#makeRoom();
+    // Only waiters are left when the queue is empty: the run ended, or failed, with nothing unread.
+    for (const waiter of this.#waiters.splice(0)) void this.#end().then(waiter.resolve, waiter.reject);
+  }
+
+  // The end, once everything emitted was read: the run's failure once (it could not start), then done.
+  #end(): Promise<IteratorResult<Event, void>> {
+    const failure = this.#finished ? undefined : this.#failure;
+    this.#finished = true;
+    return failure === undefined ? Promise.resolve({ value: undefined, done: true }) : Promise.reject(failure.error);
+  }
+
+  async #close(): Promise<void> {
+    this.#finished = true;
+    if (this.#running === undefined) return;
+    if (!this.#settled) this.#controller.abort(closedStream());
+    this.#makeRoom();
+    await this.#running;
+    this.#queue = [];
+    this.#head = 0;
   }
 }

@@ -176,22 +176,31 @@ export class StreamAccumulator {
     this.#parts = parts;
   }
 
+  // Every streamed piece comes through here (thousands per reply): it reads each chunk in place,
+  // making no arrays or objects of its own for the usual one-choice, text-only chunk.
   add(value: unknown): void {
     const chunk = fields(value);
     this.#model ??= text(chunk.model);
     if (chunk.usage !== undefined && chunk.usage !== null) this.#usage = toUsage(chunk.usage);
-    for (const choice of items(chunk.choices).map(fields)) {
+    for (const item of items(chunk.choices)) {
+      const choice = fields(item);
       if (typeof choice.index === 'number' && choice.index !== 0) continue;
       this.#sawChoice = true;
       const delta = fields(choice.delta);
-      const parts = readContent(delta.content);
+      const { content } = delta;
+      let pieceText: string | undefined;
+      let partReasoning = '';
+      if (typeof content === 'string') pieceText = content;
+      else if (content !== undefined && content !== null)
+        ({ text: pieceText, reasoning: partReasoning } = readContent(content));
       const reasoning = reasoningField(delta);
-      if (parts.text !== undefined) this.#content = (this.#content ?? '') + parts.text;
-      this.#partReasoning += parts.reasoning;
+      if (pieceText !== undefined) this.#content = (this.#content ?? '') + pieceText;
+      this.#partReasoning += partReasoning;
       this.#reasoning += reasoning;
-      this.#refusal += text(delta.refusal) ?? '';
-      if (this.#parts !== undefined) tell(this.#parts, reasoning + parts.reasoning, parts.text);
-      for (const part of items(delta.tool_calls).map(fields)) this.#addToolCallPart(part);
+      if (delta.refusal !== undefined) this.#refusal += text(delta.refusal) ?? '';
+      if (this.#parts !== undefined) tell(this.#parts, reasoning + partReasoning, pieceText);
+      const { tool_calls: toolCalls } = delta;
+      if (Array.isArray(toolCalls)) for (const part of toolCalls) this.#addToolCallPart(fields(part));
       if (typeof choice.finish_reason === 'string') this.#finishReason = choice.finish_reason;
     }
   }

@@ -321,9 +321,11 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   #deltaRelay(): DeltaRelay {
     return new DeltaRelay({
       step: this.#step,
+      // Straight to the listeners: a delta is no part of the step records and is never retold (no
+      // relay is made for a replayed call), and a reply streams thousands of them.
       emit: (input) => {
         if (input.type === 'answer-delta') this.#answerStreamedIn = this.#step;
-        this.emitCore(input);
+        this.#notify({ ...input, runId: this.id, step: this.#step, seq: ++this.#seq });
       },
       streamModelCall: this.#protocolRun?.streamModelCall?.bind(this.#protocolRun),
       backpressure: this.#fields.backpressure,

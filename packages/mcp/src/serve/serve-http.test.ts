@@ -115,6 +115,18 @@ describe.each(ERAS)('serveMcp over HTTP, protocol %s', (_era, clientOptions) => 
     await expect(call).rejects.toThrow();
     await slow.aborted;
   });
+
+  it('aborts the calls in flight when the server closes', async () => {
+    const { server, slow } = await startServer();
+    const client = await connect(server.url, clientOptions);
+
+    // How the client reports a cut connection is the SDK's business; the tool's signal is ours.
+    void client.callTool({ name: 'slow', arguments: {} }).catch(() => undefined);
+    await slow.started;
+    await server.close();
+
+    await slow.aborted;
+  });
 });
 
 describe('serveMcp over HTTP: failures come back as isError results', () => {
@@ -180,6 +192,12 @@ describe('serveMcp over HTTP: the endpoint', () => {
     expect(rebound).toBe(403);
     expect(crossSite).toBe(403);
     expect(local).not.toBe(403);
+  });
+
+  it('answers 404 to a 2025-era request naming a session it does not hold', async () => {
+    const { server } = await startServer();
+
+    expect(await postStatus(server.url, { 'mcp-session-id': 'no-such-session' })).toBe(404);
   });
 
   it('refuses a request body over maxBodyBytes with 413', async () => {

@@ -158,6 +158,19 @@ describe('serveMcp over HTTP: failures come back as isError results', () => {
     ]);
   });
 
+  it("fails a call whose result breaks the tool's returns schema, rather than send it", async () => {
+    const { server } = await startServer();
+    const client = await connect(server.url);
+
+    const result = await client.callTool({ name: 'liar', arguments: {} });
+
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toBeUndefined();
+    expect(JSON.stringify(result.content)).toContain(
+      "Tool 'liar' returned a value that does not match its returns schema",
+    );
+  });
+
   it("ends a call at the tool's own timeoutMs", async () => {
     const { server } = await startServer();
     const client = await connect(server.url);

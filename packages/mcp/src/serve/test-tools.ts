@@ -23,6 +23,12 @@ export function createTestTools(watcher: SlowToolWatcher): Tool[] {
     returns: z.object({ sum: z.number() }),
     execute: ({ a, b }) => ({ sum: a + b }),
   });
+  const liar = tool({
+    name: 'liar',
+    description: 'Returns what its result schema does not allow.',
+    returns: z.object({ sum: z.number() }),
+    execute: () => ({ sum: 'many' }) as unknown as { sum: number },
+  });
   const echo = tool({
     name: 'echo',
     description: 'Echoes a text.',
@@ -61,7 +67,7 @@ export function createTestTools(watcher: SlowToolWatcher): Tool[] {
     needsApproval: true,
     execute: () => 'ran',
   });
-  return [add, echo, explode, slow, late, guarded, createMathAgentTool(), createCarefulAgentTool(guarded)];
+  return [add, liar, echo, explode, slow, late, guarded, createMathAgentTool(), createCarefulAgentTool(guarded)];
 }
 
 // An agent that answers on its first step, served as a tool.

@@ -37,8 +37,9 @@ export function createToolServerFactory(setup: ToolServerSetup): McpServerFactor
     server.setRequestHandler('tools/list', () => ({ tools: listed }));
     server.setRequestHandler('tools/call', async (request, context) => {
       const { name, arguments: args } = request.params;
-      const result = await callTool(setup, name, args, context.mcpReq.signal);
-      return server.projectCallToolResult(result, outputSchemas.get(name));
+      const outputSchema = outputSchemas.get(name);
+      const result = await callTool(setup, name, args, context.mcpReq.signal, outputSchema !== undefined);
+      return server.projectCallToolResult(result, outputSchema);
     });
     return server;
   };
@@ -49,6 +50,7 @@ async function callTool(
   name: string,
   args: unknown,
   signal: AbortSignal,
+  structured: boolean,
 ): Promise<CallToolResult> {
   // One invocation context per call: it carries the call's signal, and a run scope of its own
   // (calls from MCP share no run).
@@ -78,15 +80,17 @@ async function callTool(
   if (outcome.isError) return errorResult(outcome.failure?.message ?? outcome.output);
   const returns = setup.tools.get(name)?.returns;
   const returned = outcome.returned;
-  if (returns === undefined || returned === undefined || returned.kind === 'undefined') {
+  if (!structured || returns === undefined || returned === undefined) {
     return { content: [{ type: 'text', text: outcome.output }] };
   }
-  // The declared result schema is a promise to the client, which checks structuredContent against it.
-  const value: unknown = returned.kind === 'json' ? JSON.parse(returned.text) : returned.text;
+  // The advertised outputSchema is a promise to the client, which checks structuredContent against
+  // it: a result that breaks it is the tool's failure, said here rather than as the client's error.
+  const value: unknown =
+    returned.kind === 'json' ? JSON.parse(returned.text) : returned.kind === 'string' ? returned.text : undefined;
   const checked = unwrapPromise(returns).safeParse(value);
   if (!checked.success) {
     return errorResult(
-      `Tool '${name}' returned a value that does not match its returns schema: ${checked.error.message}`,
+      `Tool '${name}' returned a value that does not match its returns schema: ${z.prettifyError(checked.error)}`,
     );
   }
   return { content: [{ type: 'text', text: outcome.output }], structuredContent: value as Record<string, unknown> };

@@ -88,6 +88,10 @@ function checkServer(server: McpServerConfig): void {
 function registerServerSecrets(server: McpServerConfig): void {
   const values = isHttpServer(server) ? server.headers : server.env;
   for (const [key, value] of Object.entries(values ?? {})) {
-    if (SECRET_NAME.test(key)) registerSecret(value);
+    if (!SECRET_NAME.test(key)) continue;
+    registerSecret(value);
+    // `Bearer <token>`: a server that echoes the token alone must not show it either.
+    const credential = /^[\w-]+ +(\S+)$/.exec(value)?.[1];
+    if (credential !== undefined) registerSecret(credential);
   }
 }

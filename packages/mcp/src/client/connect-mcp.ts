@@ -131,7 +131,13 @@ function buildTools(connections: readonly ServerConnection[], prefixAll: boolean
         );
       }
       owners.set(name, owner);
-      tools.push(createMcpTool({ server, definition, name, timeoutMs }));
+      try {
+        tools.push(createMcpTool({ server, definition, name, timeoutMs }));
+      } catch (error) {
+        // One tool whose schema core cannot use (too deep, too big, not an object) costs that tool only.
+        if (!ConfigurationError.isInstance(error)) throw error;
+        getLogger().warn(`mcp: the ${owner} is left out: ${error.message}`);
+      }
     }
   }
   return tools;

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '@tinyagent/core';
+import { ConfigurationError, ToolInputError } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
 import { captureLogs } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -26,6 +26,19 @@ describe('connectMcp with server-everything (stdio)', () => {
     expect(echo.description).toMatch(/echo/i);
     expect(echo.isAsync).toBe(true);
     expect(await echo.run({ message: 'hello' })).toBe('Echo: hello');
+  });
+
+  it("shows the model the server's input schema, and sends arguments it rejects back with their field paths", async () => {
+    await using mcp = await connectMcp([everythingServer()]);
+    const sum = named(mcp.tools, 'get-sum');
+    expect(sum.jsonSchema).toMatchObject({
+      type: 'object',
+      properties: { a: { type: 'number' }, b: { type: 'number' } },
+    });
+    const failure = sum.run({ a: 'one', b: 2 });
+    await expect(failure).rejects.toSatisfy(ToolInputError.isInstance);
+    await expect(failure).rejects.toThrow(/Invalid arguments for tool 'get-sum': a: /);
+    expect(await sum.run({ a: 1, b: 2 })).toMatch(/\b3\b/);
   });
 
   it('returns the structured content of a tool with an output schema', async () => {

@@ -1,6 +1,6 @@
 import type { Tool as McpToolDefinition } from '@modelcontextprotocol/client';
-import { tool, z } from '@tinyagent/core';
-import type { Tool, ToolContext } from '@tinyagent/core';
+import { tool } from '@tinyagent/core';
+import type { JsonSchemaToolArguments, Tool, ToolContext } from '@tinyagent/core';
 import type { ServerConnection } from './server-connection.ts';
 import { resultForModel } from './tool-result.ts';
 
@@ -39,15 +39,15 @@ export function createMcpTool({ server, definition, name, timeoutMs }: McpToolSo
     described.trim() === ''
       ? `The tool '${definition.name.slice(0, 64)}' of the MCP server '${server.name}'.`
       : described.slice(0, MAX_DESCRIPTION_CHARS);
-  // SEAM (issue 17): until core's JSON Schema tools land (branch mcp-core), the arguments pass
-  // through a loose zod object unchecked, and the model sees no argument schema. With them this
-  // becomes tool({ name, description, inputSchema: definition.inputSchema, outputSchema, execute }).
+  // Core checks the arguments against the server's inputSchema before execute runs: a call the
+  // schema rejects goes back to the model with its field paths, never to the server.
   return tool({
     name,
     description,
-    parameters: z.looseObject({}),
+    inputSchema: { ...definition.inputSchema },
+    ...(definition.outputSchema === undefined ? {} : { outputSchema: { ...definition.outputSchema } }),
     timeoutMs,
-    execute: async (args: Record<string, unknown>, context: ToolContext) => {
+    execute: async (args: JsonSchemaToolArguments, context: ToolContext) => {
       const result = await server.callTool(definition.name, args, context.signal, timeoutMs + SDK_DEADLINE_MARGIN_MS);
       return resultForModel(result, hasOutputSchema);
     },

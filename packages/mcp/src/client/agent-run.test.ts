@@ -9,7 +9,7 @@ import { filesystemServer, memoryServer } from './test-servers.ts';
 
 // What the tools answered, as the model received them in its last request.
 function toolResults(request: RecordedChatRequest): string[] {
-  return request.messages.filter((message) => message.role === 'tool').map((message) => message.content ?? '');
+  return request.messages.filter((message) => message.role === 'tool').map((message) => message.content);
 }
 
 describe('an agent run with MCP tools', () => {

@@ -36,7 +36,7 @@ describe('connectMcp with server-everything (stdio)', () => {
       properties: { a: { type: 'number' }, b: { type: 'number' } },
     });
     const failure = sum.run({ a: 'one', b: 2 });
-    await expect(failure).rejects.toSatisfy(ToolInputError.isInstance);
+    await expect(failure).rejects.toSatisfy((error) => ToolInputError.isInstance(error));
     await expect(failure).rejects.toThrow(/Invalid arguments for tool 'get-sum': a: /);
     expect(await sum.run({ a: 1, b: 2 })).toMatch(/\b3\b/);
   });
@@ -79,7 +79,7 @@ describe('connectMcp with server-everything (stdio)', () => {
 
   it('refuses two servers whose tools share names, naming both', async () => {
     const failure = connectMcp([everythingServer('left'), everythingServer('right')]);
-    await expect(failure).rejects.toSatisfy(ConfigurationError.isInstance);
+    await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
     await expect(failure).rejects.toThrow(
       "Two MCP tools would both be named 'echo': the tool 'echo' of server 'left' and the tool 'echo' of server 'right'. Set `prefix: true`",
     );

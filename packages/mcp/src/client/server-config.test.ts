@@ -35,7 +35,7 @@ describe('checkServers', () => {
 
   it('refuses a misspelt option of connectMcp before starting anything', async () => {
     const failure = connectMcp([{ name: 's', command: 'x' }], { timeout: 5 } as never);
-    await expect(failure).rejects.toSatisfy(ConfigurationError.isInstance);
+    await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
     await expect(failure).rejects.toThrow(/timeout/);
   });
 });

@@ -44,7 +44,9 @@ export function isHttpServer(server: McpServerConfig): server is McpHttpServer {
 
 /** Checks the server list (names, one transport each, no duplicates) and registers its secrets. */
 export function checkServers(servers: readonly McpServerConfig[]): void {
-  if (!Array.isArray(servers) || servers.length === 0) {
+  // Checked as unknown: a caller without types may pass anything, and narrowing the typed list gives any[].
+  const list: unknown = servers;
+  if (!Array.isArray(list) || servers.length === 0) {
     throw new ConfigurationError('connectMcp needs a non-empty list of servers: [{ name, command } or { name, url }].');
   }
   const seen = new Set<string>();

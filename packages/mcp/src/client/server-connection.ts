@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { CallToolResult, Tool as McpToolDefinition, Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
@@ -128,10 +128,12 @@ export class ServerConnection {
       if (signal.aborted) throw signal.reason;
       if (this.#failure !== undefined) throw this.#failure;
       if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+        // eslint-disable-next-line preserve-caught-error -- the SDK's error says no more than this
         throw new Error(`the MCP server '${this.name}' did not answer within ${timeoutMs} ms`);
       }
       // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
       // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
+      // eslint-disable-next-line preserve-caught-error -- see above: its redacted text is the message
       throw new Error(redactSecrets(describe(error)));
     }
   }
@@ -171,7 +173,7 @@ export class ServerConnection {
     this.#stderr = new StderrLog(this.name);
     const stream = transport.stderr;
     // A PassThrough made before the process starts, so that no early line is lost.
-    if (stream !== null) this.#stderr.follow(stream as Readable);
+    if (stream instanceof Readable) this.#stderr.follow(stream);
     return transport;
   }
 

@@ -39,14 +39,14 @@ describe('connectMcp with a stdio fixture server', () => {
 
   it('fails with an McpServerError when the pages run past maxPages', async () => {
     const failure = connectMcp([fixture()], { maxPages: 2 });
-    await expect(failure).rejects.toSatisfy(McpServerError.isInstance);
+    await expect(failure).rejects.toSatisfy((error) => McpServerError.isInstance(error));
     await expect(failure).rejects.toThrow(/'fixture' could not list its tools: .*listMaxPages \(2\)/);
   });
 
   it('returns an isError result to the model as the tool failure, with the server text', async () => {
     await using mcp = await connectMcp([fixture()]);
     const failure = named(mcp.tools, 'fail').run({});
-    await expect(failure).rejects.toSatisfy(ToolExecutionError.isInstance);
+    await expect(failure).rejects.toSatisfy((error) => ToolExecutionError.isInstance(error));
     await expect(failure).rejects.toThrow("Tool 'fail' failed: the fixture failed on purpose");
   });
 
@@ -92,7 +92,7 @@ describe('connectMcp with a stdio fixture server', () => {
     await nextLog(logs, (message) => message.includes("MCP server 'fixture' closed the connection"));
     const pidTool = named(mcp.tools, 'pid');
     const failure = pidTool.execute({}, { signal: new AbortController().signal, run: createRunScope() });
-    await expect(failure).rejects.toSatisfy(McpServerError.isInstance);
+    await expect(failure).rejects.toSatisfy((error) => McpServerError.isInstance(error));
     await expect(failure).rejects.toThrow(/closed the connection .*Call refresh\(\)/);
     await expect(pidTool.run({})).rejects.toThrow("Tool 'pid' failed: McpServerError: MCP server 'fixture' closed");
     await mcp.refresh();
@@ -120,7 +120,7 @@ describe('connectMcp with a stdio fixture server', () => {
     const error = await named(mcp.tools, 'pid')
       .run({})
       .catch((thrown: unknown) => thrown);
-    expect(String((error as Error).message)).not.toContain(SECRET);
+    expect((error as Error).message).not.toContain(SECRET);
     expect(JSON.stringify(logs.lines)).not.toContain(SECRET);
   });
 

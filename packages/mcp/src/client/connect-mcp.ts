@@ -64,7 +64,8 @@ export async function connectMcp(
   const timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
   let tools: readonly Tool[] = [];
   const rebuild = (): readonly Tool[] => {
-    tools = buildTools(connections, options.prefix === true, timeoutMs);
+    // Frozen: a caller holding the array sees one list, never one changed under it.
+    tools = Object.freeze(buildTools(connections, options.prefix === true, timeoutMs));
     return tools;
   };
   const connections = servers.map(

@@ -34,6 +34,44 @@ describe('TinyCodeAgent and tools that return promises', () => {
   });
 });
 
+describe('TinyCodeAgent and tools defined by JSON Schema (MCP tools)', () => {
+  const inputSchema = { type: 'object', properties: { path: { type: 'string' } }, required: ['path'] };
+
+  it('refuses one whose execute is async at construction, naming it and pointing to ReactAgent', () => {
+    const readFile = tool({
+      name: 'fs_read_file',
+      description: 'Reads a file.',
+      inputSchema,
+      execute: async (args) => Promise.resolve(`contents of ${String(args.path)}`),
+    });
+
+    const build = (): TinyCodeAgent => new TinyCodeAgent({ tools: [readFile], chatModel: createScriptedModel([]) });
+
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(/does not support async tools: 'fs_read_file' has an async execute.*use ReactAgent/s);
+  });
+
+  it('runs one whose execute is synchronous, its arguments checked against the schema', async () => {
+    const readFile = tool({
+      name: 'fs_read_file',
+      description: 'Reads a file.',
+      inputSchema,
+      execute: (args) => `contents of ${String(args.path)}`,
+    });
+    const model = createScriptedModel([
+      js('fs_read_file({ path: 3 })'),
+      js('final_answer(fs_read_file({ path: "/a" }))'),
+    ]);
+
+    const result = await new TinyCodeAgent({ tools: [readFile], chatModel: model }).run('Read /a', {
+      returnResult: true,
+    });
+
+    expect(result.steps[0]?.toolCalls[0]?.output).toMatch(/path: Invalid input: expected string, received number/);
+    expect(result.output).toBe('contents of /a');
+  });
+});
+
 describe('TinyCodeAgent object answers', () => {
   it('keeps an object answer as the value and its JSON text as the output, in run() and returnResult', async () => {
     const add = tool({ name: 'add', description: 'Adds.', execute: () => 1 });

@@ -31,4 +31,26 @@ describe('describeToolSignature', () => {
 
     expect(describeToolSignature(now)).toBe('// The time.\nfunction now(): unknown');
   });
+
+  it('renders a tool defined by JSON Schema from its inputSchema and outputSchema', () => {
+    const stat = tool({
+      name: 'fs_stat',
+      description: 'Describes a file.',
+      inputSchema: {
+        type: 'object',
+        properties: { path: { type: 'string', description: 'Absolute path' } },
+        required: ['path'],
+      },
+      outputSchema: { type: 'object', properties: { size: { type: ['number', 'number'] } }, required: ['size'] },
+      execute: () => ({ size: 1 }),
+    });
+
+    expect(describeToolSignature(stat)).toBe(
+      [
+        '// Describes a file.',
+        '//   path: Absolute path',
+        'function fs_stat(args: { path: string }): { size: number }',
+      ].join('\n'),
+    );
+  });
 });

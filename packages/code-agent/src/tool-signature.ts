@@ -4,7 +4,8 @@ import type { JsonSchema, Tool } from '@tinyagent/core';
 /**
  * Describes a tool as the model calls it from code: a comment with its description and each
  * argument's, then a TypeScript signature generated from its zod schemas, e.g.
- * `function get_weather(args: { city: string, units?: "c" | "f" }): { celsius: number }`.
+ * `function get_weather(args: { city: string, units?: "c" | "f" }): { celsius: number }`. A tool
+ * defined by JSON Schema is described from its `inputSchema` and `outputSchema` alike.
  */
 export function describeToolSignature(tool: Tool): string {
   const lines = tool.description.split('\n').map((line) => `// ${line}`.trimEnd());
@@ -18,6 +19,8 @@ export function describeToolSignature(tool: Tool): string {
 }
 
 function returnType(tool: Tool): string {
+  // A tool defined by JSON Schema (an MCP server's) may describe its result so.
+  if (tool.outputSchema !== undefined) return typeText(tool.outputSchema, 0);
   if (tool.returns === undefined) return 'unknown';
   try {
     return typeText(z.toJSONSchema(tool.returns, { io: 'output', unrepresentable: 'any' }), 0);
@@ -42,7 +45,8 @@ function typeText(schema: unknown, depth: number): string {
   const union: unknown = node.anyOf ?? node.oneOf;
   if (Array.isArray(union)) return [...new Set(union.map((member) => typeText(member, depth)))].join(' | ');
   if (Array.isArray(node.type)) {
-    return (node.type as unknown[]).map((type) => typeText({ ...node, type }, depth)).join(' | ');
+    // Each name once: a server's schema repeating 'object' in every list would multiply the text at every level.
+    return [...new Set(node.type as unknown[])].map((type) => typeText({ ...node, type }, depth)).join(' | ');
   }
   switch (node.type) {
     case 'string':

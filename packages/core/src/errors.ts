@@ -25,10 +25,11 @@ export type TinyAgentErrorCode =
   | 'approval_required'
   | 'replay_diverged'
   // Defined by the other packages: SandboxError (code-agent), WebToolError (web-tools),
-  // PlanNotFoundError (planning-tools).
+  // PlanNotFoundError (planning-tools), McpServerError (mcp).
   | 'sandbox'
   | 'web_tool'
-  | 'plan_not_found';
+  | 'plan_not_found'
+  | 'mcp_server';
 
 /** What every error's options may carry: the error that caused it. */
 export interface TinyAgentErrorOptions {

@@ -2,6 +2,8 @@ export { tool, createRunScope } from './tools/tool.ts';
 export type {
   Tool,
   ToolOptions,
+  JsonSchemaToolOptions,
+  JsonSchemaToolArguments,
   ToolContext,
   ToolRunOptions,
   ToolParameters,

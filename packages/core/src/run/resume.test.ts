@@ -5,6 +5,7 @@ import { registerSecret } from '../secrets.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
 import type { ScriptedStep } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
+import type { JsonSchema } from '../tools/tool.ts';
 import type { AgentEvent } from './agent-events.ts';
 import type { AgentProtocol } from './agent-protocol.ts';
 import { Agent } from './agent.ts';
@@ -175,6 +176,29 @@ describe('snapshots and resume', () => {
 
       await expect(agent.resume(snapshot)).rejects.toThrow(
         'The snapshot was taken with other tools: this agent adds add; the arguments of multiply changed.',
+      );
+    });
+
+    it('a snapshot taken with a JSON Schema tool whose schema changed since (an MCP server updated, say)', async () => {
+      const multiplyFromServer = (b: JsonSchema) =>
+        tool({
+          name: 'multiply',
+          description: 'Multiplies two numbers.',
+          inputSchema: { type: 'object', properties: { a: { type: 'number' }, b }, required: ['a', 'b'] },
+          execute: (args) => Number(args.a) * Number(args.b),
+        });
+      const snapshots: RunSnapshot[] = [];
+      await createTestAgent(createScriptedModel(SCRIPT), { tools: [multiplyFromServer({ type: 'number' })] }).run(
+        TASK,
+        { onSnapshot: (snapshot) => void snapshots.push(throughJson(snapshot)) },
+      );
+      const snapshot = snapshots[0]!;
+      const resumeWith = (b: JsonSchema) =>
+        createTestAgent(createScriptedModel(SCRIPT.slice(1)), { tools: [multiplyFromServer(b)] }).resume(snapshot);
+
+      await expect(resumeWith({ type: 'number' })).resolves.toBe('84');
+      await expect(resumeWith({ type: 'number', minimum: 0 })).rejects.toThrow(
+        'The snapshot was taken with other tools: the arguments of multiply changed.',
       );
     });
 

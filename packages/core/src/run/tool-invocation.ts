@@ -2,7 +2,7 @@ import { throwIfAborted } from '../abort.ts';
 import { ToolExecutionError, ToolInputError } from '../errors.ts';
 import { redactSecrets, redactValue } from '../secrets.ts';
 import { describeThrown, resultToJson, stringifyResult } from '../tools/stringify.ts';
-import { callTool } from '../tools/tool.ts';
+import { callTool, validateArguments } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { toolFailureError } from '../tools/tool-failure.ts';
 import type { AgentEventInput } from './agent-events.ts';
@@ -224,10 +224,14 @@ async function approvalGate(
     return decision;
   }
   if (rule !== true) {
-    const parsed = await tool.parameters.safeParseAsync(args ?? {});
-    if (!parsed.success) return { approved: true };
+    let parsed: unknown;
     try {
-      if (!(await rule(parsed.data, { run: context.scope, toolCallId: call.id }))) return { approved: true };
+      parsed = await validateArguments(tool, args);
+    } catch {
+      return { approved: true };
+    }
+    try {
+      if (!(await rule(parsed, { run: context.scope, toolCallId: call.id }))) return { approved: true };
     } catch (error) {
       getLogger().warn(
         `needsApproval of tool '${call.name}' threw, so the call waits for approval: ${describeThrown(error)}`,

@@ -4,6 +4,7 @@ import { ConfigurationError, ToolExecutionError, ToolInputError } from '../error
 import type { ToolInputIssue } from '../errors.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { redactSecrets } from '../secrets.ts';
+import { readInputSchema, readOutputSchema } from './json-schema-input.ts';
 import { describeThrown, stringifyResult } from './stringify.ts';
 
 const toolBrand = Symbol.for('@tinyagent/core/tool');
@@ -86,12 +87,16 @@ class LazyRunScope implements RunScope {
 export interface ToolOptions<Parameters extends ToolParameters, Result> {
   /** 1–64 letters, digits, underscores or hyphens: the name the model calls. */
   name: string;
-  /** What the tool does and when to use it, written for the model. */
+  /** What the tool does and when to use it, written for the model; at most 10 000 characters. */
   description: string;
   /** Zod object schema of the arguments; the single source of their TS type and JSON Schema. */
   parameters?: Parameters | undefined;
   /** Optional zod schema of the result, shown to models that call tools as code. */
   returns?: z.ZodType | undefined;
+  /** Only for tools defined by JSON Schema (JsonSchemaToolOptions); not with `parameters`. */
+  inputSchema?: undefined;
+  /** Only for tools defined by JSON Schema (JsonSchemaToolOptions). */
+  outputSchema?: undefined;
   /** The implementation; may be sync or async. */
   execute: (args: z.output<Parameters>, context: ToolContext) => Result;
   /**
@@ -106,14 +111,55 @@ export interface ToolOptions<Parameters extends ToolParameters, Result> {
   needsApproval?: NeedsApproval<z.output<Parameters>> | undefined;
 }
 
+/** The arguments of a tool defined by JSON Schema: a JSON object, checked against its `inputSchema`. */
+export type JsonSchemaToolArguments = Record<string, unknown>;
+
+/**
+ * Definition of a tool whose arguments are described by a JSON Schema rather than zod, as given to
+ * `tool()`: tools of MCP servers, say. The arguments are checked against `inputSchema` before each
+ * call, except for what core leaves to the tool's owner (regexes, formats and the rest listed in
+ * docs/architecture.md, "Tools defined by JSON Schema"): the check is never stricter than the schema.
+ */
+export interface JsonSchemaToolOptions<Result> {
+  /** 1–64 letters, digits, underscores or hyphens: the name the model calls. */
+  name: string;
+  /** What the tool does and when to use it, written for the model; at most 10 000 characters. */
+  description: string;
+  /**
+   * JSON Schema (draft 2020-12 or draft-07) of the arguments: `type: 'object'`, or no `type` and
+   * `properties`. The model reads it as given, except that `$schema` is left out and a missing
+   * `type: 'object'` or `properties: {}` is added. At most 64 levels deep, 20 000 values and 1 000 000
+   * characters; `$ref` is followed only within the schema, never fetched.
+   */
+  inputSchema: JsonSchema;
+  /** JSON Schema of the result, shown to models that call tools as code; documentation, never checked. */
+  outputSchema?: JsonSchema | undefined;
+  /** Zod tools only. */
+  parameters?: undefined;
+  /** Zod tools only: a JSON Schema tool describes its result with `outputSchema`. */
+  returns?: undefined;
+  /** The implementation; may be sync or async. Receives the checked arguments as the model wrote them. */
+  execute: (args: JsonSchemaToolArguments, context: ToolContext) => Result;
+  /** As ToolOptions.timeoutMs. */
+  timeoutMs?: number | undefined;
+  /** As ToolOptions.needsApproval. */
+  needsApproval?: NeedsApproval<JsonSchemaToolArguments> | undefined;
+}
+
 /** A tool the agents can call: validated arguments in, a string for the model out. */
 export interface Tool<Args = unknown, Result = unknown> {
   readonly name: string;
   readonly description: string;
-  readonly parameters: ToolParameters;
+  /** The zod schema of the arguments; undefined for a tool defined by `inputSchema`. */
+  readonly parameters: ToolParameters | undefined;
   readonly returns: z.ZodType | undefined;
-  /** JSON Schema of the arguments (zod's input view), for prompts and native tool calling. */
+  /**
+   * JSON Schema of the arguments, for prompts, native tool calling and run snapshots' fingerprints:
+   * zod's input view of `parameters`, or the `inputSchema` given (see JsonSchemaToolOptions).
+   */
   readonly jsonSchema: JsonSchema;
+  /** The `outputSchema` of a tool defined by JSON Schema (documentation only); undefined otherwise. */
+  readonly outputSchema: JsonSchema | undefined;
   /**
    * True when `execute` is an async function or `returns` is a promise schema; the code agent refuses
    * such tools. A plain function that returns a promise cannot be told apart before it is called.
@@ -134,24 +180,37 @@ export interface Tool<Args = unknown, Result = unknown> {
   run(payload: unknown, options?: ToolRunOptions): Promise<string>;
 }
 
-// Every key of ToolOptions, checked by the compiler both ways.
+type AnyToolOptions = ToolOptions<ToolParameters, unknown> | JsonSchemaToolOptions<unknown>;
+
+// Every key of both kinds of options, checked by the compiler both ways.
 const TOOL_OPTION_KEYS = Object.keys({
   name: true,
   description: true,
   parameters: true,
   returns: true,
+  inputSchema: true,
+  outputSchema: true,
   execute: true,
   timeoutMs: true,
   needsApproval: true,
-} satisfies Record<keyof ToolOptions<ToolParameters, unknown>, true>);
+} satisfies Record<keyof ToolOptions<ToolParameters, unknown> | keyof JsonSchemaToolOptions<unknown>, true>);
 
 const NAME_PATTERN = /^[a-zA-Z0-9_-]{1,64}$/;
 
+// A description is sent with every model request: one of a megabyte (a server's, say) is a mistake.
+const MAX_DESCRIPTION_LENGTH = 10_000;
+
+/**
+ * Creates a tool whose arguments a JSON Schema describes (an MCP server's tool, say) and a sync or
+ * async `execute` function that receives them, checked, as a JSON object.
+ */
+export function tool<Result = unknown>(options: JsonSchemaToolOptions<Result>): Tool<JsonSchemaToolArguments, Result>;
 /** Creates a tool from a zod schema and a sync or async `execute` function. */
 export function tool<Parameters extends ToolParameters = ToolParameters, Result = unknown>(
   options: ToolOptions<Parameters, Result>,
-): Tool<z.output<Parameters>, Result> {
-  return createTool(options) as Tool<z.output<Parameters>, Result>;
+): Tool<z.output<Parameters>, Result>;
+export function tool(options: AnyToolOptions): Tool {
+  return createTool(options);
 }
 
 /** True when `value` is a tool made by `tool()` (from any installed copy of core). */
@@ -159,7 +218,7 @@ export function isTool(value: unknown): value is Tool {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[toolBrand] === true;
 }
 
-function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
+function createTool(options: AnyToolOptions): Tool {
   const { name, description, execute, timeoutMs, returns, needsApproval = false } = options;
   // A misspelt option must not pass unseen: `requireApproval` would run every call unapproved.
   checkOptionKeys(options, TOOL_OPTION_KEYS, `tool '${name}'`, {
@@ -173,6 +232,12 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
   }
   if (typeof description !== 'string' || description.trim() === '') {
     throw new ConfigurationError(`Tool '${name}' needs a description string telling the model what it does.`);
+  }
+  if (description.length > MAX_DESCRIPTION_LENGTH) {
+    throw new ConfigurationError(
+      `Tool '${name}': its description has ${description.length} characters; the limit is ` +
+        `${MAX_DESCRIPTION_LENGTH}, since every request to the model carries it. Shorten it.`,
+    );
   }
   if (typeof execute !== 'function') {
     throw new ConfigurationError(`Tool '${name}' needs an execute function.`);
@@ -196,15 +261,10 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
       );
     }
   }
-  const parameters = options.parameters ?? z.object({});
-  if (!isZodObject(parameters)) {
-    throw new ConfigurationError(
-      `Tool '${name}': parameters must be a zod object schema, e.g. z.object({ city: z.string() }).`,
-    );
-  }
+  const { parameters, validator, jsonSchema, outputSchema } = readArgumentSchemas(options);
 
   const parse = (payload: unknown): unknown => {
-    const result = parameters.safeParse(normalizePayload(name, payload));
+    const result = validator.safeParse(normalizePayload(name, payload));
     if (!result.success) throw inputError(name, toIssues(result.error.issues));
     return result.data;
   };
@@ -219,7 +279,8 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     description,
     parameters,
     returns,
-    jsonSchema: toJsonSchema(name, parameters),
+    jsonSchema,
+    outputSchema,
     // A promise as the declared result gives away an execute that returns one without being `async`.
     isAsync: isAsyncFunction(execute) || (returns !== undefined && isZodPromise(returns)),
     timeoutMs,
@@ -228,10 +289,46 @@ function createTool(options: ToolOptions<ToolParameters, unknown>): Tool {
     parse,
     run,
   };
-  const validate: Validator = (payload) => parameters.safeParseAsync(normalizePayload(name, payload));
+  const validate: Validator = (payload) => validator.safeParseAsync(normalizePayload(name, payload));
   Object.defineProperty(definition, validatorKey, { value: validate });
   Object.defineProperty(definition, toolBrand, { value: true });
   return Object.freeze(definition);
+}
+
+// The schemas of the arguments, of either kind of tool; outputSchema only for a JSON Schema tool.
+function readArgumentSchemas(options: AnyToolOptions): {
+  parameters: ToolParameters | undefined;
+  validator: z.ZodType;
+  jsonSchema: JsonSchema;
+  outputSchema: JsonSchema | undefined;
+} {
+  const { name } = options;
+  if (options.inputSchema !== undefined) {
+    // The types forbid both; plain JavaScript callers and casts get the same news at run time.
+    const zodOptions: { parameters?: unknown; returns?: unknown } = options;
+    if (zodOptions.parameters !== undefined || zodOptions.returns !== undefined) {
+      const other = zodOptions.parameters !== undefined ? 'parameters' : 'returns';
+      throw new ConfigurationError(
+        `Tool '${name}' has both inputSchema and ${other}: give either zod parameters (and returns) or a JSON ` +
+          'Schema inputSchema (and outputSchema), not both.',
+      );
+    }
+    const { jsonSchema, validator } = readInputSchema(name, options.inputSchema);
+    return { parameters: undefined, validator, jsonSchema, outputSchema: readOutputSchema(name, options.outputSchema) };
+  }
+  if ((options as { outputSchema?: unknown }).outputSchema !== undefined) {
+    throw new ConfigurationError(
+      `Tool '${name}': outputSchema goes with inputSchema (a tool defined by JSON Schema); a zod tool ` +
+        'describes its result with returns.',
+    );
+  }
+  const parameters = options.parameters ?? z.object({});
+  if (!isZodObject(parameters)) {
+    throw new ConfigurationError(
+      `Tool '${name}': parameters must be a zod object schema, e.g. z.object({ city: z.string() }).`,
+    );
+  }
+  return { parameters, validator: parameters, jsonSchema: toJsonSchema(name, parameters), outputSchema: undefined };
 }
 
 // Each tool's async validation (zod refinements may be async), for callTool; under a registered
@@ -254,19 +351,14 @@ export interface CallToolOptions extends ToolRunOptions {
 export async function callTool(tool: Tool, payload: unknown, options: CallToolOptions = {}): Promise<unknown> {
   const { signal } = options;
   throwIfAborted(signal);
-  const validate = (tool as unknown as Record<symbol, Validator | undefined>)[validatorKey];
-  if (validate === undefined) {
-    throw new ConfigurationError(`'${tool.name}' was not made by tool() from @tinyagent/core.`);
-  }
-  const result = await validate(payload);
-  if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
+  const args = await validateArguments(tool, payload);
   // Validation may wait (async refinements), and an abort in that wait would find no listener yet:
   // the tool would start with a signal that never aborts, and its run would wait on it for ever.
   throwIfAborted(signal);
   return invoke(
     tool.name,
     (args: never, context: ToolContext) => tool.execute(args, context),
-    result.data,
+    args,
     {
       signal,
       run: options.run ?? createRunScope(),
@@ -276,6 +368,21 @@ export async function callTool(tool: Tool, payload: unknown, options: CallToolOp
     // The tool's own deadline wins: its author knows how long it may take.
     tool.timeoutMs ?? options.defaultTimeoutMs,
   );
+}
+
+/**
+ * Checks `payload` against the arguments' schema of `tool` (zod `parameters` or JSON Schema
+ * `inputSchema`, async refinements included) and resolves with the arguments `execute` would get.
+ * Rejects with ToolInputError, its issues giving the field paths.
+ */
+export async function validateArguments(tool: Tool, payload: unknown): Promise<unknown> {
+  const validate = (tool as unknown as Record<symbol, Validator | undefined>)[validatorKey];
+  if (validate === undefined) {
+    throw new ConfigurationError(`'${tool.name}' was not made by tool() from @tinyagent/core.`);
+  }
+  const result = await validate(payload);
+  if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
+  return result.data;
 }
 
 // One promise per call, settled by whichever comes first: the tool, its deadline or the caller's

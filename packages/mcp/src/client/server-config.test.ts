@@ -1,0 +1,41 @@
+import { ConfigurationError, redactSecrets } from '@tinyagent/core';
+import { describe, expect, it } from 'vitest';
+import { connectMcp } from './connect-mcp.ts';
+import type { McpServerConfig } from './server-config.ts';
+import { checkServers } from './server-config.ts';
+
+describe('checkServers', () => {
+  it.each<[string, unknown[], RegExp]>([
+    ['an empty list', [], /non-empty list of servers/],
+    ['a name with a space', [{ name: 'my server', command: 'x' }], /name "my server" is invalid/],
+    ['both command and url', [{ name: 's', command: 'x', url: 'http://127.0.0.1/' }], /not both/],
+    ['neither command nor url', [{ name: 's' }], /not neither/],
+    ['a url that is not http', [{ name: 's', url: 'file:///x' }], /must be http: or https:/],
+    [
+      'two servers of one name',
+      [
+        { name: 's', command: 'x' },
+        { name: 's', command: 'y' },
+      ],
+      /Two MCP servers are named 's'/,
+    ],
+  ])('refuses %s with a ConfigurationError', (_case, servers, message) => {
+    expect(() => checkServers(servers as McpServerConfig[])).toThrow(message);
+  });
+
+  it('registers env values and header credentials whose names say they are secret, and nothing else', () => {
+    checkServers([
+      { name: 'a', command: 'x', env: { SERVICE_API_KEY: 'env-key-value-123', DATA_DIR: '/srv/plain-data' } },
+      { name: 'b', url: 'http://127.0.0.1/', headers: { Authorization: 'Bearer header-token-456' } },
+    ]);
+    expect(redactSecrets('env-key-value-123 header-token-456 /srv/plain-data')).toBe(
+      '[redacted] [redacted] /srv/plain-data',
+    );
+  });
+
+  it('refuses a misspelt option of connectMcp before starting anything', async () => {
+    const failure = connectMcp([{ name: 's', command: 'x' }], { timeout: 5 } as never);
+    await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
+    await expect(failure).rejects.toThrow(/timeout/);
+  });
+});

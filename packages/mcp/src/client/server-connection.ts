@@ -1,0 +1,217 @@
+import { Readable } from 'node:stream';
+import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { CallToolResult, Tool as McpToolDefinition, Transport } from '@modelcontextprotocol/client';
+import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
+import { redactSecrets } from '@tinyagent/core';
+import { getLogger } from '@tinyagent/core/internal';
+import { McpServerError } from './mcp-server-error.ts';
+import { isHttpServer } from './server-config.ts';
+import type { McpServerConfig } from './server-config.ts';
+import { StderrLog } from './stderr-lines.ts';
+
+/** The bounds and callbacks one server connection works with (set by `connectMcp`). */
+export interface ServerConnectionOptions {
+  connectTimeoutMs: number;
+  maxPages: number;
+  maxTools: number;
+  /** Called after the server said its tool list changed and the new list was read. */
+  onListChanged: () => void;
+}
+
+const CLIENT_INFO = { name: 'tinyagent', version: '2.0.0' };
+
+/**
+ * One MCP server: its SDK client, its transport and its tool list. It outlives the client: after a
+ * crash, `reconnect()` starts a new client behind the same object, so tools made for it keep working.
+ */
+export class ServerConnection {
+  readonly config: McpServerConfig;
+  readonly #options: ServerConnectionOptions;
+  #client: Client | undefined;
+  #stderr: StderrLog | undefined;
+  #definitions: readonly McpToolDefinition[] = [];
+  // Set when the connection ends by itself (crash, exit, dropped); calls then fail with it.
+  #failure: McpServerError | undefined;
+  #closed = false;
+
+  constructor(config: McpServerConfig, options: ServerConnectionOptions) {
+    this.config = config;
+    this.#options = options;
+  }
+
+  get name(): string {
+    return this.config.name;
+  }
+
+  /** The tools the server listed last. */
+  get definitions(): readonly McpToolDefinition[] {
+    return this.#definitions;
+  }
+
+  /** True when the connection ended by itself and needs `reconnect()`. */
+  get failed(): boolean {
+    return this.#failure !== undefined;
+  }
+
+  /** Connects (starting the process of a stdio server) and lists the tools. */
+  async connect(signal?: AbortSignal): Promise<void> {
+    this.#closed = false;
+    this.#failure = undefined;
+    const client = new Client(CLIENT_INFO, {
+      listMaxPages: this.#options.maxPages,
+      // The SDK only tells us; the list is read here, with our bounds and errors.
+      listChanged: { tools: { autoRefresh: false, debounceMs: 100, onChanged: () => this.#onListChanged(client) } },
+    });
+    client.onclose = () => {
+      this.#onClosed(client);
+    };
+    client.onerror = (error) => {
+      getLogger().debug(`mcp server '${this.name}': ${error.message}`);
+    };
+    this.#client = client;
+    try {
+      await client.connect(this.#createTransport(), { timeout: this.#options.connectTimeoutMs, ...withSignal(signal) });
+      await this.listTools(signal);
+    } catch (error) {
+      this.#client = undefined;
+      await client.close().catch(() => undefined);
+      if (signal?.aborted === true) throw signal.reason;
+      throw McpServerError.isInstance(error)
+        ? error
+        : this.#error(`could not be started or reached: ${describe(error)}`);
+    }
+  }
+
+  /** Closes the connection and starts it again, then lists the tools. */
+  async reconnect(signal?: AbortSignal): Promise<void> {
+    await this.close();
+    await this.connect(signal);
+  }
+
+  /** Reads the whole tool list again (following `nextCursor`, at most `maxPages` pages). */
+  async listTools(signal?: AbortSignal): Promise<readonly McpToolDefinition[]> {
+    const client = this.#usableClient();
+    let tools: McpToolDefinition[];
+    try {
+      ({ tools } = await client.listTools(undefined, {
+        cacheMode: 'refresh',
+        timeout: this.#options.connectTimeoutMs,
+        ...withSignal(signal),
+      }));
+    } catch (error) {
+      if (signal?.aborted === true) throw signal.reason;
+      throw this.#failure ?? this.#error(`could not list its tools: ${describe(error)}`);
+    }
+    if (tools.length > this.#options.maxTools) {
+      throw this.#error(
+        `lists ${tools.length} tools, more than maxTools (${this.#options.maxTools}). Raise maxTools if you trust it.`,
+      );
+    }
+    this.#definitions = tools;
+    return tools;
+  }
+
+  /**
+   * Calls a tool. The signal cancels the call (the server is sent `notifications/cancelled`);
+   * `timeoutMs` is the SDK's own deadline, a backstop behind the tool's.
+   */
+  async callTool(
+    name: string,
+    args: Record<string, unknown>,
+    signal: AbortSignal,
+    timeoutMs: number,
+  ): Promise<CallToolResult> {
+    const client = this.#usableClient();
+    try {
+      return await client.callTool({ name, arguments: args }, { signal, timeout: timeoutMs });
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      if (this.#failure !== undefined) throw this.#failure;
+      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+        // eslint-disable-next-line preserve-caught-error -- the SDK's error says no more than this
+        throw new Error(`the MCP server '${this.name}' did not answer within ${timeoutMs} ms`);
+      }
+      // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
+      // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
+      // eslint-disable-next-line preserve-caught-error -- see above: its redacted text is the message
+      throw new Error(redactSecrets(describe(error)));
+    }
+  }
+
+  /** Closes the client and its transport (a stdio server's process ends). Safe to call twice. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const client = this.#client;
+    this.#client = undefined;
+    await client?.close().catch((error: unknown) => {
+      getLogger().debug(`mcp server '${this.name}': closing failed: ${describe(error)}`);
+    });
+  }
+
+  #usableClient(): Client {
+    if (this.#failure !== undefined) throw this.#failure;
+    if (this.#client === undefined) {
+      throw this.#error('is not connected: the connection was closed. Call connectMcp again to use it.');
+    }
+    return this.#client;
+  }
+
+  #createTransport(): Transport {
+    const { config } = this;
+    if (isHttpServer(config)) {
+      return new StreamableHTTPClientTransport(new URL(config.url), {
+        requestInit: { headers: { ...config.headers } },
+      });
+    }
+    const transport = new StdioClientTransport({
+      command: config.command,
+      args: [...(config.args ?? [])],
+      env: { ...getDefaultEnvironment(), ...config.env },
+      ...(config.cwd === undefined ? {} : { cwd: config.cwd }),
+      stderr: 'pipe',
+    });
+    this.#stderr = new StderrLog(this.name);
+    const stream = transport.stderr;
+    // A PassThrough made before the process starts, so that no early line is lost.
+    if (stream instanceof Readable) this.#stderr.follow(stream);
+    return transport;
+  }
+
+  #onClosed(client: Client): void {
+    // A client replaced by a reconnect, or closed on purpose, is no failure.
+    if (this.#closed || client !== this.#client) return;
+    const lines = this.#stderr?.lastLines() ?? [];
+    const tail = lines.length === 0 ? '' : ` Its last stderr: ${lines.map((line) => line.slice(0, 200)).join(' | ')}.`;
+    this.#failure = this.#error(
+      `closed the connection (${isHttpServer(this.config) ? 'the server went away' : 'its process exited or crashed'}).${tail} ` +
+        'Call refresh() on the MCP connection to start it again.',
+    );
+    getLogger().warn(this.#failure.message);
+  }
+
+  #onListChanged(client: Client): void {
+    if (client !== this.#client) return;
+    this.listTools().then(
+      () => {
+        this.#options.onListChanged();
+      },
+      (error: unknown) => {
+        getLogger().warn(`mcp server '${this.name}': the tool list changed but could not be read: ${describe(error)}`);
+      },
+    );
+  }
+
+  // No SDK error is kept as the cause: its text may echo a header or a server's body.
+  #error(what: string): McpServerError {
+    return new McpServerError(redactSecrets(`MCP server '${this.name}' ${what}`), { serverName: this.name });
+  }
+}
+
+function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
+  return signal === undefined ? {} : { signal };
+}
+
+function describe(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}

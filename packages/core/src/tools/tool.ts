@@ -129,7 +129,8 @@ export interface JsonSchemaToolOptions<Result> {
    * JSON Schema (draft 2020-12 or draft-07) of the arguments: `type: 'object'`, or no `type` and
    * `properties`. The model reads it as given, except that `$schema` is left out and a missing
    * `type: 'object'` or `properties: {}` is added. At most 64 levels deep, 20 000 values and 1 000 000
-   * characters; `$ref` is followed only within the schema, never fetched.
+   * characters; `$ref` is followed only within the schema, never fetched, and not at all where following
+   * references could multiply the work of a check. Arguments deeper than 64 levels are refused.
    */
   inputSchema: JsonSchema;
   /** JSON Schema of the result, shown to models that call tools as code; documentation, never checked. */

@@ -179,6 +179,28 @@ describe('tool calls that need approval', () => {
     expect(seen).toEqual([[{ to: 'Ada', amount: 250 }, 'pay-1', 'string']]);
   });
 
+  it('ask the needsApproval function of a JSON Schema tool with its checked arguments, and pause', async () => {
+    const seen: unknown[] = [];
+    const pay = tool({
+      name: 'pay',
+      description: 'Pays someone.',
+      inputSchema: { type: 'object', properties: { to: { type: 'string' }, amount: { type: 'number' } } },
+      needsApproval: (args) => {
+        seen.push(args);
+        return Number(args.amount) > 100;
+      },
+      execute: () => 'paid',
+    });
+    const { tools } = createTools();
+
+    const result = await createTestAgent(createScriptedModel(SCRIPT), { tools: [pay, tools[1]!] }).run(TASK, {
+      returnResult: true,
+    });
+
+    expect(seen).toEqual([{ to: 'Ada', amount: 250 }]);
+    expect(result).toMatchObject({ state: 'awaiting_approval', pendingApprovals: [{ callId: 'pay-1' }] });
+  });
+
   it('wait for approval when the needsApproval function throws', async () => {
     const { tools } = createTools(() => {
       throw new Error('the policy service is down');

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.ts';
 import { copyJsonSchema, isPlainObject } from './json-schema-copy.ts';
+import { MAX_ARGUMENT_DEPTH, nestedTooDeep } from './json-schema-cost.ts';
 import { validationSchema } from './json-schema-validation.ts';
 
 /** A tool's `inputSchema`, read: what the model sees, and the zod schema that checks arguments. */
@@ -71,10 +72,17 @@ function describedSchema(copy: Record<string, unknown>): Record<string, unknown>
 function buildValidator(what: string, copy: Record<string, unknown>): z.ZodType {
   try {
     // A registry of its own: zod records a schema's annotations there, and the global one keeps ids forever.
-    return z.fromJSONSchema(validationSchema(copy), {
+    const validator = z.fromJSONSchema(validationSchema(copy), {
       defaultTarget: 'draft-2020-12',
       registry: z.registry(),
     });
+    // The check's cost is bounded for arguments up to this depth (see withinCheckBudget).
+    return z
+      .unknown()
+      .refine((value) => !nestedTooDeep(value), {
+        message: `arguments nested deeper than ${MAX_ARGUMENT_DEPTH} levels are not accepted`,
+      })
+      .pipe(validator);
   } catch (error) {
     // validationSchema keeps only what zod converts; this is the guard should zod change.
     throw new ConfigurationError(

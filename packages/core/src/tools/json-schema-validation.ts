@@ -1,4 +1,5 @@
 import { isPlainObject } from './json-schema-copy.ts';
+import { withinCheckBudget } from './json-schema-cost.ts';
 
 type Schema = Record<string, unknown> | boolean;
 
@@ -20,10 +21,19 @@ const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'null', 'object
  *   ignores them).
  * - `enum` and `const` holding objects or arrays: zod compares those by identity.
  * - annotations (`description`, `title`, `examples`, ...) and unknown keywords.
+ * - every `$ref`, when following them could cost more than a fixed budget of checks per call
+ *   (see withinCheckBudget).
  * The root becomes `type: 'object'`, without a `$ref`.
  */
 export function validationSchema(root: Record<string, unknown>): Record<string, unknown> {
-  const refs = collectDefinitions(root);
+  const schema = keptSchema(root, collectDefinitions(root));
+  // Where references could make a check cost without bound, none is followed: looser, and bounded.
+  return withinCheckBudget(schema)
+    ? schema
+    : keptSchema(root, { follow: false, targets: new Map(), definitions: new Map() });
+}
+
+function keptSchema(root: Record<string, unknown>, refs: References): Record<string, unknown> {
   const defs: Record<string, unknown> = {};
   // The root checks an object and nothing else: a `$ref` there (to `#` itself, say) is left out.
   const converted = keepValidation({ ...root, $ref: undefined }, refs);
@@ -35,6 +45,8 @@ export function validationSchema(root: Record<string, unknown>): Record<string, 
 }
 
 interface References {
+  // False: every `$ref` checks nothing.
+  follow: boolean;
   // `$defs/<name>` or `definitions/<name>` → the name under the copy's `$defs`.
   targets: Map<string, string>;
   definitions: Map<string, unknown>;
@@ -43,7 +55,7 @@ interface References {
 // Both containers go into one `$defs` under plain names (d0, d1, ...): zod reads only the one its
 // draft names, and a plain name needs no JSON Pointer escaping.
 function collectDefinitions(root: Record<string, unknown>): References {
-  const refs: References = { targets: new Map(), definitions: new Map() };
+  const refs: References = { follow: true, targets: new Map(), definitions: new Map() };
   for (const container of ['$defs', 'definitions']) {
     const entries = root[container];
     if (!isPlainObject(entries)) continue;
@@ -57,6 +69,7 @@ function collectDefinitions(root: Record<string, unknown>): References {
 }
 
 function localReference(ref: string, refs: References): string | undefined {
+  if (!refs.follow) return undefined;
   if (ref === '#') return '#';
   const match = /^#\/(\$defs|definitions)\/([^/]+)$/.exec(ref);
   if (match === null) return undefined;

@@ -4,6 +4,7 @@ import type { Demo } from './demo.ts';
 import { approveDemo } from './demos/approve.ts';
 import { codeDemo } from './demos/code.ts';
 import { filePromptDemo } from './demos/file-prompt.ts';
+import { mcpDemo } from './demos/mcp.ts';
 import { reactDemo } from './demos/react.ts';
 import { readerDemo } from './demos/reader.ts';
 import { rpgDemo } from './demos/rpg.ts';
@@ -20,6 +21,7 @@ export const DEMOS: readonly Demo[] = [
   codeDemo,
   filePromptDemo,
   readerDemo,
+  mcpDemo,
   rpgDemo,
   approveDemo,
 ];

@@ -34,15 +34,18 @@ export function jsonProtocolBrain(plans: readonly ScriptedPlan[]): ScriptedBrain
   };
 }
 
-/** A brain for ReactAgent's native protocol: each turn's tool calls, then a plain-text answer. */
+/**
+ * A brain for ReactAgent's native protocol: each turn's tool calls, then a plain-text answer. Each
+ * turn sees the tool results so far and the question as asked (which may carry a path or a URL).
+ */
 export function nativeProtocolBrain(
   question: string,
-  turns: readonly ((results: readonly string[]) => ScriptedNativeTurn)[],
+  turns: readonly ((results: readonly string[], question: string) => ScriptedNativeTurn)[],
 ): ScriptedBrain {
   return (request) => {
     const { question: asked, assistantTurns, toolResults } = readConversation(request);
     if (!asked.includes(question)) return noScript(asked);
-    const turn = pick(turns, assistantTurns)(toolResults);
+    const turn = pick(turns, assistantTurns)(toolResults, asked);
     if ('answer' in turn) return turn.answer;
     return { toolCalls: turn.calls.map((call) => ({ name: call.tool, arguments: call.arguments })) };
   };

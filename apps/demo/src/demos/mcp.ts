@@ -10,6 +10,20 @@ import type { Demo } from '../demo.ts';
 import { nativeProtocolBrain } from '../scripted-brains.ts';
 import type { DemoSession } from '../session.ts';
 
+// The server's tools that only read: the demo lists the folder and reads a file, nothing more.
+const READ_ONLY_TOOLS = new Set([
+  'read_text_file',
+  'read_file',
+  'read_media_file',
+  'read_multiple_files',
+  'list_directory',
+  'list_directory_with_sizes',
+  'directory_tree',
+  'search_files',
+  'get_file_info',
+  'list_allowed_directories',
+]);
+
 const FILES: Readonly<Record<string, string>> = {
   'notes.md': '# Harbour notes\n\nThe first ferry to Skerry Point leaves at 07:40 on weekdays, 09:15 on Sundays.\n',
   'packing-list.txt': 'rain jacket\nthermos\nbinoculars\n',
@@ -96,7 +110,10 @@ async function askAboutFiles(session: DemoSession, model: AgentModelOptions, fol
   await using mcp = await connectMcp([await filesystemServer(folder)], { signal: session.signal });
   session.say(`connected: MCP server 'files' (server-filesystem), ${mcp.tools.length} tools:`);
   session.say(`  ${mcp.tools.map((tool) => tool.name).join(', ')}`);
-  const agent = new ReactAgent({ ...model, tools: [...mcp.tools], toolCalling: 'native', temperature: 0 });
+  // Only what the task needs: the server could also write, move and delete within the folder.
+  const reading = mcp.tools.filter((tool) => READ_ONLY_TOOLS.has(tool.name));
+  session.say(`  the agent gets the read-only ones: ${reading.map((tool) => tool.name).join(', ')}`);
+  const agent = new ReactAgent({ ...model, tools: reading, toolCalling: 'native', temperature: 0 });
   await session.ask(agent, `${QUESTION}\nFolder: ${folder}`);
 }
 

@@ -30,7 +30,12 @@ function withinDeadline<T, R>(
   recover?: (error: unknown) => Promise<R>,
 ): Promise<R> {
   return new Promise<R>((resolve, reject) => {
+    // The first outcome wins. Work that fails after the deadline passed (aborted by onExpire, say)
+    // must not start a second recovery: that would be a second retry, whose failure nobody awaits.
+    let settled = false;
     const fail = (error: unknown): void => {
+      if (settled) return;
+      settled = true;
       if (recover === undefined) reject(error);
       else resolve(recover(error));
     };
@@ -44,6 +49,7 @@ function withinDeadline<T, R>(
     work.then(
       (value) => {
         clearTimeout(timer);
+        if (settled) return;
         let mapped: R;
         try {
           mapped = map(value);
@@ -51,6 +57,7 @@ function withinDeadline<T, R>(
           fail(error);
           return;
         }
+        settled = true;
         resolve(mapped);
       },
       (error: unknown) => {

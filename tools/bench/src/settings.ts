@@ -76,9 +76,10 @@ const FULL: BenchSettings = {
   stallMs: 10_000,
   stallRepeats: 2,
   stallContestants: undefined,
-  mcpWarmupCalls: 500,
-  mcpRounds: 25,
-  mcpBatch: 100,
+  // A call costs tens of µs: many, for batches long enough to read the CPU clock well.
+  mcpWarmupCalls: 2000,
+  mcpRounds: 40,
+  mcpBatch: 250,
   mcpConnects: 10,
   codeSamples: 200,
   webRounds: 3,

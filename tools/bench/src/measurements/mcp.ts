@@ -105,10 +105,10 @@ async function measureCalls(server: McpStdioServerConfig, settings: BenchSetting
       ['tinyagent', (message) => echo.run({ message })],
       ['tinyagent-signal', (message) => echo.run({ message }, { signal })],
     ];
-    const entries = callers.map(([id, call]) => ({
-      call,
-      samples: { id, cpuPerCallUs: [], wallPerCallUs: [], tally: createTally() },
-    }));
+    const entries = callers.map(([id, call]) => {
+      const samples: McpCallSamples = { id, cpuPerCallUs: [], wallPerCallUs: [], tally: createTally() };
+      return { call, samples };
+    });
     let seed = 0;
     for (const entry of entries) {
       for (let index = 0; index < settings.mcpWarmupCalls; index += 1) {
@@ -167,10 +167,10 @@ async function measureConnects(server: McpStdioServerConfig, settings: BenchSett
       },
     ],
   ];
-  const entries = ways.map(([id, open]) => ({
-    open,
-    samples: { id, connectMs: [], tally: createTally() },
-  }));
+  const entries = ways.map(([id, open]) => {
+    const samples: McpConnectSamples = { id, connectMs: [], tally: createTally() };
+    return { open, samples };
+  });
   for (let round = 0; round < settings.mcpConnects; round += 1) {
     for (const { open, samples } of rotate(entries, round)) {
       const started = performance.now();

@@ -78,8 +78,8 @@ const FULL: BenchSettings = {
   stallContestants: undefined,
   // A call costs tens of µs: many, for batches long enough to read the CPU clock well.
   mcpWarmupCalls: 2000,
-  mcpRounds: 40,
-  mcpBatch: 250,
+  mcpRounds: 30,
+  mcpBatch: 1000,
   mcpConnects: 10,
   codeSamples: 200,
   webRounds: 3,

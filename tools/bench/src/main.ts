@@ -16,6 +16,8 @@ import { reportThroughput } from './measurements/throughput.ts';
 import type { ThroughputSamples } from './measurements/throughput.ts';
 import { reportInFlightMemory } from './measurements/in-flight-memory.ts';
 import type { InFlightSamples } from './measurements/in-flight-memory.ts';
+import { reportMcp } from './measurements/mcp.ts';
+import type { McpSamples } from './measurements/mcp.ts';
 import { reportSnapshots } from './measurements/snapshots.ts';
 import type { SnapshotSamples } from './measurements/snapshots.ts';
 import { reportStreaming } from './measurements/streaming.ts';
@@ -42,6 +44,7 @@ const MEASUREMENTS = [
   'in-flight-memory',
   'streaming',
   'stream-stall',
+  'mcp',
 ];
 const only = option('only')?.split(',');
 const unknown = only?.filter((name) => !MEASUREMENTS.includes(name)) ?? [];
@@ -113,6 +116,7 @@ try {
     reportStreaming,
   );
   await measure('stream-stall', collectStreamStall, reportStreamStall);
+  await measure('mcp', () => runInChild<McpSamples>({ kind: 'mcp', quick } satisfies MeasureJob, 'mcp'), reportMcp);
 } finally {
   model?.disconnect();
 }

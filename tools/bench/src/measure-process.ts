@@ -11,6 +11,7 @@ export type MeasureJob =
   | { kind: 'in-flight-memory'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'streaming'; quick: boolean; streamURL: string }
   | { kind: 'stream-stall'; quick: boolean; streamURL: string; contestantId: string }
+  | { kind: 'mcp'; quick: boolean }
   | { kind: 'code-agent'; quick: boolean }
   | { kind: 'web-browse'; quick: boolean; pagesURL: string };
 
@@ -35,6 +36,8 @@ async function runJob(job: MeasureJob): Promise<unknown> {
       const { measureStreamStall } = await import('./measurements/stream-stall.ts');
       return measureStreamStall(job.streamURL, job.contestantId, settings);
     }
+    case 'mcp':
+      return (await import('./measurements/mcp.ts')).measureMcp(settings);
     case 'code-agent':
       return (await import('./measurements/code-agent.ts')).measureCodeAgent(settings);
     case 'web-browse':

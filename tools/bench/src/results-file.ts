@@ -30,10 +30,13 @@ const PACKAGES = [
   '@tinyagent/react-agent',
   '@tinyagent/code-agent',
   '@tinyagent/web-tools',
+  '@tinyagent/mcp',
   'openai',
   'ai',
   '@ai-sdk/openai-compatible',
   '@openai/agents',
+  '@modelcontextprotocol/client',
+  '@modelcontextprotocol/server-everything',
 ];
 
 /** The installed versions of our packages and the peers, read from the bench's node_modules. */

@@ -37,6 +37,11 @@ export interface BenchSettings {
   stallRepeats: number;
   /** The contestants measured with a stalled stream; undefined for all the streaming ones. */
   stallContestants: readonly string[] | undefined;
+  /** MCP: echo calls per caller before measuring; rounds and calls per caller per round; fresh connections per client. */
+  mcpWarmupCalls: number;
+  mcpRounds: number;
+  mcpBatch: number;
+  mcpConnects: number;
   /** Samples of each code-agent metric. */
   codeSamples: number;
   /** Passes over the fixture pages for web_browse. */
@@ -71,6 +76,11 @@ const FULL: BenchSettings = {
   stallMs: 10_000,
   stallRepeats: 2,
   stallContestants: undefined,
+  // A call costs tens of µs: many, for batches long enough to read the CPU clock well.
+  mcpWarmupCalls: 2000,
+  mcpRounds: 30,
+  mcpBatch: 1000,
+  mcpConnects: 10,
   codeSamples: 200,
   webRounds: 3,
 };
@@ -103,6 +113,11 @@ const QUICK: BenchSettings = {
   stallMs: 2_000,
   stallRepeats: 1,
   stallContestants: ['tinyagent-native', 'openai-sdk'],
+  // Every path once or twice over: each connection starts a server process (about half a second).
+  mcpWarmupCalls: 50,
+  mcpRounds: 3,
+  mcpBatch: 20,
+  mcpConnects: 1,
   codeSamples: 30,
   webRounds: 1,
 };

@@ -7,7 +7,7 @@ import { registerSecret } from '../secrets.ts';
 import { serverSentEvents, serverSentEventsResponse } from './server-sent-events.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
-import { collectEvents, createTestAgent, parseServerSentEvents } from './test-fixtures.ts';
+import { collectEvents, createTestAgent, heldModel, parseServerSentEvents } from './test-fixtures.ts';
 import type { ServerSentEvent } from './test-fixtures.ts';
 
 const TASK = 'What is 6 × 7?';
@@ -185,15 +185,8 @@ describe('serverSentEvents', () => {
   });
 
   it('sends a keep-alive comment while the run is silent', async () => {
-    let seen!: () => void;
-    const heardKeepAlive = new Promise<void>((resolve) => (seen = resolve));
-    const waiting: ChatModel = {
-      modelName: 'waiting-model',
-      complete: async (request) => {
-        await heardKeepAlive;
-        return createScriptedModel(['42']).complete(request);
-      },
-    };
+    // The model answers once the test heard a keep-alive: the run is silent until then.
+    const { model: waiting, release: seen } = heldModel('42');
     const reader = serverSentEvents(createTestAgent(waiting).stream(TASK), { heartbeatMs: 5 }).getReader();
     const decoder = new TextDecoder();
 

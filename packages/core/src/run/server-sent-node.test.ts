@@ -8,7 +8,7 @@ import type { ChatModel } from '../model/chat-model.ts';
 import { MAX_UNREAD_EVENTS } from './event-stream.ts';
 import { writeServerSentEvents } from './server-sent-node.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
-import { collectEvents, createTestAgent, parseServerSentEvents } from './test-fixtures.ts';
+import { collectEvents, createTestAgent, heldModel, parseServerSentEvents } from './test-fixtures.ts';
 
 const TASK = 'What is 6 × 7?';
 const servers: Server[] = [];
@@ -136,15 +136,8 @@ describe('writeServerSentEvents', () => {
   });
 
   it('sends a keep-alive comment while the run is silent', async () => {
-    let seen!: () => void;
-    const heardKeepAlive = new Promise<void>((resolve) => (seen = resolve));
-    const waiting: ChatModel = {
-      modelName: 'waiting-model',
-      complete: async (request) => {
-        await heardKeepAlive;
-        return createScriptedModel(['42']).complete(request);
-      },
-    };
+    // The model answers once the test heard a keep-alive: the run is silent until then.
+    const { model: waiting, release: seen } = heldModel('42');
     const agent = createTestAgent(waiting);
     const { url } = await serve((_request, response) =>
       writeServerSentEvents(agent.stream(TASK), response, { heartbeatMs: 5 }),

@@ -8,6 +8,7 @@ import { Agent } from './agent.ts';
 import type { AgentDefinition } from './agent.ts';
 import type { ChatModel, ToolCall } from '../model/chat-model.ts';
 import type { OutputSchema } from './structured-output.ts';
+import { createScriptedModel } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
 import type { Tool } from '../tools/tool.ts';
 import type { ToolCallRequest } from './tool-invocation.ts';
@@ -177,4 +178,18 @@ export function parseServerSentEvents(text: string): { events: ServerSentEvent[]
     if (event !== undefined) events.push(event);
   }
   return { events, comments };
+}
+
+/** A model that answers `answer` once `release()` is called: a run that stays silent until then. */
+export function heldModel(answer: string): { model: ChatModel; release: () => void } {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const model: ChatModel = {
+    modelName: 'held-model',
+    complete: async (request) => {
+      await released;
+      return createScriptedModel([answer]).complete(request);
+    },
+  };
+  return { model, release };
 }

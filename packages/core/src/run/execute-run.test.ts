@@ -5,7 +5,7 @@ import { createScriptedModel } from '../testing/scripted-model.ts';
 import { ConfigurationError, ModelCallError, RunAbortedError, StepLimitReached } from '../errors.ts';
 import { setLogger } from '../logger.ts';
 import { outputOrThrow } from './execute-run.ts';
-import { collectEvents, createTestAgent, createToolProtocol, multiply } from './test-fixtures.ts';
+import { captureWarnings, collectEvents, createTestAgent, createToolProtocol, multiply } from './test-fixtures.ts';
 
 const TASK = 'What is six times seven?';
 const USAGE = { inputTokens: 3, outputTokens: 1, totalTokens: 4 };
@@ -18,18 +18,6 @@ function abortingModel(controller: AbortController, reason: unknown) {
       return { content: 'too late', delayMs: 24 * 60 * 60 * 1000 };
     },
   ]);
-}
-
-// Installs a logger that keeps the warnings (afterEach restores the default).
-function captureWarnings(): string[] {
-  const warnings: string[] = [];
-  setLogger({
-    debug: () => undefined,
-    info: () => undefined,
-    error: () => undefined,
-    warn: (line) => warnings.push(line),
-  });
-  return warnings;
 }
 
 afterEach(() => {

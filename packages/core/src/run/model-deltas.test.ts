@@ -4,7 +4,14 @@ import type { AgentProtocol } from './agent-protocol.ts';
 import type { ChatModel, ChatRequest, ChatResponse, ModelDelta } from '../model/chat-model.ts';
 import { setLogger } from '../logger.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
-import { collectEvents, createTestAgent, createToolProtocol, eventsOfType, multiply } from './test-fixtures.ts';
+import {
+  captureWarnings,
+  collectEvents,
+  createTestAgent,
+  createToolProtocol,
+  eventsOfType,
+  multiply,
+} from './test-fixtures.ts';
 
 const TASK = 'What is six times seven?';
 const KEY = 'sk-delta-secret-0123456789';
@@ -231,13 +238,7 @@ describe('delta events', () => {
   });
 
   it('keeps a run going when the protocol stream throws, and says so', async () => {
-    const warnings: string[] = [];
-    setLogger({
-      debug: () => undefined,
-      info: () => undefined,
-      error: () => undefined,
-      warn: (line) => warnings.push(line),
-    });
+    const warnings = captureWarnings();
     const base = createToolProtocol([multiply]);
     const protocol: AgentProtocol = {
       ...base,

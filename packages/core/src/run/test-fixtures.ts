@@ -8,6 +8,7 @@ import { Agent } from './agent.ts';
 import type { AgentDefinition } from './agent.ts';
 import type { ChatModel, ToolCall } from '../model/chat-model.ts';
 import type { OutputSchema } from './structured-output.ts';
+import { setLogger } from '../logger.ts';
 import { createScriptedModel } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
 import type { Tool } from '../tools/tool.ts';
@@ -192,4 +193,16 @@ export function heldModel(answer: string): { model: ChatModel; release: () => vo
     },
   };
   return { model, release };
+}
+
+/** Installs a logger that keeps the warnings; the test's afterEach restores the default (`setLogger(undefined)`). */
+export function captureWarnings(): string[] {
+  const warnings: string[] = [];
+  setLogger({
+    debug: () => undefined,
+    info: () => undefined,
+    error: () => undefined,
+    warn: (line) => warnings.push(line),
+  });
+  return warnings;
 }

@@ -30,7 +30,8 @@ export class SecretHoldback {
       this.#held = buffer;
       return '';
     }
-    cut = this.#cutOutside(buffer, cut);
+    // A secret that ends past the cut needs a held tail; with none (the usual piece), there is none.
+    if (cut < buffer.length) cut = this.#cutOutside(buffer, cut);
     this.#held = buffer.slice(cut);
     return redactWith(this.#secrets, buffer.slice(0, cut));
   }

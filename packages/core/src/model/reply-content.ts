@@ -41,8 +41,10 @@ function thinkingText(value: unknown): string {
     .join('');
 }
 
-const OPEN_TAG = '<think>';
-const CLOSE_TAG = '</think>';
+/** The tag that opens a reply's thinking; ThinkSplitter reads streamed content by the same tags. */
+export const OPEN_TAG = '<think>';
+/** The tag that closes a reply's thinking. */
+export const CLOSE_TAG = '</think>';
 
 /**
  * Splits `<think>…</think>` at the start of `content` (after white space) from the answer. A reply
@@ -61,8 +63,13 @@ export function splitThinking(content: string): { content: string; reasoning: st
 
 function firstNonSpace(text: string): number {
   let index = 0;
-  while (index < text.length && /\s/.test(text.charAt(index))) index += 1;
+  while (index < text.length && isSpace(text.charAt(index))) index += 1;
   return index;
+}
+
+/** Whether `character` is white space, as splitThinking skips it before `<think>`. */
+export function isSpace(character: string): boolean {
+  return /\s/.test(character);
 }
 
 /** The reasoning fields servers send beside the content: `reasoning_content` (DeepSeek, vLLM, Qwen), `reasoning` (OpenRouter, Ollama). */

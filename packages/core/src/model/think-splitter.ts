@@ -2,8 +2,8 @@
 // does the same to content that arrives in pieces, so streamed thinking is never shown as answer
 // text. It scans each character once and holds back at most a partial tag (and leading white space).
 
-const OPEN_TAG = '<think>';
-const CLOSE_TAG = '</think>';
+import { CLOSE_TAG, isSpace, OPEN_TAG } from './reply-content.ts';
+
 // Leading white space held while a `<think>` may still follow it; more is released as text.
 const MAX_HELD_SPACE = 256;
 
@@ -122,8 +122,4 @@ function partialTagLength(text: string): number {
     if (CLOSE_TAG.startsWith(text.slice(text.length - length))) return length;
   }
   return 0;
-}
-
-function isSpace(character: string): boolean {
-  return /\s/.test(character);
 }

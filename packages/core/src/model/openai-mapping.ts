@@ -7,6 +7,7 @@ import { finishContent, readContent, reasoningField } from './reply-content.ts';
 type WireMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 type WireTool = OpenAI.Chat.Completions.ChatCompletionTool;
 
+/** The conversation as chat-completions messages. */
 export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] {
   return messages.map((message): WireMessage => {
     switch (message.role) {
@@ -35,6 +36,7 @@ export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] 
 // per list. Anything not frozen may change between calls, so it is converted on each.
 const wireTools = new WeakMap<readonly ToolDefinition[], WireTool[]>();
 
+/** The tool definitions as chat-completions function tools; built once per frozen list. */
 export function toWireTools(tools: readonly ToolDefinition[]): WireTool[] {
   // Freezing cannot be undone: a list found here was frozen, definitions and all, when it was added.
   const cached = wireTools.get(tools);
@@ -59,6 +61,7 @@ function buildWireTools(tools: readonly ToolDefinition[]): WireTool[] {
   }));
 }
 
+/** A wire `finish_reason` as a FinishReason; one TinyAgent does not know is `unknown`. */
 export function toFinishReason(reason: string | null | undefined): FinishReason {
   switch (reason) {
     case 'stop':
@@ -115,6 +118,7 @@ function isFunctionCall(call: unknown): boolean {
   return type === undefined || type === 'function';
 }
 
+/** A chat completion (untrusted JSON) as a ChatResponse; throws a retryable ModelCallError when it has no choice. */
 export function fromCompletion(completion: unknown): ChatResponse {
   const reply = fields(completion);
   const [choice] = items(reply.choices);
@@ -152,8 +156,11 @@ export function fromCompletion(completion: unknown): ChatResponse {
  * reasoning and of tool calls (`position`: the call's place in order of arrival, from 0).
  */
 export interface StreamParts {
+  /** The next piece of the content, `<think>` tags and all. */
   text(piece: string): void;
+  /** The next piece of a reasoning field or reasoning part. */
   reasoning(piece: string): void;
+  /** The next fragment of the tool call at `position`: its id and name when this fragment brings them. */
   toolCall(position: number, id: string | undefined, name: string | undefined, args: string): void;
 }
 
@@ -172,6 +179,7 @@ export class StreamAccumulator {
   #model: string | undefined;
   readonly #parts: StreamParts | undefined;
 
+  /** An accumulator for one streamed reply; `parts` hears each piece as it is read. */
   constructor(parts?: StreamParts) {
     this.#parts = parts;
   }

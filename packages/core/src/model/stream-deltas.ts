@@ -23,14 +23,17 @@ export class StreamDeltas implements StreamParts {
     this.#splitter = new ThinkSplitter((type, text) => this.#send({ type, attempt, text }));
   }
 
+  /** Passes a piece of content on through the think splitter, as text or reasoning. */
   text(piece: string): void {
     this.#splitter.push(piece);
   }
 
+  /** Passes a piece of reasoning on as it is. */
   reasoning(piece: string): void {
     this.#send({ type: 'reasoning', attempt: this.#attempt, text: piece });
   }
 
+  /** Passes a fragment of the tool call at `position` on. */
   toolCall(position: number, id: string | undefined, name: string | undefined, args: string): void {
     const delta: ModelDelta = { type: 'tool-call', attempt: this.#attempt, index: position, arguments: args };
     if (id !== undefined) delta.id = id;

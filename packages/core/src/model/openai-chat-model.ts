@@ -213,7 +213,7 @@ export class OpenAIChatModel implements ChatModel {
     for (let attempt = 1; ; attempt += 1) {
       throwIfAborted(caller);
       if (error instanceof DeadlinePassed || error instanceof APIConnectionTimeoutError) {
-        throw this.#timeoutError(timeoutMs, attempt);
+        throw this.#timeoutError(timeoutMs, attempt, request);
       }
       const failure = toModelCallError(error, { server: this.#server, modelName: this.modelName, attempts: attempt });
       const delay = attempt <= maxRetries ? this.#retryDelay(error, failure, attempt) : undefined;
@@ -230,7 +230,7 @@ export class OpenAIChatModel implements ChatModel {
         status: ModelCallError.isInstance(failure) ? failure.status : undefined,
       });
       await sleep(Math.min(delay, Math.max(0, remaining)), caller);
-      if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt);
+      if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt, request);
       try {
         return await this.#attempt(client, request, deadline, attempt + 1);
       } catch (next) {
@@ -239,10 +239,13 @@ export class OpenAIChatModel implements ChatModel {
     }
   }
 
-  #timeoutError(timeoutMs: number, attempts: number): ModelCallError {
+  #timeoutError(timeoutMs: number, attempts: number, request: ChatRequest): ModelCallError {
+    // A streamed call also waits for its onDelta consumer: one that fell behind (a client that
+    // stopped reading the run's events) may be what held it past the deadline, not the server.
+    const consumer = request.onDelta === undefined ? '' : ', or read the deltas faster';
     return new ModelCallError(
       `The model call to ${this.#server} did not finish within ${timeoutMs} ms` +
-        `${attempts > 1 ? ` (${attempts} attempts)` : ''}. Raise timeoutMs or check the server.`,
+        `${attempts > 1 ? ` (${attempts} attempts)` : ''}. Raise timeoutMs or check the server${consumer}.`,
       { retryable: true },
     );
   }

@@ -129,6 +129,23 @@ describe('delta events', () => {
     expect(args.some((piece) => piece.includes('sk-delta'))).toBe(false);
   });
 
+  it('holds back a tool name that arrives in pieces: a key split across them reaches no listener', async () => {
+    vi.stubEnv('OPENAI_API_KEY', KEY);
+    const model = deltaModel([
+      { type: 'tool-call', attempt: 1, index: 0, id: 'c1', name: `x${KEY.slice(0, 8)}`, arguments: '' },
+      { type: 'tool-call', attempt: 1, index: 0, name: KEY.slice(8), arguments: '{}' },
+    ]);
+    const { events, onEvent } = collectEvents();
+
+    await createTestAgent(model).run(TASK, { deltas: true, onEvent });
+
+    const names = eventsOfType(events, 'tool-call-delta').flatMap((event) =>
+      event.name === undefined ? [] : [event.name],
+    );
+    expect(names.join('')).toBe('x[redacted]');
+    expect(names.some((piece) => piece.includes(KEY.slice(0, 8)) || piece.includes(KEY.slice(8)))).toBe(false);
+  });
+
   it('numbers the pieces of each attempt, and drops those of an attempt older than the current one', async () => {
     const model = deltaModel([
       { type: 'text', attempt: 1, text: 'Half a ' },

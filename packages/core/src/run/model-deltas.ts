@@ -25,7 +25,8 @@ interface AttemptChannels {
   text: SecretHoldback;
   reasoning: SecretHoldback;
   answer: SecretHoldback;
-  calls: Map<number, SecretHoldback>;
+  // Per tool call: its name and its arguments, each held back on its own.
+  calls: Map<number, { name: SecretHoldback; args: SecretHoldback }>;
   protocol: ModelCallStream | undefined;
 }
 
@@ -71,9 +72,18 @@ export class DeltaRelay {
     if (!this.#open || channels === undefined) return;
     this.#text(channels, channels.text.flush());
     this.#reasoning(channels, channels.reasoning.flush());
-    for (const [index, args] of [...channels.calls].sort(([a], [b]) => a - b)) {
-      const rest = args.flush();
-      if (rest !== '') this.#emit({ type: 'tool-call-delta', attempt: channels.attempt, index, arguments: rest });
+    for (const [index, call] of [...channels.calls].sort(([a], [b]) => a - b)) {
+      const name = call.name.flush();
+      const rest = call.args.flush();
+      if (name === '' && rest === '') continue;
+      const input: EventInput<ToolCallDeltaEvent> = {
+        type: 'tool-call-delta',
+        attempt: channels.attempt,
+        index,
+        arguments: rest,
+      };
+      if (name !== '') input.name = name;
+      this.#emit(input);
     }
     const stream = channels.protocol;
     if (stream?.end !== undefined) this.#guard(() => stream.end?.());
@@ -131,18 +141,20 @@ export class DeltaRelay {
     if (text !== '') this.#emit({ type: 'answer-delta', attempt: channels.attempt, text });
   }
 
-  // Ids and names come whole in one fragment from every server we know: each is redacted as it
-  // comes, and never held back (a consumer wants to show the call's name at once).
+  // Ids come whole in one fragment from every server we know: each is redacted as it comes. A name
+  // may come in pieces (the seam allows it), so it is held back like the arguments: a secret split
+  // across two of its pieces must not pass. A name that could begin no secret is released at once.
   #toolCall(channels: AttemptChannels, delta: ToolCallDelta): void {
     const index = Number.isInteger(delta.index) && delta.index >= 0 ? delta.index : 0;
     const stream = channels.protocol;
     if (stream?.toolCall !== undefined) this.#guard(() => stream.toolCall?.(index));
-    let args = channels.calls.get(index);
-    if (args === undefined) {
-      args = new SecretHoldback(this.#secrets);
-      channels.calls.set(index, args);
+    let call = channels.calls.get(index);
+    if (call === undefined) {
+      call = { name: new SecretHoldback(this.#secrets), args: new SecretHoldback(this.#secrets) };
+      channels.calls.set(index, call);
     }
-    const released = args.push(textOf(delta.arguments));
+    const name = call.name.push(textOf(delta.name));
+    const released = call.args.push(textOf(delta.arguments));
     const input: EventInput<ToolCallDeltaEvent> = {
       type: 'tool-call-delta',
       attempt: channels.attempt,
@@ -150,7 +162,7 @@ export class DeltaRelay {
       arguments: released,
     };
     if (typeof delta.id === 'string' && delta.id !== '') input.id = redactWith(this.#secrets, delta.id);
-    if (typeof delta.name === 'string' && delta.name !== '') input.name = redactWith(this.#secrets, delta.name);
+    if (name !== '') input.name = name;
     if (released === '' && input.id === undefined && input.name === undefined) return;
     this.#emit(input);
   }

@@ -174,8 +174,10 @@ export class ToolInputError extends TinyAgentError {
 }
 
 /** A field path as the model reads it: `items[0].name`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
 }
 
 /** A tool threw (or timed out) while running; the original error is the `cause`. */

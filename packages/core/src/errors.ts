@@ -363,8 +363,7 @@ export class ReplayDivergedError extends TinyAgentError {
     const did = made === undefined ? `asked for ${stepId}` : `called ${describeCall(made)} as ${stepId}`;
     const was = recorded === undefined ? 'nothing there' : describeCall(recorded);
     return new ReplayDivergedError(
-      `Resuming the run diverged at step ${step}: it ${did}, where the snapshot recorded ${was}. ` +
-        'Resume with the agent (tools, prompt, code) that took the snapshot.',
+      `Resuming the run diverged at step ${step}: it ${did}, where the snapshot recorded ${was}. ${SAME_AGENT}`,
       { step, stepId },
     );
   }
@@ -374,7 +373,7 @@ export class ReplayDivergedError extends TinyAgentError {
     const step = Number.parseInt(stepId, 10);
     return new ReplayDivergedError(
       `Resuming the run diverged at step ${step}: the snapshot recorded ${stepId}, which the replay never ` +
-        'reached. Resume with the agent (tools, prompt, code) that took the snapshot.',
+        `reached. ${SAME_AGENT}`,
       { step, stepId },
     );
   }
@@ -384,6 +383,9 @@ export class ReplayDivergedError extends TinyAgentError {
     return hasErrorCode(value, 'replay_diverged');
   }
 }
+
+// What to do about any divergence: the replay retraces the run only with what made it.
+const SAME_AGENT = 'Resume with the agent (tools, prompt, code) that took the snapshot.';
 
 // Bounded: the arguments are the model's and may be long.
 function describeCall(call: { name: string; arguments: unknown }): string {

@@ -174,8 +174,10 @@ export class ToolInputError extends TinyAgentError {
 }
 
 /** A field path as the model reads it: `items[0].name`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  return path.map((part, index) => (typeof part === 'number' ? `[${part}]` : index === 0 ? part : `.${part}`)).join('');
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
 }
 
 /** A tool threw (or timed out) while running; the original error is the `cause`. */
@@ -361,8 +363,7 @@ export class ReplayDivergedError extends TinyAgentError {
     const did = made === undefined ? `asked for ${stepId}` : `called ${describeCall(made)} as ${stepId}`;
     const was = recorded === undefined ? 'nothing there' : describeCall(recorded);
     return new ReplayDivergedError(
-      `Resuming the run diverged at step ${step}: it ${did}, where the snapshot recorded ${was}. ` +
-        'Resume with the agent (tools, prompt, code) that took the snapshot.',
+      `Resuming the run diverged at step ${step}: it ${did}, where the snapshot recorded ${was}. ${SAME_AGENT}`,
       { step, stepId },
     );
   }
@@ -372,7 +373,7 @@ export class ReplayDivergedError extends TinyAgentError {
     const step = Number.parseInt(stepId, 10);
     return new ReplayDivergedError(
       `Resuming the run diverged at step ${step}: the snapshot recorded ${stepId}, which the replay never ` +
-        'reached. Resume with the agent (tools, prompt, code) that took the snapshot.',
+        `reached. ${SAME_AGENT}`,
       { step, stepId },
     );
   }
@@ -382,6 +383,9 @@ export class ReplayDivergedError extends TinyAgentError {
     return hasErrorCode(value, 'replay_diverged');
   }
 }
+
+// What to do about any divergence: the replay retraces the run only with what made it.
+const SAME_AGENT = 'Resume with the agent (tools, prompt, code) that took the snapshot.';
 
 // Bounded: the arguments are the model's and may be long.
 function describeCall(call: { name: string; arguments: unknown }): string {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { ConfigurationError } from '../errors.ts';
 import type { AgentEvent } from './agent-events.ts';
+import { RunPaused } from './approvals.ts';
 import { tool } from '../tools/tool.ts';
 import type { Tool, ToolParameters } from '../tools/tool.ts';
 import { checkOptionKeys } from './option-keys.ts';
 import type { ResumeOptions, RunOptionsWithResult } from './run-options.ts';
 import type { RunResult } from './run-result.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
-import { SubRunPaused, subRunHooks } from './sub-runs.ts';
+import { subRunHooks } from './sub-runs.ts';
 
 /** Options of `agent.asTool`. */
 export interface AgentToolOptions<Parameters extends ToolParameters = DefaultAgentToolParameters> {
@@ -90,7 +91,8 @@ export function agentTool<Parameters extends ToolParameters>(
           );
         }
         linked.hooks.paused(linked.callId, result);
-        throw new SubRunPaused();
+        // The tool path reads the pause from the parent's pending approvals (subRunPaused), not from this error.
+        throw new RunPaused();
       }
       linked?.hooks.finished(linked.callId, result.usage);
       if (result.finalAnswer === undefined) throw result.error ?? new Error('The agent ended without an answer.');

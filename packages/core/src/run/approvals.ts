@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { withoutClosingStop } from '../message-text.ts';
+import type { ApprovalResolvedEvent, EventInput } from './agent-events.ts';
 
 /** A tool call that waits for a person's decision before it runs. */
 export interface PendingToolApproval {
@@ -49,6 +50,12 @@ export const approvalDecisionSchema = z.union([
   z.strictObject({ approved: z.literal(true) }),
   z.strictObject({ approved: z.literal(false), reason: z.string().optional() }),
 ]);
+
+/** The `approval-resolved` event of a decision taken on call `callId`. */
+export function approvalResolved(callId: string, decision: ApprovalDecision): EventInput<ApprovalResolvedEvent> {
+  const reason = decision.approved ? {} : { reason: decision.reason };
+  return { type: 'approval-resolved', callId, approved: decision.approved, ...reason };
+}
 
 /** The observation a declined call gives the model. */
 export function declinedMessage(what: string, decision: { reason?: string | undefined }): string {

@@ -1,5 +1,5 @@
 import { raceAbort } from '../abort.ts';
-import { RunPaused } from './approvals.ts';
+import { RunPaused, approvalResolved } from './approvals.ts';
 import type { ApprovalDecision, ApprovalRecord, ApprovalRequest, PendingApproval } from './approvals.ts';
 import { CORE_EVENT_TYPES } from './agent-events.ts';
 import type { AgentEvent, AgentEventInput, CustomEvent, EventInput } from './agent-events.ts';
@@ -348,8 +348,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       this.addPendingApproval({ ...request, step: this.#step });
       return Promise.reject(new RunPaused());
     }
-    const reason = decision.approved ? {} : { reason: decision.reason };
-    this.emitCore({ type: 'approval-resolved', callId: request.callId, approved: decision.approved, ...reason });
+    this.emitCore(approvalResolved(request.callId, decision));
     return Promise.resolve(decision);
   }
 

@@ -135,10 +135,9 @@ function validate(schema: OutputSchema, value: unknown): AnswerReading {
   if (result.success) return { ok: true, value: redactValue(result.data) };
   return {
     ok: false,
-    issues: result.error.issues.map((issue) => {
-      const path = issue.path.map((part) => (typeof part === 'symbol' ? String(part) : part));
-      return `${path.length === 0 ? '(answer)' : formatPath(path)}: ${issue.message}`;
-    }),
+    issues: result.error.issues.map(
+      (issue) => `${issue.path.length === 0 ? '(answer)' : formatPath(issue.path)}: ${issue.message}`,
+    ),
   };
 }
 

@@ -112,11 +112,3 @@ export class SubRuns implements SubRunHooks {
     return `${this.#parent.step}/${callId}`;
   }
 }
-
-/** Thrown by an agent's tool when its sub-run paused: the call waits for approval, not failed. */
-export class SubRunPaused extends Error {
-  constructor() {
-    super('The sub-agent waits for approval.');
-    this.name = 'SubRunPaused';
-  }
-}

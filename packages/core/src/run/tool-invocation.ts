@@ -6,7 +6,7 @@ import { callTool, validateArguments } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { toolFailureError } from '../tools/tool-failure.ts';
 import type { AgentEventInput } from './agent-events.ts';
-import { RunPaused, declinedMessage } from './approvals.ts';
+import { RunPaused, approvalResolved, declinedMessage } from './approvals.ts';
 import type { ApprovalDecision, PendingApproval } from './approvals.ts';
 import { getLogger } from '../logger.ts';
 import { RunJournal } from './run-journal.ts';
@@ -219,8 +219,7 @@ async function approvalGate(
   }
   const decision = context.decision(step, call.id);
   if (decision !== undefined) {
-    const reason = decision.approved ? {} : { reason: decision.reason };
-    context.emitCore({ type: 'approval-resolved', callId: call.id, approved: decision.approved, ...reason });
+    context.emitCore(approvalResolved(call.id, decision));
     return decision;
   }
   if (rule !== true) {

@@ -39,4 +39,10 @@ describe('scanApprovalCalls', () => {
     // Too deep for the parser: nothing found, and the call would be refused when made.
     expect(scanApprovalCalls(nested(100_000), false, gated).calls).toEqual([]);
   });
+
+  it('survives an array literal too long to spread into one call', () => {
+    const code = `const ones = [${'1,'.repeat(300_000)}];\npay({});`;
+
+    expect(scanApprovalCalls(code, false, gated).calls).toEqual([{ toolName: 'pay', source: 'pay({})' }]);
+  });
 });

@@ -38,7 +38,8 @@ export function scanApprovalCalls(code: string, typescript: boolean, gated: Read
     const node = stack.pop();
     if (typeof node !== 'object' || node === null) continue;
     if (Array.isArray(node)) {
-      stack.push(...(node as unknown[]));
+      // One push per element: spreading a long array literal's elements would overflow the argument limit.
+      for (const element of node as unknown[]) stack.push(element);
       continue;
     }
     const typed = node as Node & Record<string, unknown>;

@@ -1,35 +1,10 @@
-import { ApprovalRequiredError, ReplayDivergedError, tool, z } from '@tinyagent/core';
+import { ApprovalRequiredError, ReplayDivergedError } from '@tinyagent/core';
 import type { RunSnapshot } from '@tinyagent/core';
-import { createScriptedModel } from '@tinyagent/testing';
+import { createApprovalTools, createScriptedModel } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { TinyCodeAgent } from './code-agent.ts';
 
 const js = (code: string): string => `\`\`\`js\n${code}\n\`\`\``;
-
-function createTools() {
-  const sent: string[] = [];
-  const lookups: string[] = [];
-  const sendEmail = tool({
-    name: 'send_email',
-    description: 'Sends an email.',
-    parameters: z.object({ to: z.string(), body: z.string() }),
-    needsApproval: true,
-    execute: ({ to }) => {
-      sent.push(to);
-      return `sent to ${to}`;
-    },
-  });
-  const lookup = tool({
-    name: 'lookup',
-    description: "Finds a person's address.",
-    parameters: z.object({ name: z.string() }),
-    execute: ({ name }) => {
-      lookups.push(name);
-      return `${name.toLowerCase()}@example.com`;
-    },
-  });
-  return { tools: [sendEmail, lookup], sent, lookups };
-}
 
 // Step 1 keeps an address in a variable; step 2 emails it (needs approval); step 3 answers.
 const SCRIPT = [
@@ -39,7 +14,7 @@ const SCRIPT = [
 ];
 
 async function pause() {
-  const { tools, sent, lookups } = createTools();
+  const { tools, sent, lookups } = createApprovalTools();
   const agent = new TinyCodeAgent({ tools, chatModel: createScriptedModel(SCRIPT) });
   const error = await agent.run('Email Ada hi.').catch((thrown: unknown) => thrown);
   if (!ApprovalRequiredError.isInstance(error))
@@ -66,7 +41,7 @@ describe('TinyCodeAgent approvals', () => {
 
   it('resumes an approved block in a fresh agent: earlier blocks replay from the journal, nothing runs twice', async () => {
     const paused = await pause();
-    const { tools, sent, lookups } = createTools();
+    const { tools, sent, lookups } = createApprovalTools();
     const model = createScriptedModel(SCRIPT.slice(2));
 
     const result = await new TinyCodeAgent({ tools, chatModel: model }).resume(paused.snapshot, {
@@ -84,7 +59,7 @@ describe('TinyCodeAgent approvals', () => {
 
   it('tells the model a declined block did not run', async () => {
     const paused = await pause();
-    const { tools, sent } = createTools();
+    const { tools, sent } = createApprovalTools();
     const model = createScriptedModel([js("final_answer('not sent')")]);
 
     const answer = await new TinyCodeAgent({ tools, chatModel: model }).resume(paused.snapshot, {
@@ -99,7 +74,7 @@ describe('TinyCodeAgent approvals', () => {
   });
 
   it('refuses a call that reaches an approval tool indirectly, telling the model to call it directly', async () => {
-    const { tools, sent } = createTools();
+    const { tools, sent } = createApprovalTools();
     const model = createScriptedModel([
       js(
         "const send = globalThis['send_' + 'email'];\ntry { send({ to: 'x@example.com', body: 'Hi' }) } catch (error) { console.log(String(error)) }",
@@ -126,7 +101,7 @@ describe('TinyCodeAgent resume', () => {
       js('console.log(stamp, now)'),
       js('final_answer(`${address} ${stamp} ${now}`)'),
     ];
-    const first = createTools();
+    const first = createApprovalTools();
     const snapshots: RunSnapshot[] = [];
     const whole = await new TinyCodeAgent({ tools: first.tools, chatModel: createScriptedModel(script) }).run(
       'Find Ada.',
@@ -138,7 +113,7 @@ describe('TinyCodeAgent resume', () => {
     expect(whole.output).toMatch(/^ada@example\.com 0\.\d+ \d{13}$/);
 
     for (const snapshot of snapshots) {
-      const { tools, lookups } = createTools();
+      const { tools, lookups } = createApprovalTools();
       const model = createScriptedModel(script.slice(snapshot.step));
 
       const resumed = await new TinyCodeAgent({ tools, chatModel: model }).resume(snapshot, { returnResult: true });
@@ -159,7 +134,7 @@ describe('TinyCodeAgent resume', () => {
         entry.call?.name === 'lookup' ? { ...entry, call: { name: 'lookup', arguments: { name: 'Bob' } } } : entry,
       ),
     };
-    const { tools, lookups } = createTools();
+    const { tools, lookups } = createApprovalTools();
 
     const result = await new TinyCodeAgent({ tools, chatModel: createScriptedModel([]) }).resume(tampered, {
       approvals: { 'code-2': { approved: true } },

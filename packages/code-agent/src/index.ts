@@ -3,6 +3,7 @@ export type { TinyCodeAgentOptions } from './code-agent.ts';
 export { describeToolSignature } from './tool-signature.ts';
 export { JsExecutor } from './sandbox/js-executor.ts';
 export type { JsExecutorOptions, ExecutionOptions } from './sandbox/js-executor.ts';
+export type { RunStep } from './sandbox/execution-inputs.ts';
 export type { ExecutionResult } from './sandbox/execution-result.ts';
 export type { SandboxLimits } from './sandbox/sandbox-limits.ts';
 export type { SandboxToolStart, SandboxToolEnd } from './sandbox/tool-bridge.ts';

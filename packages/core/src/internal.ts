@@ -33,6 +33,7 @@ export type { IsolatedWorkerOptions, WorkerThreadEnd, WorkerThreadOptions } from
 export { executeRun, outputOrThrow } from './run/execute-run.ts';
 export type { RunSetup } from './run/execute-run.ts';
 export { streamRunEvents } from './run/event-stream.ts';
+export { answerUntilToolCall } from './run/model-deltas.ts';
 export { indent, preview } from './run/verbose-trace.ts';
 export { invokeTool, standaloneInvocation } from './run/tool-invocation.ts';
 export type { InvocationContext } from './run/tool-invocation.ts';

@@ -1,7 +1,7 @@
-import { ApprovalRequiredError, tool, z } from '@tinyagent/core';
+import { ApprovalRequiredError } from '@tinyagent/core';
 import type { RunSnapshot } from '@tinyagent/core';
 import type { ToolCallingMode } from './system-prompt.ts';
-import { createScriptedModel } from '@tinyagent/testing';
+import { createApprovalTools, createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedStep } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { ReactAgent } from './react-agent.ts';
@@ -9,31 +9,6 @@ import { reply } from './test-fixtures.ts';
 
 // A tool that needs approval, the run that pauses before it, and the run that resumes it with the
 // decision in a fresh agent, as another process would.
-
-function createTools() {
-  const sent: string[] = [];
-  const lookups: string[] = [];
-  const sendEmail = tool({
-    name: 'send_email',
-    description: 'Sends an email.',
-    parameters: z.object({ to: z.string(), body: z.string() }),
-    needsApproval: true,
-    execute: ({ to }) => {
-      sent.push(to);
-      return `sent to ${to}`;
-    },
-  });
-  const lookup = tool({
-    name: 'lookup',
-    description: "Finds a person's address.",
-    parameters: z.object({ name: z.string() }),
-    execute: ({ name }) => {
-      lookups.push(name);
-      return `${name.toLowerCase()}@example.com`;
-    },
-  });
-  return { tools: [sendEmail, lookup], sent, lookups };
-}
 
 const scripts: Record<ToolCallingMode, { script: ScriptedStep[]; callId: string }> = {
   json: {
@@ -58,7 +33,7 @@ describe.each(['json', 'native'] as const)('ReactAgent approvals, %s protocol', 
   const { script, callId } = scripts[toolCalling];
 
   async function pause(): Promise<{ snapshot: RunSnapshot; sent: string[]; lookups: string[] }> {
-    const { tools, sent, lookups } = createTools();
+    const { tools, sent, lookups } = createApprovalTools();
     const agent = new ReactAgent({ tools, chatModel: createScriptedModel(script), toolCalling });
     const error = await agent.run('Email Ada hi.').catch((thrown: unknown) => thrown);
     if (!ApprovalRequiredError.isInstance(error))
@@ -72,7 +47,7 @@ describe.each(['json', 'native'] as const)('ReactAgent approvals, %s protocol', 
   it('pauses before the call and runs it once approved, in a fresh agent', async () => {
     const paused = await pause();
     expect(paused.sent).toEqual([]);
-    const { tools, sent, lookups } = createTools();
+    const { tools, sent, lookups } = createApprovalTools();
     const model = createScriptedModel(script.slice(2));
 
     const answer = await new ReactAgent({ tools, chatModel: model, toolCalling }).resume(paused.snapshot, {
@@ -87,7 +62,7 @@ describe.each(['json', 'native'] as const)('ReactAgent approvals, %s protocol', 
 
   it('tells the model a declined call did not run, with the reason', async () => {
     const paused = await pause();
-    const { tools, sent } = createTools();
+    const { tools, sent } = createApprovalTools();
     const model = createScriptedModel(script.slice(2));
 
     await new ReactAgent({ tools, chatModel: model, toolCalling }).resume(paused.snapshot, {

@@ -1,3 +1,4 @@
+import { answerUntilToolCall } from '@tinyagent/core/internal';
 import type { AgentProtocol, ToolCall, ToolCallRequest } from '@tinyagent/core';
 import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
 import type { ReactSettings } from './react-loop.ts';
@@ -57,20 +58,8 @@ export function createNativeProtocol(settings: ReactSettings): AgentProtocol {
           }
           run.finish(content, reply.finishReason === 'length' ? { cutOff: true } : undefined);
         },
-        // A turn's text is the answer when the turn calls no tool, which is known only at its end: the
-        // text streams as answer-delta until the turn's first tool call, and a consumer takes it as
-        // the answer once the step's model-response has no tool calls (see docs/streaming.md).
-        streamModelCall: (call) => {
-          let calling = false;
-          return {
-            push: (text) => {
-              if (!calling) call.answer(text);
-            },
-            toolCall: () => {
-              calling = true;
-            },
-          };
-        },
+        // A turn's text is the answer only if the turn calls no tool (see docs/streaming.md).
+        streamModelCall: answerUntilToolCall,
         // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
         // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
         // anyway (by servers that ignore tool_choice) are dropped: none can run now.

@@ -27,3 +27,5 @@ export type { CapturedLog, LogCapture } from './capture-logs.ts';
 export { seededRandom, streamSplits } from './stream-splits.ts';
 export { tempFiles } from './temp-files.ts';
 export type { TempFiles } from './temp-files.ts';
+export { createApprovalTools } from './approval-tools.ts';
+export type { ApprovalTools } from './approval-tools.ts';

@@ -3,6 +3,7 @@
 // replayed code computes what the original did. See guest-determinism.ts for the guest side.
 
 import { ConfigurationError } from '@tinyagent/core';
+import { STOPPED_REPLY } from './worker-protocol.ts';
 import type { HostReplyBody, RandomSeed } from './worker-protocol.ts';
 
 /**
@@ -54,7 +55,7 @@ export function createClockReader(
       return { ok: true, kind: 'json', text: JSON.stringify(reading) };
     } catch (error) {
       stop(error);
-      return { ok: false, name: 'Error', message: 'The execution was stopped.' };
+      return STOPPED_REPLY;
     }
   };
 }

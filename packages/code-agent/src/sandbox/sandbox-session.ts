@@ -3,6 +3,7 @@ import { SandboxError } from './sandbox-error.ts';
 import type { ResolvedLimits } from './sandbox-limits.ts';
 import { leaseWorker, returnWorker } from './worker-pool.ts';
 import type { SandboxWorker } from './worker-pool.ts';
+import { STOPPED_REPLY } from './worker-protocol.ts';
 import type { ExecutionOutcome, HostReplyBody, RandomSeed, WorkerMessage } from './worker-protocol.ts';
 
 /** How long a worker may overrun an execution's deadline before it is terminated and replaced. */
@@ -174,7 +175,9 @@ export class SandboxSession {
     if (message.type === 'tool-call' || message.type === 'clock-read') {
       const { sandboxId, executionId, callId } = message;
       const current = sandboxId === this.#sandboxId && flight?.executionId === executionId && !flight.callerSettled;
-      const body: Promise<HostReplyBody> = current ? answerHostCall(flight.request, message) : Promise.resolve(STOPPED);
+      const body: Promise<HostReplyBody> = current
+        ? answerHostCall(flight.request, message)
+        : Promise.resolve(STOPPED_REPLY);
       // The call's identity goes back with the reply: the worker drops it unless that call still waits.
       // A worker that died meanwhile gets no reply.
       void body.then((reply) => {
@@ -208,14 +211,12 @@ export class SandboxSession {
   }
 }
 
-const STOPPED: HostReplyBody = { ok: false, name: 'Error', message: 'The execution was stopped.' };
-
 function answerHostCall(
   request: ExecuteRequest,
   message: Extract<WorkerMessage, { type: 'tool-call' | 'clock-read' }>,
 ): Promise<HostReplyBody> {
   if (message.type === 'tool-call') return request.onToolCall(message);
-  return request.onClockRead?.(message.ordinal) ?? Promise.resolve(STOPPED);
+  return request.onClockRead?.(message.ordinal) ?? Promise.resolve(STOPPED_REPLY);
 }
 
 // The worker did not stop at the deadline (something QuickJS could not interrupt): it was terminated,

@@ -1,5 +1,6 @@
 import type { InvokeOptions, Tool, ToolCallOutcome, ToolCallRequest } from '@tinyagent/core';
 import type { ToolCallRequest as SandboxToolCall } from './sandbox-session.ts';
+import { STOPPED_REPLY } from './worker-protocol.ts';
 import type { HostReplyBody } from './worker-protocol.ts';
 
 /** A tool call from model code is starting. */
@@ -52,7 +53,7 @@ export async function answerToolCall(
     outcome = await invoke(request, SANDBOX_CALL);
   } catch (error) {
     stop(error);
-    return { ok: false, name: 'Error', message: 'The execution was stopped.' };
+    return STOPPED_REPLY;
   }
   if (!outcome.isError) return { ok: true, ...(outcome.returned ?? { kind: 'undefined' }) };
   const failure = outcome.failure ?? { name: 'ToolExecutionError', message: outcome.output };

@@ -110,5 +110,8 @@ export type HostReplyBody =
   | { ok: true; kind: 'string' | 'json'; text: string }
   | { ok: false; name: string; message: string };
 
+/** The reply to a host call whose execution was stopped (an abort, a failing step): the guest reads an error. */
+export const STOPPED_REPLY: HostReplyBody = { ok: false, name: 'Error', message: 'The execution was stopped.' };
+
 /** The main thread's answer to a host call, posted on the tool port with the call's identity. */
 export type HostReply = Omit<HostCallIdentity, 'ordinal'> & HostReplyBody;

@@ -186,3 +186,20 @@ export class DeltaRelay {
 function textOf(value: unknown): string {
   return typeof value === 'string' ? value : '';
 }
+
+/**
+ * The stream of a native tool-calling turn: its text is the answer when the turn calls no tool, which
+ * is known only at its end, so the text streams as answer-delta until the turn's first tool call, and
+ * a consumer takes it as the answer once the step's model-response has no tool calls.
+ */
+export function answerUntilToolCall(call: ModelCallStreamContext): ModelCallStream {
+  let calling = false;
+  return {
+    push: (text) => {
+      if (!calling) call.answer(text);
+    },
+    toolCall: () => {
+      calling = true;
+    },
+  };
+}

@@ -2,9 +2,10 @@
 // and an Agent made of them. Every test drives the engine through the public Agent class.
 import { z } from 'zod';
 import type { AgentEvent } from './agent-events.ts';
-import type { AgentProtocol, ModelCallStream, ModelCallStreamContext } from './agent-protocol.ts';
+import type { AgentProtocol } from './agent-protocol.ts';
 import type { AgentRun, InvokeToolsOptions } from './agent-run.ts';
 import { Agent } from './agent.ts';
+import { answerUntilToolCall } from './model-deltas.ts';
 import type { AgentDefinition } from './agent.ts';
 import type { ChatModel, ToolCall } from '../model/chat-model.ts';
 import type { OutputSchema } from './structured-output.ts';
@@ -82,18 +83,6 @@ export function createToolProtocol(tools: readonly Tool[], options: ToolProtocol
       ...(options.onClose === undefined ? {} : { close: options.onClose }),
       ...(options.streamAnswer === true ? { streamModelCall: answerUntilToolCall } : {}),
     }),
-  };
-}
-
-function answerUntilToolCall(call: ModelCallStreamContext): ModelCallStream {
-  let calling = false;
-  return {
-    push: (text) => {
-      if (!calling) call.answer(text);
-    },
-    toolCall: () => {
-      calling = true;
-    },
   };
 }
 

@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
-import { checkOptionKeys, getLogger } from '@tinyagent/core/internal';
+import { checkOptionKeys, describeThrown, getLogger } from '@tinyagent/core/internal';
 import { createMcpTool, toolName } from './mcp-tool.ts';
 import { checkServers } from './server-config.ts';
 import type { McpServerConfig } from './server-config.ts';
@@ -62,6 +62,11 @@ export async function connectMcp(
   checkOptionKeys(options, OPTION_KEYS, 'connectMcp');
   checkServers(servers);
   const timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
+  const bounds = {
+    connectTimeoutMs: positive(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
+    maxPages: positive(options.maxPages, 20, 'maxPages'),
+    maxTools: positive(options.maxTools, 500, 'maxTools'),
+  };
   let tools: readonly Tool[] = [];
   const rebuild = (): readonly Tool[] => {
     // Frozen: a caller holding the array sees one list, never one changed under it.
@@ -71,16 +76,12 @@ export async function connectMcp(
   const connections = servers.map(
     (server) =>
       new ServerConnection(server, {
-        connectTimeoutMs: positive(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
-        maxPages: positive(options.maxPages, 20, 'maxPages'),
-        maxTools: positive(options.maxTools, 500, 'maxTools'),
+        ...bounds,
         onListChanged: () => {
           try {
             options.onToolsChanged?.(rebuild());
           } catch (error) {
-            getLogger().error(
-              `mcp: the new tool list is not used: ${error instanceof Error ? error.message : String(error)}`,
-            );
+            getLogger().error(`mcp: the new tool list is not used: ${describeThrown(error)}`);
           }
         },
       }),

@@ -225,15 +225,14 @@ export interface CallToolOptions extends ToolRunOptions {
 export async function callTool(tool: Tool, payload: unknown, options: CallToolOptions = {}): Promise<unknown> {
   const { signal } = options;
   throwIfAborted(signal);
-  const result = await validatorOf(tool)(payload);
-  if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
+  const args = await validateArguments(tool, payload);
   // Validation may wait (async refinements), and an abort in that wait would find no listener yet:
   // the tool would start with a signal that never aborts, and its run would wait on it for ever.
   throwIfAborted(signal);
   return invoke(
     tool.name,
-    (args: never, context: ToolContext) => tool.execute(args, context),
-    result.data,
+    (checked: never, context: ToolContext) => tool.execute(checked, context),
+    args,
     {
       signal,
       run: options.run ?? createRunScope(),

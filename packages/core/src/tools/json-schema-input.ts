@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.ts';
 import { copyJsonSchema, isPlainObject } from './json-schema-copy.ts';
 import { MAX_ARGUMENT_DEPTH, nestedTooDeep } from './json-schema-cost.ts';
 import { validationSchema } from './json-schema-validation.ts';
+import { describeThrown } from './stringify.ts';
 
 /** A tool's `inputSchema`, read: what the model sees, and the zod schema that checks arguments. */
 export interface JsonSchemaInput {
@@ -87,7 +88,7 @@ function buildValidator(what: string, copy: Record<string, unknown>): z.ZodType 
     // validationSchema keeps only what zod converts; this is the guard should zod change.
     throw new ConfigurationError(
       `${what} could not be turned into a check of the arguments ` +
-        `(${error instanceof Error ? error.message : String(error)}). Simplify the schema, or define the tool ` +
+        `(${describeThrown(error)}). Simplify the schema, or define the tool ` +
         'with zod parameters.',
       { cause: error },
     );

@@ -231,7 +231,7 @@ export async function callTool(tool: Tool, payload: unknown, options: CallToolOp
   throwIfAborted(signal);
   return invoke(
     tool.name,
-    (args: never, context: ToolContext) => tool.execute(args, context),
+    (checked: never, context: ToolContext) => tool.execute(checked, context),
     args,
     {
       signal,

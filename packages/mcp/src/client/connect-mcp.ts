@@ -1,6 +1,6 @@
 import { ConfigurationError } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
-import { checkOptionKeys, getLogger } from '@tinyagent/core/internal';
+import { checkOptionKeys, describeThrown, getLogger } from '@tinyagent/core/internal';
 import { createMcpTool, toolName } from './mcp-tool.ts';
 import { checkServers } from './server-config.ts';
 import type { McpServerConfig } from './server-config.ts';
@@ -62,6 +62,11 @@ export async function connectMcp(
   checkOptionKeys(options, OPTION_KEYS, 'connectMcp');
   checkServers(servers);
   const timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
+  const bounds = {
+    connectTimeoutMs: positive(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
+    maxPages: positive(options.maxPages, 20, 'maxPages'),
+    maxTools: positive(options.maxTools, 500, 'maxTools'),
+  };
   let tools: readonly Tool[] = [];
   const rebuild = (): readonly Tool[] => {
     // Frozen: a caller holding the array sees one list, never one changed under it.
@@ -71,16 +76,12 @@ export async function connectMcp(
   const connections = servers.map(
     (server) =>
       new ServerConnection(server, {
-        connectTimeoutMs: positive(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
-        maxPages: positive(options.maxPages, 20, 'maxPages'),
-        maxTools: positive(options.maxTools, 500, 'maxTools'),
+        ...bounds,
         onListChanged: () => {
           try {
             options.onToolsChanged?.(rebuild());
           } catch (error) {
-            getLogger().error(
-              `mcp: the new tool list is not used: ${error instanceof Error ? error.message : String(error)}`,
-            );
+            getLogger().error(`mcp: the new tool list is not used: ${describeThrown(error)}`);
           }
         },
       }),
@@ -115,9 +116,11 @@ export async function connectMcp(
 }
 
 // One tool per listed MCP tool, the names checked across all servers: a model that sees two tools
-// of one name calls one of them at random.
+// of one name calls one of them at random. Two servers that clash are the developer's to part (with
+// `prefix`); two tools of one server that clash (`a.b` and `a_b` both become `a_b`) cannot be parted
+// by anyone here, so the later one is left out, as a tool with an unusable schema is.
 function buildTools(connections: readonly ServerConnection[], prefixAll: boolean, timeoutMs: number): Tool[] {
-  const owners = new Map<string, string>();
+  const owners = new Map<string, { server: ServerConnection; text: string }>();
   const tools: Tool[] = [];
   for (const server of connections) {
     const prefix = server.config.prefix ?? prefixAll;
@@ -125,13 +128,17 @@ function buildTools(connections: readonly ServerConnection[], prefixAll: boolean
       const name = toolName(server.name, definition.name, prefix);
       const owner = `tool '${definition.name.slice(0, 64)}' of server '${server.name}'`;
       const other = owners.get(name);
+      if (other?.server === server) {
+        getLogger().warn(`mcp: the ${owner} is left out: its name would be '${name}', the name of the ${other.text}.`);
+        continue;
+      }
       if (other !== undefined) {
         throw new ConfigurationError(
-          `Two MCP tools would both be named '${name}': the ${other} and the ${owner}. Set \`prefix: true\` ` +
+          `Two MCP tools would both be named '${name}': the ${other.text} and the ${owner}. Set \`prefix: true\` ` +
             'in connectMcp options, or on one of the servers, so that each name starts with its server.',
         );
       }
-      owners.set(name, owner);
+      owners.set(name, { server, text: owner });
       try {
         tools.push(createMcpTool({ server, definition, name, timeoutMs }));
       } catch (error) {

@@ -65,14 +65,12 @@ describe('connectMcp with server-everything (stdio)', () => {
   it("cancels the long-running operation through the run's signal", async () => {
     await using mcp = await connectMcp([everythingServer()]);
     const controller = new AbortController();
-    const started = Date.now();
     const call = named(mcp.tools, 'trigger-long-running-operation').run(
       { duration: 30, steps: 30 },
       { signal: controller.signal },
     );
     setImmediate(() => controller.abort(new Error('the user stopped the run')));
     await expect(call).rejects.toThrow('the user stopped the run');
-    expect(Date.now() - started).toBeLessThan(5_000);
     // The connection is usable after a cancelled call.
     expect(await named(mcp.tools, 'echo').run({ message: 'still here' })).toBe('Echo: still here');
   });

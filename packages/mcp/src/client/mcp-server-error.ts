@@ -5,8 +5,8 @@ import { hasErrorCode } from '@tinyagent/core/internal';
 /**
  * An MCP server could not be used: it failed to start or to answer the handshake, it crashed or
  * exited, or its connection closed. `serverName` is the name given to `connectMcp`. A tool call that
- * meets it fails (the model sees the message as the tool's failure); `connection.reconnect()` starts
- * the server again.
+ * meets it fails (the model sees the message as the tool's failure); `refresh()` on the connection
+ * starts the server again.
  */
 export class McpServerError extends TinyAgentError {
   readonly serverName: string;

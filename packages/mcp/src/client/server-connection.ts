@@ -3,7 +3,7 @@ import { Client, SdkError, SdkErrorCode, StreamableHTTPClientTransport } from '@
 import type { CallToolResult, Tool as McpToolDefinition, Transport } from '@modelcontextprotocol/client';
 import { StdioClientTransport, getDefaultEnvironment } from '@modelcontextprotocol/client/stdio';
 import { redactSecrets } from '@tinyagent/core';
-import { getLogger } from '@tinyagent/core/internal';
+import { describeThrown, getLogger } from '@tinyagent/core/internal';
 import { McpServerError } from './mcp-server-error.ts';
 import { isHttpServer } from './server-config.ts';
 import type { McpServerConfig } from './server-config.ts';
@@ -211,7 +211,8 @@ function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
   return signal === undefined ? {} : { signal };
 }
 
+// Core's one-line description (never throws, whatever was thrown), cut: an SDK error may quote a whole body.
 function describe(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const text = describeThrown(error);
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

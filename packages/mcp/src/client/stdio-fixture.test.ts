@@ -37,6 +37,16 @@ describe('connectMcp with a stdio fixture server', () => {
     expect(mcp.tools.map((tool) => tool.name)).toEqual(['wait', 'pid', 'add_tool', 'fail', 'page_filler']);
   });
 
+  it('leaves out a tool whose name becomes that of an earlier tool of the same server, saying so', async () => {
+    await using mcp = await connectMcp([
+      fixtureServer('stdio-fixture.ts', 'fixture', { FIXTURE_EXTRA_TOOLS: 'add.tool' }),
+    ]);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual(['wait', 'pid', 'add_tool', 'fail', 'page_filler']);
+    expect(logs.lines.map((line) => line.message)).toContain(
+      "mcp: the tool 'add.tool' of server 'fixture' is left out: its name would be 'add_tool', the name of the tool 'add_tool' of server 'fixture'.",
+    );
+  });
+
   it('fails with an McpServerError when the pages run past maxPages', async () => {
     const failure = connectMcp([fixture()], { maxPages: 2 });
     await expect(failure).rejects.toSatisfy((error) => McpServerError.isInstance(error));

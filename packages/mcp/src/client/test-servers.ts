@@ -3,11 +3,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
+import { toWebRequest, writeWebResponse } from '../serve/node-fetch-bridge.ts';
 import { createFixtureServer } from './fixtures/fixture-server.ts';
 import type { McpStdioServerConfig } from './server-config.ts';
 
@@ -67,7 +67,12 @@ export async function startHttpFixture(token?: string): Promise<HttpFixture> {
       outgoing.writeHead(401).end();
       return;
     }
-    relay(transport, incoming, outgoing).catch(() => outgoing.destroy());
+    // The same node:http bridge serveMcp uses: the transport's SSE answers stream through it.
+    const request = toWebRequest(incoming, outgoing, 'http://127.0.0.1');
+    transport
+      .handleRequest(request)
+      .then((answer) => writeWebResponse(answer, outgoing))
+      .catch(() => outgoing.destroy());
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const { port } = http.address() as AddressInfo;
@@ -78,29 +83,4 @@ export async function startHttpFixture(token?: string): Promise<HttpFixture> {
     await new Promise<void>((resolve) => http.close(() => resolve()));
   };
   return { url: `http://127.0.0.1:${port}/mcp`, authorizations, close, [Symbol.asyncDispose]: close };
-}
-
-// node's request in, the web-standard transport's Response out (its SSE streams included).
-async function relay(
-  transport: WebStandardStreamableHTTPServerTransport,
-  incoming: IncomingMessage,
-  outgoing: ServerResponse,
-): Promise<void> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  const headers = new Headers();
-  for (const [key, value] of Object.entries(incoming.headers)) {
-    if (typeof value === 'string') headers.set(key, value);
-  }
-  const request = new Request(`http://127.0.0.1${incoming.url ?? '/'}`, {
-    method: incoming.method ?? 'GET',
-    headers,
-    ...(chunks.length === 0 ? {} : { body: Buffer.concat(chunks) }),
-  });
-  const response = await transport.handleRequest(request);
-  outgoing.writeHead(response.status, Object.fromEntries(response.headers));
-  if (response.body !== null) {
-    for await (const chunk of response.body) outgoing.write(chunk);
-  }
-  outgoing.end();
 }

@@ -19,11 +19,14 @@ describe('resultForModel', () => {
   it('throws the server text of an isError result, cut to its bound', () => {
     expect(() => resultForModel({ content: [text('no such file')], isError: true }, false)).toThrow(/^no such file$/);
     expect(() => resultForModel({ content: [], isError: true }, false)).toThrow('without a message');
+    let message = '';
     try {
       resultForModel({ content: [text('e'.repeat(10_000))], isError: true }, false);
     } catch (error) {
-      expect((error as Error).message.length).toBeLessThan(MAX_ERROR_CHARS + 60);
+      message = (error as Error).message;
     }
+    expect(message).toMatch(/^e+ \[\.\.\. \d+ more characters cut\]$/);
+    expect(message.length).toBeLessThan(MAX_ERROR_CHARS + 60);
   });
 
   it('describes audio and blobs by type and size, never by their base64', () => {

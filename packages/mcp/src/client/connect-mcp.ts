@@ -64,8 +64,8 @@ export async function connectMcp(
   const timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
   const bounds = {
     connectTimeoutMs: positive(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
-    maxPages: positive(options.maxPages, 20, 'maxPages'),
-    maxTools: positive(options.maxTools, 500, 'maxTools'),
+    maxPages: positive(options.maxPages, 20, 'maxPages', true),
+    maxTools: positive(options.maxTools, 500, 'maxTools', true),
   };
   let tools: readonly Tool[] = [];
   const rebuild = (): readonly Tool[] => {
@@ -151,10 +151,11 @@ function buildTools(connections: readonly ServerConnection[], prefixAll: boolean
   return tools;
 }
 
-function positive(value: number | undefined, fallback: number, name: string): number {
+function positive(value: number | undefined, fallback: number, name: string, whole = false): number {
   if (value === undefined) return fallback;
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new ConfigurationError(`connectMcp: ${name} must be a positive number, not ${String(value)}.`);
+  if (!(Number.isFinite(value) && value > 0) || (whole && !Number.isInteger(value))) {
+    const kind = whole ? 'a positive whole number' : 'a positive number';
+    throw new ConfigurationError(`connectMcp: ${name} must be ${kind}, not ${String(value)}.`);
   }
   return value;
 }

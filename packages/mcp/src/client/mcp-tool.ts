@@ -44,8 +44,9 @@ export function createMcpTool({ server, definition, name, timeoutMs }: McpToolSo
   return tool({
     name,
     description,
-    inputSchema: { ...definition.inputSchema },
-    ...(definition.outputSchema === undefined ? {} : { outputSchema: { ...definition.outputSchema } }),
+    // Core copies both schemas (bounded, deep) before it uses them.
+    inputSchema: definition.inputSchema,
+    ...(definition.outputSchema === undefined ? {} : { outputSchema: definition.outputSchema }),
     timeoutMs,
     execute: async (args: JsonSchemaToolArguments, context: ToolContext) => {
       const result = await server.callTool(definition.name, args, context.signal, timeoutMs + SDK_DEADLINE_MARGIN_MS);

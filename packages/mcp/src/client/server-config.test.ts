@@ -38,4 +38,10 @@ describe('checkServers', () => {
     await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
     await expect(failure).rejects.toThrow(/timeout/);
   });
+
+  it('refuses a page or tool bound that is no whole number before starting anything', async () => {
+    const failure = connectMcp([{ name: 's', command: 'x' }], { maxPages: 2.5 });
+    await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
+    await expect(failure).rejects.toThrow('connectMcp: maxPages must be a positive whole number, not 2.5.');
+  });
 });

@@ -82,11 +82,22 @@ export class ServerConnection {
     }
   }
 
-  /** Closes the connection and starts it again, then lists the tools. */
-  async reconnect(signal?: AbortSignal): Promise<void> {
-    await this.close();
-    await this.connect(signal);
+  /**
+   * Closes the connection and starts it again, then lists the tools. Two at once (two `refresh()`
+   * calls after a crash) share one restart: a second would start a second server process and
+   * orphan the first.
+   */
+  reconnect(signal?: AbortSignal): Promise<void> {
+    this.#reconnecting ??= (async () => {
+      await this.close();
+      await this.connect(signal);
+    })().finally(() => {
+      this.#reconnecting = undefined;
+    });
+    return this.#reconnecting;
   }
+
+  #reconnecting: Promise<void> | undefined;
 
   /** Reads the whole tool list again (following `nextCursor`, at most `maxPages` pages). */
   async listTools(signal?: AbortSignal): Promise<readonly McpToolDefinition[]> {

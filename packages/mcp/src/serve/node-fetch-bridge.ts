@@ -30,7 +30,8 @@ export function toWebRequest(message: IncomingMessage, response: ServerResponse,
 
 /** Writes a web-standard Response to a node:http response, streaming its body (SSE answers are long-lived). */
 export async function writeWebResponse(answer: Response, response: ServerResponse): Promise<void> {
-  response.writeHead(answer.status, Object.fromEntries(answer.headers));
+  // As pairs, not an object: a header that repeats (Set-Cookie) keeps every value.
+  response.writeHead(answer.status, [...answer.headers].flat());
   if (answer.body === null) {
     response.end();
     return;

@@ -73,8 +73,10 @@ async function callTool(
       { id: crypto.randomUUID(), name, arguments: args },
       { returnValue: true },
     );
-  } catch {
-    // Only an abort gets here (the client cancelled): the SDK sends no answer to a cancelled request.
+  } catch (error) {
+    // The tool path rejects only when the call was aborted (the client cancelled): the SDK sends no
+    // answer to a cancelled request. Anything else is a fault of ours, and is not dressed up as one.
+    if (!signal.aborted) throw error;
     return errorResult(`Tool '${name}' was cancelled.`);
   }
   if (outcome.isError) return errorResult(outcome.failure?.message ?? outcome.output);

@@ -13,7 +13,9 @@ export class RequestError extends Error {
 }
 
 /** The most a request body may hold: a question, its history and some decisions fit well within. */
-export const MAX_BODY_BYTES = 64 * 1024;
+// Room for the largest body the chat's schema accepts: 40 messages of history of 8,000 characters,
+// at up to 3 bytes each in UTF-8, and the question. A page within the schema never meets a 413.
+export const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Reads a JSON body of at most `MAX_BODY_BYTES` and checks it against `schema`. Throws RequestError:

@@ -60,7 +60,7 @@ describe('web chat server', () => {
       /as JSON/,
     ],
     ['an empty question', () => post('/api/chat', '{"question":"  "}'), 400, /^Bad request: question: /],
-    ['a body over the limit', () => post('/api/chat', 'x'.repeat(MAX_BODY_BYTES + 1)), 413, /larger than 64 KB/],
+    ['a body over the limit', () => post('/api/chat', 'x'.repeat(MAX_BODY_BYTES + 1)), 413, /larger than 1024 KB/],
     [
       'a decision for a run that is not waiting',
       () => post('/api/runs/no-such-run/approvals', '{"approvals":{"call_1":{"approved":true}}}'),

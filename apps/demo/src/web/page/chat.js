@@ -20,6 +20,8 @@ const stop = /** @type {HTMLButtonElement} */ (document.querySelector('#stop'));
 
 /** @type {{ role: 'user' | 'assistant', content: string }[]} */
 const history = [];
+// The server's bound on one message of history (web-server.ts).
+const MAX_MESSAGE_CHARS = 8_000;
 /** The run streaming now: the request to close, and its id once the run has said it. */
 let streaming = /** @type {{ request: AbortController, runId: string | undefined } | undefined} */ (undefined);
 
@@ -71,7 +73,9 @@ async function ask(question) {
       waitingFor = (event.result.pendingApprovals ?? []).map((pending) => pending.callId);
     }
     if (event.result.state === 'completed') {
-      history.push({ role: 'user', content: question }, { role: 'assistant', content: event.result.output });
+      // The server takes messages of up to MAX_MESSAGE_CHARS: a longer answer is sent back cut.
+      const answer = event.result.output.slice(0, MAX_MESSAGE_CHARS);
+      history.push({ role: 'user', content: question }, { role: 'assistant', content: answer });
       history.splice(0, Math.max(0, history.length - MAX_HISTORY_MESSAGES));
     }
   };

@@ -52,3 +52,43 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
+
+// A run's tool calls all listen to the run's one signal. One listener per signal that calls a set
+// of callbacks costs each call a set insertion, where EventTarget's own listeners cost it several
+// times that in bookkeeping; every tool call of every run goes through here.
+const waiting = new WeakMap<AbortSignal, Set<() => void>>();
+
+/**
+ * Calls `callback` once when `signal` aborts, until `stopWaiting(signal, callback)`. For a signal
+ * not aborted yet: check `signal.aborted` first.
+ */
+export function whenAborted(signal: AbortSignal, callback: () => void): void {
+  let callbacks = waiting.get(signal);
+  if (callbacks === undefined) {
+    const set = new Set<() => void>();
+    callbacks = set;
+    waiting.set(signal, set);
+    signal.addEventListener('abort', () => callAll(signal, set), { once: true });
+  }
+  callbacks.add(callback);
+}
+
+/** Forgets a callback given to `whenAborted`; harmless when it was called already or never given. */
+export function stopWaiting(signal: AbortSignal, callback: () => void): void {
+  waiting.get(signal)?.delete(callback);
+}
+
+function callAll(signal: AbortSignal, callbacks: Set<() => void>): void {
+  waiting.delete(signal);
+  for (const callback of callbacks) {
+    try {
+      callback();
+    } catch (error) {
+      // As EventTarget reports a listener that throws: uncaught, and the other callbacks still run.
+      queueMicrotask(() => {
+        throw error;
+      });
+    }
+  }
+  callbacks.clear();
+}

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { z as zod3 } from 'zod3';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
-import { createRunScope, isTool, tool } from './tool.ts';
+import { callTool, createRunScope, isTool, tool } from './tool.ts';
 import type { Tool, ToolContext } from './tool.ts';
 
 const echo = tool({
@@ -227,6 +227,54 @@ describe('tool timeouts and aborts', () => {
 
     await expect(idle.run({}, { signal: AbortSignal.abort(new Error('too late')) })).rejects.toThrow('too late');
     expect(execute).not.toHaveBeenCalled();
+  });
+});
+
+describe('callTool', () => {
+  const echo = tool({
+    name: 'echo',
+    description: 'd',
+    inputSchema: { type: 'object', properties: { text: { type: 'string' } }, required: ['text'] },
+    execute: (args: Record<string, unknown>) => args.text,
+  });
+
+  it('answers with a promise that rejects, never a throw, for bad arguments, an unknown tool or an aborted signal', async () => {
+    const stranger = { ...echo } as Tool;
+    const calls = [
+      (): Promise<unknown> => callTool(echo, [1, 2]),
+      (): Promise<unknown> => callTool(echo, { text: 3 }),
+      (): Promise<unknown> => callTool(stranger, { text: 'hi' }),
+      (): Promise<unknown> => callTool(echo, { text: 'hi' }, { signal: AbortSignal.abort(new Error('gone')) }),
+    ];
+    const outcomes = calls.map((call) => call());
+    for (const outcome of outcomes) expect(outcome).toBeInstanceOf(Promise);
+    const settled = await Promise.allSettled(outcomes);
+    expect(settled.map((entry) => entry.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    expect(settled.map((entry): unknown => (entry as PromiseRejectedResult).reason)).toMatchObject([
+      expect.any(ToolInputError),
+      expect.any(ToolInputError),
+      expect.any(ConfigurationError),
+      { message: 'gone' },
+    ]);
+  });
+
+  it('fails a tool that throws synchronously like one that rejects, and keeps its deadline timer off', async () => {
+    const thrower = tool({
+      name: 'thrower',
+      description: 'd',
+      timeoutMs: 60_000,
+      execute: () => {
+        throw new Error('sync failure');
+      },
+    });
+    vi.useFakeTimers();
+    try {
+      const pending = callTool(thrower, {});
+      expect(vi.getTimerCount()).toBe(0);
+      await expect(pending).rejects.toThrow(ToolExecutionError);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

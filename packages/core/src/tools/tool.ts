@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { abortReason, throwIfAborted } from '../abort.ts';
+import { abortReason, stopWaiting, throwIfAborted, whenAborted } from '../abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
@@ -163,7 +163,10 @@ function createTool(options: AnyToolOptions): Tool {
     parse,
     run,
   };
-  const validate: Validator = (payload) => validator.safeParseAsync(normalizePayload(name, payload));
+  const validate: Validator =
+    options.inputSchema === undefined
+      ? (payload) => validator.safeParseAsync(normalizePayload(name, payload))
+      : (payload) => validator.safeParse(normalizePayload(name, payload));
   Object.defineProperty(definition, validatorKey, { value: validate });
   Object.defineProperty(definition, toolBrand, { value: true });
   return Object.freeze(definition);
@@ -205,10 +208,12 @@ function readArgumentSchemas(options: AnyToolOptions): {
   return { parameters, validator: parameters, jsonSchema: toJsonSchema(name, parameters), outputSchema: undefined };
 }
 
-// Each tool's async validation (zod refinements may be async), for callTool; under a registered
-// symbol, like the brand, so that a tool made by another installed copy of core works too.
+// Each tool's validation, for callTool; under a registered symbol, like the brand, so that a tool
+// made by another installed copy of core works too. A JSON Schema tool's check is synchronous
+// (nothing in it can wait); a zod tool's may be async (refinements may be), so it is a promise.
 const validatorKey = Symbol.for('@tinyagent/core/tool.validate');
-type Validator = (payload: unknown) => Promise<z.ZodSafeParseResult<unknown>>;
+type ValidationResult = z.ZodSafeParseResult<unknown>;
+type Validator = (payload: unknown) => ValidationResult | Promise<ValidationResult>;
 
 /** Options of `callTool`: those of `Tool.run`, and the code sandbox's demand for a synchronous result. */
 export interface CallToolOptions extends ToolRunOptions {
@@ -220,28 +225,24 @@ export interface CallToolOptions extends ToolRunOptions {
 
 /**
  * Validates `payload` and runs `tool` within its deadline: what `Tool.run` does before it turns the
- * result into text. Resolves with what `execute` returned, unchanged; throws as `Tool.run` does.
+ * result into text. Resolves with what `execute` returned, unchanged; rejects as `Tool.run` does.
  */
-export async function callTool(tool: Tool, payload: unknown, options: CallToolOptions = {}): Promise<unknown> {
-  const { signal } = options;
-  throwIfAborted(signal);
-  const args = await validateArguments(tool, payload);
-  // Validation may wait (async refinements), and an abort in that wait would find no listener yet:
-  // the tool would start with a signal that never aborts, and its run would wait on it for ever.
-  throwIfAborted(signal);
-  return invoke(
-    tool.name,
-    (checked: never, context: ToolContext) => tool.execute(checked, context),
-    args,
-    {
-      signal,
-      run: options.run ?? createRunScope(),
-      syncOnly: options.syncOnly === true,
-      toolCallId: options.toolCallId,
-    },
-    // The tool's own deadline wins: its author knows how long it may take.
-    tool.timeoutMs ?? options.defaultTimeoutMs,
-  );
+export function callTool(tool: Tool, payload: unknown, options: CallToolOptions = {}): Promise<unknown> {
+  // Every tool call of every run comes through here: a check that needs no waiting is followed by
+  // the call in the same turn, without a promise of its own.
+  try {
+    throwIfAborted(options.signal);
+    const checked = validatorOf(tool)(payload);
+    if (!isThenable(checked)) return invoke(tool, argumentsOf(tool.name, checked), options);
+    return checked.then((result) => {
+      // Validation waited (async refinements), and an abort in that wait would find no listener yet:
+      // the tool would start with a signal that never aborts, and its run would wait on it for ever.
+      throwIfAborted(options.signal);
+      return invoke(tool, argumentsOf(tool.name, result), options);
+    });
+  } catch (error) {
+    return Promise.reject(error);
+  }
 }
 
 /**
@@ -250,8 +251,11 @@ export async function callTool(tool: Tool, payload: unknown, options: CallToolOp
  * Rejects with ToolInputError, its issues giving the field paths.
  */
 export async function validateArguments(tool: Tool, payload: unknown): Promise<unknown> {
-  const result = await validatorOf(tool)(payload);
-  if (!result.success) throw inputError(tool.name, toIssues(result.error.issues));
+  return argumentsOf(tool.name, await validatorOf(tool)(payload));
+}
+
+function argumentsOf(name: string, result: ValidationResult): unknown {
+  if (!result.success) throw inputError(name, toIssues(result.error.issues));
   return result.data;
 }
 
@@ -266,37 +270,39 @@ function validatorOf(tool: Tool): Validator {
 // One promise per call, settled by whichever comes first: the tool, its deadline or the caller's
 // abort. Every model turn runs through here, so it builds no race of promises; a tool that loses
 // keeps running (nothing can stop a function) but is observed, so its late rejection is never unhandled.
-function invoke(
-  name: string,
-  execute: (args: never, context: ToolContext) => unknown,
-  args: unknown,
-  caller: { signal: AbortSignal | undefined; run: RunScope; syncOnly: boolean; toolCallId: string | undefined },
-  timeoutMs: number | undefined,
-): Promise<unknown> {
-  const { signal, run, syncOnly, toolCallId } = caller;
-  const controller = new AbortController();
+function invoke(tool: Tool, args: unknown, options: CallToolOptions): Promise<unknown> {
+  const { name } = tool;
+  const { signal } = options;
+  // The tool's own deadline wins: its author knows how long it may take.
+  const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
   return new Promise((resolve, reject) => {
     let timer: NodeJS.Timeout | undefined;
-    const settle = (): void => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-    };
-    const onAbort = function (this: AbortSignal): void {
-      settle();
-      const reason = abortReason(this);
+    const controller = new AbortController();
+    const stop = (reason: unknown): void => {
       controller.abort(reason);
       reject(reason);
     };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    let onAbort: (() => void) | undefined;
+    const settle = (): void => {
+      clearTimeout(timer);
+      if (signal !== undefined && onAbort !== undefined) stopWaiting(signal, onAbort);
+    };
+    if (signal !== undefined) {
+      onAbort = (): void => {
+        settle();
+        stop(abortReason(signal));
+      };
+      whenAborted(signal, onAbort);
+    }
     if (timeoutMs !== undefined) {
       timer = setTimeout(() => {
         settle();
-        const error = new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
-          toolName: name,
-          timedOut: true,
-        });
-        controller.abort(error);
-        reject(error);
+        stop(
+          new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
+            toolName: name,
+            timedOut: true,
+          }),
+        );
       }, timeoutMs);
     }
     const fail = (error: unknown): void => {
@@ -305,23 +311,30 @@ function invoke(
       else if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) reject(error);
       else reject(executionError(name, redactSecrets(describeThrown(error)), error));
     };
-    // Promise.resolve().then: a tool that throws synchronously fails like one that rejects.
-    Promise.resolve()
-      .then(() => {
-        const context: ToolContext = { signal: controller.signal, run };
-        if (toolCallId !== undefined) context.toolCallId = toolCallId;
-        const value = (execute as (args: unknown, context: ToolContext) => unknown)(args, context);
-        if (syncOnly && isThenable(value)) {
-          // Nobody will await it: observe it so that its rejection is not reported as unhandled.
-          Promise.resolve(value).catch(() => undefined);
-          throw executionError(name, ASYNC_RESULT_REASON);
-        }
-        return value;
-      })
-      .then((value) => {
-        settle();
-        resolve(value);
-      }, fail);
+    const succeed = (value: unknown): void => {
+      settle();
+      resolve(value);
+    };
+    const context: ToolContext = { signal: controller.signal, run: options.run ?? createRunScope() };
+    if (options.toolCallId !== undefined) context.toolCallId = options.toolCallId;
+    let value: unknown;
+    try {
+      value = tool.execute(args, context);
+    } catch (error) {
+      // A tool that throws fails like one that rejects.
+      fail(error);
+      return;
+    }
+    if (!isThenable(value)) {
+      succeed(value);
+    } else if (options.syncOnly === true) {
+      // Nobody will await it: observe it so that its rejection is not reported as unhandled.
+      Promise.resolve(value).catch(() => undefined);
+      fail(executionError(name, ASYNC_RESULT_REASON));
+    } else {
+      // Promise.resolve: a foreign thenable's `then` may throw or call back twice; a promise's cannot.
+      Promise.resolve(value).then(succeed, fail);
+    }
   });
 }
 

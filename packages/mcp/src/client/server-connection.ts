@@ -126,27 +126,33 @@ export class ServerConnection {
    * Calls a tool. The signal cancels the call (the server is sent `notifications/cancelled`);
    * `timeoutMs` is the SDK's own deadline, a backstop behind the tool's.
    */
-  async callTool(
+  callTool(
     name: string,
     args: Record<string, unknown>,
     signal: AbortSignal,
     timeoutMs: number,
   ): Promise<CallToolResult> {
-    const client = this.#usableClient();
+    // A chain, not an async function: every call of every MCP tool comes through here.
+    let client: Client;
     try {
-      return await client.callTool({ name, arguments: args }, { signal, timeout: timeoutMs });
+      client = this.#usableClient();
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (this.#failure !== undefined) throw this.#failure;
-      if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-        // eslint-disable-next-line preserve-caught-error -- the SDK's error says no more than this
-        throw new Error(`the MCP server '${this.name}' did not answer within ${timeoutMs} ms`);
-      }
-      // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
-      // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
-      // eslint-disable-next-line preserve-caught-error -- see above: its redacted text is the message
-      throw new Error(redactSecrets(describe(error)));
+      return Promise.reject(error);
     }
+    return client.callTool({ name, arguments: args }, { signal, timeout: timeoutMs }).catch((error: unknown) => {
+      throw this.#callError(error, signal, timeoutMs);
+    });
+  }
+
+  #callError(error: unknown, signal: AbortSignal, timeoutMs: number): unknown {
+    if (signal.aborted) return signal.reason;
+    if (this.#failure !== undefined) return this.#failure;
+    if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
+      return new Error(`the MCP server '${this.name}' did not answer within ${timeoutMs} ms`);
+    }
+    // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
+    // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
+    return new Error(redactSecrets(describe(error)));
   }
 
   /** Closes the client and its transport (a stdio server's process ends). Safe to call twice. */

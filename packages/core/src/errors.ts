@@ -5,6 +5,7 @@
 // do; the context is typed data for code that handles the error.
 
 import type { PendingApproval } from './run/approvals.ts';
+import { shortJson } from './tools/stringify.ts';
 import type { RunSnapshot } from './run/run-snapshot.ts';
 
 const brand = Symbol.for('@tinyagent/core/error');
@@ -389,8 +390,5 @@ const SAME_AGENT = 'Resume with the agent (tools, prompt, code) that took the sn
 
 // Bounded: the arguments are the model's and may be long.
 function describeCall(call: { name: string; arguments: unknown }): string {
-  // undefined for arguments JSON cannot hold, whatever the declared type says.
-  const json = JSON.stringify(call.arguments) as string | undefined;
-  const args = json ?? 'undefined';
-  return `${call.name}(${args.length > 200 ? `${args.slice(0, 200)}…` : args})`;
+  return `${call.name}(${shortJson(call.arguments)})`;
 }

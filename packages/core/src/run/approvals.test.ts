@@ -5,6 +5,7 @@ import { createScriptedModel } from '../testing/scripted-model.ts';
 import type { ScriptedStep } from '../testing/scripted-model.ts';
 import { tool } from '../tools/tool.ts';
 import type { NeedsApproval } from '../tools/tool.ts';
+import { RunPaused } from './approvals.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import { collectEvents, createTestAgent, eventsOfType } from './test-fixtures.ts';
 
@@ -232,5 +233,18 @@ describe('tool calls that need approval', () => {
     expect(() => tool({ ...base, requireApproval: true } as never)).toThrow(
       "tool 'pay': unknown option 'requireApproval'. Use 'needsApproval'.",
     );
+  });
+});
+
+describe('RunPaused.isInstance', () => {
+  it('knows a pause by its registered brand, as another copy of core makes it, and nothing by its name alone', () => {
+    const fromAnotherCopy = Object.defineProperty(new Error('paused'), Symbol.for('@tinyagent/core/run-paused'), {
+      value: true,
+    });
+    const lookalike = Object.assign(new Error('The run is waiting for approval.'), { name: 'RunPaused' });
+    expect(RunPaused.isInstance(new RunPaused())).toBe(true);
+    expect(RunPaused.isInstance(fromAnotherCopy)).toBe(true);
+    expect(RunPaused.isInstance(lookalike)).toBe(false);
+    expect(RunPaused.isInstance(undefined)).toBe(false);
   });
 });

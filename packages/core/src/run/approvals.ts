@@ -64,6 +64,8 @@ export function declinedMessage(what: string, decision: { reason?: string | unde
   return `The user declined ${what}, so it did not run.${reason} Do not retry it unchanged; answer without it or try another way.`;
 }
 
+const pausedBrand = Symbol.for('@tinyagent/core/run-paused');
+
 /**
  * Thrown through a protocol's step when the run must wait for approvals; the engine turns it into a
  * result in state `awaiting_approval`. A protocol must let it pass: it is not a failure.
@@ -72,5 +74,14 @@ export class RunPaused extends Error {
   constructor() {
     super('The run is waiting for approval.');
     this.name = 'RunPaused';
+    Object.defineProperty(this, pausedBrand, { value: true });
+  }
+
+  /**
+   * True for a RunPaused of any installed copy of core (a registered brand, like the errors'), where
+   * `instanceof` only knows this copy's class.
+   */
+  static isInstance(value: unknown): value is RunPaused {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[pausedBrand] === true;
   }
 }

@@ -156,7 +156,7 @@ async function endRun<Event extends CustomEvent>(begun: BegunRun<Event>, failure
   const { run, signal, onSnapshot } = begun;
   try {
     // One snapshot of the pause, for onSnapshot and the result alike.
-    const paused = failure instanceof RunPaused && signal?.aborted !== true ? run.snapshot() : undefined;
+    const paused = RunPaused.isInstance(failure) && signal?.aborted !== true ? run.snapshot() : undefined;
     if (paused !== undefined) {
       // Saved before the result exists: a snapshot that cannot be kept is the run's failure.
       try {
@@ -278,7 +278,7 @@ function buildResult<Event extends CustomEvent>(
   let error: Error | undefined;
   let paused: { pendingApprovals: RunResult['pendingApprovals']; snapshot: RunSnapshot } | undefined;
   // A pause whose snapshot could not be saved is that failure, not a pause.
-  if (pausedAt !== undefined && failure instanceof RunPaused) {
+  if (pausedAt !== undefined && RunPaused.isInstance(failure)) {
     state = 'awaiting_approval';
     const snapshot = pausedAt;
     paused = { pendingApprovals: snapshot.pendingApprovals, snapshot };

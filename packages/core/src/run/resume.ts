@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../errors.ts';
+import { shortJson } from '../tools/stringify.ts';
 import type { ResumeFrom } from './run-engine.ts';
 import type { ApprovalDecision, ApprovalRecord } from './approvals.ts';
 import { approvalDecisionSchema } from './approvals.ts';
@@ -35,15 +36,10 @@ export function resumeFrom(
     const parsed = approvalDecisionSchema.safeParse(decision);
     if (!parsed.success) {
       throw new ConfigurationError(
-        `approvals['${callId}'] must be { approved: true } or { approved: false, reason?: string }; got ${describeValue(decision)}.`,
+        `approvals['${callId}'] must be { approved: true } or { approved: false, reason?: string }; got ${shortJson(decision)}.`,
       );
     }
     records.push({ step: waiting.step, callId, decision: parsed.data });
   }
   return { snapshot, approvals: records };
-}
-
-function describeValue(value: unknown): string {
-  const json = JSON.stringify(value) as string | undefined;
-  return json === undefined ? typeof value : json.length > 200 ? `${json.slice(0, 200)}…` : json;
 }

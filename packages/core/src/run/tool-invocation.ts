@@ -160,7 +160,7 @@ async function attemptTool(
     // Live or replayed, a sub-agent's tokens count once in this run.
     if (outcome.usage !== undefined) context.addUsage(outcome.usage);
   } catch (reason) {
-    if (reason instanceof RunPaused) {
+    if (RunPaused.isInstance(reason)) {
       // A sub-agent waits for approval: the call is neither done nor failed, and is not recorded.
       const output = 'Paused: the agent this tool runs waits for approval.';
       const ended = { toolCallId: call.id, toolName: call.name, output, isError: false, originalLength: undefined };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resultToJson, stringifyResult } from './stringify.ts';
+import { resultToJson, shortJson, stringifyResult } from './stringify.ts';
 
 describe('stringifyResult', () => {
   it('returns strings as they are and null/undefined as "null"', () => {
@@ -93,5 +93,15 @@ describe('resultToJson', () => {
     expect(resultToJson(() => 1)).toBeUndefined();
     expect(resultToJson({ toJSON: () => undefined })).toBeUndefined();
     expect(() => resultToJson(cyclic)).toThrow(TypeError);
+  });
+});
+
+describe('shortJson', () => {
+  it('quotes a value as JSON, cut with an ellipsis past the limit, and names what JSON cannot hold', () => {
+    expect(shortJson({ a: 1 })).toBe('{"a":1}');
+    expect(shortJson('x'.repeat(300))).toBe(`"${'x'.repeat(199)}…`);
+    expect(shortJson([1, 2, 3], 4)).toBe('[1,2…');
+    expect(shortJson(undefined)).toBe('undefined');
+    expect(shortJson(() => 1)).toBe('function');
   });
 });

@@ -60,3 +60,14 @@ export function describeThrown(error: unknown): string {
     return 'it threw a value that cannot be described';
   }
 }
+
+/**
+ * `value` as JSON cut to `max` characters (with `…`), or its `typeof` when JSON cannot hold it: for
+ * error messages that quote what a caller or a model passed, which may be long.
+ */
+export function shortJson(value: unknown, max = 200): string {
+  // undefined for values JSON cannot hold, whatever the declared type says.
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) return typeof value;
+  return json.length > max ? `${json.slice(0, max)}…` : json;
+}

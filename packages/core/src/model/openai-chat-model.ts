@@ -8,65 +8,13 @@ import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from '
 import { toModelCallError } from './openai-errors.ts';
 import { redactSecrets, registerSecret } from '../secrets.ts';
 import { StreamDeltas } from './stream-deltas.ts';
+import { DeadlinePassed, withinDeadline } from './deadline.ts';
 
 /** The model used when none is named. */
 export const DEFAULT_MODEL = 'gpt-4o-mini';
 
 /** The deadline of one model call, retries included, when neither the model nor the request sets one. */
 const DEFAULT_TIMEOUT_MS = 180_000;
-
-// What an attempt rejects with when the call's deadline passes; `complete` turns it into a ModelCallError.
-class DeadlinePassed extends Error {}
-
-// Settles like `work` (its value through `map`), or fails with DeadlinePassed after `ms` (calling
-// `onExpire` to stop the work); a failure goes to `recover` when there is one, whose promise it then
-// settles like. Work that loses the race is still observed, so its late rejection is never
-// unhandled. Mapping and recovering here, not in promises of their own, saves every call two.
-function withinDeadline<T, R>(
-  work: Promise<T>,
-  ms: number,
-  map: (value: T) => R,
-  onExpire?: () => void,
-  recover?: (error: unknown) => Promise<R>,
-): Promise<R> {
-  return new Promise<R>((resolve, reject) => {
-    // The first outcome wins. Work that fails after the deadline passed (aborted by onExpire, say)
-    // must not start a second recovery: that would be a second retry, whose failure nobody awaits.
-    let settled = false;
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      if (recover === undefined) reject(error);
-      else resolve(recover(error));
-    };
-    const timer = setTimeout(
-      () => {
-        onExpire?.();
-        fail(new DeadlinePassed());
-      },
-      Math.max(0, ms),
-    );
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        if (settled) return;
-        let mapped: R;
-        try {
-          mapped = map(value);
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        settled = true;
-        resolve(mapped);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        fail(error);
-      },
-    );
-  });
-}
 
 /**
  * The part of an `openai` client that OpenAIChatModel uses: `baseURL` and `chat.completions.create`,
@@ -280,7 +228,7 @@ export class OpenAIChatModel implements ChatModel {
     if (request.signal !== undefined) requestOptions.signal = request.signal;
     if (this.#options.streaming !== true && request.onDelta === undefined) {
       const reply = client.chat.completions.create(params, requestOptions);
-      return withinDeadline(reply, remaining, fromCompletion, undefined, recover);
+      return withinDeadline(reply, { ms: remaining, map: fromCompletion, recover });
     }
     const streamed = this.#streamAttempt(client, params, requestOptions, request, deadline, attempt);
     return recover === undefined ? streamed : streamed.catch(recover);
@@ -316,7 +264,11 @@ export class OpenAIChatModel implements ChatModel {
       deltas?.end();
       return response;
     };
-    return withinDeadline(read(), deadline - performance.now(), identity, () => stream.controller.abort());
+    return withinDeadline(read(), {
+      ms: deadline - performance.now(),
+      map: identity,
+      onExpire: () => stream.controller.abort(),
+    });
   }
 
   #retryDelay(error: unknown, failure: Error, attempt: number): number | undefined {

@@ -27,6 +27,14 @@ export interface DurableWorkerOptions extends DurableRunsOptions {
    * deploy, see docs/durable-runs.md.
    */
   applicationVersion?: string | undefined;
+  /**
+   * The name of this worker in the database: the runs it takes are recorded under it, and a worker
+   * that starts recovers the unfinished runs recorded under its own name. Default DBOS's: `local`, or
+   * the `DBOS__VMID` environment variable. Several workers running at once each need their own stable
+   * name (the machine's, plus a slot number), so that a starting worker never takes over runs that a
+   * live one is running; see docs/durable-runs.md.
+   */
+  executorId?: string | undefined;
 }
 
 /** A worker: this process runs durable runs from the queue, and can submit and follow them too. */
@@ -41,6 +49,7 @@ const WORKER_OPTION_KEYS: readonly string[] = [
     agents: true,
     concurrency: true,
     applicationVersion: true,
+    executorId: true,
   } satisfies Record<Exclude<keyof DurableWorkerOptions, keyof DurableRunsOptions>, true>),
 ];
 
@@ -60,6 +69,7 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
   const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
   const queueName = readName(options.queueName, 'queueName', DEFAULT_QUEUE_NAME);
   if (options.applicationVersion !== undefined) readName(options.applicationVersion, 'applicationVersion', '');
+  if (options.executorId !== undefined) readName(options.executorId, 'executorId', '');
   if (running || DBOS.isInitialized()) {
     throw new ConfigurationError(
       'startDurableWorker: this process runs a worker already (DBOS is one per process); close it first.',
@@ -75,6 +85,7 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
       systemDatabaseUrl: databaseUrl,
       logger: createDbosLogger(),
       ...(options.applicationVersion === undefined ? {} : { applicationVersion: options.applicationVersion }),
+      ...(options.executorId === undefined ? {} : { executorID: options.executorId }),
     });
     await DBOS.launch();
     await DBOS.registerQueue(queueName, {

@@ -34,8 +34,8 @@ function client(): DurableRuns {
   return runs;
 }
 
-async function startWorker(folder: string): Promise<WorkerProcess> {
-  const worker = await startWorkerProcess(databaseUrl, folder);
+async function startWorker(folder: string, executorId?: string): Promise<WorkerProcess> {
+  const worker = await startWorkerProcess(databaseUrl, folder, executorId);
   workers.push(worker);
   return worker;
 }
@@ -94,5 +94,20 @@ describe('a worker killed mid-run', () => {
     // `total` lives in the sandbox: the answer needs block 1's value, rebuilt from the journal.
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'total 6' });
     expect(countNotes(folder, 'code')).toEqual({ 1: 1, 2: 2, 3: 1 });
+  });
+
+  it('hands the runs of a worker that never comes back to a live one, which finishes them', async () => {
+    const folder = files.folder;
+    const gone = await startWorker(folder, 'machine-gone');
+    const handle = await client().submit('counter', countTask('moved', 3, 2));
+    await gone.waitForLine((line) => line === 'holding moved 2');
+    await gone.kill();
+    await queryRows(databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['moved', 2]);
+
+    await startWorker(folder, 'machine-live');
+    expect(await client().recoverRuns('machine-gone')).toEqual([handle.runId]);
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'counted 3' });
+    expect(await executions('moved')).toEqual({ 1: 1, 2: 2, 3: 1 });
+    expect(await client().recoverRuns('machine-gone')).toEqual([]);
   });
 });

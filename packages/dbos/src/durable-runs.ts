@@ -51,6 +51,13 @@ export interface DurableRuns extends AsyncDisposable {
   cancel(runId: string): Promise<void>;
   /** The events of run `runId` (see DurableRunHandle.events). */
   events<Custom extends CustomEvent = never>(runId: string): AsyncIterable<DurableRunEvent<Custom>>;
+  /**
+   * Hands the unfinished runs of the worker named `executorId` to the queue, where any live worker takes
+   * them and goes on after their last completed step; resolves with their ids. For a worker that will
+   * never start again (its machine is gone): a worker that restarts with its id recovers its runs by
+   * itself, and a live one would run them twice.
+   */
+  recoverRuns(executorId: string): Promise<string[]>;
   /** Closes the connection to the database. */
   close(): Promise<void>;
 }
@@ -119,6 +126,13 @@ export async function connectDurableRuns(options: DurableRunsOptions): Promise<D
       await client.send(runId, message, APPROVAL_TOPIC, `${runId}/${callId}`);
     },
     cancel: (runId) => handle(readRunId(runId)).cancel(),
+    recoverRuns: async (executorId) => {
+      readName(executorId, 'recoverRuns: executorId', '');
+      const pending = await client.listWorkflows({ status: 'PENDING', executorId, workflowName: WORKFLOW_NAME });
+      const runIds = pending.map((workflow) => workflow.workflowID);
+      if (runIds.length > 0) await client.resumeWorkflows(runIds, { queueName });
+      return runIds;
+    },
     events: <Custom extends CustomEvent = never>(runId: string) => handle(readRunId(runId)).events<Custom>(),
     close,
     [Symbol.asyncDispose]: close,

@@ -1,5 +1,5 @@
 // A worker process of the dbos tests: `node --conditions=@tinyagent/source worker-main.ts`, with
-// DATABASE_URL and TEST_FOLDER. It prints `ready` once it takes runs, `ended <state>` each time an agent's run (or
+// DATABASE_URL, TEST_FOLDER and optionally EXECUTOR_ID. It prints `ready` once it takes runs, `ended <state>` each time an agent's run (or
 // resume) returns in it, and closes on SIGTERM. The tests SIGKILL it to crash it.
 import { startDurableWorker } from '../durable-worker.ts';
 import type { DurableAgent } from '../durable-types.ts';
@@ -7,7 +7,13 @@ import { createTestAgents } from './test-agents.ts';
 
 const databaseUrl = process.env.DATABASE_URL ?? '';
 const { agents, close } = createTestAgents(databaseUrl, process.env.TEST_FOLDER ?? '');
-const worker = await startDurableWorker({ databaseUrl, agents: reporting(agents), pollingIntervalMs: 50 });
+const executorId = process.env.EXECUTOR_ID;
+const worker = await startDurableWorker({
+  databaseUrl,
+  agents: reporting(agents),
+  pollingIntervalMs: 50,
+  ...(executorId === undefined ? {} : { executorId }),
+});
 console.log('ready');
 process.once('SIGTERM', () => {
   void worker

@@ -17,10 +17,19 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Starts a worker process on `databaseUrl` (the code agent's notes in `folder`) and resolves once it takes runs. */
-export async function startWorkerProcess(databaseUrl: string, folder: string): Promise<WorkerProcess> {
+/** Starts a worker process on `databaseUrl` (the code agent's notes in `folder`, named `executorId` when given) and resolves once it takes runs. */
+export async function startWorkerProcess(
+  databaseUrl: string,
+  folder: string,
+  executorId?: string,
+): Promise<WorkerProcess> {
   const child = spawn(process.execPath, ['--conditions=@tinyagent/source', main], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, TEST_FOLDER: folder },
+    env: {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEST_FOLDER: folder,
+      ...(executorId === undefined ? {} : { EXECUTOR_ID: executorId }),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];

@@ -15,7 +15,10 @@ export interface DurableRunsOptions {
   databaseUrl: string;
   /** The DBOS application the runs belong to; default `tinyagent`. */
   applicationName?: string | undefined;
-  /** The DBOS queue runs are submitted to; default `tinyagent-runs`. */
+  /**
+   * The DBOS queue runs are submitted to; default `<applicationName>-runs`. A queue belongs to one
+   * application: applications sharing a database need queues of their own.
+   */
   queueName?: string | undefined;
   /**
    * How often, in milliseconds, a wait on PostgreSQL looks again: a handle's `result()` and `events()`,
@@ -75,9 +78,8 @@ const SUBMIT_OPTION_KEYS: readonly string[] = Object.keys({
   maxSteps: true,
 } satisfies Record<keyof SubmitOptions, true>);
 
-/** The application and queue names when the options leave them out. */
+/** The application's name when the options leave it out. */
 export const DEFAULT_APPLICATION_NAME = 'tinyagent';
-export const DEFAULT_QUEUE_NAME = 'tinyagent-runs';
 
 /**
  * Connects to the durable runs of an application, without running any: for a web server, a UI or a
@@ -87,7 +89,7 @@ export async function connectDurableRuns(options: DurableRunsOptions): Promise<D
   checkOptionKeys(options, DURABLE_RUNS_OPTION_KEYS, 'connectDurableRuns');
   const databaseUrl = readDatabaseUrl(options.databaseUrl, 'connectDurableRuns');
   const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
-  const queueName = readName(options.queueName, 'queueName', DEFAULT_QUEUE_NAME);
+  const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
   const pollingIntervalMs = readCount(options.pollingIntervalMs, 'connectDurableRuns: pollingIntervalMs', 1_000);
   const handle = (runId: string) => createRunHandle(client, runId, pollingIntervalMs);
   const client = await DBOSClient.create({

@@ -4,7 +4,6 @@ import { checkOptionKeys } from '@tinyagent/core/internal';
 import { createDbosLogger, readDatabaseUrl } from './database-url.ts';
 import {
   DEFAULT_APPLICATION_NAME,
-  DEFAULT_QUEUE_NAME,
   DURABLE_RUNS_OPTION_KEYS,
   connectDurableRuns,
   readCount,
@@ -67,7 +66,7 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
   const concurrency = readCount(options.concurrency, 'startDurableWorker: concurrency', 10);
   const pollingIntervalMs = readCount(options.pollingIntervalMs, 'startDurableWorker: pollingIntervalMs', 1_000);
   const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
-  const queueName = readName(options.queueName, 'queueName', DEFAULT_QUEUE_NAME);
+  const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
   if (options.applicationVersion !== undefined) readName(options.applicationVersion, 'applicationVersion', '');
   if (options.executorId !== undefined) readName(options.executorId, 'executorId', '');
   if (running || DBOS.isInitialized()) {

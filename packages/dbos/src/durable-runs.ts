@@ -91,12 +91,12 @@ export async function connectDurableRuns(options: DurableRunsOptions): Promise<D
   const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
   const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
   const pollingIntervalMs = readCount(options.pollingIntervalMs, 'connectDurableRuns: pollingIntervalMs', 1_000);
-  const handle = (runId: string) => createRunHandle(client, runId, pollingIntervalMs);
   const client = await DBOSClient.create({
     systemDatabaseUrl: databaseUrl,
     applicationName,
     logger: createDbosLogger(),
   });
+  const handle = (runId: string) => createRunHandle(client, runId, pollingIntervalMs);
   const close = () => client.destroy();
   return {
     submit: async (agent, task, submitOptions = {}) => {

@@ -102,7 +102,12 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
     };
     return { ...runs, close, [Symbol.asyncDispose]: close };
   } catch (error) {
-    await stopDbos();
+    try {
+      await stopDbos();
+    } catch (stopError) {
+      // The start's own error says what to fix; the failed stop goes to the log.
+      createDbosLogger().error(stopError);
+    }
     throw error;
   }
 }

@@ -4,12 +4,36 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import pg from 'pg';
 import type { TestProject } from 'vitest/node';
+import { describeThrown } from '@tinyagent/core/internal';
+
+const HOW_TO_PROVIDE =
+  'Set DATABASE_URL to a server whose user may create databases (postgres://user:password@127.0.0.1:5432/postgres), ' +
+  'or unset it and run the tests as root on Debian, where tools/scripts/ensure-postgres.sh starts one.';
 
 const script = fileURLToPath(new URL('../../../../tools/scripts/ensure-postgres.sh', import.meta.url));
 
 export default async function setup(project: TestProject): Promise<void> {
-  project.provide('databaseUrl', await findDatabaseUrl());
+  const databaseUrl = await findDatabaseUrl();
+  await checkConnection(databaseUrl);
+  project.provide('databaseUrl', databaseUrl);
+}
+
+// Fails fast, with what to do, where DBOS would retry a dead server for minutes.
+async function checkConnection(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 5_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+  } catch (error) {
+    throw new Error(
+      `The @tinyagent/dbos tests could not connect to the PostgreSQL of DATABASE_URL (${describeThrown(error)}). ${HOW_TO_PROVIDE}`,
+      { cause: error },
+    );
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 async function findDatabaseUrl(): Promise<string> {
@@ -20,11 +44,12 @@ async function findDatabaseUrl(): Promise<string> {
     return stdout.trim();
   } catch (error) {
     const stderr = (error as { stderr?: unknown }).stderr;
+    const said = typeof stderr === 'string' ? stderr.trim() : String(error);
     throw new Error(
-      'The @tinyagent/dbos tests need PostgreSQL, and none could be started. Set DATABASE_URL to a server ' +
-        'whose user may create databases (postgres://user:password@127.0.0.1:5432/postgres), or run ' +
-        `tools/scripts/ensure-postgres.sh as root on Debian. The script said: ${typeof stderr === 'string' ? stderr.trim() : String(error)}`,
-      { cause: error },
+      `The @tinyagent/dbos tests need PostgreSQL, and none could be started. ${HOW_TO_PROVIDE} The script said: ${said}`,
+      {
+        cause: error,
+      },
     );
   }
 }

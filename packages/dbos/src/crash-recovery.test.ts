@@ -76,6 +76,9 @@ describe('a worker killed mid-run', () => {
 
     const events: DurableRunEvent[] = [];
     for await (const event of handle.events()) events.push(event);
+    // One id, the handle's, and one unbroken sequence across the crash: no event repeated, none lost.
+    expect(new Set(events.map((event) => event.runId))).toEqual(new Set([handle.runId]));
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     const toolEnds = events.filter((event) => event.type === 'tool-end');
     expect(toolEnds.map((event) => event.toolCallId)).toEqual(['call_1', 'call_2', 'call_3']);
     expect(events.filter((event) => event.type === 'run-start')).toHaveLength(1);

@@ -10,6 +10,7 @@ import {
   readName,
 } from './durable-runs.ts';
 import type { DurableRuns, DurableRunsOptions } from './durable-runs.ts';
+import { startCancellationWatch } from './cancellation-watch.ts';
 import { WORKFLOW_NAME, runWorkflow } from './run-workflow.ts';
 import type { RunInput } from './run-workflow.ts';
 import type { DurableAgent } from './durable-types.ts';
@@ -53,6 +54,7 @@ const WORKER_OPTION_KEYS: readonly string[] = [
 ];
 
 let running = false;
+let stopWatch = (): void => undefined;
 
 /**
  * Starts this process's worker: DBOS on the database, the runs it had left (after a crash or a
@@ -76,7 +78,9 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
   }
   running = true;
   try {
-    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, DBOS.workflowID ?? '', input), {
+    const watch = startCancellationWatch(pollingIntervalMs);
+    stopWatch = () => watch.stop();
+    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, watch, DBOS.workflowID ?? '', input), {
       name: WORKFLOW_NAME,
     });
     DBOS.setConfig({
@@ -113,6 +117,7 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
 }
 
 async function stopDbos(): Promise<void> {
+  stopWatch();
   try {
     // Deregistered, so that a later worker in this process registers the workflow with its agents.
     await DBOS.shutdown({ deregister: true });

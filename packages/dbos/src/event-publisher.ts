@@ -20,8 +20,13 @@ export interface EventPublisher {
   flush(): Promise<void>;
 }
 
-/** Creates the EventPublisher of one workflow execution. */
-export function createEventPublisher(): EventPublisher {
+/**
+ * Creates the EventPublisher of one workflow execution of run `runId`. The events carry `runId` in
+ * place of the agent's own run id, which is new in each execution: so a run's events have one id
+ * before and after a crash, the handle's, and repeats are known by it and `seq`.
+ */
+export function createEventPublisher(runId: string): EventPublisher {
+  let agentRunId: string | undefined;
   let buffer: DurableRunEvent[] = [];
   // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
   // approvals are stored: a reader that sees the request can approve at once.
@@ -43,7 +48,15 @@ export function createEventPublisher(): EventPublisher {
   return {
     onEvent: (event) => {
       if (event.type === 'approval-requested') holding = true;
-      buffer.push(toDurableEvent(event));
+      // The run's own events have no parent; an agent it calls as a tool names it as the parent.
+      if (event.parentRunId === undefined) agentRunId = event.runId;
+      const renamed =
+        event.parentRunId === undefined
+          ? { ...event, runId }
+          : event.parentRunId === agentRunId
+            ? { ...event, parentRunId: runId }
+            : event;
+      buffer.push(toDurableEvent(renamed));
     },
     stepRunner: {
       run: (id, work) => {

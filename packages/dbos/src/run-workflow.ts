@@ -1,7 +1,8 @@
 import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
-import { ConfigurationError } from '@tinyagent/core';
+import { ConfigurationError, RunAbortedError } from '@tinyagent/core';
 import type { ApprovalDecision, PendingApproval, RunResult } from '@tinyagent/core';
 import { EVENTS_STREAM, createEventPublisher, outcomeFields } from './event-publisher.ts';
+import type { CancellationWatch } from './cancellation-watch.ts';
 import type { ApprovalMessage, DurableAgent, DurableRunOutcome } from './durable-types.ts';
 
 /** The name of the DBOS workflow every durable run is; clients enqueue it by this name. */
@@ -29,6 +30,7 @@ const APPROVAL_WAIT_SECONDS = 24 * 60 * 60;
  */
 export async function runWorkflow(
   agents: ReadonlyMap<string, DurableAgent>,
+  watch: CancellationWatch,
   runId: string,
   input: RunInput,
 ): Promise<DurableRunOutcome> {
@@ -38,22 +40,24 @@ export async function runWorkflow(
       `No agent named '${input.agent}' on this worker (it has ${[...agents.keys()].join(', ')}): start every worker with the same agents.`,
     );
   }
-  const publisher = createEventPublisher();
+  const publisher = createEventPublisher(runId);
+  using cancelled = watch.watch(runId);
   const options = {
     returnResult: true as const,
     stepRunner: publisher.stepRunner,
     onEvent: publisher.onEvent,
+    signal: cancelled.signal,
     ...(input.maxSteps === undefined ? {} : { maxSteps: input.maxSteps }),
   };
   let result = await agent.run(input.task, options);
-  throwIfCancelled(result);
+  throwIfCancelled(result, cancelled.signal);
   while (result.state === 'awaiting_approval' && result.snapshot !== undefined) {
     await DBOS.setEvent(PENDING_APPROVALS_EVENT, result.pendingApprovals ?? []);
     await publisher.flush();
     const approvals = await waitForDecisions(result.pendingApprovals ?? []);
     await DBOS.setEvent(PENDING_APPROVALS_EVENT, []);
     result = await agent.resume(result.snapshot, { ...options, approvals });
-    throwIfCancelled(result);
+    throwIfCancelled(result, cancelled.signal);
   }
   await publisher.flush();
   await DBOS.closeStream(EVENTS_STREAM);
@@ -74,8 +78,10 @@ async function waitForDecisions(pending: readonly PendingApproval[]): Promise<Re
   return approvals;
 }
 
-// A cancelled workflow's next DBOS step throws; the agent's run ends with that error as its result.
-// The workflow must end with it too, so DBOS records the run as cancelled.
-function throwIfCancelled(result: RunResult): void {
+// A cancelled workflow's next DBOS step throws, and the watch aborts the step in flight; either way
+// the agent's run ends with the error as its result. The workflow ends with it too: DBOS keeps the
+// run cancelled, and no step after it runs.
+function throwIfCancelled(result: RunResult, signal: AbortSignal): void {
   if (result.error instanceof DBOSErrors.DBOSWorkflowCancelledError) throw result.error;
+  if (signal.aborted) throw result.error ?? new RunAbortedError('The run was cancelled.', { timedOut: false });
 }

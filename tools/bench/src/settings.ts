@@ -48,7 +48,7 @@ export interface BenchSettings {
   durablePairs: number;
   /** Durable runs/s: runs submitted to two worker processes, and to the plain baseline. */
   durableThroughputRuns: number;
-  /** Durable recovery: workers killed one after the other, and runs in flight at each kill. */
+  /** Durable recovery: workers killed one after the other (the two paths taking turns), and runs each holds (≤ 10). */
   durableKills: number;
   durableKillRuns: number;
   /** Samples of each code-agent metric. */
@@ -91,11 +91,11 @@ const FULL: BenchSettings = {
   mcpBatch: 1000,
   mcpConnects: 10,
   durableSteps: 10,
-  durableWarmupPairs: 10,
+  durableWarmupPairs: 20,
   durablePairs: 60,
   durableThroughputRuns: 400,
-  durableKills: 5,
-  durableKillRuns: 16,
+  durableKills: 6,
+  durableKillRuns: 8,
   codeSamples: 200,
   webRounds: 3,
 };
@@ -138,8 +138,8 @@ const QUICK: BenchSettings = {
   durableWarmupPairs: 2,
   durablePairs: 5,
   durableThroughputRuns: 20,
-  durableKills: 1,
-  durableKillRuns: 6,
+  durableKills: 2,
+  durableKillRuns: 4,
   codeSamples: 30,
   webRounds: 1,
 };

@@ -52,10 +52,12 @@ export async function measureOverhead(databaseUrl: string, settings: BenchSettin
     plain: createTally(),
     durable: createTally(),
   };
+  // The tool steps and the answer's: more than the agent's default limit in the full run.
+  const maxSteps = samples.stepsPerRun;
   try {
     const runPlain = async (run: number): Promise<number> => {
       const started = performance.now();
-      const result = await agent.run(durableTask(run, settings.durableSteps), { returnResult: true });
+      const result = await agent.run(durableTask(run, settings.durableSteps), { returnResult: true, maxSteps });
       const durationMs = performance.now() - started;
       countAnswer(samples.plain, durableAnswerProblem(run, settings.durableSteps, result.output));
       return durationMs;
@@ -63,7 +65,7 @@ export async function measureOverhead(databaseUrl: string, settings: BenchSettin
     const runDurable = async (run: number): Promise<[number, number]> => {
       const task = durableTask(run, settings.durableSteps);
       const started = performance.now();
-      const outcome = await (await worker.submit('bench', task)).result();
+      const outcome = await (await worker.submit('bench', task, { maxSteps })).result();
       const endToEndMs = performance.now() - started;
       countAnswer(samples.durable, durableAnswerProblem(run, settings.durableSteps, outcome.output));
       return [insideMs.get(task) ?? Number.NaN, endToEndMs];

@@ -1,9 +1,12 @@
-// From a worker's death to its runs going on elsewhere: two worker processes take runs from the
-// queue, one is SIGKILLed mid-run, and this process hands its unfinished runs to the live one with
-// `recoverRuns` at once (the path for a machine that never comes back). A run has resumed when the
-// live worker starts its first step live (replayed steps print nothing). The baseline: the time from
-// `submit` to a new run's first step, measured on the same runs before the kill.
+// From a worker's death to its runs going on: a worker process takes runs from the queue and is
+// SIGKILLed mid-run; its runs then go on in one of the two ways @tinyagent/dbos offers, the kills
+// taking turns: `recoverRuns` from this process hands them to a live worker that has free slots (the
+// path for a machine that never comes back), or a worker started again under the dead one's executor
+// id recovers them by itself (a restart: the process start counts). A run has resumed when a worker
+// starts its first step live (replayed steps print nothing). The baseline: the time from `submit` to
+// a run's first step on an idle worker, measured on the same runs before the kill.
 import { connectDurableRuns } from '@tinyagent/dbos';
+import type { DurableRunHandle, DurableRuns } from '@tinyagent/dbos';
 import type { AnswerTally } from '../run-checked.ts';
 import { createTally } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
@@ -14,16 +17,19 @@ import type { BenchWorker } from './workers.ts';
 
 /** Tool steps of each run of the recovery measurement. */
 export const RECOVERY_STEPS = 4;
-/** How long each of its tool steps takes: long enough that the kill lands while tools run. */
-export const RECOVERY_TOOL_DELAY_MS = 100;
+/** How long each of its tool steps takes: long enough for a live worker to start while the runs go on. */
+export const RECOVERY_TOOL_DELAY_MS = 500;
+
+/** How a dead worker's runs go on. */
+export type RecoveryPath = 'recover-runs' | 'restart';
 
 /** The recovery samples, in milliseconds. */
 export interface RecoverySamples {
-  /** Per recovered run: from the SIGKILL to its first live step on the live worker. */
-  resumeMs: number[];
-  /** Per run: from `submit` to its first step, on a live worker (the baseline). */
+  /** Per run of a killed worker: from the SIGKILL to its first live step elsewhere, by path. */
+  resumeMs: Record<RecoveryPath, number[]>;
+  /** Per run: from `submit` to its first step on an idle worker (the baseline). */
   pickupMs: number[];
-  /** Per kill: how long `recoverRuns` took. */
+  /** Per `recoverRuns` kill: how long the call took. */
   recoverCallMs: number[];
   kills: number;
   tally: AnswerTally;
@@ -31,56 +37,92 @@ export interface RecoverySamples {
 
 const now = (): number => performance.timeOrigin + performance.now();
 
-/** Kills `durableKills` workers one after the other, each with `durableKillRuns` runs submitted. */
+/** Kills `durableKills` workers one after the other, each holding `durableKillRuns` runs. */
 export async function measureRecovery(databaseUrl: string, settings: BenchSettings): Promise<RecoverySamples> {
-  const samples: RecoverySamples = { resumeMs: [], pickupMs: [], recoverCallMs: [], kills: 0, tally: createTally() };
+  const samples: RecoverySamples = {
+    resumeMs: { 'recover-runs': [], restart: [] },
+    pickupMs: [],
+    recoverCallMs: [],
+    kills: 0,
+    tally: createTally(),
+  };
   const runs = await connectDurableRuns({ databaseUrl, pollingIntervalMs: POLLING_MS });
-  const workers: BenchWorker[] = [];
   try {
-    const options = { databaseUrl, toolDelayMs: RECOVERY_TOOL_DELAY_MS };
-    const live = await startWorker({ ...options, executorId: 'bench-live' });
-    workers.push(live);
     for (let kill = 0; kill < settings.durableKills; kill += 1) {
-      const dying = await startWorker({ ...options, executorId: `bench-dying-${String(kill)}` });
-      workers.push(dying);
-      const numbers = Array.from({ length: settings.durableKillRuns }, (_, index) => kill * 1000 + index);
-      const submittedAt = now();
-      const handles = await Promise.all(numbers.map((run) => runs.submit('bench', durableTask(run, RECOVERY_STEPS))));
-      const both = [live, dying];
-      await until(() => numbers.every((run) => both.some((worker) => worker.steps.some((step) => step.run === run))));
-      for (const run of numbers) samples.pickupMs.push(firstStepAt(both, run, 0) - submittedAt);
-      // Half a tool step on: the dying worker's runs are mid-step.
-      await new Promise((resolve) => setTimeout(resolve, RECOVERY_TOOL_DELAY_MS / 2));
-      const killedAt = now();
-      await dying.kill();
-      const recoverStarted = performance.now();
-      const recovered = new Set(await runs.recoverRuns(dying.executorId));
-      samples.recoverCallMs.push(performance.now() - recoverStarted);
-      samples.kills += 1;
-      for (const [index, handle] of handles.entries()) {
-        const run = numbers[index] ?? -1;
-        try {
-          countAnswer(samples.tally, durableAnswerProblem(run, RECOVERY_STEPS, (await handle.result()).output));
-        } catch (error) {
-          countAnswer(samples.tally, `failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        if (recovered.has(handle.runId)) samples.resumeMs.push(firstStepAt([live], run, killedAt) - killedAt);
-      }
+      const path: RecoveryPath = kill % 2 === 0 ? 'recover-runs' : 'restart';
+      await killOnce(runs, { databaseUrl, kill, path, count: settings.durableKillRuns }, samples);
     }
     return samples;
   } finally {
-    await Promise.allSettled([runs.close(), ...workers.map((worker) => worker.kill())]);
+    await runs.close();
   }
 }
 
-function firstStepAt(workers: readonly BenchWorker[], run: number, after: number): number {
-  const times = workers.flatMap((worker) =>
-    worker.steps.filter((step) => step.run === run && step.at > after).map((step) => step.at),
-  );
+interface Kill {
+  databaseUrl: string;
+  kill: number;
+  path: RecoveryPath;
+  count: number;
+}
+
+async function killOnce(runs: DurableRuns, { databaseUrl, kill, path, count }: Kill, samples: RecoverySamples) {
+  const options = { databaseUrl, toolDelayMs: RECOVERY_TOOL_DELAY_MS };
+  const dyingId = `bench-dying-${String(kill)}`;
+  const workers: BenchWorker[] = [];
+  try {
+    // Alone on the queue, so that it takes every run (no more than its concurrency).
+    const dying = await startWorker({ ...options, executorId: dyingId });
+    workers.push(dying);
+    const numbers = Array.from({ length: count }, (_, index) => kill * 1000 + index);
+    const submittedAt = now();
+    const handles = await Promise.all(numbers.map((run) => runs.submit('bench', durableTask(run, RECOVERY_STEPS))));
+    await until(() => numbers.every((run) => dying.steps.some((step) => step.run === run)));
+    for (const run of numbers) samples.pickupMs.push(firstStepAt(dying, run, 0) - submittedAt);
+    // The worker that takes over is up before the kill, idle, as a machine of a live cluster would be.
+    const taker =
+      path === 'recover-runs' ? await startWorker({ ...options, executorId: `bench-live-${String(kill)}` }) : undefined;
+    if (taker !== undefined) workers.push(taker);
+    const killedAt = now();
+    await dying.kill();
+    samples.kills += 1;
+    let resumer: BenchWorker;
+    if (taker === undefined) {
+      resumer = await startWorker({ ...options, executorId: dyingId });
+      workers.push(resumer);
+    } else {
+      resumer = taker;
+      const started = performance.now();
+      await runs.recoverRuns(dyingId);
+      samples.recoverCallMs.push(performance.now() - started);
+    }
+    await checkAnswers(handles, numbers, samples.tally);
+    for (const run of numbers) {
+      // A run that ended before the kill has no live step after it, and nothing to resume.
+      const resumedAt = firstStepAt(resumer, run, killedAt);
+      if (Number.isFinite(resumedAt)) samples.resumeMs[path].push(resumedAt - killedAt);
+    }
+  } finally {
+    await Promise.allSettled(workers.map((worker) => worker.kill()));
+  }
+}
+
+async function checkAnswers(handles: readonly DurableRunHandle[], numbers: readonly number[], tally: AnswerTally) {
+  for (const [index, handle] of handles.entries()) {
+    const run = numbers[index] ?? -1;
+    try {
+      countAnswer(tally, durableAnswerProblem(run, RECOVERY_STEPS, (await handle.result()).output));
+    } catch (error) {
+      countAnswer(tally, `failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+function firstStepAt(worker: BenchWorker, run: number, after: number): number {
+  const times = worker.steps.filter((step) => step.run === run && step.at > after).map((step) => step.at);
   return times.length === 0 ? Number.NaN : Math.min(...times);
 }
 
-// Polls what the workers printed; fails rather than wait for ever.
+// Polls what the worker printed; fails rather than wait for ever.
 async function until(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (!condition()) {

@@ -43,7 +43,7 @@ export async function measureThroughput(
       // One after the other: a single result poll at a time, and by the time it moves on most runs are done.
       for (const [index, handle] of handles.entries()) await checkOutcome(handle, numbers[index] ?? -1, tally);
     };
-    await submitAll(1_000_000, THROUGHPUT_WORKERS * DURABLE_CONCURRENCY, createTally());
+    await submitAll(1_000_000, THROUGHPUT_WORKERS * DURABLE_CONCURRENCY, durable);
     const started = performance.now();
     await submitAll(0, settings.durableThroughputRuns, durable);
     const durableRunsPerSecond = settings.durableThroughputRuns / ((performance.now() - started) / 1000);

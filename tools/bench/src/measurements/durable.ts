@@ -104,7 +104,7 @@ export function reportDurable({ overhead, throughput, recovery }: DurableSamples
       ),
     ],
     notes: [
-      `${String(throughput.runs)} runs submitted at once from the measuring process (after a warm-up round), from the ` +
+      `${String(throughput.runs)} runs submitted at once from the measuring process (after a warm-up round, its answers checked too), from the ` +
         'first `submit` to the last `result()`; ms/run is 1 000 ÷ runs/s. The baseline runs them in the measuring process as many at once as ' +
         'the workers together. PostgreSQL, the workers and the submitter share the machine’s cores.',
     ],

@@ -74,6 +74,10 @@ for (const sample of samples) {
     }
   }
 }
+// Samples of durable runs need PostgreSQL: DATABASE_URL, or the one the project's script starts.
+const databaseUrl = runnable.some((sample) => sample.code.includes("from '@tinyagent/dbos'"))
+  ? await findDatabaseUrl()
+  : undefined;
 // A sample that imports vitest is a test file: vitest runs it, with no config of ours.
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
 try {
@@ -87,7 +91,12 @@ try {
       await promisify(execFile)(process.execPath, isTest ? [vitest, 'run', '--root', folder, file] : [file], {
         cwd: folder,
         timeout: SAMPLE_TIMEOUT_MS,
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', OPENAI_BASE_URL: server.url },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          OPENAI_BASE_URL: server.url,
+          ...(databaseUrl === undefined ? {} : { DATABASE_URL: databaseUrl }),
+        },
       });
       console.log(`ran ${sample.name} (${Date.now() - started} ms)`);
     } catch (error) {
@@ -106,4 +115,18 @@ console.log(
 if (problems.length > 0) {
   console.error(`\n${problems.length} documentation problems:\n${problems.join('\n')}`);
   process.exitCode = 1;
+}
+
+async function findDatabaseUrl(): Promise<string> {
+  const fromEnvironment = process.env.DATABASE_URL;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+  const script = join(here, 'ensure-postgres.sh');
+  try {
+    return (await promisify(execFile)('bash', [script])).stdout.trim();
+  } catch (error) {
+    throw new Error(
+      'The durable-run samples need PostgreSQL: set DATABASE_URL, or run tools/scripts/ensure-postgres.sh as root on Debian.',
+      { cause: error },
+    );
+  }
 }

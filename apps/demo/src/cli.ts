@@ -3,6 +3,7 @@ import { foreignOption, parseCommandLine } from './command-line.ts';
 import type { Demo } from './demo.ts';
 import { approveDemo } from './demos/approve.ts';
 import { codeDemo } from './demos/code.ts';
+import { durableDemo } from './demos/durable.ts';
 import { filePromptDemo } from './demos/file-prompt.ts';
 import { mcpDemo } from './demos/mcp.ts';
 import { reactDemo } from './demos/react.ts';
@@ -24,6 +25,7 @@ export const DEMOS: readonly Demo[] = [
   mcpDemo,
   rpgDemo,
   approveDemo,
+  durableDemo,
 ];
 
 /** What the CLI reads and writes; the real process in main.ts, captured streams in tests. */

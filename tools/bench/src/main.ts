@@ -18,6 +18,8 @@ import { reportInFlightMemory } from './measurements/in-flight-memory.ts';
 import type { InFlightSamples } from './measurements/in-flight-memory.ts';
 import { reportMcp } from './measurements/mcp.ts';
 import type { McpSamples } from './measurements/mcp.ts';
+import { reportDurable } from './measurements/durable.ts';
+import type { DurableSamples } from './measurements/durable.ts';
 import { reportSnapshots } from './measurements/snapshots.ts';
 import type { SnapshotSamples } from './measurements/snapshots.ts';
 import { reportStreaming } from './measurements/streaming.ts';
@@ -45,6 +47,7 @@ const MEASUREMENTS = [
   'streaming',
   'stream-stall',
   'mcp',
+  'durable',
 ];
 const only = option('only')?.split(',');
 const unknown = only?.filter((name) => !MEASUREMENTS.includes(name)) ?? [];
@@ -117,6 +120,11 @@ try {
   );
   await measure('stream-stall', collectStreamStall, reportStreamStall);
   await measure('mcp', () => runInChild<McpSamples>({ kind: 'mcp', quick } satisfies MeasureJob, 'mcp'), reportMcp);
+  await measure(
+    'durable',
+    () => runInChild<DurableSamples>({ kind: 'durable', quick } satisfies MeasureJob, 'durable'),
+    reportDurable,
+  );
 } finally {
   model?.disconnect();
 }

@@ -12,6 +12,7 @@ export type MeasureJob =
   | { kind: 'streaming'; quick: boolean; streamURL: string }
   | { kind: 'stream-stall'; quick: boolean; streamURL: string; contestantId: string }
   | { kind: 'mcp'; quick: boolean }
+  | { kind: 'durable'; quick: boolean }
   | { kind: 'code-agent'; quick: boolean }
   | { kind: 'web-browse'; quick: boolean; pagesURL: string };
 
@@ -38,6 +39,8 @@ async function runJob(job: MeasureJob): Promise<unknown> {
     }
     case 'mcp':
       return (await import('./measurements/mcp.ts')).measureMcp(settings);
+    case 'durable':
+      return (await import('./measurements/durable.ts')).measureDurable(settings);
     case 'code-agent':
       return (await import('./measurements/code-agent.ts')).measureCodeAgent(settings);
     case 'web-browse':

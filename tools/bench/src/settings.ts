@@ -42,6 +42,15 @@ export interface BenchSettings {
   mcpRounds: number;
   mcpBatch: number;
   mcpConnects: number;
+  /** Durable runs: tool steps per run of the overhead pairs; warm-up and measured pairs (plain run, durable run). */
+  durableSteps: number;
+  durableWarmupPairs: number;
+  durablePairs: number;
+  /** Durable runs/s: runs submitted to two worker processes, and to the plain baseline. */
+  durableThroughputRuns: number;
+  /** Durable recovery: workers killed one after the other (the two paths taking turns), and runs each holds (≤ 10). */
+  durableKills: number;
+  durableKillRuns: number;
   /** Samples of each code-agent metric. */
   codeSamples: number;
   /** Passes over the fixture pages for web_browse. */
@@ -81,6 +90,12 @@ const FULL: BenchSettings = {
   mcpRounds: 30,
   mcpBatch: 1000,
   mcpConnects: 10,
+  durableSteps: 10,
+  durableWarmupPairs: 20,
+  durablePairs: 60,
+  durableThroughputRuns: 400,
+  durableKills: 6,
+  durableKillRuns: 8,
   codeSamples: 200,
   webRounds: 3,
 };
@@ -118,6 +133,13 @@ const QUICK: BenchSettings = {
   mcpRounds: 3,
   mcpBatch: 20,
   mcpConnects: 1,
+  // Every path once: each worker process takes about a second to start.
+  durableSteps: 3,
+  durableWarmupPairs: 2,
+  durablePairs: 5,
+  durableThroughputRuns: 20,
+  durableKills: 2,
+  durableKillRuns: 4,
   codeSamples: 30,
   webRounds: 1,
 };

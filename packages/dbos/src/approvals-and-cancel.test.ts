@@ -1,0 +1,123 @@
+import { ConfigurationError, RunAbortedError } from '@tinyagent/core';
+import { tempFiles } from '@tinyagent/testing';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { connectDurableRuns } from './durable-runs.ts';
+import type { DurableRuns } from './durable-runs.ts';
+import type { DurableRunHandle } from './run-handle.ts';
+import { TEST_TABLES, countTask } from './test-support/test-agents.ts';
+import { createTestDatabase, queryRows } from './test-support/test-database.ts';
+import { startWorkerProcess } from './test-support/worker-process.ts';
+import type { WorkerProcess } from './test-support/worker-process.ts';
+
+// Workers are separate processes; this process approves, cancels and reads, as a web server would.
+let databaseUrl = '';
+let runs: DurableRuns | undefined;
+const files = tempFiles();
+const workers: WorkerProcess[] = [];
+
+beforeAll(async () => {
+  databaseUrl = await createTestDatabase('tinyagent_dbos_approvals');
+  await queryRows(databaseUrl, TEST_TABLES);
+  runs = await connectDurableRuns({ databaseUrl, pollingIntervalMs: 50 });
+});
+
+afterEach(async () => {
+  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
+});
+
+afterAll(async () => {
+  await runs?.close();
+  files.remove();
+});
+
+function client(): DurableRuns {
+  if (runs === undefined) throw new Error('connectDurableRuns failed.');
+  return runs;
+}
+
+async function startWorker(): Promise<WorkerProcess> {
+  const worker = await startWorkerProcess(databaseUrl, files.folder);
+  workers.push(worker);
+  return worker;
+}
+
+async function executionCount(tag: string): Promise<number> {
+  const rows = await queryRows<{ count: string }>(
+    databaseUrl,
+    'SELECT count(*) AS count FROM executions WHERE tag = $1',
+    [tag],
+  );
+  return Number(rows[0]?.count ?? 0);
+}
+
+// The run's own events say when it waits: no polling of its status.
+async function waitForApprovalRequest(handle: DurableRunHandle): Promise<string> {
+  for await (const event of handle.events()) {
+    if (event.type === 'approval-requested' && 'approval' in event) return event.approval.callId;
+  }
+  throw new Error(`Run ${handle.runId} ended without asking for approval.`);
+}
+
+describe('approvals', () => {
+  it('survive every worker’s death: a new worker finishes the run another process approved', async () => {
+    const first = await startWorker();
+    const handle = await client().submit('payer', 'pay-restart');
+    expect(await waitForApprovalRequest(handle)).toBe('call_pay');
+    expect(await handle.status()).toBe('awaiting_approval');
+    expect((await handle.pendingApprovals()).map((approval) => approval.callId)).toEqual(['call_pay']);
+    await first.kill();
+
+    await startWorker();
+    await client().approve(handle.runId, 'call_pay', { approved: true });
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'transfer: sent' });
+    expect(await executionCount('pay-restart')).toBe(1);
+  });
+
+  it('take a decline to the model, and the call never runs', async () => {
+    await startWorker();
+    const handle = await client().submit('payer', 'pay-declined');
+    await waitForApprovalRequest(handle);
+    await client().approve(handle.runId, 'call_pay', { approved: false, reason: 'paid already' });
+    const outcome = await handle.result();
+    expect(outcome.output).toMatch(/^transfer: Error: The user declined this call/);
+    expect(await executionCount('pay-declined')).toBe(0);
+  });
+
+  it('refuse a decision on a call the run does not wait for, naming what it waits for', async () => {
+    await startWorker();
+    const handle = await client().submit('payer', 'pay-wrong-call');
+    await waitForApprovalRequest(handle);
+    const wrong = client().approve(handle.runId, 'call_other', { approved: true });
+    await expect(wrong).rejects.toThrow(ConfigurationError);
+    await expect(wrong).rejects.toThrow(/it waits for: call_pay/);
+    await expect(client().approve('no-such-run', 'call_pay', { approved: true })).rejects.toThrow(/No durable run/);
+    await client().cancel(handle.runId);
+  });
+});
+
+describe('cancel from another process', () => {
+  it('ends a run that waits for approval; its call never runs', async () => {
+    await startWorker();
+    const handle = await client().submit('payer', 'pay-cancelled');
+    await waitForApprovalRequest(handle);
+    await client().cancel(handle.runId);
+    await expect(handle.result()).rejects.toThrow(RunAbortedError);
+    expect(await handle.status()).toBe('cancelled');
+    expect(await executionCount('pay-cancelled')).toBe(0);
+  });
+
+  it('stops a running run on the worker that holds it, aborting the tool in flight', async () => {
+    const worker = await startWorker();
+    const handle = await client().submit('counter', countTask('cancelled', 4, 2));
+    await worker.waitForLine((line) => line === 'holding cancelled 2');
+    await handle.cancel();
+    // The held tool is never released: only the abort of its signal ends it, and then the run.
+    await worker.waitForLine((line) => line.startsWith('ended '));
+    await expect(handle.result()).rejects.toThrow(/was cancelled/);
+    expect(await handle.status()).toBe('cancelled');
+    const rows = await queryRows<{ n: number }>(databaseUrl, 'SELECT n FROM executions WHERE tag = $1 ORDER BY n', [
+      'cancelled',
+    ]);
+    expect(rows.map((row) => row.n)).toEqual([1, 2]);
+  });
+});

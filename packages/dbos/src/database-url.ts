@@ -1,0 +1,45 @@
+import { ConfigurationError, registerSecret } from '@tinyagent/core';
+import { describeThrown, getLogger } from '@tinyagent/core/internal';
+import type { DLogger } from '@dbos-inc/dbos-sdk';
+
+/**
+ * Checks a PostgreSQL URL and registers its password as a secret, so that no log line, error or event
+ * of TinyAgent shows it. Returns the URL unchanged.
+ */
+export function readDatabaseUrl(value: unknown, owner: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigurationError(
+      `${owner}: databaseUrl must be a PostgreSQL connection URL such as postgres://user:password@127.0.0.1:5432/app (DBOS keeps its tables there).`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (error) {
+    throw new ConfigurationError(
+      `${owner}: databaseUrl is not a URL; use postgres://user:password@host:port/database.`,
+      {
+        cause: new Error(describeThrown(error).replace(value, '[databaseUrl]')),
+      },
+    );
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigurationError(
+      `${owner}: databaseUrl must start with postgres:// or postgresql://; got ${url.protocol}//.`,
+    );
+  }
+  registerSecret(decodeURIComponent(url.password));
+  return value;
+}
+
+/** DBOS's log lines through TinyAgent's logger, where registered secrets are redacted. */
+export function createDbosLogger(): DLogger {
+  const text = (entry: unknown): string => (typeof entry === 'string' ? entry : describeThrown(entry));
+  return {
+    // DBOS narrates its start-up and recovery at `info`; TinyAgent's logger decides what to show.
+    info: (entry) => getLogger().debug(`dbos: ${text(entry)}`),
+    debug: (entry) => getLogger().debug(`dbos: ${text(entry)}`),
+    warn: (entry) => getLogger().warn(`dbos: ${text(entry)}`),
+    error: (entry) => getLogger().error(`dbos: ${text(entry)}`),
+  };
+}

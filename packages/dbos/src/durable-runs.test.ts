@@ -1,0 +1,120 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { ConfigurationError } from '@tinyagent/core';
+import { captureLogs } from '@tinyagent/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDurableWorker } from './durable-worker.ts';
+import type { DurableWorker } from './durable-worker.ts';
+import { connectDurableRuns } from './durable-runs.ts';
+import { createDbosLogger } from './database-url.ts';
+import type { DurableRunEvent } from './durable-types.ts';
+import { TEST_TABLES, countTask, createTestAgents } from './test-support/test-agents.ts';
+import { createTestDatabase, queryRows } from './test-support/test-database.ts';
+
+let databaseUrl = '';
+let worker: DurableWorker | undefined;
+let closeAgents: () => Promise<void> = () => Promise.resolve();
+
+beforeAll(async () => {
+  databaseUrl = await createTestDatabase('tinyagent_dbos_runs');
+  await queryRows(databaseUrl, TEST_TABLES);
+  const test = createTestAgents(databaseUrl, '');
+  closeAgents = test.close;
+  worker = await startDurableWorker({ databaseUrl, agents: test.agents, pollingIntervalMs: 50 });
+});
+
+afterAll(async () => {
+  await worker?.close();
+  await closeAgents();
+});
+
+function runs(): DurableWorker {
+  if (worker === undefined) throw new Error('The worker did not start.');
+  return worker;
+}
+
+async function executions(tag: string): Promise<Record<number, number>> {
+  const rows = await queryRows<{ n: number; count: string }>(
+    databaseUrl,
+    'SELECT n, count(*) AS count FROM executions WHERE tag = $1 GROUP BY n ORDER BY n',
+    [tag],
+  );
+  return Object.fromEntries(rows.map((row) => [row.n, Number(row.count)]));
+}
+
+describe('a durable run', () => {
+  it('completes with each model call and tool execution run once, as a DBOS step named by its step id', async () => {
+    const handle = await runs().submit('counter', countTask('once', 3));
+    const outcome = await handle.result();
+    expect(outcome).toMatchObject({ runId: handle.runId, state: 'completed', output: 'counted 3', stepsTaken: 4 });
+    expect(await executions('once')).toEqual({ 1: 1, 2: 1, 3: 1 });
+    const steps = (await DBOS.listWorkflowSteps(handle.runId)) ?? [];
+    const names = steps.map((step) => step.name).filter((name) => /^\d+\//.test(name));
+    expect(names).toEqual([
+      '1/model',
+      '1/tool/call_1',
+      '2/model',
+      '2/tool/call_2',
+      '3/model',
+      '3/tool/call_3',
+      '4/model',
+    ]);
+    expect(await handle.status()).toBe('finished');
+  });
+
+  it('publishes its events in order, each once, ending with run-end', async () => {
+    const handle = await runs().submit('counter', countTask('events', 2));
+    const events: DurableRunEvent[] = [];
+    for await (const event of handle.events()) events.push(event);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(
+      events.filter((event) => event.type === 'tool-end').map((event) => (event as { output: string }).output),
+    ).toEqual(['recorded 1', 'recorded 2']);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'counted 2' } });
+  });
+
+  it('returns the run that has a runId when it is submitted again', async () => {
+    const first = await runs().submit('counter', countTask('again', 1), { runId: 'request-1' });
+    const second = await runs().submit('counter', countTask('again', 1), { runId: 'request-1' });
+    expect(second.runId).toBe(first.runId);
+    await expect(second.result()).resolves.toMatchObject({ output: 'counted 1' });
+    expect(await executions('again')).toEqual({ 1: 1 });
+  });
+
+  it('fails a run of an agent the workers do not have, saying so', async () => {
+    const handle = await runs().submit('nobody', 'hello');
+    await expect(handle.result()).rejects.toThrow(/No agent named 'nobody'/);
+    expect(await handle.status()).toBe('failed');
+  });
+});
+
+describe('bad input', () => {
+  it('rejects unknown options and bad values with a ConfigurationError that says what to do', async () => {
+    await expect(connectDurableRuns({ databaseUrl, queue: 'x' } as never)).rejects.toThrow(/unknown option 'queue'/);
+    await expect(connectDurableRuns({ databaseUrl: 'mysql://x@127.0.0.1/db' })).rejects.toThrow(ConfigurationError);
+    await expect(runs().submit('counter', '')).rejects.toThrow(/non-empty string/);
+    await expect(runs().submit('counter', 'x', { maxSteps: 0 })).rejects.toThrow(/maxSteps must be a positive integer/);
+    await expect(runs().submit('counter', 'x', { retries: 1 } as never)).rejects.toThrow(/unknown option 'retries'/);
+    await expect(runs().approve('r', 'c', { approved: 'yes' } as never)).rejects.toThrow(/approved: true/);
+    await expect(runs().run('missing').status()).rejects.toThrow(/No durable run has the id 'missing'/);
+    await expect(
+      startDurableWorker({ databaseUrl, agents: { counter: { run: () => undefined } as never } }),
+    ).rejects.toThrow(/agents.counter is not an agent/);
+  });
+
+  it('refuses a second worker in one process', async () => {
+    const { agents, close } = createTestAgents(databaseUrl, '');
+    await expect(startDurableWorker({ databaseUrl, agents })).rejects.toThrow(/runs a worker already/);
+    await close();
+  });
+
+  it('never shows the database password in what DBOS logs', async () => {
+    const logs = captureLogs();
+    const url = new URL(databaseUrl);
+    url.password = 'a-password-nobody-may-see';
+    await connectDurableRuns({ databaseUrl: url.toString(), applicationName: 'other' }).then((other) => other.close());
+    createDbosLogger().warn(`Database connection failed for ${url.toString()}`);
+    logs.restore();
+    expect(logs.lines.length).toBeGreaterThan(0);
+    expect(JSON.stringify(logs.lines)).not.toContain('a-password-nobody-may-see');
+  });
+});

@@ -1,0 +1,146 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { ConfigurationError } from '@tinyagent/core';
+import { checkOptionKeys } from '@tinyagent/core/internal';
+import { createDbosLogger, readDatabaseUrl } from './database-url.ts';
+import {
+  DEFAULT_APPLICATION_NAME,
+  DURABLE_RUNS_OPTION_KEYS,
+  connectDurableRuns,
+  readCount,
+  readName,
+} from './durable-runs.ts';
+import type { DurableRuns, DurableRunsOptions } from './durable-runs.ts';
+import { startCancellationWatch } from './cancellation-watch.ts';
+import { WORKFLOW_NAME, runWorkflow } from './run-workflow.ts';
+import type { RunInput } from './run-workflow.ts';
+import type { DurableAgent } from './durable-types.ts';
+
+/** Options of `startDurableWorker`: those of `connectDurableRuns`, the agents, and how many runs at once. */
+export interface DurableWorkerOptions extends DurableRunsOptions {
+  /** The agents this worker runs, by the name `submit` uses. Every worker of an application has the same. */
+  agents: Readonly<Record<string, DurableAgent>>;
+  /** Runs this process executes at once, from the queue; default 10. */
+  concurrency?: number | undefined;
+  /**
+   * The version of the code this worker runs. A run is recovered only by a worker of the version that
+   * started it; default a hash DBOS derives from the workflow's code. Set it (to your release) when you
+   * deploy, see docs/durable-runs.md.
+   */
+  applicationVersion?: string | undefined;
+  /**
+   * The name of this worker in the database: the runs it takes are recorded under it, and a worker
+   * that starts recovers the unfinished runs recorded under its own name. Default DBOS's: `local`, or
+   * the `DBOS__VMID` environment variable. Several workers running at once each need their own stable
+   * name (the machine's, plus a slot number), so that a starting worker never takes over runs that a
+   * live one is running; see docs/durable-runs.md.
+   */
+  executorId?: string | undefined;
+}
+
+/** A worker: this process runs durable runs from the queue, and can submit and follow them too. */
+export interface DurableWorker extends DurableRuns {
+  /** Stops taking runs and disconnects; runs still going here are recovered by the next worker that starts. */
+  close(): Promise<void>;
+}
+
+const WORKER_OPTION_KEYS: readonly string[] = [
+  ...DURABLE_RUNS_OPTION_KEYS,
+  ...Object.keys({
+    agents: true,
+    concurrency: true,
+    applicationVersion: true,
+    executorId: true,
+  } satisfies Record<Exclude<keyof DurableWorkerOptions, keyof DurableRunsOptions>, true>),
+];
+
+let running = false;
+let stopWatch = (): void => undefined;
+
+/**
+ * Starts this process's worker: DBOS on the database, the runs it had left (after a crash or a
+ * restart) recovered, and runs taken from the queue, `concurrency` at a time. DBOS is one per
+ * process, so a process has at most one worker; close it before starting another.
+ */
+export async function startDurableWorker(options: DurableWorkerOptions): Promise<DurableWorker> {
+  checkOptionKeys(options, WORKER_OPTION_KEYS, 'startDurableWorker');
+  const databaseUrl = readDatabaseUrl(options.databaseUrl, 'startDurableWorker');
+  const agents = readAgents(options.agents);
+  const concurrency = readCount(options.concurrency, 'startDurableWorker: concurrency', 10);
+  const pollingIntervalMs = readCount(options.pollingIntervalMs, 'startDurableWorker: pollingIntervalMs', 1_000);
+  const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
+  const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
+  if (options.applicationVersion !== undefined) readName(options.applicationVersion, 'applicationVersion', '');
+  if (options.executorId !== undefined) readName(options.executorId, 'executorId', '');
+  if (running || DBOS.isInitialized()) {
+    throw new ConfigurationError(
+      'startDurableWorker: this process runs a worker already (DBOS is one per process); close it first.',
+    );
+  }
+  running = true;
+  try {
+    const watch = startCancellationWatch(pollingIntervalMs);
+    stopWatch = () => watch.stop();
+    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, watch, DBOS.workflowID ?? '', input), {
+      name: WORKFLOW_NAME,
+    });
+    DBOS.setConfig({
+      name: applicationName,
+      systemDatabaseUrl: databaseUrl,
+      logger: createDbosLogger(),
+      ...(options.applicationVersion === undefined ? {} : { applicationVersion: options.applicationVersion }),
+      ...(options.executorId === undefined ? {} : { executorID: options.executorId }),
+    });
+    await DBOS.launch();
+    await DBOS.registerQueue(queueName, {
+      workerConcurrency: concurrency,
+      minPollingIntervalMs: pollingIntervalMs,
+      onConflict: 'always_update',
+    });
+    const runs = await connectDurableRuns({ databaseUrl, applicationName, queueName, pollingIntervalMs });
+    const close = async (): Promise<void> => {
+      try {
+        await runs.close();
+      } finally {
+        await stopDbos();
+      }
+    };
+    return { ...runs, close, [Symbol.asyncDispose]: close };
+  } catch (error) {
+    try {
+      await stopDbos();
+    } catch (stopError) {
+      // The start's own error says what to fix; the failed stop goes to the log.
+      createDbosLogger().error(stopError);
+    }
+    throw error;
+  }
+}
+
+async function stopDbos(): Promise<void> {
+  stopWatch();
+  try {
+    // Deregistered, so that a later worker in this process registers the workflow with its agents.
+    await DBOS.shutdown({ deregister: true });
+  } finally {
+    running = false;
+  }
+}
+
+function readAgents(value: unknown): ReadonlyMap<string, DurableAgent> {
+  if (typeof value !== 'object' || value === null || Object.keys(value).length === 0) {
+    throw new ConfigurationError(
+      'startDurableWorker: agents must name at least one agent, e.g. { agents: { support: new ReactAgent({ ... }) } }.',
+    );
+  }
+  const agents = new Map<string, DurableAgent>();
+  for (const [name, agent] of Object.entries(value)) {
+    const candidate = agent as Partial<DurableAgent> | null;
+    if (typeof candidate?.run !== 'function' || typeof candidate.resume !== 'function') {
+      throw new ConfigurationError(
+        `startDurableWorker: agents.${name} is not an agent (an object with run and resume, such as a ReactAgent).`,
+      );
+    }
+    agents.set(name, candidate as DurableAgent);
+  }
+  return agents;
+}

@@ -1,0 +1,109 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import type { AgentEvent, CustomEvent, RunResult, StepRunner } from '@tinyagent/core';
+import type { DurableRunEvent, DurableRunOutcome } from './durable-types.ts';
+
+/** The DBOS stream of a run's events; each entry is a batch (an array) of events, in order. */
+export const EVENTS_STREAM = 'tinyagent-events';
+
+/**
+ * Publishes a run's events to its DBOS stream, exactly once for the steps that completed. Events are
+ * buffered and written inside the next DBOS step, before its work: a step that DBOS replays from its
+ * record does not run its body, so the events that led up to it (which the original execution wrote)
+ * are dropped instead of written again. Writes are chained so the stream keeps the events' order even
+ * when tool steps run concurrently. Only a crash inside a step can repeat the batch it wrote.
+ */
+export interface EventPublisher {
+  readonly onEvent: (event: AgentEvent | CustomEvent) => void;
+  /** The step runner of the run: each model call and tool execution is a DBOS step named by its step id. */
+  readonly stepRunner: StepRunner;
+  /** Writes what is buffered, as a DBOS step of its own (once a pause is stored, and at the end of the run). */
+  flush(): Promise<void>;
+}
+
+/**
+ * Creates the EventPublisher of one workflow execution of run `runId`. The events carry `runId` in
+ * place of the agent's own run id, which is new in each execution: so a run's events have one id
+ * before and after a crash, the handle's, and repeats are known by it and `seq`.
+ */
+export function createEventPublisher(runId: string): EventPublisher {
+  let agentRunId: string | undefined;
+  let buffer: DurableRunEvent[] = [];
+  // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
+  // approvals are stored: a reader that sees the request can approve at once.
+  let holding = false;
+  let written: Promise<void> = Promise.resolve();
+  const take = (): DurableRunEvent[] => {
+    const batch = buffer;
+    buffer = [];
+    return batch;
+  };
+  const write = (batch: DurableRunEvent[]): Promise<void> => {
+    // Chained, so a failed write (reported by its own step) does not stop the ones after it.
+    const next = written
+      .catch(() => undefined)
+      .then(() => (batch.length === 0 ? undefined : DBOS.writeStream(EVENTS_STREAM, batch)));
+    written = next;
+    return next;
+  };
+  return {
+    onEvent: (event) => {
+      if (event.type === 'approval-requested') holding = true;
+      // The run's own events have no parent; an agent it calls as a tool names it as the parent.
+      if (event.parentRunId === undefined) agentRunId = event.runId;
+      const renamed =
+        event.parentRunId === undefined
+          ? { ...event, runId }
+          : event.parentRunId === agentRunId
+            ? { ...event, parentRunId: runId }
+            : event;
+      buffer.push(toDurableEvent(renamed));
+    },
+    stepRunner: {
+      run: (id, work) => {
+        // Taken now, synchronously: the events before this step, in the order the run emitted them.
+        const batch = holding ? [] : take();
+        return DBOS.runStep(
+          async () => {
+            await write(batch);
+            return work();
+          },
+          { name: id },
+        );
+      },
+    },
+    flush: () => {
+      holding = false;
+      const batch = take();
+      return DBOS.runStep(() => write(batch), { name: 'events' });
+    },
+  };
+}
+
+/** An event as plain JSON for the stream: errors as name and message, a RunResult as its outcome. */
+export function toDurableEvent(event: AgentEvent | CustomEvent): DurableRunEvent {
+  if (event.type === 'tool-end' && 'error' in event && event.error instanceof Error) {
+    return { ...event, error: { name: event.error.name, message: event.error.message } };
+  }
+  if (event.type === 'run-end' && 'result' in event) {
+    const result = event.result;
+    return {
+      ...event,
+      result: {
+        ...outcomeFields(result),
+        state: result.state,
+        ...(result.pendingApprovals === undefined ? {} : { pendingApprovals: result.pendingApprovals }),
+      },
+    };
+  }
+  return event as DurableRunEvent;
+}
+
+/** The plain-data part of a RunResult that a durable run stores as its outcome. */
+export function outcomeFields(result: RunResult): Omit<DurableRunOutcome, 'state' | 'runId'> {
+  return {
+    output: result.output,
+    stepsTaken: result.stepsTaken,
+    usage: result.usage,
+    ...(result.error === undefined ? {} : { error: { name: result.error.name, message: result.error.message } }),
+  };
+}

@@ -1,0 +1,93 @@
+import { Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import type { DBOSClient } from '@dbos-inc/dbos-sdk';
+import { ConfigurationError, RunAbortedError } from '@tinyagent/core';
+import type { CustomEvent, PendingApproval } from '@tinyagent/core';
+import { EVENTS_STREAM } from './event-publisher.ts';
+import { PENDING_APPROVALS_EVENT } from './run-workflow.ts';
+import type { DurableRunEvent, DurableRunOutcome, DurableRunStatus } from './durable-types.ts';
+
+/** A durable run as any process sees it, by its id: where it is, its outcome, its events. */
+export interface DurableRunHandle {
+  /** The run's id (its DBOS workflow id). */
+  readonly runId: string;
+  /** Where the run is now. Throws ConfigurationError for an id no run has. */
+  status(): Promise<DurableRunStatus>;
+  /** What the run waits for: empty unless its status is `awaiting_approval`. */
+  pendingApprovals(): Promise<PendingApproval[]>;
+  /**
+   * Waits for the run to end and resolves with its outcome, however the agent's run ended. Rejects
+   * with RunAbortedError when the run was cancelled, and with the workflow's error when it failed.
+   */
+  result(): Promise<DurableRunOutcome>;
+  /** Cancels the run, wherever it runs or waits; a run that already ended stays as it ended. */
+  cancel(): Promise<void>;
+  /**
+   * The run's events from its start, as they are published (in batches, at each step), ending when the
+   * run ends. Each event is delivered once: a batch written again after a crash is not repeated.
+   */
+  events<Custom extends CustomEvent = never>(): AsyncIterable<DurableRunEvent<Custom>>;
+}
+
+/** The DurableRunHandle of run `runId`, read through `client`, polling every `pollingIntervalMs`. */
+export function createRunHandle(client: DBOSClient, runId: string, pollingIntervalMs: number): DurableRunHandle {
+  const pendingApprovals = async (): Promise<PendingApproval[]> =>
+    (await client.getEvent<PendingApproval[]>(runId, PENDING_APPROVALS_EVENT, { timeoutSeconds: 0 })) ?? [];
+  return {
+    runId,
+    status: async () => {
+      const workflow = await client.getWorkflow(runId);
+      if (workflow === undefined) throw unknownRun(runId);
+      switch (workflow.status) {
+        case 'ENQUEUED':
+        case 'DELAYED':
+          return 'queued';
+        case 'PENDING':
+          return (await pendingApprovals()).length > 0 ? 'awaiting_approval' : 'running';
+        case 'SUCCESS':
+          return 'finished';
+        case 'CANCELLED':
+          return 'cancelled';
+        default:
+          return 'failed';
+      }
+    },
+    pendingApprovals,
+    result: async () => {
+      try {
+        return await client.retrieveWorkflow<DurableRunOutcome>(runId).getResult({ pollingIntervalMs });
+      } catch (error) {
+        if (error instanceof DBOSErrors.DBOSAwaitedWorkflowCancelledError) {
+          throw new RunAbortedError(`Durable run ${runId} was cancelled.`, { timedOut: false, cause: error });
+        }
+        if (error instanceof DBOSErrors.DBOSNonExistentWorkflowError) throw unknownRun(runId);
+        throw error;
+      }
+    },
+    cancel: () => client.cancelWorkflow(runId),
+    events: <Custom extends CustomEvent = never>() => readEvents<Custom>(client, runId, pollingIntervalMs),
+  };
+}
+
+async function* readEvents<Custom extends CustomEvent>(
+  client: DBOSClient,
+  runId: string,
+  pollingIntervalMs: number,
+): AsyncGenerator<DurableRunEvent<Custom>> {
+  // A crash inside a step can write the batch before it again: the envelope tells repeats.
+  const seen = new Set<string>();
+  for await (const batch of client.readStream<DurableRunEvent<Custom>[]>(runId, EVENTS_STREAM, { pollingIntervalMs })) {
+    for (const event of batch) {
+      const key = `${event.runId}/${String(event.seq)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      yield event;
+    }
+  }
+}
+
+/** The ConfigurationError of a run id that no run has. */
+export function unknownRun(runId: string): ConfigurationError {
+  return new ConfigurationError(
+    `No durable run has the id '${runId}': use the runId of a handle from submit(), on the same database and application.`,
+  );
+}

@@ -1,0 +1,87 @@
+import { DBOS, Error as DBOSErrors } from '@dbos-inc/dbos-sdk';
+import { ConfigurationError, RunAbortedError } from '@tinyagent/core';
+import type { ApprovalDecision, PendingApproval, RunResult } from '@tinyagent/core';
+import { EVENTS_STREAM, createEventPublisher, outcomeFields } from './event-publisher.ts';
+import type { CancellationWatch } from './cancellation-watch.ts';
+import type { ApprovalMessage, DurableAgent, DurableRunOutcome } from './durable-types.ts';
+
+/** The name of the DBOS workflow every durable run is; clients enqueue it by this name. */
+export const WORKFLOW_NAME = 'tinyagent-run';
+/** The DBOS message topic of approval decisions. */
+export const APPROVAL_TOPIC = 'tinyagent-approval';
+/** The DBOS event that holds what a paused run waits for (an empty list when it waits for nothing). */
+export const PENDING_APPROVALS_EVENT = 'tinyagent-pending-approvals';
+
+/** The input of the workflow, stored in PostgreSQL: plain data only. */
+export interface RunInput {
+  agent: string;
+  task: string;
+  maxSteps?: number | undefined;
+}
+
+// A paused run may wait days for a person; each wait is one recorded `recv`, renewed when it times out.
+const APPROVAL_WAIT_SECONDS = 24 * 60 * 60;
+
+/**
+ * The body of the workflow: the agent's run with every model call and tool execution as a DBOS step,
+ * then, while it pauses for approval, a durable wait for the decisions and `agent.resume` from the
+ * pause's snapshot. DBOS replays this function after a crash; every step it recorded returns its
+ * recorded result, so the run goes on after its last completed step.
+ */
+export async function runWorkflow(
+  agents: ReadonlyMap<string, DurableAgent>,
+  watch: CancellationWatch,
+  runId: string,
+  input: RunInput,
+): Promise<DurableRunOutcome> {
+  const agent = agents.get(input.agent);
+  if (agent === undefined) {
+    throw new ConfigurationError(
+      `No agent named '${input.agent}' on this worker (it has ${[...agents.keys()].join(', ')}): start every worker with the same agents.`,
+    );
+  }
+  const publisher = createEventPublisher(runId);
+  using cancelled = watch.watch(runId);
+  const options = {
+    returnResult: true as const,
+    stepRunner: publisher.stepRunner,
+    onEvent: publisher.onEvent,
+    signal: cancelled.signal,
+    ...(input.maxSteps === undefined ? {} : { maxSteps: input.maxSteps }),
+  };
+  let result = await agent.run(input.task, options);
+  throwIfCancelled(result, cancelled.signal);
+  while (result.state === 'awaiting_approval' && result.snapshot !== undefined) {
+    await DBOS.setEvent(PENDING_APPROVALS_EVENT, result.pendingApprovals ?? []);
+    await publisher.flush();
+    const approvals = await waitForDecisions(result.pendingApprovals ?? []);
+    await DBOS.setEvent(PENDING_APPROVALS_EVENT, []);
+    result = await agent.resume(result.snapshot, { ...options, approvals });
+    throwIfCancelled(result, cancelled.signal);
+  }
+  await publisher.flush();
+  await DBOS.closeStream(EVENTS_STREAM);
+  const state = result.state === 'awaiting_approval' ? 'error' : result.state;
+  return { runId, state, ...outcomeFields(result) };
+}
+
+// Waits for one decision per pending call; decisions on calls the run does not wait for are ignored.
+async function waitForDecisions(pending: readonly PendingApproval[]): Promise<Record<string, ApprovalDecision>> {
+  const waiting = new Set(pending.map((approval) => approval.callId));
+  const approvals: Record<string, ApprovalDecision> = {};
+  while (waiting.size > 0) {
+    const message = await DBOS.recv<ApprovalMessage>(APPROVAL_TOPIC, { timeoutSeconds: APPROVAL_WAIT_SECONDS });
+    if (message === null || !waiting.has(message.callId)) continue;
+    waiting.delete(message.callId);
+    approvals[message.callId] = message.decision;
+  }
+  return approvals;
+}
+
+// A cancelled workflow's next DBOS step throws, and the watch aborts the step in flight; either way
+// the agent's run ends with the error as its result. The workflow ends with it too: DBOS keeps the
+// run cancelled, and no step after it runs.
+function throwIfCancelled(result: RunResult, signal: AbortSignal): void {
+  if (result.error instanceof DBOSErrors.DBOSWorkflowCancelledError) throw result.error;
+  if (signal.aborted) throw result.error ?? new RunAbortedError('The run was cancelled.', { timedOut: false });
+}

@@ -1,0 +1,142 @@
+// The agents of the dbos tests, the same in the test process and in every worker process. Their
+// models decide each reply from the conversation alone (no counter in the process), so a run that
+// moves to another process after a crash gets the replies it would have got. Every tool execution is
+// counted in PostgreSQL, where the tests read how often each step ran.
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { tool, z } from '@tinyagent/core';
+import type { ChatMessage } from '@tinyagent/core';
+import { TinyCodeAgent } from '@tinyagent/code-agent';
+import { ReactAgent } from '@tinyagent/react-agent';
+import { createScriptedModel } from '@tinyagent/testing';
+import type { ScriptedReply } from '@tinyagent/testing';
+import type { DurableAgent } from '../durable-types.ts';
+
+/** The tables the test agents write to; made once per test database. */
+export const TEST_TABLES = `
+  CREATE TABLE IF NOT EXISTS executions (tag text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now());
+  CREATE TABLE IF NOT EXISTS releases (tag text NOT NULL, n int NOT NULL);
+`;
+
+/** The task of the counting agents: call `record` `steps` times, holding at step `hold` until released. */
+export function countTask(tag: string, steps: number, hold?: number): string {
+  return `count ${tag} ${String(steps)} ${String(hold ?? 0)}`;
+}
+
+/**
+ * The test agents on `databaseUrl`, and a function that closes their connections. The code agent's
+ * tools must be synchronous, so its `note` counts in files of `folder` instead of PostgreSQL.
+ */
+export function createTestAgents(
+  databaseUrl: string,
+  folder: string,
+): {
+  agents: Record<string, DurableAgent>;
+  close: () => Promise<void>;
+} {
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  const record = tool({
+    name: 'record',
+    description: 'Records step n of the run tagged tag.',
+    parameters: z.object({ tag: z.string(), n: z.number().int(), hold: z.number().int() }),
+    execute: async ({ tag, n, hold }, { signal }) => {
+      await pool.query('INSERT INTO executions (tag, n) VALUES ($1, $2)', [tag, n]);
+      if (n === hold) await waitForRelease(pool, tag, n, signal);
+      return `recorded ${String(n)}`;
+    },
+  });
+  const transfer = tool({
+    name: 'transfer',
+    description: 'Sends money.',
+    parameters: z.object({ tag: z.string() }),
+    needsApproval: true,
+    execute: async ({ tag }) => {
+      await pool.query('INSERT INTO executions (tag, n) VALUES ($1, 1)', [tag]);
+      return 'sent';
+    },
+  });
+  const note = tool({
+    name: 'note',
+    description: 'Notes step n of the run tagged tag.',
+    parameters: z.object({ tag: z.string(), n: z.number().int(), hold: z.number().int() }),
+    execute: ({ tag, n, hold }) => {
+      appendFileSync(join(folder, `notes-${tag}`), `${String(n)}\n`);
+      if (n === hold) holdUntilFile(join(folder, `release-${tag}-${String(n)}`), `holding ${tag} ${String(n)}`);
+      return `noted ${String(n)}`;
+    },
+  });
+  const counter = new ReactAgent({ tools: [record], toolCalling: 'native', chatModel: statelessModel(countReply) });
+  const payer = new ReactAgent({ tools: [transfer], toolCalling: 'native', chatModel: statelessModel(payReply) });
+  const coder = new TinyCodeAgent({ tools: [note], chatModel: statelessModel(codeReply) });
+  return { agents: { counter, payer, coder }, close: () => pool.end() };
+}
+
+// A model whose every call is the same function of the conversation.
+function statelessModel(reply: (messages: readonly ChatMessage[]) => ScriptedReply) {
+  return createScriptedModel(
+    Array.from({ length: 50 }, () => (request: { messages: readonly ChatMessage[] }) => reply(request.messages)),
+  );
+}
+
+function readTask(messages: readonly ChatMessage[]): { tag: string; steps: number; hold: number } {
+  const task = messages.find((message) => message.role === 'user')?.content ?? '';
+  const [, tag = '', steps = '0', hold = '0'] = task.split(' ');
+  return { tag, steps: Number(steps), hold: Number(hold) };
+}
+
+function countReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const { tag, steps, hold } = readTask(messages);
+  const done = messages.filter((message) => message.role === 'tool').length;
+  if (done >= steps) return `counted ${String(steps)}`;
+  const n = done + 1;
+  return { toolCalls: [{ id: `call_${String(n)}`, name: 'record', arguments: { tag, n, hold } }] };
+}
+
+function payReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const result = messages.find((message) => message.role === 'tool');
+  if (result !== undefined) return `transfer: ${result.content}`;
+  const tag = messages.find((message) => message.role === 'user')?.content ?? '';
+  return { toolCalls: [{ id: 'call_pay', name: 'transfer', arguments: { tag } }] };
+}
+
+// The code agent keeps `total` in its sandbox across steps: after a crash, only the journal's replay
+// of the earlier blocks can bring it back.
+function codeReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const { tag, steps, hold } = readTask(messages);
+  const done = messages.filter((message) => message.role === 'assistant').length;
+  if (done >= steps) return '```js\nfinal_answer(`total ${total}`);\n```';
+  const n = done + 1;
+  const call = `note({ tag: ${JSON.stringify(tag)}, n: ${String(n)}, hold: ${String(hold)} })`;
+  return `\`\`\`js\n${n === 1 ? 'var total = 0;\n' : ''}${call};\ntotal += ${String(n)};\n\`\`\``;
+}
+
+// Polls for the test's release row: a held step is one the test decides when to let finish.
+async function waitForRelease(pool: pg.Pool, tag: string, n: number, signal: AbortSignal): Promise<void> {
+  console.log(`holding ${tag} ${String(n)}`);
+  while (!signal.aborted) {
+    const { rowCount } = await pool.query('SELECT 1 FROM releases WHERE tag = $1 AND n = $2', [tag, n]);
+    if ((rowCount ?? 0) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+// The code agent's tools are synchronous: the worker blocks here, as a long synchronous tool would.
+function holdUntilFile(path: string, line: string): void {
+  console.log(line);
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  while (!existsSync(path)) Atomics.wait(pause, 0, 0, 25);
+}
+
+/** How often the code agent's `note` ran for each n of the run tagged `tag`. */
+export function countNotes(folder: string, tag: string): Record<number, number> {
+  const path = join(folder, `notes-${tag}`);
+  const counts: Record<number, number> = {};
+  if (!existsSync(path)) return counts;
+  for (const line of readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((text) => text !== '')) {
+    counts[Number(line)] = (counts[Number(line)] ?? 0) + 1;
+  }
+  return counts;
+}

@@ -1,0 +1,103 @@
+// Worker processes of the durable-run measurement, started and killed by the measuring process, and
+// the database they share: a fresh one per bench run, on DATABASE_URL's server or the one that
+// tools/scripts/ensure-postgres.sh starts (as the durable tests and the durable soak do).
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import pg from 'pg';
+
+/** The version every worker of the measurement runs, so that any of them may recover any run. */
+export const DURABLE_APPLICATION_VERSION = 'bench';
+/** How often workers look at the queue and clients at a run's result: DBOS polls PostgreSQL. */
+export const POLLING_MS = 20;
+/** Runs each worker executes at once. */
+export const DURABLE_CONCURRENCY = 10;
+
+const DATABASE = 'tinyagent_bench_durable';
+const WORKER_MAIN = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
+
+/** A live step of a run, as a worker printed it: `at` in epoch milliseconds. */
+export interface WorkerStep {
+  run: number;
+  kind: string;
+  n: number;
+  at: number;
+}
+
+/** A worker process, with the steps it has started so far. */
+export interface BenchWorker {
+  executorId: string;
+  steps: WorkerStep[];
+  /** SIGKILLs the process; resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+/** Options of `startWorker`. */
+export interface StartWorkerOptions {
+  databaseUrl: string;
+  executorId: string;
+  toolDelayMs: number;
+}
+
+/** Starts a worker process; resolves once it takes runs. */
+export async function startWorker(options: StartWorkerOptions): Promise<BenchWorker> {
+  // --no-deprecation: pg-pool, inside DBOS, warns of pg 9 at each start; it is not ours to fix.
+  const child = spawn(process.execPath, ['--conditions=@tinyagent/source', '--no-deprecation', WORKER_MAIN], {
+    env: {
+      ...process.env,
+      DATABASE_URL: options.databaseUrl,
+      EXECUTOR_ID: options.executorId,
+      POLLING_MS: String(POLLING_MS),
+      TOOL_DELAY_MS: String(options.toolDelayMs),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const steps: WorkerStep[] = [];
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line === 'ready') resolve();
+      const [word, run, kind = '', n, at] = line.split(' ');
+      if (word === 'step') steps.push({ run: Number(run), kind, n: Number(n), at: Number(at) });
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`Worker ${options.executorId} exited before it was ready (code ${String(code)}).`)),
+    );
+  });
+  return { executorId: options.executorId, steps, kill: () => killChild(child) };
+}
+
+async function killChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** A database of the measurement's own, made afresh: no run of an earlier bench is there to recover. */
+export async function freshDurableDatabase(): Promise<string> {
+  const serverUrl = await findServer();
+  await query(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await query(serverUrl, `CREATE DATABASE ${DATABASE}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${DATABASE}`;
+  return url.toString();
+}
+
+async function findServer(): Promise<string> {
+  const fromEnvironment = process.env.DATABASE_URL;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+  const script = fileURLToPath(new URL('../../../scripts/ensure-postgres.sh', import.meta.url));
+  return (await promisify(execFile)('bash', [script])).stdout.trim();
+}
+
+async function query(url: string, text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}

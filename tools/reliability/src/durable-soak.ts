@@ -1,0 +1,184 @@
+// The durable crash soak (`pnpm soak` runs it after the soak, `pnpm soak:quick` in its short form):
+//   node --conditions=@tinyagent/source tools/reliability/src/durable-soak.ts [--quick] [--seed N]
+// Three worker processes of @tinyagent/dbos take runs of four tool steps each from one queue, against
+// the fake model server; a random worker is SIGKILLed at a random moment, again and again, and started
+// again under its name (so it recovers its runs). Then: every run completed with the right answer, and
+// every execution of a step but its last came from a process that was killed, i.e. no step whose
+// result was recorded ran again. PostgreSQL: DATABASE_URL, else tools/scripts/ensure-postgres.sh.
+import { execFile, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import pg from 'pg';
+import { connectDurableRuns } from '@tinyagent/dbos';
+import { startFakeOpenAI } from '@tinyagent/testing';
+import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
+import { FUZZ_SEED } from './fuzz-settings.ts';
+import { createRandom } from './random.ts';
+
+const PROFILES = { full: { runs: 200, kills: 30 }, quick: { runs: 30, kills: 5 } } as const;
+const STEPS = 4;
+const WORKERS = 3;
+const DATABASE = 'tinyagent_durable_soak';
+const DEADLINE_MS = 300_000;
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean' }, seed: { type: 'string' } } });
+const profile = values.quick === true ? 'quick' : 'full';
+const sizes = PROFILES[profile];
+const random = createRandom(Number(values.seed ?? FUZZ_SEED));
+const workerMain = fileURLToPath(new URL('./durable-soak-worker.ts', import.meta.url));
+
+const databaseUrl = await freshDatabase(await findServer());
+const server = await startFakeOpenAI({ handler: answer, recordRequests: false });
+const killedPids = new Set<number>();
+const workers = new Map<string, ChildProcess>();
+const started = performance.now();
+// Failed until the report says otherwise: an exception on the way leaves it so.
+process.exitCode = 1;
+// Runs that never end would hang the soak: it fails instead, after far longer than the full profile needs.
+setTimeout(() => {
+  process.stderr.write(`durable soak: FAIL, runs still pending after ${String(DEADLINE_MS / 1000)} s\n`);
+  process.exit(1);
+}, DEADLINE_MS).unref();
+try {
+  // One after the other: the first one creates DBOS's tables, and migrations started at once collide.
+  for (let index = 0; index < WORKERS; index += 1) await startWorker(`soak-worker-${String(index)}`);
+  const runs = await connectDurableRuns({ databaseUrl, pollingIntervalMs: 200 });
+  try {
+    const handles = await Promise.all(
+      Array.from({ length: sizes.runs }, (_, run) => runs.submit('soak', `soak run ${String(run)}`)),
+    );
+    // Settled, not all: a run that fails is counted, and its rejection waits for nobody meanwhile.
+    const outcomes = Promise.allSettled(handles.map((handle) => handle.result()));
+    for (let kill = 0; kill < sizes.kills; kill += 1) {
+      await new Promise((resolve) => setTimeout(resolve, random.integer(50, 450)));
+      const name = `soak-worker-${String(random.integer(0, WORKERS - 1))}`;
+      await killWorker(name);
+      await startWorker(name);
+    }
+    const results = await outcomes;
+    const wrong = results.filter(
+      (outcome, run) => outcome.status === 'rejected' || outcome.value.output !== `finished run ${String(run)}`,
+    );
+    process.exitCode = report(wrong.length, await countExecutions()) ? 0 : 1;
+  } finally {
+    await runs.close();
+  }
+} finally {
+  await Promise.all([...workers.keys()].map((name) => stopWorker(name)));
+  await server.close();
+}
+
+// The model of every run: step n's reply calls the tool for step n + 1, from the conversation alone.
+function answer(request: FakeRequest): FakeResponse {
+  const messages = request.body.messages;
+  const task = messages.find((message) => message.role === 'user')?.content;
+  const run = Number(String(task).split(' ')[2]);
+  const done = messages.filter((message) => message.role === 'tool').length;
+  if (done >= STEPS) return `finished run ${String(run)}`;
+  return { toolCalls: [{ id: `call_${String(done + 1)}`, name: 'step', arguments: { run, n: done + 1 } }] };
+}
+
+function report(wrongAnswers: number, executions: { total: number; again: number; illegal: number }): boolean {
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  const expected = sizes.runs * STEPS;
+  process.stdout.write(
+    `durable soak (${profile}): ${String(sizes.runs)} runs of ${String(STEPS)} tool steps on ${String(WORKERS)} workers, ` +
+      `${String(killedPids.size)} SIGKILLs, ${seconds} s\n` +
+      `  step executions: ${String(executions.total)} for ${String(expected)} steps; ` +
+      `${String(executions.again)} again after a crash cut them off; ${String(executions.illegal)} again after completing\n` +
+      `  wrong or missing answers: ${String(wrongAnswers)}\n`,
+  );
+  const pass = wrongAnswers === 0 && executions.illegal === 0 && executions.total - executions.again === expected;
+  process.stdout.write(pass ? 'PASS\n' : 'FAIL\n');
+  return pass;
+}
+
+// Every execution of a step but its last must come from a process that was killed: a step that ran
+// again after a live process completed it would be a completed step executed twice.
+async function countExecutions(): Promise<{ total: number; again: number; illegal: number }> {
+  const rows = await query<{ run: number; n: number; pids: number[] }>(
+    databaseUrl,
+    'SELECT run, n, array_agg(pid ORDER BY at) AS pids FROM soak_executions GROUP BY run, n',
+  );
+  let total = 0;
+  let again = 0;
+  let illegal = 0;
+  for (const row of rows) {
+    total += row.pids.length;
+    // A crash cuts off at most one execution of a step: no process runs one step twice.
+    if (new Set(row.pids).size < row.pids.length) illegal += 1;
+    for (const pid of row.pids.slice(0, -1)) {
+      if (killedPids.has(pid)) again += 1;
+      else illegal += 1;
+    }
+  }
+  return { total, again, illegal };
+}
+
+async function startWorker(name: string): Promise<void> {
+  // --no-deprecation: pg-pool, inside DBOS, warns of pg 9 at each start; it is not ours to fix.
+  const child = spawn(process.execPath, ['--conditions=@tinyagent/source', '--no-deprecation', workerMain], {
+    env: { ...process.env, DATABASE_URL: databaseUrl, OPENAI_BASE_URL: server.url, EXECUTOR_ID: name },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  workers.set(name, child);
+  await new Promise<void>((resolve, reject) => {
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      if (line === 'ready') resolve();
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`Worker ${name} exited before it was ready (code ${String(code)}).`)),
+    );
+  });
+}
+
+async function killWorker(name: string): Promise<void> {
+  const child = workers.get(name);
+  if (child?.pid === undefined) return;
+  killedPids.add(child.pid);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+  workers.delete(name);
+}
+
+async function stopWorker(name: string): Promise<void> {
+  const child = workers.get(name);
+  if (child === undefined) return;
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function findServer(): Promise<string> {
+  const fromEnvironment = process.env.DATABASE_URL;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+  const script = fileURLToPath(new URL('../../scripts/ensure-postgres.sh', import.meta.url));
+  return (await promisify(execFile)('bash', [script])).stdout.trim();
+}
+
+// A database of its own, made afresh: no run of an earlier soak is there to recover.
+async function freshDatabase(serverUrl: string): Promise<string> {
+  await query(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+  await query(serverUrl, `CREATE DATABASE ${DATABASE}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${DATABASE}`;
+  await query(
+    url.toString(),
+    'CREATE TABLE soak_executions (run int NOT NULL, n int NOT NULL, pid int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())',
+  );
+  return url.toString();
+}
+
+async function query<Row>(url: string, text: string): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(text)).rows as Row[];
+  } finally {
+    await client.end();
+  }
+}

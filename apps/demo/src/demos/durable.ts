@@ -109,7 +109,7 @@ async function payAndApprove(session: DemoSession, worker: DurableWorker): Promi
     throw new DemoInputError(
       `durable run ${run.runId} did not finish within ${String(RUN_WAIT_MS / 1000)} s; the demo cancelled it`,
       {
-        hint: 'no worker of this version took it: another process may hold the database. Try again, or give the demo a database of its own (DATABASE_URL).',
+        hint: `no worker took it: queued runs go only to the newest version of the demo's workers in this database, and a version newer than ${APPLICATION_VERSION} is there. Give the demo a database of its own (DATABASE_URL).`,
       },
     );
   }

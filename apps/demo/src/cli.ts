@@ -81,6 +81,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     stdin: io.stdin,
     signal: io.signal ?? new AbortController().signal,
     cwd: io.cwd ?? process.cwd(),
+    env: io.env,
   });
   session.say(provider.offline ? `TinyAgent demo — ${provider.label}` : `TinyAgent demo — model: ${provider.label}`);
   for (const demo of chosen) {

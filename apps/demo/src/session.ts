@@ -35,6 +35,8 @@ export interface DemoSession {
   signal: AbortSignal;
   /** The directory relative paths (saved snapshots) start from. */
   cwd: string;
+  /** The environment the demo reads (the process's, or a test's own): the demos never read `process.env`. */
+  env: Readonly<Record<string, string | undefined>>;
   /**
    * Runs `task` on `agent`, showing its progress live, then the answer under a header naming the
    * model; rejects with the run's error when it ends without an answer. `shown` replaces the task

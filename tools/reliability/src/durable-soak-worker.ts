@@ -1,6 +1,8 @@
 // A worker process of the durable crash soak (durable-soak.ts starts three and SIGKILLs them): a
 // ReactAgent on the fake model server whose `step` tool counts each execution in PostgreSQL, with
-// the pid of the process that ran it. Env: DATABASE_URL, OPENAI_BASE_URL, EXECUTOR_ID. Prints `ready`.
+// the pid of the process that ran it. Env: DATABASE_URL, OPENAI_BASE_URL, EXECUTOR_ID. Prints `ready`,
+// then `begin <run> <n>` once a step's execution is recorded and `end <run> <n>` as it returns, so that
+// the soak kills a worker while it has steps in flight.
 import pg from 'pg';
 import { OpenAIChatModel, createConsoleLogger, setLogger, tool, z } from '@tinyagent/core';
 import { startDurableWorker } from '@tinyagent/dbos';
@@ -18,8 +20,10 @@ const step = tool({
   parameters: z.object({ run: z.number().int(), n: z.number().int() }),
   execute: async ({ run, n }) => {
     await pool.query('INSERT INTO soak_executions (run, n, pid) VALUES ($1, $2, $3)', [run, n, process.pid]);
-    // A tool that takes a moment, so that some kills land while it runs.
+    console.log(`begin ${String(run)} ${String(n)}`);
+    // A tool that takes a moment, so that kills land while it runs.
     await new Promise((resolve) => setTimeout(resolve, 30 + ((run * 7 + n * 13) % 90)));
+    console.log(`end ${String(run)} ${String(n)}`);
     return `step ${String(n)} of run ${String(run)} done`;
   },
 });

@@ -1,38 +1,40 @@
 // The durable crash soak (`pnpm soak` runs it after the soak, `pnpm soak:quick` in its short form):
 //   node --conditions=@tinyagent/source tools/reliability/src/durable-soak.ts [--quick] [--seed N]
 // Three worker processes of @tinyagent/dbos take runs of four tool steps each from one queue, against
-// the fake model server; a random worker is SIGKILLed at a random moment, again and again, and started
-// again under its name (so it recovers its runs). Then: every run completed with the right answer, and
-// every execution of a step but its last came from a process that was killed, i.e. no step whose
-// result was recorded ran again. PostgreSQL: DATABASE_URL, else tools/scripts/ensure-postgres.sh.
-import { execFile, spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+// the fake model server. Kills are timed by progress: once a seeded share of the steps has begun, a
+// worker with a step in flight is SIGKILLed and started again under its name (so it recovers its
+// runs). Then: every run completed with the right answer, at least one kill cut a step off, and every
+// execution of a step but its last came from a process that was killed, i.e. no step whose result
+// was recorded ran again. PostgreSQL: DATABASE_URL, else tools/scripts/ensure-postgres.sh; the soak
+// creates a database of its own there and drops it at the end.
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import pg from 'pg';
 import { connectDurableRuns } from '@tinyagent/dbos';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
+import { createSoakWorkers } from './durable-soak-workers.ts';
 import { FUZZ_SEED } from './fuzz-settings.ts';
 import { createRandom } from './random.ts';
 
 const PROFILES = { full: { runs: 200, kills: 30 }, quick: { runs: 30, kills: 5 } } as const;
 const STEPS = 4;
 const WORKERS = 3;
-const DATABASE = 'tinyagent_durable_soak';
 const DEADLINE_MS = 300_000;
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean' }, seed: { type: 'string' } } });
 const profile = values.quick === true ? 'quick' : 'full';
 const sizes = PROFILES[profile];
 const random = createRandom(Number(values.seed ?? FUZZ_SEED));
-const workerMain = fileURLToPath(new URL('./durable-soak-worker.ts', import.meta.url));
 
-const databaseUrl = await freshDatabase(await findServer());
+const serverUrl = await findServer();
+// A name of its own (pid and random suffix): the soak drops only the database it created.
+const database = `tinyagent_durable_soak_${String(process.pid)}_${randomBytes(4).toString('hex')}`;
+const databaseUrl = await createDatabase(serverUrl, database);
 const server = await startFakeOpenAI({ handler: answer, recordRequests: false });
-const killedPids = new Set<number>();
-const workers = new Map<string, ChildProcess>();
+const workers = createSoakWorkers({ ...process.env, DATABASE_URL: databaseUrl, OPENAI_BASE_URL: server.url });
 const started = performance.now();
 // Failed until the report says otherwise: an exception on the way leaves it so.
 process.exitCode = 1;
@@ -43,7 +45,7 @@ setTimeout(() => {
 }, DEADLINE_MS).unref();
 try {
   // One after the other: the first one creates DBOS's tables, and migrations started at once collide.
-  for (let index = 0; index < WORKERS; index += 1) await startWorker(`soak-worker-${String(index)}`);
+  for (let index = 0; index < WORKERS; index += 1) await workers.start(`soak-worker-${String(index)}`);
   const runs = await connectDurableRuns({ databaseUrl, pollingIntervalMs: 200 });
   try {
     const handles = await Promise.all(
@@ -51,23 +53,35 @@ try {
     );
     // Settled, not all: a run that fails is counted, and its rejection waits for nobody meanwhile.
     const outcomes = Promise.allSettled(handles.map((handle) => handle.result()));
-    for (let kill = 0; kill < sizes.kills; kill += 1) {
-      await new Promise((resolve) => setTimeout(resolve, random.integer(50, 450)));
-      const name = `soak-worker-${String(random.integer(0, WORKERS - 1))}`;
-      await killWorker(name);
-      await startWorker(name);
-    }
+    const kills = await killAsRunsProgress(outcomes);
     const results = await outcomes;
     const wrong = results.filter(
       (outcome, run) => outcome.status === 'rejected' || outcome.value.output !== `finished run ${String(run)}`,
     );
-    process.exitCode = report(wrong.length, await countExecutions()) ? 0 : 1;
+    process.exitCode = report(wrong.length, kills, await countExecutions()) ? 0 : 1;
   } finally {
     await runs.close();
   }
 } finally {
-  await Promise.all([...workers.keys()].map((name) => stopWorker(name)));
+  await workers.stopAll();
   await server.close();
+  await query(serverUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+}
+
+// Kill k waits until a seeded point of the k-th share of the steps has begun and a worker has a step
+// in flight, then SIGKILLs such a worker: every kill cuts a step off, however fast the machine is.
+// Stops early when the runs end first; resolves with the number of kills made.
+async function killAsRunsProgress(outcomes: Promise<unknown>): Promise<number> {
+  const expected = sizes.runs * STEPS;
+  for (let kill = 0; kill < sizes.kills; kill += 1) {
+    const threshold = Math.floor((expected * (kill + random.next())) / sizes.kills);
+    const ready = await workers.when(() => workers.begun() >= threshold && workers.busy().length > 0, outcomes);
+    if (!ready) return kill;
+    const name = random.pick(workers.busy());
+    await workers.kill(name);
+    await workers.start(name);
+  }
+  return sizes.kills;
 }
 
 // The model of every run: step n's reply calls the tool for step n + 1, from the conversation alone.
@@ -80,17 +94,25 @@ function answer(request: FakeRequest): FakeResponse {
   return { toolCalls: [{ id: `call_${String(done + 1)}`, name: 'step', arguments: { run, n: done + 1 } }] };
 }
 
-function report(wrongAnswers: number, executions: { total: number; again: number; illegal: number }): boolean {
+function report(
+  wrongAnswers: number,
+  kills: number,
+  executions: { total: number; again: number; illegal: number },
+): boolean {
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   const expected = sizes.runs * STEPS;
   process.stdout.write(
     `durable soak (${profile}): ${String(sizes.runs)} runs of ${String(STEPS)} tool steps on ${String(WORKERS)} workers, ` +
-      `${String(killedPids.size)} SIGKILLs, ${seconds} s\n` +
+      `${String(kills)} SIGKILLs of a worker with a step in flight (${String(sizes.kills)} planned), ${seconds} s\n` +
       `  step executions: ${String(executions.total)} for ${String(expected)} steps; ` +
       `${String(executions.again)} again after a crash cut them off; ${String(executions.illegal)} again after completing\n` +
       `  wrong or missing answers: ${String(wrongAnswers)}\n`,
   );
-  const pass = wrongAnswers === 0 && executions.illegal === 0 && executions.total - executions.again === expected;
+  // A soak whose kills all missed the steps would prove nothing about recovery.
+  const crashed = kills > 0 && executions.again > 0;
+  if (!crashed) process.stdout.write('  no kill cut a step off: the crash path went untested\n');
+  const pass =
+    crashed && wrongAnswers === 0 && executions.illegal === 0 && executions.total - executions.again === expected;
   process.stdout.write(pass ? 'PASS\n' : 'FAIL\n');
   return pass;
 }
@@ -110,47 +132,11 @@ async function countExecutions(): Promise<{ total: number; again: number; illega
     // A crash cuts off at most one execution of a step: no process runs one step twice.
     if (new Set(row.pids).size < row.pids.length) illegal += 1;
     for (const pid of row.pids.slice(0, -1)) {
-      if (killedPids.has(pid)) again += 1;
+      if (workers.killedPids.has(pid)) again += 1;
       else illegal += 1;
     }
   }
   return { total, again, illegal };
-}
-
-async function startWorker(name: string): Promise<void> {
-  // --no-deprecation: pg-pool, inside DBOS, warns of pg 9 at each start; it is not ours to fix.
-  const child = spawn(process.execPath, ['--conditions=@tinyagent/source', '--no-deprecation', workerMain], {
-    env: { ...process.env, DATABASE_URL: databaseUrl, OPENAI_BASE_URL: server.url, EXECUTOR_ID: name },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  workers.set(name, child);
-  await new Promise<void>((resolve, reject) => {
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      if (line === 'ready') resolve();
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`Worker ${name} exited before it was ready (code ${String(code)}).`)),
-    );
-  });
-}
-
-async function killWorker(name: string): Promise<void> {
-  const child = workers.get(name);
-  if (child?.pid === undefined) return;
-  killedPids.add(child.pid);
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
-  workers.delete(name);
-}
-
-async function stopWorker(name: string): Promise<void> {
-  const child = workers.get(name);
-  if (child === undefined) return;
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL');
-  await exited;
 }
 
 async function findServer(): Promise<string> {
@@ -160,17 +146,16 @@ async function findServer(): Promise<string> {
   return (await promisify(execFile)('bash', [script])).stdout.trim();
 }
 
-// A database of its own, made afresh: no run of an earlier soak is there to recover.
-async function freshDatabase(serverUrl: string): Promise<string> {
-  await query(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await query(serverUrl, `CREATE DATABASE ${DATABASE}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
+// The soak's database, created (never dropped first: a database of that name is someone else's).
+async function createDatabase(url: string, name: string): Promise<string> {
+  await query(url, `CREATE DATABASE "${name}"`);
+  const databaseUrl = new URL(url);
+  databaseUrl.pathname = `/${name}`;
   await query(
-    url.toString(),
+    databaseUrl.toString(),
     'CREATE TABLE soak_executions (run int NOT NULL, n int NOT NULL, pid int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())',
   );
-  return url.toString();
+  return databaseUrl.toString();
 }
 
 async function query<Row>(url: string, text: string): Promise<Row[]> {

@@ -87,6 +87,30 @@ describe('a durable run', () => {
   });
 });
 
+// Reads the run's events to its end, approving every call it asks about.
+async function approveAll(runId: string): Promise<DurableRunEvent[]> {
+  const events: DurableRunEvent[] = [];
+  for await (const event of runs().events(runId)) {
+    events.push(event);
+    if (event.type === 'approval-requested') await runs().approve(runId, event.approval.callId, { approved: true });
+  }
+  return events;
+}
+
+describe('a durable run that pauses for approval', () => {
+  it('publishes every event across the pause, the approved call’s included, in one increasing sequence', async () => {
+    const handle = await runs().submit('payer', 'pay-events');
+    const events = await approveAll(handle.runId);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    const resolved = events.findIndex((event) => event.type === 'approval-resolved');
+    const started = events.findIndex((event) => event.type === 'tool-start' && event.toolCallId === 'call_pay');
+    expect(resolved).toBeGreaterThan(-1);
+    expect(started).toBeGreaterThan(resolved);
+    expect(events.filter((event) => event.type === 'run-start')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'transfer: sent' } });
+  });
+});
+
 describe('bad input', () => {
   it('rejects unknown options and bad values with a ConfigurationError that says what to do', async () => {
     await expect(connectDurableRuns({ databaseUrl, queue: 'x' } as never)).rejects.toThrow(/unknown option 'queue'/);

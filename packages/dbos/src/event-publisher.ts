@@ -22,11 +22,14 @@ export interface EventPublisher {
 
 /**
  * Creates the EventPublisher of one workflow execution of run `runId`. The events carry `runId` in
- * place of the agent's own run id, which is new in each execution: so a run's events have one id
- * before and after a crash, the handle's, and repeats are known by it and `seq`.
+ * place of the agent's own run id, which is new in each execution, and a `seq` numbered here, one
+ * counter for the whole workflow: the agent restarts its own `seq` in each stretch (the run, then each
+ * resume after an approval). The workflow emits the same events in the same order when DBOS replays
+ * it, so an event has the same number in every execution, and a reader drops a repeat by its `seq`.
  */
 export function createEventPublisher(runId: string): EventPublisher {
   let agentRunId: string | undefined;
+  let seq = 0;
   let buffer: DurableRunEvent[] = [];
   // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
   // approvals are stored: a reader that sees the request can approve at once.
@@ -50,12 +53,13 @@ export function createEventPublisher(runId: string): EventPublisher {
       if (event.type === 'approval-requested') holding = true;
       // The run's own events have no parent; an agent it calls as a tool names it as the parent.
       if (event.parentRunId === undefined) agentRunId = event.runId;
+      seq += 1;
       const renamed =
         event.parentRunId === undefined
-          ? { ...event, runId }
+          ? { ...event, runId, seq }
           : event.parentRunId === agentRunId
-            ? { ...event, parentRunId: runId }
-            : event;
+            ? { ...event, parentRunId: runId, seq }
+            : { ...event, seq };
       buffer.push(toDurableEvent(renamed));
     },
     stepRunner: {

@@ -73,13 +73,13 @@ async function* readEvents<Custom extends CustomEvent>(
   runId: string,
   pollingIntervalMs: number,
 ): AsyncGenerator<DurableRunEvent<Custom>> {
-  // A crash inside a step can write the batch before it again: the envelope tells repeats.
-  const seen = new Set<string>();
+  // A crash inside a step can write the batch before it again. The workflow numbers every event of
+  // the run with one counter, the same in every execution: a repeat is an event at or below the last.
+  let last = 0;
   for await (const batch of client.readStream<DurableRunEvent<Custom>[]>(runId, EVENTS_STREAM, { pollingIntervalMs })) {
     for (const event of batch) {
-      const key = `${event.runId}/${String(event.seq)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (event.seq <= last) continue;
+      last = event.seq;
       yield event;
     }
   }

@@ -1,13 +1,13 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
 import { captureLogs } from '@tinyagent/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDurableWorker } from './durable-worker.ts';
 import type { DurableWorker } from './durable-worker.ts';
 import { connectDurableRuns } from './durable-runs.ts';
 import { createDbosLogger } from './database-url.ts';
 import type { DurableRunEvent } from './durable-types.ts';
-import { TEST_TABLES, countTask, createTestAgents } from './test-support/test-agents.ts';
+import { TEST_TABLES, approveTask, countTask, createTestAgents } from './test-support/test-agents.ts';
 import { createTestDatabase, queryRows } from './test-support/test-database.ts';
 
 let databaseUrl = '';
@@ -108,6 +108,30 @@ describe('a durable run that pauses for approval', () => {
     expect(started).toBeGreaterThan(resolved);
     expect(events.filter((event) => event.type === 'run-start')).toHaveLength(2);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'transfer: sent' } });
+  });
+
+  it('takes a decision on a call id the run pauses on a second time', async () => {
+    const handle = await runs().submit('approver', approveTask('pay-twice', 1, 2));
+    const events = await approveAll(handle.runId);
+    expect(events.filter((event) => event.type === 'approval-requested')).toHaveLength(2);
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'paid 2' });
+    expect(await executions('pay-twice')).toEqual({ 1: 2 });
+  });
+
+  it('refuses a second decision on a call it has its decision on, while it waits for the others', async () => {
+    const handle = await runs().submit('approver', approveTask('pay-both', 2, 1));
+    await vi.waitFor(async () => expect(await handle.pendingApprovals()).toHaveLength(2), { timeout: 30_000 });
+    await runs().approve(handle.runId, 'call_0', { approved: true });
+    await vi.waitFor(
+      async () => expect((await handle.pendingApprovals()).map((approval) => approval.callId)).toEqual(['call_1']),
+      { timeout: 30_000 },
+    );
+    const again = runs().approve(handle.runId, 'call_0', { approved: false, reason: 'changed my mind' });
+    await expect(again).rejects.toThrow(ConfigurationError);
+    await expect(again).rejects.toThrow(/it waits for: call_1/);
+    await runs().approve(handle.runId, 'call_1', { approved: true });
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'paid 2' });
+    expect(await executions('pay-both')).toEqual({ 1: 2 });
   });
 });
 

@@ -116,7 +116,8 @@ export async function connectDurableRuns(options: DurableRunsOptions): Promise<D
       readRunId(runId);
       checkDecision(decision);
       const pending = await handle(runId).pendingApprovals();
-      if (!pending.some((approval) => approval.callId === callId)) {
+      const waitedFor = pending.find((approval) => approval.callId === callId);
+      if (waitedFor === undefined) {
         if ((await client.getWorkflow(runId)) === undefined) throw unknownRun(runId);
         const waiting = pending.map((approval) => approval.callId).join(', ');
         throw new ConfigurationError(
@@ -124,8 +125,9 @@ export async function connectDurableRuns(options: DurableRunsOptions): Promise<D
         );
       }
       const message: ApprovalMessage = { callId, decision };
-      // Keyed by call: a decision sent twice (a retried request) reaches the run once.
-      await client.send(runId, message, APPROVAL_TOPIC, `${runId}/${callId}`);
+      // Keyed by the pause's step and the call: a decision sent twice (a retried request) reaches the
+      // run once, and a later pause on the same call id (providers reuse `call_0`) gets its own.
+      await client.send(runId, message, APPROVAL_TOPIC, `${runId}/${String(waitedFor.step)}/${callId}`);
     },
     cancel: (runId) => handle(readRunId(runId)).cancel(),
     recoverRuns: async (executorId) => {

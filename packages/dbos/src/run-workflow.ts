@@ -55,7 +55,6 @@ export async function runWorkflow(
     await DBOS.setEvent(PENDING_APPROVALS_EVENT, result.pendingApprovals ?? []);
     await publisher.flush();
     const approvals = await waitForDecisions(result.pendingApprovals ?? []);
-    await DBOS.setEvent(PENDING_APPROVALS_EVENT, []);
     result = await agent.resume(result.snapshot, { ...options, approvals });
     throwIfCancelled(result, cancelled.signal);
   }
@@ -66,6 +65,8 @@ export async function runWorkflow(
 }
 
 // Waits for one decision per pending call; decisions on calls the run does not wait for are ignored.
+// After each decision the calls still undecided are published, so `approve` refuses another decision
+// on a decided call instead of sending one the run would ignore.
 async function waitForDecisions(pending: readonly PendingApproval[]): Promise<Record<string, ApprovalDecision>> {
   const waiting = new Set(pending.map((approval) => approval.callId));
   const approvals: Record<string, ApprovalDecision> = {};
@@ -74,6 +75,10 @@ async function waitForDecisions(pending: readonly PendingApproval[]): Promise<Re
     if (message === null || !waiting.has(message.callId)) continue;
     waiting.delete(message.callId);
     approvals[message.callId] = message.decision;
+    await DBOS.setEvent(
+      PENDING_APPROVALS_EVENT,
+      pending.filter((approval) => waiting.has(approval.callId)),
+    );
   }
   return approvals;
 }

@@ -69,7 +69,14 @@ export function createTestAgents(
   const counter = new ReactAgent({ tools: [record], toolCalling: 'native', chatModel: statelessModel(countReply) });
   const payer = new ReactAgent({ tools: [transfer], toolCalling: 'native', chatModel: statelessModel(payReply) });
   const coder = new TinyCodeAgent({ tools: [note], chatModel: statelessModel(codeReply) });
-  return { agents: { counter, payer, coder }, close: () => pool.end() };
+  const approver = new ReactAgent({
+    tools: [transfer],
+    toolCalling: 'native',
+    chatModel: statelessModel(approveReply),
+  });
+  const delegate = payer.asTool({ name: 'delegate', description: 'Has the payments agent pay.' });
+  const manager = new ReactAgent({ tools: [delegate], toolCalling: 'native', chatModel: statelessModel(manageReply) });
+  return { agents: { counter, payer, coder, approver, manager }, close: () => pool.end() };
 }
 
 // A model whose every call is the same function of the conversation.
@@ -98,6 +105,35 @@ function payReply(messages: readonly ChatMessage[]): ScriptedReply {
   if (result !== undefined) return `transfer: ${result.content}`;
   const tag = messages.find((message) => message.role === 'user')?.content ?? '';
   return { toolCalls: [{ id: 'call_pay', name: 'transfer', arguments: { tag } }] };
+}
+
+/**
+ * The task of the approving agent: `calls` transfers needing approval at each of `turns` turns, with
+ * the same call ids every turn (`call_0`, `call_1`, ...), as providers reuse ids.
+ */
+export function approveTask(tag: string, calls: number, turns: number): string {
+  return `approve ${tag} ${String(calls)} ${String(turns)}`;
+}
+
+function approveReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const { tag, steps: calls, hold: turns } = readTask(messages);
+  const done = messages.filter((message) => message.role === 'tool').length;
+  if (done >= calls * turns) return `paid ${String(done)}`;
+  return {
+    toolCalls: Array.from({ length: calls }, (_, index) => ({
+      id: `call_${String(index)}`,
+      name: 'transfer',
+      arguments: { tag },
+    })),
+  };
+}
+
+// The manager hands the payment to the payer, called as a tool (asTool): its approval is nested.
+function manageReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const result = messages.find((message) => message.role === 'tool');
+  if (result !== undefined) return `managed: ${result.content}`;
+  const tag = messages.find((message) => message.role === 'user')?.content ?? '';
+  return { toolCalls: [{ id: 'call_delegate', name: 'delegate', arguments: { task: tag } }] };
 }
 
 // The code agent keeps `total` in its sandbox across steps: after a crash, only the journal's replay

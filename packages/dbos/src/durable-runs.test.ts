@@ -133,6 +133,15 @@ describe('a durable run that pauses for approval', () => {
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'paid 2' });
     expect(await executions('pay-both')).toEqual({ 1: 2 });
   });
+
+  it('fails with a ConfigurationError when an agent called as a tool waits for approval', async () => {
+    const handle = await runs().submit('manager', 'pay-nested');
+    const outcome = await handle.result();
+    expect(outcome.state).toBe('error');
+    expect(outcome.error).toMatchObject({ name: 'ConfigurationError' });
+    expect(outcome.error?.message).toMatch(/approval of an agent called as a tool .* not durable/);
+    expect(await executions('pay-nested')).toEqual({});
+  });
 });
 
 describe('bad input', () => {

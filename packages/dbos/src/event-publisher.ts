@@ -1,5 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { ConfigurationError } from '@tinyagent/core';
 import type { AgentEvent, CustomEvent, RunResult, StepRunner } from '@tinyagent/core';
+import { RunPaused } from '@tinyagent/core/internal';
 import type { DurableRunEvent, DurableRunOutcome } from './durable-types.ts';
 
 /** The DBOS stream of a run's events; each entry is a batch (an array) of events, in order. */
@@ -69,7 +71,7 @@ export function createEventPublisher(runId: string): EventPublisher {
         return DBOS.runStep(
           async () => {
             await write(batch);
-            return work();
+            return refuseNestedPause(work(), id);
           },
           { name: id },
         );
@@ -81,6 +83,22 @@ export function createEventPublisher(runId: string): EventPublisher {
       return DBOS.runStep(() => write(batch), { name: 'events' });
     },
   };
+}
+
+// An agent called as a tool (asTool) that pauses for approval rejects its caller's tool step with
+// RunPaused, which DBOS would record as a plain Error: a replay would then read a failed call, and the
+// run's pending approval has another id than the sub-run's approval-requested. Until core gives the
+// step seam a way to park such a call, the run fails here, with a recorded error that replays alike.
+async function refuseNestedPause<Result>(work: Promise<Result>, stepId: string): Promise<Result> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof RunPaused)) throw error;
+    throw new ConfigurationError(
+      `Step ${stepId}: the approval of an agent called as a tool (asTool) is not durable yet. In a durable run, ` +
+        'give the approval to the calling agent (needsApproval on its own tool), or run the agent that needs it on its own.',
+    );
+  }
 }
 
 /** An event as plain JSON for the stream: errors as name and message, a RunResult as its outcome. */

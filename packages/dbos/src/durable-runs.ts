@@ -22,7 +22,8 @@ export interface DurableRunsOptions {
   queueName?: string | undefined;
   /**
    * How often, in milliseconds, a wait on PostgreSQL looks again: a handle's `result()` and `events()`,
-   * and a worker's queue. Default 1 000; lower answers sooner and queries more.
+   * and a worker's queue (DBOS's `minPollingIntervalMs`, stored with the queue like `concurrency`: the
+   * latest application version's workers set it). Default 1 000; lower answers sooner and queries more.
    */
   pollingIntervalMs?: number | undefined;
 }

@@ -19,7 +19,12 @@ import type { DurableAgent } from './durable-types.ts';
 export interface DurableWorkerOptions extends DurableRunsOptions {
   /** The agents this worker runs, by the name `submit` uses. Every worker of an application has the same. */
   agents: Readonly<Record<string, DurableAgent>>;
-  /** Runs this process executes at once, from the queue; default 10. */
+  /**
+   * Runs one worker process executes at once, from the queue (DBOS's `workerConcurrency`); default 10.
+   * DBOS stores it with the queue, so one value holds for every worker: a worker of the latest
+   * application version sets it when it starts, and a worker of an older version (a rolling deploy)
+   * leaves it as it is. The queue's polling interval (`pollingIntervalMs`) is stored the same way.
+   */
   concurrency?: number | undefined;
   /**
    * The version of the code this worker runs. A run is recovered only by a worker of the version that
@@ -94,7 +99,9 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
     await DBOS.registerQueue(queueName, {
       workerConcurrency: concurrency,
       minPollingIntervalMs: pollingIntervalMs,
-      onConflict: 'always_update',
+      // Only the latest version's workers change the stored settings: an old worker in a rolling
+      // deploy must not put its own back.
+      onConflict: 'update_if_latest_version',
     });
     const runs = await connectDurableRuns({ databaseUrl, applicationName, queueName, pollingIntervalMs });
     const close = async (): Promise<void> => {

@@ -1,6 +1,9 @@
+import { DBOS } from '@dbos-inc/dbos-sdk';
+import { tool, z } from '@tinyagent/core';
+import { ReactAgent } from '@tinyagent/react-agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDurableWorker } from './durable-worker.ts';
-import { TEST_TABLES, createTestAgents } from './test-support/test-agents.ts';
+import { TEST_TABLES, countTask, createTestAgents, statelessModel } from './test-support/test-agents.ts';
 import { createTestDatabase, queryRows } from './test-support/test-database.ts';
 
 // Workers in this process, one at a time, started and closed by each test.
@@ -33,5 +36,74 @@ describe('the queue settings', () => {
       ['tinyagent-runs'],
     );
     expect(rows).toEqual([{ worker_concurrency: 5 }]);
+  });
+});
+
+// An agent whose one tool call waits, the first time, until its signal aborts; later calls return at once.
+function createWaitingAgent() {
+  const aborted: unknown[] = [];
+  let calls = 0;
+  let started = (): void => undefined;
+  const inFlight = new Promise<void>((resolve) => (started = resolve));
+  const wait = tool({
+    name: 'wait',
+    description: 'Waits.',
+    parameters: z.object({}),
+    execute: async (_args, { signal }) => {
+      calls += 1;
+      if (calls > 1) return 'done';
+      started();
+      return new Promise<string>((_resolve, reject) => {
+        signal.addEventListener('abort', () => {
+          aborted.push(signal.reason);
+          reject(signal.reason as Error);
+        });
+      });
+    },
+  });
+  const agent = new ReactAgent({
+    tools: [wait],
+    toolCalling: 'native',
+    chatModel: statelessModel((messages) => {
+      const result = messages.find((message) => message.role === 'tool');
+      if (result !== undefined) return `waited: ${result.content}`;
+      return { toolCalls: [{ id: 'call_wait', name: 'wait', arguments: {} }] };
+    }),
+  });
+  return { agent, aborted, inFlight, calls: () => calls };
+}
+
+describe('close', () => {
+  it('aborts the runs in flight, unrecorded, and the next worker with its id finishes them', async () => {
+    const waiting = createWaitingAgent();
+    const options = { databaseUrl, agents: { waiting: waiting.agent }, executorId: 'closing', pollingIntervalMs: 50 };
+    const first = await startDurableWorker(options);
+    const { runId } = await first.submit('waiting', 'wait');
+    await waiting.inFlight;
+    await first.close();
+    expect(waiting.aborted).toHaveLength(1);
+
+    const second = await startDurableWorker(options);
+    try {
+      await expect(second.run(runId).result()).resolves.toMatchObject({ state: 'completed', output: 'waited: done' });
+      expect(waiting.calls()).toBe(2);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('does nothing the second time, leaving a newer worker of the process running', async () => {
+    const options = { databaseUrl, agents, executorId: 'twice', pollingIntervalMs: 50 };
+    const old = await startDurableWorker(options);
+    await old.close();
+    const newer = await startDurableWorker(options);
+    try {
+      await old.close();
+      expect(DBOS.isInitialized()).toBe(true);
+      const handle = await newer.submit('counter', countTask('after-close', 1));
+      await expect(handle.result()).resolves.toMatchObject({ output: 'counted 1' });
+    } finally {
+      await newer.close();
+    }
   });
 });

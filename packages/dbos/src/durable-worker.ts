@@ -10,7 +10,7 @@ import {
   readName,
 } from './durable-runs.ts';
 import type { DurableRuns, DurableRunsOptions } from './durable-runs.ts';
-import { startCancellationWatch } from './cancellation-watch.ts';
+import { createRunningRuns } from './running-runs.ts';
 import { WORKFLOW_NAME, runWorkflow } from './run-workflow.ts';
 import type { RunInput } from './run-workflow.ts';
 import type { DurableAgent } from './durable-types.ts';
@@ -44,7 +44,13 @@ export interface DurableWorkerOptions extends DurableRunsOptions {
 
 /** A worker: this process runs durable runs from the queue, and can submit and follow them too. */
 export interface DurableWorker extends DurableRuns {
-  /** Stops taking runs and disconnects; runs still going here are recovered by the next worker that starts. */
+  /**
+   * Stops taking runs, stops the runs going on here and disconnects. Each run's signal aborts, so its
+   * model call or tool in flight stops (a tool that ignores its `signal` runs on, and its result is
+   * discarded); the step it cut off is not recorded, and the run stays unfinished under this worker's
+   * `executorId`, for the next worker that starts with it (or `recoverRuns`) to go on after its last
+   * completed step. Closing again does nothing.
+   */
   close(): Promise<void>;
 }
 
@@ -58,8 +64,8 @@ const WORKER_OPTION_KEYS: readonly string[] = [
   } satisfies Record<Exclude<keyof DurableWorkerOptions, keyof DurableRunsOptions>, true>),
 ];
 
-let running = false;
-let stopWatch = (): void => undefined;
+// The worker that holds this process's DBOS: only it may shut DBOS down.
+let owner: object | undefined;
 
 /**
  * Starts this process's worker: DBOS on the database, the runs it had left (after a crash or a
@@ -76,16 +82,16 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
   const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
   if (options.applicationVersion !== undefined) readName(options.applicationVersion, 'applicationVersion', '');
   if (options.executorId !== undefined) readName(options.executorId, 'executorId', '');
-  if (running || DBOS.isInitialized()) {
+  if (owner !== undefined || DBOS.isInitialized()) {
     throw new ConfigurationError(
       'startDurableWorker: this process runs a worker already (DBOS is one per process); close it first.',
     );
   }
-  running = true;
+  const self = {};
+  owner = self;
+  const runningRuns = createRunningRuns();
   try {
-    const watch = startCancellationWatch(pollingIntervalMs);
-    stopWatch = () => watch.stop();
-    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, watch, DBOS.workflowID ?? '', input), {
+    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, runningRuns, DBOS.workflowID ?? '', input), {
       name: WORKFLOW_NAME,
     });
     DBOS.setConfig({
@@ -104,17 +110,23 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
       onConflict: 'update_if_latest_version',
     });
     const runs = await connectDurableRuns({ databaseUrl, applicationName, queueName, pollingIntervalMs });
-    const close = async (): Promise<void> => {
-      try {
-        await runs.close();
-      } finally {
-        await stopDbos();
-      }
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closed ??= (async () => {
+        // Before DBOS stops: a run stopped now ends unrecorded instead of running on unwatched.
+        runningRuns.stopAll();
+        try {
+          await runs.close();
+        } finally {
+          await stopDbos(self);
+        }
+      })();
+      return closed;
     };
     return { ...runs, close, [Symbol.asyncDispose]: close };
   } catch (error) {
     try {
-      await stopDbos();
+      await stopDbos(self);
     } catch (stopError) {
       // The start's own error says what to fix; the failed stop goes to the log.
       createDbosLogger().error(stopError);
@@ -123,13 +135,14 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
   }
 }
 
-async function stopDbos(): Promise<void> {
-  stopWatch();
+// Shuts DBOS down for worker `self`, unless a newer worker holds it by now.
+async function stopDbos(self: object): Promise<void> {
+  if (owner !== self) return;
   try {
     // Deregistered, so that a later worker in this process registers the workflow with its agents.
     await DBOS.shutdown({ deregister: true });
   } finally {
-    running = false;
+    owner = undefined;
   }
 }
 

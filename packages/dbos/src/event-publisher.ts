@@ -3,6 +3,7 @@ import { ConfigurationError } from '@tinyagent/core';
 import type { AgentEvent, CustomEvent, RunResult, StepRunner } from '@tinyagent/core';
 import { RunPaused } from '@tinyagent/core/internal';
 import type { DurableRunEvent, DurableRunOutcome } from './durable-types.ts';
+import type { RunningRun } from './running-runs.ts';
 
 /** The DBOS stream of a run's events; each entry is a batch (an array) of events, in order. */
 export const EVENTS_STREAM = 'tinyagent-events';
@@ -29,7 +30,7 @@ export interface EventPublisher {
  * resume after an approval). The workflow emits the same events in the same order when DBOS replays
  * it, so an event has the same number in every execution, and a reader drops a repeat by its `seq`.
  */
-export function createEventPublisher(runId: string): EventPublisher {
+export function createEventPublisher(runId: string, running: RunningRun): EventPublisher {
   let agentRunId: string | undefined;
   let seq = 0;
   let buffer: DurableRunEvent[] = [];
@@ -69,10 +70,11 @@ export function createEventPublisher(runId: string): EventPublisher {
         // Taken now, synchronously: the events before this step, in the order the run emitted them.
         const batch = holding ? [] : take();
         return DBOS.runStep(
-          async () => {
-            await write(batch);
-            return refuseNestedPause(work(), id);
-          },
+          () =>
+            running.step(async () => {
+              await write(batch);
+              return refuseNestedPause(work(), id);
+            }),
           { name: id },
         );
       },
@@ -80,7 +82,7 @@ export function createEventPublisher(runId: string): EventPublisher {
     flush: () => {
       holding = false;
       const batch = take();
-      return DBOS.runStep(() => write(batch), { name: 'events' });
+      return DBOS.runStep(() => running.step(() => write(batch)), { name: 'events' });
     },
   };
 }

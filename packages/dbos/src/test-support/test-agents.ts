@@ -79,8 +79,8 @@ export function createTestAgents(
   return { agents: { counter, payer, coder, approver, manager }, close: () => pool.end() };
 }
 
-// A model whose every call is the same function of the conversation.
-function statelessModel(reply: (messages: readonly ChatMessage[]) => ScriptedReply) {
+/** A scripted model whose every call is the same function of the conversation. */
+export function statelessModel(reply: (messages: readonly ChatMessage[]) => ScriptedReply) {
   return createScriptedModel(
     Array.from({ length: 50 }, () => (request: { messages: readonly ChatMessage[] }) => reply(request.messages)),
   );

@@ -1,5 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { tool, z } from '@tinyagent/core';
+import { captureLogs } from '@tinyagent/testing';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDurableWorker } from './durable-worker.ts';
@@ -105,5 +106,18 @@ describe('close', () => {
     } finally {
       await newer.close();
     }
+  });
+});
+
+describe('start', () => {
+  it('warns when applicationVersion and executorId are left to defaults that break a deployment', async () => {
+    using logs = captureLogs();
+    await (await startDurableWorker({ databaseUrl, agents })).close();
+    expect(logs.warnings.join('\n')).toMatch(/no applicationVersion[\s\S]*no executorId/);
+    logs.clear();
+    await (
+      await startDurableWorker({ databaseUrl, agents, applicationVersion: 'release-3', executorId: 'named' })
+    ).close();
+    expect(logs.warnings.filter((line) => line.startsWith('startDurableWorker'))).toEqual([]);
   });
 });

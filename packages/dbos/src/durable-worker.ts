@@ -1,6 +1,6 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
-import { checkOptionKeys } from '@tinyagent/core/internal';
+import { checkOptionKeys, getLogger } from '@tinyagent/core/internal';
 import { createDbosLogger, readDatabaseUrl } from './database-url.ts';
 import {
   DEFAULT_APPLICATION_NAME,
@@ -27,17 +27,21 @@ export interface DurableWorkerOptions extends DurableRunsOptions {
    */
   concurrency?: number | undefined;
   /**
-   * The version of the code this worker runs. A run is recovered only by a worker of the version that
-   * started it; default a hash DBOS derives from the workflow's code. Set it (to your release) when you
-   * deploy, see docs/durable-runs.md.
+   * The version of the code this worker runs: set it to your release version on every worker. DBOS
+   * recovers a run only on a worker of the version that started it, and gives queued runs to workers
+   * of the latest version. Without it, DBOS derives a version from the registered workflow function,
+   * which is the same one-line function in every release: new code would then recover runs that old
+   * code started, and fail or misbehave on their records. The worker warns at start when it is missing;
+   * see docs/durable-runs.md.
    */
   applicationVersion?: string | undefined;
   /**
    * The name of this worker in the database: the runs it takes are recorded under it, and a worker
-   * that starts recovers the unfinished runs recorded under its own name. Default DBOS's: `local`, or
-   * the `DBOS__VMID` environment variable. Several workers running at once each need their own stable
-   * name (the machine's, plus a slot number), so that a starting worker never takes over runs that a
-   * live one is running; see docs/durable-runs.md.
+   * that starts recovers the unfinished runs recorded under its own name. Default DBOS's: the
+   * `DBOS__VMID` environment variable, else `local`, which suits one worker per database only. Several
+   * workers running at once each need their own stable name (the machine's, plus a slot number), or a
+   * starting worker takes over runs that a live one is running; the worker warns at start when neither
+   * is set. See docs/durable-runs.md.
    */
   executorId?: string | undefined;
 }
@@ -87,6 +91,7 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
       'startDurableWorker: this process runs a worker already (DBOS is one per process); close it first.',
     );
   }
+  warnOfDefaults(options);
   const self = {};
   owner = self;
   const runningRuns = createRunningRuns();
@@ -143,6 +148,22 @@ async function stopDbos(self: object): Promise<void> {
     await DBOS.shutdown({ deregister: true });
   } finally {
     owner = undefined;
+  }
+}
+
+// The defaults that suit one worker on a laptop and break a deployment say so at each start.
+function warnOfDefaults(options: DurableWorkerOptions): void {
+  if (options.applicationVersion === undefined) {
+    getLogger().warn(
+      'startDurableWorker: no applicationVersion. DBOS then derives one that stays the same across your releases, ' +
+        'so a worker of new code would recover runs that old code started. Set it to your release version.',
+    );
+  }
+  if (options.executorId === undefined && (process.env.DBOS__VMID ?? '') === '') {
+    getLogger().warn(
+      "startDurableWorker: no executorId, so this worker is DBOS's default 'local'. Fine for one worker; with " +
+        'several, give each a stable id of its own, or a starting worker takes over the runs of a live one.',
+    );
   }
 }
 

@@ -4,6 +4,8 @@ import { captureLogs } from '@tinyagent/testing';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDurableWorker } from './durable-worker.ts';
+import { createEventPublisher } from './event-publisher.ts';
+import { createRunningRuns } from './running-runs.ts';
 import { TEST_TABLES, countTask, createTestAgents, statelessModel } from './test-support/test-agents.ts';
 import { createTestDatabase, queryRows } from './test-support/test-database.ts';
 
@@ -119,5 +121,36 @@ describe('start', () => {
       await startDurableWorker({ databaseUrl, agents, applicationVersion: 'release-3', executorId: 'named' })
     ).close();
     expect(logs.warnings.filter((line) => line.startsWith('startDurableWorker'))).toEqual([]);
+  });
+});
+
+describe('the event publisher', () => {
+  it('logs a failed write of events and leaves the step’s own result alone', async () => {
+    const worker = await startDurableWorker({
+      databaseUrl,
+      agents,
+      applicationVersion: 'release-3',
+      executorId: 'events',
+    });
+    try {
+      using logs = captureLogs();
+      using running = createRunningRuns().start('run-1');
+      const publisher = createEventPublisher('run-1', running);
+      publisher.onEvent({
+        type: 'run-start',
+        runId: 'agent',
+        step: 0,
+        seq: 1,
+        task: 't',
+        tools: [],
+        model: 'm',
+        maxSteps: 3,
+      });
+      // Outside a workflow DBOS runs the step as a plain call, and the stream write fails.
+      await expect(publisher.stepRunner.run('1/model', () => Promise.resolve('the reply'))).resolves.toBe('the reply');
+      expect(logs.warnings.join('\n')).toMatch(/events 1-1 of run run-1 were not published/);
+    } finally {
+      await worker.close();
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
 import type { AgentEvent, CustomEvent, RunResult, StepRunner } from '@tinyagent/core';
-import { RunPaused } from '@tinyagent/core/internal';
+import { RunPaused, describeThrown, getLogger } from '@tinyagent/core/internal';
 import type { DurableRunEvent, DurableRunOutcome } from './durable-types.ts';
 import type { RunningRun } from './running-runs.ts';
 
@@ -13,7 +13,8 @@ export const EVENTS_STREAM = 'tinyagent-events';
  * buffered and written inside the next DBOS step, before its work: a step that DBOS replays from its
  * record does not run its body, so the events that led up to it (which the original execution wrote)
  * are dropped instead of written again. Writes are chained so the stream keeps the events' order even
- * when tool steps run concurrently. Only a crash inside a step can repeat the batch it wrote.
+ * when tool steps run concurrently. Only a crash inside a step can repeat the batch it wrote. A write
+ * that fails is logged (redacted) and its batch lost to readers: the step's own work goes on.
  */
 export interface EventPublisher {
   readonly onEvent: (event: AgentEvent | CustomEvent) => void;
@@ -44,10 +45,14 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
     return batch;
   };
   const write = (batch: DurableRunEvent[]): Promise<void> => {
-    // Chained, so a failed write (reported by its own step) does not stop the ones after it.
+    // Chained, so the stream keeps the events' order. A failed write is logged, never thrown: it would
+    // be recorded as the failure of the model call or tool whose step carries the batch.
     const next = written
-      .catch(() => undefined)
-      .then(() => (batch.length === 0 ? undefined : DBOS.writeStream(EVENTS_STREAM, batch)));
+      .then(() => (batch.length === 0 ? undefined : DBOS.writeStream(EVENTS_STREAM, batch)))
+      .catch((error: unknown) => {
+        const seqs = `${String(batch[0]?.seq)}-${String(batch.at(-1)?.seq)}`;
+        getLogger().warn(`dbos: events ${seqs} of run ${runId} were not published: ${describeThrown(error)}`);
+      });
     written = next;
     return next;
   };

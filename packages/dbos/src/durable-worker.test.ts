@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { tool, z } from '@tinyagent/core';
 import { captureLogs } from '@tinyagent/testing';
@@ -152,5 +153,30 @@ describe('the event publisher', () => {
     } finally {
       await worker.close();
     }
+  });
+});
+
+describe('the database password', () => {
+  it('never shows in what DBOS logs or throws, on a real connection and on a refused one', async () => {
+    using logs = captureLogs();
+    const wrong = new URL(databaseUrl);
+    wrong.password = 'a-password-nobody-may-see';
+    const options = { agents, applicationVersion: 'release-3', executorId: 'secret' };
+    const refused: unknown = await startDurableWorker({ ...options, databaseUrl: wrong.toString() }).then(
+      (worker) => worker.close(),
+      (error: unknown) => error,
+    );
+    await (await startDurableWorker({ ...options, databaseUrl })).close();
+
+    expect(refused).toBeInstanceOf(Error);
+    // What DBOS said, as it said it: its start-up names the database, its refusal the failed login.
+    const seen = `${logs.lines.map((line) => line.message).join('\n')}\n${inspect(refused, { depth: 5 })}`;
+    expect(seen).toMatch(/System Database URL/);
+    expect(seen).toMatch(/password authentication failed/);
+    expect(seen).not.toContain('a-password-nobody-may-see');
+    // The test server's own password, unless it is also the user's name, which DBOS may show.
+    const real = new URL(databaseUrl);
+    const password = decodeURIComponent(real.password);
+    if (password !== '' && password !== decodeURIComponent(real.username)) expect(seen).not.toContain(password);
   });
 });

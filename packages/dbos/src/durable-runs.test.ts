@@ -5,19 +5,23 @@ import { startDurableWorker } from './durable-worker.ts';
 import type { DurableWorker } from './durable-worker.ts';
 import { connectDurableRuns } from './durable-runs.ts';
 import type { DurableRunEvent } from './durable-types.ts';
-import { TEST_TABLES, approveTask, countTask, createTestAgents } from './test-support/test-agents.ts';
-import { createTestDatabase, queryRows } from './test-support/test-database.ts';
+import { approveTask, countExecutions, countTask, createTestAgents } from './test-support/test-agents.ts';
+import { useTestDatabase } from './test-support/test-setup.ts';
 
-let databaseUrl = '';
+const database = useTestDatabase('tinyagent_dbos_runs');
 let worker: DurableWorker | undefined;
 let closeAgents: () => Promise<void> = () => Promise.resolve();
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase('tinyagent_dbos_runs');
-  await queryRows(databaseUrl, TEST_TABLES);
-  const test = createTestAgents(databaseUrl, '');
+  const test = createTestAgents(database.databaseUrl, '');
   closeAgents = test.close;
-  worker = await startDurableWorker({ databaseUrl, agents: test.agents, pollingIntervalMs: 50 });
+  worker = await startDurableWorker({
+    databaseUrl: database.databaseUrl,
+    agents: test.agents,
+    applicationVersion: 'tests',
+    executorId: 'runs',
+    pollingIntervalMs: 50,
+  });
 });
 
 afterAll(async () => {
@@ -30,14 +34,7 @@ function runs(): DurableWorker {
   return worker;
 }
 
-async function executions(tag: string): Promise<Record<number, number>> {
-  const rows = await queryRows<{ n: number; count: string }>(
-    databaseUrl,
-    'SELECT n, count(*) AS count FROM executions WHERE tag = $1 GROUP BY n ORDER BY n',
-    [tag],
-  );
-  return Object.fromEntries(rows.map((row) => [row.n, Number(row.count)]));
-}
+const executions = (tag: string) => countExecutions(database.databaseUrl, tag);
 
 describe('a durable run', () => {
   it('completes with each model call and tool execution run once, as a DBOS step named by its step id', async () => {
@@ -144,7 +141,9 @@ describe('a durable run that pauses for approval', () => {
 
 describe('bad input', () => {
   it('rejects unknown options and bad values with a ConfigurationError that says what to do', async () => {
-    await expect(connectDurableRuns({ databaseUrl, queue: 'x' } as never)).rejects.toThrow(/unknown option 'queue'/);
+    await expect(connectDurableRuns({ databaseUrl: database.databaseUrl, queue: 'x' } as never)).rejects.toThrow(
+      /unknown option 'queue'/,
+    );
     await expect(connectDurableRuns({ databaseUrl: 'mysql://x@127.0.0.1/db' })).rejects.toThrow(ConfigurationError);
     await expect(runs().submit('counter', '')).rejects.toThrow(/non-empty string/);
     await expect(runs().submit('counter', 'x', { maxSteps: 0 })).rejects.toThrow(/maxSteps must be a positive integer/);
@@ -152,13 +151,15 @@ describe('bad input', () => {
     await expect(runs().approve('r', 'c', { approved: 'yes' } as never)).rejects.toThrow(/approved: true/);
     await expect(runs().run('missing').status()).rejects.toThrow(/No durable run has the id 'missing'/);
     await expect(
-      startDurableWorker({ databaseUrl, agents: { counter: { run: () => undefined } as never } }),
+      startDurableWorker({ databaseUrl: database.databaseUrl, agents: { counter: { run: () => undefined } as never } }),
     ).rejects.toThrow(/agents.counter is not an agent/);
   });
 
   it('refuses a second worker in one process', async () => {
-    const { agents, close } = createTestAgents(databaseUrl, '');
-    await expect(startDurableWorker({ databaseUrl, agents })).rejects.toThrow(/runs a worker already/);
+    const { agents, close } = createTestAgents(database.databaseUrl, '');
+    await expect(startDurableWorker({ databaseUrl: database.databaseUrl, agents })).rejects.toThrow(
+      /runs a worker already/,
+    );
     await close();
   });
 });

@@ -7,17 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDurableWorker } from './durable-worker.ts';
 import { createEventPublisher } from './event-publisher.ts';
 import { createRunningRuns } from './running-runs.ts';
-import { TEST_TABLES, countTask, createTestAgents, statelessModel } from './test-support/test-agents.ts';
-import { createTestDatabase, queryRows } from './test-support/test-database.ts';
+import { countTask, createTestAgents, statelessModel } from './test-support/test-agents.ts';
+import { queryRows } from './test-support/test-database.ts';
+import { useTestDatabase } from './test-support/test-setup.ts';
 
 // Workers in this process, one at a time, started and closed by each test.
-let databaseUrl = '';
+const database = useTestDatabase('tinyagent_dbos_worker');
 let closeAgents: () => Promise<void> = () => Promise.resolve();
 let agents: ReturnType<typeof createTestAgents>['agents'] = {};
+let databaseUrl = '';
 
-beforeAll(async () => {
-  databaseUrl = await createTestDatabase('tinyagent_dbos_worker');
-  await queryRows(databaseUrl, TEST_TABLES);
+beforeAll(() => {
+  databaseUrl = database.databaseUrl;
   const test = createTestAgents(databaseUrl, '');
   agents = test.agents;
   closeAgents = test.close;

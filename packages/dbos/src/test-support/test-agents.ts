@@ -12,12 +12,23 @@ import { ReactAgent } from '@tinyagent/react-agent';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedReply } from '@tinyagent/testing';
 import type { DurableAgent } from '../durable-types.ts';
+import { queryRows } from './test-database.ts';
 
 /** The tables the test agents write to; made once per test database. */
 export const TEST_TABLES = `
   CREATE TABLE IF NOT EXISTS executions (tag text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now());
   CREATE TABLE IF NOT EXISTS releases (tag text NOT NULL, n int NOT NULL);
 `;
+
+/** How often `record` (or `transfer`, as n 1) ran for each n of the run tagged `tag`, from the executions table. */
+export async function countExecutions(databaseUrl: string, tag: string): Promise<Record<number, number>> {
+  const rows = await queryRows<{ n: number; count: string }>(
+    databaseUrl,
+    'SELECT n, count(*) AS count FROM executions WHERE tag = $1 GROUP BY n ORDER BY n',
+    [tag],
+  );
+  return Object.fromEntries(rows.map((row) => [row.n, Number(row.count)]));
+}
 
 /** The task of the counting agents: call `record` `steps` times, holding at step `hold` until released. */
 export function countTask(tag: string, steps: number, hold?: number): string {

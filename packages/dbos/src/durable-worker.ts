@@ -1,12 +1,12 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
 import { checkOptionKeys, getLogger } from '@tinyagent/core/internal';
-import { createDbosLogger, readDatabaseUrl } from './database-url.ts';
+import { createDbosLogger } from './dbos-logger.ts';
 import {
-  DEFAULT_APPLICATION_NAME,
   DURABLE_RUNS_OPTION_KEYS,
-  connectDurableRuns,
+  openDurableRuns,
   readCount,
+  readDurableRunsOptions,
   readName,
 } from './durable-runs.ts';
 import type { DurableRuns, DurableRunsOptions } from './durable-runs.ts';
@@ -78,12 +78,10 @@ let owner: object | undefined;
  */
 export async function startDurableWorker(options: DurableWorkerOptions): Promise<DurableWorker> {
   checkOptionKeys(options, WORKER_OPTION_KEYS, 'startDurableWorker');
-  const databaseUrl = readDatabaseUrl(options.databaseUrl, 'startDurableWorker');
+  const settings = readDurableRunsOptions(options, 'startDurableWorker');
+  const { databaseUrl, applicationName, queueName, pollingIntervalMs } = settings;
   const agents = readAgents(options.agents);
   const concurrency = readCount(options.concurrency, 'startDurableWorker: concurrency', 10);
-  const pollingIntervalMs = readCount(options.pollingIntervalMs, 'startDurableWorker: pollingIntervalMs', 1_000);
-  const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
-  const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
   if (options.applicationVersion !== undefined) readName(options.applicationVersion, 'applicationVersion', '');
   if (options.executorId !== undefined) readName(options.executorId, 'executorId', '');
   if (owner !== undefined || DBOS.isInitialized()) {
@@ -114,7 +112,7 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
       // deploy must not put its own back.
       onConflict: 'update_if_latest_version',
     });
-    const runs = await connectDurableRuns({ databaseUrl, applicationName, queueName, pollingIntervalMs });
+    const runs = await openDurableRuns(settings);
     let closed: Promise<void> | undefined;
     const close = (): Promise<void> => {
       closed ??= (async () => {

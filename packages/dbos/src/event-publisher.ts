@@ -17,6 +17,7 @@ export const EVENTS_STREAM = 'tinyagent-events';
  * that fails is logged (redacted) and its batch lost to readers: the step's own work goes on.
  */
 export interface EventPublisher {
+  /** The run's `onEvent`: takes each event, renames and numbers it, and buffers it for the next step. */
   readonly onEvent: (event: AgentEvent | CustomEvent) => void;
   /** The step runner of the run: each model call and tool execution is a DBOS step named by its step id. */
   readonly stepRunner: StepRunner;

@@ -36,7 +36,7 @@ export function createRunHandle(client: DBOSClient, runId: string, pollingInterv
     runId,
     status: async () => {
       const workflow = await client.getWorkflow(runId);
-      if (workflow === undefined) throw unknownRun(runId);
+      if (workflow === undefined) throw unknownRunError(runId);
       switch (workflow.status) {
         case 'ENQUEUED':
         case 'DELAYED':
@@ -59,7 +59,7 @@ export function createRunHandle(client: DBOSClient, runId: string, pollingInterv
         if (error instanceof DBOSErrors.DBOSAwaitedWorkflowCancelledError) {
           throw new RunAbortedError(`Durable run ${runId} was cancelled.`, { timedOut: false, cause: error });
         }
-        if (error instanceof DBOSErrors.DBOSNonExistentWorkflowError) throw unknownRun(runId);
+        if (error instanceof DBOSErrors.DBOSNonExistentWorkflowError) throw unknownRunError(runId);
         throw error;
       }
     },
@@ -86,7 +86,7 @@ async function* readEvents<Custom extends CustomEvent>(
 }
 
 /** The ConfigurationError of a run id that no run has. */
-export function unknownRun(runId: string): ConfigurationError {
+export function unknownRunError(runId: string): ConfigurationError {
   return new ConfigurationError(
     `No durable run has the id '${runId}': use the runId of a handle from submit(), on the same database and application.`,
   );

@@ -15,8 +15,11 @@ export const PENDING_APPROVALS_EVENT = 'tinyagent-pending-approvals';
 
 /** The input of the workflow, stored in PostgreSQL: plain data only. */
 export interface RunInput {
+  /** The name of the agent, as the workers' `agents` has it. */
   agent: string;
+  /** The task as submitted. */
   task: string;
+  /** The run's step limit, when the submission set one. */
   maxSteps?: number | undefined;
 }
 
@@ -61,8 +64,15 @@ export async function runWorkflow(
   }
   await publisher.flush();
   await DBOS.closeStream(EVENTS_STREAM);
-  const state = result.state === 'awaiting_approval' ? 'error' : result.state;
-  return { runId, state, ...outcomeFields(result) };
+  if (result.state === 'awaiting_approval') {
+    // Only an agent that pauses without a snapshot lands here: nothing could resume it.
+    const error = {
+      name: 'ConfigurationError',
+      message: `Agent '${input.agent}' paused for approval without a snapshot to resume from.`,
+    };
+    return { runId, ...outcomeFields(result), state: 'error', error };
+  }
+  return { runId, ...outcomeFields(result), state: result.state };
 }
 
 // Waits for one decision per pending call; decisions on calls the run does not wait for are ignored.

@@ -1,53 +1,15 @@
 import { ConfigurationError, RunAbortedError } from '@tinyagent/core';
-import { tempFiles } from '@tinyagent/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDurableRuns } from './durable-runs.ts';
-import type { DurableRuns } from './durable-runs.ts';
+import { describe, expect, it } from 'vitest';
 import type { DurableRunHandle } from './run-handle.ts';
-import { TEST_TABLES, countTask } from './test-support/test-agents.ts';
-import { createTestDatabase, queryRows } from './test-support/test-database.ts';
-import { startWorkerProcess } from './test-support/worker-process.ts';
-import type { WorkerProcess } from './test-support/worker-process.ts';
+import { countExecutions, countTask } from './test-support/test-agents.ts';
+import { useWorkerProcesses } from './test-support/test-setup.ts';
 
 // Workers are separate processes; this process approves, cancels and reads, as a web server would.
-let databaseUrl = '';
-let runs: DurableRuns | undefined;
-const files = tempFiles();
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  databaseUrl = await createTestDatabase('tinyagent_dbos_approvals');
-  await queryRows(databaseUrl, TEST_TABLES);
-  runs = await connectDurableRuns({ databaseUrl, pollingIntervalMs: 50 });
-});
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-});
-
-afterAll(async () => {
-  await runs?.close();
-  files.remove();
-});
-
-function client(): DurableRuns {
-  if (runs === undefined) throw new Error('connectDurableRuns failed.');
-  return runs;
-}
-
-async function startWorker(): Promise<WorkerProcess> {
-  const worker = await startWorkerProcess(databaseUrl, files.folder);
-  workers.push(worker);
-  return worker;
-}
+const setup = useWorkerProcesses('tinyagent_dbos_approvals');
+const { client, startWorker } = setup;
 
 async function executionCount(tag: string): Promise<number> {
-  const rows = await queryRows<{ count: string }>(
-    databaseUrl,
-    'SELECT count(*) AS count FROM executions WHERE tag = $1',
-    [tag],
-  );
-  return Number(rows[0]?.count ?? 0);
+  return Object.values(await countExecutions(setup.databaseUrl, tag)).reduce((sum, count) => sum + count, 0);
 }
 
 // The run's own events say when it waits: no polling of its status.
@@ -115,9 +77,6 @@ describe('cancel from another process', () => {
     await worker.waitForLine((line) => line.startsWith('ended '));
     await expect(handle.result()).rejects.toThrow(/was cancelled/);
     expect(await handle.status()).toBe('cancelled');
-    const rows = await queryRows<{ n: number }>(databaseUrl, 'SELECT n FROM executions WHERE tag = $1 ORDER BY n', [
-      'cancelled',
-    ]);
-    expect(rows.map((row) => row.n)).toEqual([1, 2]);
+    expect(await countExecutions(setup.databaseUrl, 'cancelled')).toEqual({ 1: 1, 2: 1 });
   });
 });

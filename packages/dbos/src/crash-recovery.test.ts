@@ -1,64 +1,23 @@
-import { tempFiles } from '@tinyagent/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { connectDurableRuns } from './durable-runs.ts';
-import type { DurableRuns } from './durable-runs.ts';
+import { describe, expect, it } from 'vitest';
 import type { DurableRunEvent } from './durable-types.ts';
-import { TEST_TABLES, countNotes, countTask } from './test-support/test-agents.ts';
-import { createTestDatabase, queryRows } from './test-support/test-database.ts';
-import { startWorkerProcess } from './test-support/worker-process.ts';
-import type { WorkerProcess } from './test-support/worker-process.ts';
+import { countExecutions, countNotes, countTask } from './test-support/test-agents.ts';
+import { queryRows } from './test-support/test-database.ts';
+import { useWorkerProcesses } from './test-support/test-setup.ts';
 
 // Workers are separate processes, SIGKILLed mid-run; this process only submits, reads and releases.
-let databaseUrl = '';
-let runs: DurableRuns | undefined;
-const files = tempFiles();
-const workers: WorkerProcess[] = [];
-
-beforeAll(async () => {
-  databaseUrl = await createTestDatabase('tinyagent_dbos_crash');
-  await queryRows(databaseUrl, TEST_TABLES);
-  runs = await connectDurableRuns({ databaseUrl, pollingIntervalMs: 50 });
-});
-
-afterEach(async () => {
-  await Promise.all(workers.splice(0).map((worker) => worker.stop()));
-});
-
-afterAll(async () => {
-  await runs?.close();
-  files.remove();
-});
-
-function client(): DurableRuns {
-  if (runs === undefined) throw new Error('connectDurableRuns failed.');
-  return runs;
-}
-
-async function startWorker(folder: string, executorId?: string): Promise<WorkerProcess> {
-  const worker = await startWorkerProcess(databaseUrl, folder, executorId);
-  workers.push(worker);
-  return worker;
-}
-
-async function executions(tag: string): Promise<Record<number, number>> {
-  const rows = await queryRows<{ n: number; count: string }>(
-    databaseUrl,
-    'SELECT n, count(*) AS count FROM executions WHERE tag = $1 GROUP BY n ORDER BY n',
-    [tag],
-  );
-  return Object.fromEntries(rows.map((row) => [row.n, Number(row.count)]));
-}
+const setup = useWorkerProcesses('tinyagent_dbos_crash');
+const { client, startWorker, files } = setup;
+const executions = (tag: string) => countExecutions(setup.databaseUrl, tag);
 
 describe('a worker killed mid-run', () => {
   it('leaves the run to the next worker, which goes on after the last completed step', async () => {
-    const folder = files.folder;
-    const first = await startWorker(folder);
+    const first = await startWorker();
     const handle = await client().submit('counter', countTask('crash', 4, 3));
     await first.waitForLine((line) => line === 'holding crash 3');
     await first.kill();
-    await queryRows(databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['crash', 3]);
+    await queryRows(setup.databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['crash', 3]);
 
-    await startWorker(folder);
+    await startWorker();
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'counted 4' });
     // Steps 1 and 2 completed before the crash and never ran again; step 3 was cut off mid-call, so it
     // ran once more, as an interrupted step does.
@@ -66,13 +25,12 @@ describe('a worker killed mid-run', () => {
   });
 
   it('publishes the run’s events to another process once each, across the crash', async () => {
-    const folder = files.folder;
-    const first = await startWorker(folder);
+    const first = await startWorker();
     const handle = await client().submit('counter', countTask('observed', 3, 2));
     await first.waitForLine((line) => line === 'holding observed 2');
     await first.kill();
-    await queryRows(databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['observed', 2]);
-    await startWorker(folder);
+    await queryRows(setup.databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['observed', 2]);
+    await startWorker();
 
     const events: DurableRunEvent[] = [];
     for await (const event of handle.events()) events.push(event);
@@ -86,28 +44,26 @@ describe('a worker killed mid-run', () => {
   });
 
   it('leaves a code agent’s run to the next worker, its sandbox rebuilt without calling a tool twice', async () => {
-    const folder = files.folder;
-    const first = await startWorker(folder);
+    const first = await startWorker();
     const handle = await client().submit('coder', countTask('code', 3, 2));
     await first.waitForLine((line) => line === 'holding code 2');
     await first.kill();
     files.write('release-code-2', '');
 
-    await startWorker(folder);
+    await startWorker();
     // `total` lives in the sandbox: the answer needs block 1's value, rebuilt from the journal.
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'total 6' });
-    expect(countNotes(folder, 'code')).toEqual({ 1: 1, 2: 2, 3: 1 });
+    expect(countNotes(files.folder, 'code')).toEqual({ 1: 1, 2: 2, 3: 1 });
   });
 
   it('hands the runs of a worker that never comes back to a live one, which finishes them', async () => {
-    const folder = files.folder;
-    const gone = await startWorker(folder, 'machine-gone');
+    const gone = await startWorker('machine-gone');
     const handle = await client().submit('counter', countTask('moved', 3, 2));
     await gone.waitForLine((line) => line === 'holding moved 2');
     await gone.kill();
-    await queryRows(databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['moved', 2]);
+    await queryRows(setup.databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['moved', 2]);
 
-    await startWorker(folder, 'machine-live');
+    await startWorker('machine-live');
     expect(await client().recoverRuns('machine-gone')).toEqual([handle.runId]);
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'counted 3' });
     expect(await executions('moved')).toEqual({ 1: 1, 2: 2, 3: 1 });

@@ -1,6 +1,5 @@
 import { ConfigurationError, registerSecret } from '@tinyagent/core';
-import { describeThrown, getLogger } from '@tinyagent/core/internal';
-import type { DLogger } from '@dbos-inc/dbos-sdk';
+import { describeThrown } from '@tinyagent/core/internal';
 
 /**
  * Checks a PostgreSQL URL and registers its password as a secret, so that no log line, error or event
@@ -30,16 +29,4 @@ export function readDatabaseUrl(value: unknown, owner: string): string {
   }
   registerSecret(decodeURIComponent(url.password));
   return value;
-}
-
-/** DBOS's log lines through TinyAgent's logger, where registered secrets are redacted. */
-export function createDbosLogger(): DLogger {
-  const text = (entry: unknown): string => (typeof entry === 'string' ? entry : describeThrown(entry));
-  return {
-    // DBOS narrates its start-up and recovery at `info`; TinyAgent's logger decides what to show.
-    info: (entry) => getLogger().debug(`dbos: ${text(entry)}`),
-    debug: (entry) => getLogger().debug(`dbos: ${text(entry)}`),
-    warn: (entry) => getLogger().warn(`dbos: ${text(entry)}`),
-    error: (entry) => getLogger().error(`dbos: ${text(entry)}`),
-  };
 }

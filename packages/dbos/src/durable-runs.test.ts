@@ -1,25 +1,27 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
-import { captureLogs } from '@tinyagent/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startDurableWorker } from './durable-worker.ts';
 import type { DurableWorker } from './durable-worker.ts';
 import { connectDurableRuns } from './durable-runs.ts';
-import { createDbosLogger } from './database-url.ts';
 import type { DurableRunEvent } from './durable-types.ts';
-import { TEST_TABLES, countTask, createTestAgents } from './test-support/test-agents.ts';
-import { createTestDatabase, queryRows } from './test-support/test-database.ts';
+import { approveTask, countExecutions, countTask, createTestAgents } from './test-support/test-agents.ts';
+import { useTestDatabase } from './test-support/test-setup.ts';
 
-let databaseUrl = '';
+const database = useTestDatabase('tinyagent_dbos_runs');
 let worker: DurableWorker | undefined;
 let closeAgents: () => Promise<void> = () => Promise.resolve();
 
 beforeAll(async () => {
-  databaseUrl = await createTestDatabase('tinyagent_dbos_runs');
-  await queryRows(databaseUrl, TEST_TABLES);
-  const test = createTestAgents(databaseUrl, '');
+  const test = createTestAgents(database.databaseUrl, '');
   closeAgents = test.close;
-  worker = await startDurableWorker({ databaseUrl, agents: test.agents, pollingIntervalMs: 50 });
+  worker = await startDurableWorker({
+    databaseUrl: database.databaseUrl,
+    agents: test.agents,
+    applicationVersion: 'tests',
+    executorId: 'runs',
+    pollingIntervalMs: 50,
+  });
 });
 
 afterAll(async () => {
@@ -32,14 +34,7 @@ function runs(): DurableWorker {
   return worker;
 }
 
-async function executions(tag: string): Promise<Record<number, number>> {
-  const rows = await queryRows<{ n: number; count: string }>(
-    databaseUrl,
-    'SELECT n, count(*) AS count FROM executions WHERE tag = $1 GROUP BY n ORDER BY n',
-    [tag],
-  );
-  return Object.fromEntries(rows.map((row) => [row.n, Number(row.count)]));
-}
+const executions = (tag: string) => countExecutions(database.databaseUrl, tag);
 
 describe('a durable run', () => {
   it('completes with each model call and tool execution run once, as a DBOS step named by its step id', async () => {
@@ -87,9 +82,68 @@ describe('a durable run', () => {
   });
 });
 
+// Reads the run's events to its end, approving every call it asks about.
+async function approveAll(runId: string): Promise<DurableRunEvent[]> {
+  const events: DurableRunEvent[] = [];
+  for await (const event of runs().events(runId)) {
+    events.push(event);
+    if (event.type === 'approval-requested') await runs().approve(runId, event.approval.callId, { approved: true });
+  }
+  return events;
+}
+
+describe('a durable run that pauses for approval', () => {
+  it('publishes every event across the pause, the approved call’s included, in one increasing sequence', async () => {
+    const handle = await runs().submit('payer', 'pay-events');
+    const events = await approveAll(handle.runId);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    const resolved = events.findIndex((event) => event.type === 'approval-resolved');
+    const started = events.findIndex((event) => event.type === 'tool-start' && event.toolCallId === 'call_pay');
+    expect(resolved).toBeGreaterThan(-1);
+    expect(started).toBeGreaterThan(resolved);
+    expect(events.filter((event) => event.type === 'run-start')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'transfer: sent' } });
+  });
+
+  it('takes a decision on a call id the run pauses on a second time', async () => {
+    const handle = await runs().submit('approver', approveTask('pay-twice', 1, 2));
+    const events = await approveAll(handle.runId);
+    expect(events.filter((event) => event.type === 'approval-requested')).toHaveLength(2);
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'paid 2' });
+    expect(await executions('pay-twice')).toEqual({ 1: 2 });
+  });
+
+  it('refuses a second decision on a call it has its decision on, while it waits for the others', async () => {
+    const handle = await runs().submit('approver', approveTask('pay-both', 2, 1));
+    await vi.waitFor(async () => expect(await handle.pendingApprovals()).toHaveLength(2), { timeout: 30_000 });
+    await runs().approve(handle.runId, 'call_0', { approved: true });
+    await vi.waitFor(
+      async () => expect((await handle.pendingApprovals()).map((approval) => approval.callId)).toEqual(['call_1']),
+      { timeout: 30_000 },
+    );
+    const again = runs().approve(handle.runId, 'call_0', { approved: false, reason: 'changed my mind' });
+    await expect(again).rejects.toThrow(ConfigurationError);
+    await expect(again).rejects.toThrow(/it waits for: call_1/);
+    await runs().approve(handle.runId, 'call_1', { approved: true });
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'paid 2' });
+    expect(await executions('pay-both')).toEqual({ 1: 2 });
+  });
+
+  it('fails with a ConfigurationError when an agent called as a tool waits for approval', async () => {
+    const handle = await runs().submit('manager', 'pay-nested');
+    const outcome = await handle.result();
+    expect(outcome.state).toBe('error');
+    expect(outcome.error).toMatchObject({ name: 'ConfigurationError' });
+    expect(outcome.error?.message).toMatch(/approval of an agent called as a tool .* not durable/);
+    expect(await executions('pay-nested')).toEqual({});
+  });
+});
+
 describe('bad input', () => {
   it('rejects unknown options and bad values with a ConfigurationError that says what to do', async () => {
-    await expect(connectDurableRuns({ databaseUrl, queue: 'x' } as never)).rejects.toThrow(/unknown option 'queue'/);
+    await expect(connectDurableRuns({ databaseUrl: database.databaseUrl, queue: 'x' } as never)).rejects.toThrow(
+      /unknown option 'queue'/,
+    );
     await expect(connectDurableRuns({ databaseUrl: 'mysql://x@127.0.0.1/db' })).rejects.toThrow(ConfigurationError);
     await expect(runs().submit('counter', '')).rejects.toThrow(/non-empty string/);
     await expect(runs().submit('counter', 'x', { maxSteps: 0 })).rejects.toThrow(/maxSteps must be a positive integer/);
@@ -97,24 +151,15 @@ describe('bad input', () => {
     await expect(runs().approve('r', 'c', { approved: 'yes' } as never)).rejects.toThrow(/approved: true/);
     await expect(runs().run('missing').status()).rejects.toThrow(/No durable run has the id 'missing'/);
     await expect(
-      startDurableWorker({ databaseUrl, agents: { counter: { run: () => undefined } as never } }),
+      startDurableWorker({ databaseUrl: database.databaseUrl, agents: { counter: { run: () => undefined } as never } }),
     ).rejects.toThrow(/agents.counter is not an agent/);
   });
 
   it('refuses a second worker in one process', async () => {
-    const { agents, close } = createTestAgents(databaseUrl, '');
-    await expect(startDurableWorker({ databaseUrl, agents })).rejects.toThrow(/runs a worker already/);
+    const { agents, close } = createTestAgents(database.databaseUrl, '');
+    await expect(startDurableWorker({ databaseUrl: database.databaseUrl, agents })).rejects.toThrow(
+      /runs a worker already/,
+    );
     await close();
-  });
-
-  it('never shows the database password in what DBOS logs', async () => {
-    const logs = captureLogs();
-    const url = new URL(databaseUrl);
-    url.password = 'a-password-nobody-may-see';
-    await connectDurableRuns({ databaseUrl: url.toString(), applicationName: 'other' }).then((other) => other.close());
-    createDbosLogger().warn(`Database connection failed for ${url.toString()}`);
-    logs.restore();
-    expect(logs.lines.length).toBeGreaterThan(0);
-    expect(JSON.stringify(logs.lines)).not.toContain('a-password-nobody-may-see');
   });
 });

@@ -2,8 +2,9 @@ import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError, stringifyResult } from '@tinyagent/core';
 import type { ApprovalDecision, CustomEvent } from '@tinyagent/core';
 import { checkOptionKeys } from '@tinyagent/core/internal';
-import { createDbosLogger, readDatabaseUrl } from './database-url.ts';
-import { createRunHandle, unknownRun } from './run-handle.ts';
+import { readDatabaseUrl } from './database-url.ts';
+import { createDbosLogger } from './dbos-logger.ts';
+import { createRunHandle, unknownRunError } from './run-handle.ts';
 import type { DurableRunHandle } from './run-handle.ts';
 import { APPROVAL_TOPIC, WORKFLOW_NAME } from './run-workflow.ts';
 import type { RunInput } from './run-workflow.ts';
@@ -22,7 +23,8 @@ export interface DurableRunsOptions {
   queueName?: string | undefined;
   /**
    * How often, in milliseconds, a wait on PostgreSQL looks again: a handle's `result()` and `events()`,
-   * and a worker's queue. Default 1 000; lower answers sooner and queries more.
+   * and a worker's queue (DBOS's `minPollingIntervalMs`, stored with the queue like `concurrency`: the
+   * latest application version's workers set it). Default 1 000; lower answers sooner and queries more.
    */
   pollingIntervalMs?: number | undefined;
 }
@@ -87,10 +89,24 @@ export const DEFAULT_APPLICATION_NAME = 'tinyagent';
  */
 export async function connectDurableRuns(options: DurableRunsOptions): Promise<DurableRuns> {
   checkOptionKeys(options, DURABLE_RUNS_OPTION_KEYS, 'connectDurableRuns');
-  const databaseUrl = readDatabaseUrl(options.databaseUrl, 'connectDurableRuns');
+  return openDurableRuns(readDurableRunsOptions(options, 'connectDurableRuns'));
+}
+
+/** DurableRunsOptions checked, with every default filled in. */
+export type DurableRunsSettings = Required<{ [Key in keyof DurableRunsOptions]: NonNullable<DurableRunsOptions[Key]> }>;
+
+/** Checks the values of DurableRunsOptions (not their keys) and fills in the defaults; `owner` names the caller. */
+export function readDurableRunsOptions(options: DurableRunsOptions, owner: string): DurableRunsSettings {
+  const databaseUrl = readDatabaseUrl(options.databaseUrl, owner);
   const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
   const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
-  const pollingIntervalMs = readCount(options.pollingIntervalMs, 'connectDurableRuns: pollingIntervalMs', 1_000);
+  const pollingIntervalMs = readCount(options.pollingIntervalMs, `${owner}: pollingIntervalMs`, 1_000);
+  return { databaseUrl, applicationName, queueName, pollingIntervalMs };
+}
+
+/** Connects to the durable runs of settings read once (by `connectDurableRuns` or a worker). */
+export async function openDurableRuns(settings: DurableRunsSettings): Promise<DurableRuns> {
+  const { databaseUrl, applicationName, queueName, pollingIntervalMs } = settings;
   const client = await DBOSClient.create({
     systemDatabaseUrl: databaseUrl,
     applicationName,
@@ -116,16 +132,18 @@ export async function connectDurableRuns(options: DurableRunsOptions): Promise<D
       readRunId(runId);
       checkDecision(decision);
       const pending = await handle(runId).pendingApprovals();
-      if (!pending.some((approval) => approval.callId === callId)) {
-        if ((await client.getWorkflow(runId)) === undefined) throw unknownRun(runId);
+      const waitedFor = pending.find((approval) => approval.callId === callId);
+      if (waitedFor === undefined) {
+        if ((await client.getWorkflow(runId)) === undefined) throw unknownRunError(runId);
         const waiting = pending.map((approval) => approval.callId).join(', ');
         throw new ConfigurationError(
           `Durable run ${runId} does not wait for a decision on '${callId}'${waiting === '' ? ' (it waits for none now)' : `; it waits for: ${waiting}`}. Wait for its approval-requested event or status 'awaiting_approval' first.`,
         );
       }
       const message: ApprovalMessage = { callId, decision };
-      // Keyed by call: a decision sent twice (a retried request) reaches the run once.
-      await client.send(runId, message, APPROVAL_TOPIC, `${runId}/${callId}`);
+      // Keyed by the pause's step and the call: a decision sent twice (a retried request) reaches the
+      // run once, and a later pause on the same call id (providers reuse `call_0`) gets its own.
+      await client.send(runId, message, APPROVAL_TOPIC, `${runId}/${String(waitedFor.step)}/${callId}`);
     },
     cancel: (runId) => handle(readRunId(runId)).cancel(),
     recoverRuns: async (executorId) => {

@@ -33,7 +33,9 @@ export interface DurableRunOutcome {
   state: Exclude<RunState, 'awaiting_approval'>;
   /** The final answer as text; empty when the run ended without one. */
   output: string;
+  /** The model turns the run took, across its pauses for approval. */
   stepsTaken: number;
+  /** The tokens the run's model calls used, its sub-agents' (asTool) included. */
   usage: RunUsage;
   /** Why the run failed, for `error`, `aborted` and `step_limit_reached` without an answer. */
   error?: { name: string; message: string } | undefined;
@@ -59,7 +61,8 @@ export type DurableRunEndEvent = Omit<RunEndEvent, 'result'> & {
  * An event of a durable run as any process reads it (`events(runId)`): core's events as plain JSON.
  * An agent's own events (the code agent's `code-start`, say) arrive as they are: name their type as
  * `Custom` (e.g. `CodeAgentEvent`) to have them typed; the default leaves them out so that `type`
- * narrows core's events.
+ * narrows core's events. Every event's `seq` is its place in the durable run's stream, one sequence
+ * across the run's pauses (and the events of agents it calls as tools), not the agent's own count.
  */
 export type DurableRunEvent<Custom extends CustomEvent = never> =
   Exclude<AgentEvent, ToolEndEvent | RunEndEvent> | DurableToolEndEvent | DurableRunEndEvent | Custom;

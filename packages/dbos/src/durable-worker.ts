@@ -1,16 +1,16 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
-import { checkOptionKeys } from '@tinyagent/core/internal';
-import { createDbosLogger, readDatabaseUrl } from './database-url.ts';
+import { checkOptionKeys, getLogger } from '@tinyagent/core/internal';
+import { createDbosLogger } from './dbos-logger.ts';
 import {
-  DEFAULT_APPLICATION_NAME,
   DURABLE_RUNS_OPTION_KEYS,
-  connectDurableRuns,
+  openDurableRuns,
   readCount,
+  readDurableRunsOptions,
   readName,
 } from './durable-runs.ts';
 import type { DurableRuns, DurableRunsOptions } from './durable-runs.ts';
-import { startCancellationWatch } from './cancellation-watch.ts';
+import { createRunningRuns } from './running-runs.ts';
 import { WORKFLOW_NAME, runWorkflow } from './run-workflow.ts';
 import type { RunInput } from './run-workflow.ts';
 import type { DurableAgent } from './durable-types.ts';
@@ -19,27 +19,42 @@ import type { DurableAgent } from './durable-types.ts';
 export interface DurableWorkerOptions extends DurableRunsOptions {
   /** The agents this worker runs, by the name `submit` uses. Every worker of an application has the same. */
   agents: Readonly<Record<string, DurableAgent>>;
-  /** Runs this process executes at once, from the queue; default 10. */
+  /**
+   * Runs one worker process executes at once, from the queue (DBOS's `workerConcurrency`); default 10.
+   * DBOS stores it with the queue, so one value holds for every worker: a worker of the latest
+   * application version sets it when it starts, and a worker of an older version (a rolling deploy)
+   * leaves it as it is. The queue's polling interval (`pollingIntervalMs`) is stored the same way.
+   */
   concurrency?: number | undefined;
   /**
-   * The version of the code this worker runs. A run is recovered only by a worker of the version that
-   * started it; default a hash DBOS derives from the workflow's code. Set it (to your release) when you
-   * deploy, see docs/durable-runs.md.
+   * The version of the code this worker runs: set it to your release version on every worker. DBOS
+   * recovers a run only on a worker of the version that started it, and gives queued runs to workers
+   * of the latest version. Without it, DBOS derives a version from the registered workflow function,
+   * which is the same one-line function in every release: new code would then recover runs that old
+   * code started, and fail or misbehave on their records. The worker warns at start when it is missing;
+   * see docs/durable-runs.md.
    */
   applicationVersion?: string | undefined;
   /**
    * The name of this worker in the database: the runs it takes are recorded under it, and a worker
-   * that starts recovers the unfinished runs recorded under its own name. Default DBOS's: `local`, or
-   * the `DBOS__VMID` environment variable. Several workers running at once each need their own stable
-   * name (the machine's, plus a slot number), so that a starting worker never takes over runs that a
-   * live one is running; see docs/durable-runs.md.
+   * that starts recovers the unfinished runs recorded under its own name. Default DBOS's: the
+   * `DBOS__VMID` environment variable, else `local`, which suits one worker per database only. Several
+   * workers running at once each need their own stable name (the machine's, plus a slot number), or a
+   * starting worker takes over runs that a live one is running; the worker warns at start when neither
+   * is set. See docs/durable-runs.md.
    */
   executorId?: string | undefined;
 }
 
 /** A worker: this process runs durable runs from the queue, and can submit and follow them too. */
 export interface DurableWorker extends DurableRuns {
-  /** Stops taking runs and disconnects; runs still going here are recovered by the next worker that starts. */
+  /**
+   * Stops taking runs, stops the runs going on here and disconnects. Each run's signal aborts, so its
+   * model call or tool in flight stops (a tool that ignores its `signal` runs on, and its result is
+   * discarded); the step it cut off is not recorded, and the run stays unfinished under this worker's
+   * `executorId`, for the next worker that starts with it (or `recoverRuns`) to go on after its last
+   * completed step. Closing again does nothing.
+   */
   close(): Promise<void>;
 }
 
@@ -53,8 +68,8 @@ const WORKER_OPTION_KEYS: readonly string[] = [
   } satisfies Record<Exclude<keyof DurableWorkerOptions, keyof DurableRunsOptions>, true>),
 ];
 
-let running = false;
-let stopWatch = (): void => undefined;
+// The worker that holds this process's DBOS: only it may shut DBOS down.
+let owner: object | undefined;
 
 /**
  * Starts this process's worker: DBOS on the database, the runs it had left (after a crash or a
@@ -63,24 +78,23 @@ let stopWatch = (): void => undefined;
  */
 export async function startDurableWorker(options: DurableWorkerOptions): Promise<DurableWorker> {
   checkOptionKeys(options, WORKER_OPTION_KEYS, 'startDurableWorker');
-  const databaseUrl = readDatabaseUrl(options.databaseUrl, 'startDurableWorker');
+  const settings = readDurableRunsOptions(options, 'startDurableWorker');
+  const { databaseUrl, applicationName, queueName, pollingIntervalMs } = settings;
   const agents = readAgents(options.agents);
   const concurrency = readCount(options.concurrency, 'startDurableWorker: concurrency', 10);
-  const pollingIntervalMs = readCount(options.pollingIntervalMs, 'startDurableWorker: pollingIntervalMs', 1_000);
-  const applicationName = readName(options.applicationName, 'applicationName', DEFAULT_APPLICATION_NAME);
-  const queueName = readName(options.queueName, 'queueName', `${applicationName}-runs`);
   if (options.applicationVersion !== undefined) readName(options.applicationVersion, 'applicationVersion', '');
   if (options.executorId !== undefined) readName(options.executorId, 'executorId', '');
-  if (running || DBOS.isInitialized()) {
+  if (owner !== undefined || DBOS.isInitialized()) {
     throw new ConfigurationError(
       'startDurableWorker: this process runs a worker already (DBOS is one per process); close it first.',
     );
   }
-  running = true;
+  warnOfDefaults(options);
+  const self = {};
+  owner = self;
+  const runningRuns = createRunningRuns();
   try {
-    const watch = startCancellationWatch(pollingIntervalMs);
-    stopWatch = () => watch.stop();
-    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, watch, DBOS.workflowID ?? '', input), {
+    DBOS.registerWorkflow((input: RunInput) => runWorkflow(agents, runningRuns, DBOS.workflowID ?? '', input), {
       name: WORKFLOW_NAME,
     });
     DBOS.setConfig({
@@ -94,20 +108,28 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
     await DBOS.registerQueue(queueName, {
       workerConcurrency: concurrency,
       minPollingIntervalMs: pollingIntervalMs,
-      onConflict: 'always_update',
+      // Only the latest version's workers change the stored settings: an old worker in a rolling
+      // deploy must not put its own back.
+      onConflict: 'update_if_latest_version',
     });
-    const runs = await connectDurableRuns({ databaseUrl, applicationName, queueName, pollingIntervalMs });
-    const close = async (): Promise<void> => {
-      try {
-        await runs.close();
-      } finally {
-        await stopDbos();
-      }
+    const runs = await openDurableRuns(settings);
+    let closed: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closed ??= (async () => {
+        // Before DBOS stops: a run stopped now ends unrecorded instead of running on unwatched.
+        runningRuns.stopAll();
+        try {
+          await runs.close();
+        } finally {
+          await stopDbos(self);
+        }
+      })();
+      return closed;
     };
     return { ...runs, close, [Symbol.asyncDispose]: close };
   } catch (error) {
     try {
-      await stopDbos();
+      await stopDbos(self);
     } catch (stopError) {
       // The start's own error says what to fix; the failed stop goes to the log.
       createDbosLogger().error(stopError);
@@ -116,13 +138,30 @@ export async function startDurableWorker(options: DurableWorkerOptions): Promise
   }
 }
 
-async function stopDbos(): Promise<void> {
-  stopWatch();
+// Shuts DBOS down for worker `self`, unless a newer worker holds it by now.
+async function stopDbos(self: object): Promise<void> {
+  if (owner !== self) return;
   try {
     // Deregistered, so that a later worker in this process registers the workflow with its agents.
     await DBOS.shutdown({ deregister: true });
   } finally {
-    running = false;
+    owner = undefined;
+  }
+}
+
+// The defaults that suit one worker on a laptop and break a deployment say so at each start.
+function warnOfDefaults(options: DurableWorkerOptions): void {
+  if (options.applicationVersion === undefined) {
+    getLogger().warn(
+      'startDurableWorker: no applicationVersion. DBOS then derives one that stays the same across your releases, ' +
+        'so a worker of new code would recover runs that old code started. Set it to your release version.',
+    );
+  }
+  if (options.executorId === undefined && (process.env.DBOS__VMID ?? '') === '') {
+    getLogger().warn(
+      "startDurableWorker: no executorId, so this worker is DBOS's default 'local'. Fine for one worker; with " +
+        'several, give each a stable id of its own, or a starting worker takes over the runs of a live one.',
+    );
   }
 }
 

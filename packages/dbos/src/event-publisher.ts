@@ -1,6 +1,9 @@
 import { DBOS } from '@dbos-inc/dbos-sdk';
+import { ConfigurationError } from '@tinyagent/core';
 import type { AgentEvent, CustomEvent, RunResult, StepRunner } from '@tinyagent/core';
+import { RunPaused, describeThrown, getLogger } from '@tinyagent/core/internal';
 import type { DurableRunEvent, DurableRunOutcome } from './durable-types.ts';
+import type { RunningRun } from './running-runs.ts';
 
 /** The DBOS stream of a run's events; each entry is a batch (an array) of events, in order. */
 export const EVENTS_STREAM = 'tinyagent-events';
@@ -10,9 +13,11 @@ export const EVENTS_STREAM = 'tinyagent-events';
  * buffered and written inside the next DBOS step, before its work: a step that DBOS replays from its
  * record does not run its body, so the events that led up to it (which the original execution wrote)
  * are dropped instead of written again. Writes are chained so the stream keeps the events' order even
- * when tool steps run concurrently. Only a crash inside a step can repeat the batch it wrote.
+ * when tool steps run concurrently. Only a crash inside a step can repeat the batch it wrote. A write
+ * that fails is logged (redacted) and its batch lost to readers: the step's own work goes on.
  */
 export interface EventPublisher {
+  /** The run's `onEvent`: takes each event, renames and numbers it, and buffers it for the next step. */
   readonly onEvent: (event: AgentEvent | CustomEvent) => void;
   /** The step runner of the run: each model call and tool execution is a DBOS step named by its step id. */
   readonly stepRunner: StepRunner;
@@ -22,11 +27,14 @@ export interface EventPublisher {
 
 /**
  * Creates the EventPublisher of one workflow execution of run `runId`. The events carry `runId` in
- * place of the agent's own run id, which is new in each execution: so a run's events have one id
- * before and after a crash, the handle's, and repeats are known by it and `seq`.
+ * place of the agent's own run id, which is new in each execution, and a `seq` numbered here, one
+ * counter for the whole workflow: the agent restarts its own `seq` in each stretch (the run, then each
+ * resume after an approval). The workflow emits the same events in the same order when DBOS replays
+ * it, so an event has the same number in every execution, and a reader drops a repeat by its `seq`.
  */
-export function createEventPublisher(runId: string): EventPublisher {
+export function createEventPublisher(runId: string, running: RunningRun): EventPublisher {
   let agentRunId: string | undefined;
+  let seq = 0;
   let buffer: DurableRunEvent[] = [];
   // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
   // approvals are stored: a reader that sees the request can approve at once.
@@ -38,10 +46,14 @@ export function createEventPublisher(runId: string): EventPublisher {
     return batch;
   };
   const write = (batch: DurableRunEvent[]): Promise<void> => {
-    // Chained, so a failed write (reported by its own step) does not stop the ones after it.
+    // Chained, so the stream keeps the events' order. A failed write is logged, never thrown: it would
+    // be recorded as the failure of the model call or tool whose step carries the batch.
     const next = written
-      .catch(() => undefined)
-      .then(() => (batch.length === 0 ? undefined : DBOS.writeStream(EVENTS_STREAM, batch)));
+      .then(() => (batch.length === 0 ? undefined : DBOS.writeStream(EVENTS_STREAM, batch)))
+      .catch((error: unknown) => {
+        const seqs = `${String(batch[0]?.seq)}-${String(batch.at(-1)?.seq)}`;
+        getLogger().warn(`dbos: events ${seqs} of run ${runId} were not published: ${describeThrown(error)}`);
+      });
     written = next;
     return next;
   };
@@ -50,12 +62,13 @@ export function createEventPublisher(runId: string): EventPublisher {
       if (event.type === 'approval-requested') holding = true;
       // The run's own events have no parent; an agent it calls as a tool names it as the parent.
       if (event.parentRunId === undefined) agentRunId = event.runId;
+      seq += 1;
       const renamed =
         event.parentRunId === undefined
-          ? { ...event, runId }
+          ? { ...event, runId, seq }
           : event.parentRunId === agentRunId
-            ? { ...event, parentRunId: runId }
-            : event;
+            ? { ...event, parentRunId: runId, seq }
+            : { ...event, seq };
       buffer.push(toDurableEvent(renamed));
     },
     stepRunner: {
@@ -63,10 +76,11 @@ export function createEventPublisher(runId: string): EventPublisher {
         // Taken now, synchronously: the events before this step, in the order the run emitted them.
         const batch = holding ? [] : take();
         return DBOS.runStep(
-          async () => {
-            await write(batch);
-            return work();
-          },
+          () =>
+            running.step(async () => {
+              await write(batch);
+              return refuseNestedPause(work(), id);
+            }),
           { name: id },
         );
       },
@@ -74,9 +88,25 @@ export function createEventPublisher(runId: string): EventPublisher {
     flush: () => {
       holding = false;
       const batch = take();
-      return DBOS.runStep(() => write(batch), { name: 'events' });
+      return DBOS.runStep(() => running.step(() => write(batch)), { name: 'events' });
     },
   };
+}
+
+// An agent called as a tool (asTool) that pauses for approval rejects its caller's tool step with
+// RunPaused, which DBOS would record as a plain Error: a replay would then read a failed call, and the
+// run's pending approval has another id than the sub-run's approval-requested. Until core gives the
+// step seam a way to park such a call, the run fails here, with a recorded error that replays alike.
+async function refuseNestedPause<Result>(work: Promise<Result>, stepId: string): Promise<Result> {
+  try {
+    return await work;
+  } catch (error) {
+    if (!(error instanceof RunPaused)) throw error;
+    throw new ConfigurationError(
+      `Step ${stepId}: the approval of an agent called as a tool (asTool) is not durable yet. In a durable run, ` +
+        'give the approval to the calling agent (needsApproval on its own tool), or run the agent that needs it on its own.',
+    );
+  }
 }
 
 /** An event as plain JSON for the stream: errors as name and message, a RunResult as its outcome. */

@@ -36,7 +36,7 @@ export function createRunHandle(client: DBOSClient, runId: string, pollingInterv
     runId,
     status: async () => {
       const workflow = await client.getWorkflow(runId);
-      if (workflow === undefined) throw unknownRun(runId);
+      if (workflow === undefined) throw unknownRunError(runId);
       switch (workflow.status) {
         case 'ENQUEUED':
         case 'DELAYED':
@@ -59,7 +59,7 @@ export function createRunHandle(client: DBOSClient, runId: string, pollingInterv
         if (error instanceof DBOSErrors.DBOSAwaitedWorkflowCancelledError) {
           throw new RunAbortedError(`Durable run ${runId} was cancelled.`, { timedOut: false, cause: error });
         }
-        if (error instanceof DBOSErrors.DBOSNonExistentWorkflowError) throw unknownRun(runId);
+        if (error instanceof DBOSErrors.DBOSNonExistentWorkflowError) throw unknownRunError(runId);
         throw error;
       }
     },
@@ -73,20 +73,20 @@ async function* readEvents<Custom extends CustomEvent>(
   runId: string,
   pollingIntervalMs: number,
 ): AsyncGenerator<DurableRunEvent<Custom>> {
-  // A crash inside a step can write the batch before it again: the envelope tells repeats.
-  const seen = new Set<string>();
+  // A crash inside a step can write the batch before it again. The workflow numbers every event of
+  // the run with one counter, the same in every execution: a repeat is an event at or below the last.
+  let last = 0;
   for await (const batch of client.readStream<DurableRunEvent<Custom>[]>(runId, EVENTS_STREAM, { pollingIntervalMs })) {
     for (const event of batch) {
-      const key = `${event.runId}/${String(event.seq)}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+      if (event.seq <= last) continue;
+      last = event.seq;
       yield event;
     }
   }
 }
 
 /** The ConfigurationError of a run id that no run has. */
-export function unknownRun(runId: string): ConfigurationError {
+export function unknownRunError(runId: string): ConfigurationError {
   return new ConfigurationError(
     `No durable run has the id '${runId}': use the runId of a handle from submit(), on the same database and application.`,
   );

@@ -12,12 +12,23 @@ import { ReactAgent } from '@tinyagent/react-agent';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedReply } from '@tinyagent/testing';
 import type { DurableAgent } from '../durable-types.ts';
+import { queryRows } from './test-database.ts';
 
 /** The tables the test agents write to; made once per test database. */
 export const TEST_TABLES = `
   CREATE TABLE IF NOT EXISTS executions (tag text NOT NULL, n int NOT NULL, at timestamptz NOT NULL DEFAULT now());
   CREATE TABLE IF NOT EXISTS releases (tag text NOT NULL, n int NOT NULL);
 `;
+
+/** How often `record` (or `transfer`, as n 1) ran for each n of the run tagged `tag`, from the executions table. */
+export async function countExecutions(databaseUrl: string, tag: string): Promise<Record<number, number>> {
+  const rows = await queryRows<{ n: number; count: string }>(
+    databaseUrl,
+    'SELECT n, count(*) AS count FROM executions WHERE tag = $1 GROUP BY n ORDER BY n',
+    [tag],
+  );
+  return Object.fromEntries(rows.map((row) => [row.n, Number(row.count)]));
+}
 
 /** The task of the counting agents: call `record` `steps` times, holding at step `hold` until released. */
 export function countTask(tag: string, steps: number, hold?: number): string {
@@ -69,11 +80,18 @@ export function createTestAgents(
   const counter = new ReactAgent({ tools: [record], toolCalling: 'native', chatModel: statelessModel(countReply) });
   const payer = new ReactAgent({ tools: [transfer], toolCalling: 'native', chatModel: statelessModel(payReply) });
   const coder = new TinyCodeAgent({ tools: [note], chatModel: statelessModel(codeReply) });
-  return { agents: { counter, payer, coder }, close: () => pool.end() };
+  const approver = new ReactAgent({
+    tools: [transfer],
+    toolCalling: 'native',
+    chatModel: statelessModel(approveReply),
+  });
+  const delegate = payer.asTool({ name: 'delegate', description: 'Has the payments agent pay.' });
+  const manager = new ReactAgent({ tools: [delegate], toolCalling: 'native', chatModel: statelessModel(manageReply) });
+  return { agents: { counter, payer, coder, approver, manager }, close: () => pool.end() };
 }
 
-// A model whose every call is the same function of the conversation.
-function statelessModel(reply: (messages: readonly ChatMessage[]) => ScriptedReply) {
+/** A scripted model whose every call is the same function of the conversation. */
+export function statelessModel(reply: (messages: readonly ChatMessage[]) => ScriptedReply) {
   return createScriptedModel(
     Array.from({ length: 50 }, () => (request: { messages: readonly ChatMessage[] }) => reply(request.messages)),
   );
@@ -98,6 +116,35 @@ function payReply(messages: readonly ChatMessage[]): ScriptedReply {
   if (result !== undefined) return `transfer: ${result.content}`;
   const tag = messages.find((message) => message.role === 'user')?.content ?? '';
   return { toolCalls: [{ id: 'call_pay', name: 'transfer', arguments: { tag } }] };
+}
+
+/**
+ * The task of the approving agent: `calls` transfers needing approval at each of `turns` turns, with
+ * the same call ids every turn (`call_0`, `call_1`, ...), as providers reuse ids.
+ */
+export function approveTask(tag: string, calls: number, turns: number): string {
+  return `approve ${tag} ${String(calls)} ${String(turns)}`;
+}
+
+function approveReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const { tag, steps: calls, hold: turns } = readTask(messages);
+  const done = messages.filter((message) => message.role === 'tool').length;
+  if (done >= calls * turns) return `paid ${String(done)}`;
+  return {
+    toolCalls: Array.from({ length: calls }, (_, index) => ({
+      id: `call_${String(index)}`,
+      name: 'transfer',
+      arguments: { tag },
+    })),
+  };
+}
+
+// The manager hands the payment to the payer, called as a tool (asTool): its approval is nested.
+function manageReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const result = messages.find((message) => message.role === 'tool');
+  if (result !== undefined) return `managed: ${result.content}`;
+  const tag = messages.find((message) => message.role === 'user')?.content ?? '';
+  return { toolCalls: [{ id: 'call_delegate', name: 'delegate', arguments: { task: tag } }] };
 }
 
 // The code agent keeps `total` in its sandbox across steps: after a crash, only the journal's replay

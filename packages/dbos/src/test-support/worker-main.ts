@@ -11,6 +11,7 @@ const executorId = process.env.EXECUTOR_ID;
 const worker = await startDurableWorker({
   databaseUrl,
   agents: reporting(agents),
+  applicationVersion: 'tests',
   pollingIntervalMs: 50,
   ...(executorId === undefined ? {} : { executorId }),
 });

@@ -13,11 +13,14 @@ export interface WorkerProcess {
   readonly lines: readonly string[];
   /** SIGKILLs the process and resolves once it is gone: a crash, with nothing cleaned up. */
   kill(): Promise<void>;
-  /** SIGTERMs the process (it closes its worker) and resolves once it exited. */
+  /** SIGTERMs the process (it closes its worker) and resolves once it exited; SIGKILLs it after 10 s. */
   stop(): Promise<void>;
 }
 
-/** Starts a worker process on `databaseUrl` (the code agent's notes in `folder`, named `executorId` when given) and resolves once it takes runs. */
+/**
+ * Starts a worker process on `databaseUrl` (the code agent's notes in `folder`, named `executorId` when
+ * given) and resolves once it takes runs; rejects, and kills it, when it is not ready within 30 s.
+ */
 export async function startWorkerProcess(
   databaseUrl: string,
   folder: string,
@@ -60,12 +63,51 @@ export async function startWorkerProcess(
       });
     });
   };
-  const end = (signal: NodeJS.Signals) => async (): Promise<void> => {
-    if (!hasExited(child)) child.kill(signal);
+  const kill = async (): Promise<void> => {
+    if (!hasExited(child)) child.kill('SIGKILL');
     await exited;
   };
-  await waitForLine((line) => line === 'ready');
-  return { waitForLine, lines, kill: end('SIGKILL'), stop: end('SIGTERM') };
+  // A worker that does not close within the deadline is killed: a hung close must not hang the tests.
+  const stop = async (): Promise<void> => {
+    if (!hasExited(child)) child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_DEADLINE_MS);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  try {
+    await withDeadline(
+      waitForLine((line) => line === 'ready'),
+      READY_DEADLINE_MS,
+      () => {
+        return new Error(
+          `The worker process did not print 'ready' within ${String(READY_DEADLINE_MS)} ms. Its stderr:\n${stderr}`,
+        );
+      },
+    );
+  } catch (error) {
+    await kill();
+    throw error;
+  }
+  return { waitForLine, lines, kill, stop };
+}
+
+// Generous: starting DBOS and recovering runs takes seconds on a loaded 2-core machine.
+const READY_DEADLINE_MS = 30_000;
+const STOP_DEADLINE_MS = 10_000;
+
+async function withDeadline<Result>(work: Promise<Result>, ms: number, timedOut: () => Error): Promise<Result> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timedOut()), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function hasExited(child: ChildProcess): boolean {

@@ -1,12 +1,12 @@
 // Vitest's global setup for the dbos tests: finds the PostgreSQL server they run against. DATABASE_URL
 // when set; otherwise the project's own script starts one (installing PostgreSQL when absent, as root
-// on Debian). No server, no tests: the run fails with what to do, it never skips them.
+// on Debian). No server, no tests: the run fails with what to do, it never skips them. Vitest loads this
+// file without the source condition, so it imports no workspace package (that would need a build).
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { describeThrown } from '@tinyagent/core/internal';
 
 const HOW_TO_PROVIDE =
   'Set DATABASE_URL to a server whose user may create databases (postgres://user:password@127.0.0.1:5432/postgres), ' +
@@ -28,7 +28,7 @@ async function checkConnection(databaseUrl: string): Promise<void> {
     await client.query('SELECT 1');
   } catch (error) {
     throw new Error(
-      `The @tinyagent/dbos tests could not connect to the PostgreSQL of DATABASE_URL (${describeThrown(error)}). ${HOW_TO_PROVIDE}`,
+      `The @tinyagent/dbos tests could not connect to the PostgreSQL of DATABASE_URL (${error instanceof Error ? error.message : String(error)}). ${HOW_TO_PROVIDE}`,
       { cause: error },
     );
   } finally {

@@ -10,7 +10,7 @@ set -euo pipefail
 role=tinyagent_test
 database=tinyagent_test
 # A throwaway password for a role that exists only on this machine's loopback server.
-password=tinyagent_test
+password=loopback-only-c4f1
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
   echo "The durable-run tests need PostgreSQL. Point DATABASE_URL at a server where you may create databases" >&2

@@ -67,6 +67,18 @@ describe('a durable run', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'counted 2' } });
   });
 
+  it('publishes every event of tool calls that run at once, in one increasing sequence', async () => {
+    const handle = await runs().submit('fanout', countTask('fan-events', 8));
+    const events: DurableRunEvent[] = [];
+    for await (const event of handle.events()) events.push(event);
+    // Each call's step writes the events before it when DBOS reaches its body, in any order; a batch
+    // written out of order would be dropped by the reader as a repeat.
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.filter((event) => event.type === 'tool-start')).toHaveLength(8);
+    expect(events.filter((event) => event.type === 'tool-end')).toHaveLength(8);
+    expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'fanned 8' } });
+  });
+
   it('returns the run that has a runId when it is submitted again', async () => {
     const first = await runs().submit('counter', countTask('again', 1), { runId: 'request-1' });
     const second = await runs().submit('counter', countTask('again', 1), { runId: 'request-1' });

@@ -29,8 +29,9 @@ export interface EventPublisher {
  * Creates the EventPublisher of one workflow execution of run `runId`. The events carry `runId` in
  * place of the agent's own run id, which is new in each execution, and a `seq` numbered here, one
  * counter for the whole workflow: the agent restarts its own `seq` in each stretch (the run, then each
- * resume after an approval). The workflow emits the same events in the same order when DBOS replays
- * it, so an event has the same number in every execution, and a reader drops a repeat by its `seq`.
+ * resume after an approval), and batches reach the stream in the order they were taken. A replay
+ * emits the same events, so a reader drops a repeat by its `seq` (after a crash, tool calls that ran
+ * at once may end in another order, and so be numbered differently; each is still written once).
  */
 export function createEventPublisher(runId: string, running: RunningRun): EventPublisher {
   let agentRunId: string | undefined;
@@ -39,23 +40,40 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
   // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
   // approvals are stored: a reader that sees the request can approve at once.
   let holding = false;
-  let written: Promise<void> = Promise.resolve();
   const take = (): DurableRunEvent[] => {
     const batch = buffer;
     buffer = [];
     return batch;
   };
-  const write = (batch: DurableRunEvent[]): Promise<void> => {
-    // Chained, so the stream keeps the events' order. A failed write is logged, never thrown: it would
-    // be recorded as the failure of the model call or tool whose step carries the batch.
-    const next = written
-      .then(() => (batch.length === 0 ? undefined : DBOS.writeStream(EVENTS_STREAM, batch)))
-      .catch((error: unknown) => {
-        const seqs = `${String(batch[0]?.seq)}-${String(batch.at(-1)?.seq)}`;
-        getLogger().warn(`dbos: events ${seqs} of run ${runId} were not published: ${describeThrown(error)}`);
-      });
-    written = next;
-    return next;
+  // Each batch takes its place in the order of writes when it is taken, in the order the run emitted
+  // it: steps that run at once (parallel tool calls) reach their bodies in any order, after DBOS's own
+  // queries, and a batch written late would be dropped by readers as a repeat. A body waits for the
+  // places before its own, then writes; a step DBOS answers from its record (a replay: the first
+  // execution wrote the batch) gives its place up unwritten. The write itself must happen inside the
+  // body: DBOS counts a stream write made by the workflow itself as an operation of the workflow.
+  let lastPlace: Promise<void> = Promise.resolve();
+  const inStep = <Result>(batch: DurableRunEvent[], id: string, work: () => Promise<Result>): Promise<Result> => {
+    const before = lastPlace;
+    let done: () => void = () => undefined;
+    lastPlace = new Promise<void>((resolve) => (done = resolve));
+    const step = DBOS.runStep(
+      () =>
+        running.step(async () => {
+          await before;
+          try {
+            if (batch.length > 0) await DBOS.writeStream(EVENTS_STREAM, batch);
+          } catch (error) {
+            // Logged, never thrown: it would be recorded as the failure of the step's model call or tool.
+            const seqs = `${String(batch[0]?.seq)}-${String(batch.at(-1)?.seq)}`;
+            getLogger().warn(`dbos: events ${seqs} of run ${runId} were not published: ${describeThrown(error)}`);
+          } finally {
+            done();
+          }
+          return work();
+        }),
+      { name: id },
+    );
+    return step.finally(done);
   };
   return {
     onEvent: (event) => {
@@ -72,23 +90,12 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
       buffer.push(toDurableEvent(renamed));
     },
     stepRunner: {
-      run: (id, work) => {
-        // Taken now, synchronously: the events before this step, in the order the run emitted them.
-        const batch = holding ? [] : take();
-        return DBOS.runStep(
-          () =>
-            running.step(async () => {
-              await write(batch);
-              return refuseNestedPause(work(), id);
-            }),
-          { name: id },
-        );
-      },
+      // The batch is taken now, synchronously: the events before this step, in the order the run emitted them.
+      run: (id, work) => inStep(holding ? [] : take(), id, () => refuseNestedPause(work(), id)),
     },
     flush: () => {
       holding = false;
-      const batch = take();
-      return DBOS.runStep(() => running.step(() => write(batch)), { name: 'events' });
+      return inStep(take(), 'events', () => Promise.resolve());
     },
   };
 }
@@ -101,7 +108,7 @@ async function refuseNestedPause<Result>(work: Promise<Result>, stepId: string):
   try {
     return await work;
   } catch (error) {
-    if (!(error instanceof RunPaused)) throw error;
+    if (!RunPaused.isInstance(error)) throw error;
     throw new ConfigurationError(
       `Step ${stepId}: the approval of an agent called as a tool (asTool) is not durable yet. In a durable run, ` +
         'give the approval to the calling agent (needsApproval on its own tool), or run the agent that needs it on its own.',

@@ -40,7 +40,8 @@ async function findDatabaseUrl(): Promise<string> {
   const fromEnvironment = process.env.DATABASE_URL;
   if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
   try {
-    const { stdout } = await promisify(execFile)('bash', [script], { timeout: 600_000 });
+    // Longer than the script's wait for its lock (600 s): a run that waits on it gets the script's own answer.
+    const { stdout } = await promisify(execFile)('bash', [script], { timeout: 660_000 });
     return stdout.trim();
   } catch (error) {
     const stderr = (error as { stderr?: unknown }).stderr;

@@ -87,7 +87,8 @@ export function createTestAgents(
   });
   const delegate = payer.asTool({ name: 'delegate', description: 'Has the payments agent pay.' });
   const manager = new ReactAgent({ tools: [delegate], toolCalling: 'native', chatModel: statelessModel(manageReply) });
-  return { agents: { counter, payer, coder, approver, manager }, close: () => pool.end() };
+  const fanout = new ReactAgent({ tools: [record], toolCalling: 'native', chatModel: statelessModel(fanReply) });
+  return { agents: { counter, payer, coder, approver, manager, fanout }, close: () => pool.end() };
 }
 
 /** A scripted model whose every call is the same function of the conversation. */
@@ -109,6 +110,19 @@ function countReply(messages: readonly ChatMessage[]): ScriptedReply {
   if (done >= steps) return `counted ${String(steps)}`;
   const n = done + 1;
   return { toolCalls: [{ id: `call_${String(n)}`, name: 'record', arguments: { tag, n, hold } }] };
+}
+
+// `countTask(tag, calls)` for the fanout agent: one turn of `calls` record calls, which run at once.
+function fanReply(messages: readonly ChatMessage[]): ScriptedReply {
+  const { tag, steps: calls } = readTask(messages);
+  if (messages.some((message) => message.role === 'tool')) return `fanned ${String(calls)}`;
+  return {
+    toolCalls: Array.from({ length: calls }, (_, index) => ({
+      id: `call_${String(index + 1)}`,
+      name: 'record',
+      arguments: { tag, n: index + 1, hold: 0 },
+    })),
+  };
 }
 
 function payReply(messages: readonly ChatMessage[]): ScriptedReply {

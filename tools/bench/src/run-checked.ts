@@ -15,6 +15,19 @@ export function createTally(): AnswerTally {
   return { runs: 0, wrong: 0, firstProblem: undefined };
 }
 
+/** Counts one run in `tally`: `problem` is what was wrong with its answer, undefined when it was right. */
+export function countAnswer(tally: AnswerTally, problem: string | undefined): void {
+  tally.runs += 1;
+  if (problem === undefined) return;
+  tally.wrong += 1;
+  tally.firstProblem ??= problem;
+}
+
+/** The problem a run that threw is counted with. */
+export function failureProblem(error: unknown): string {
+  return `failed: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 /**
  * Runs `task` and checks the answer; resolves with the run's wall time in milliseconds. A wrong
  * answer or a failure is counted in `tally`, never thrown: the row is invalid, the bench goes on.
@@ -26,14 +39,10 @@ export async function runChecked(run: RunTask, task: BenchTask, tally: AnswerTal
     const answer = await run(task.text);
     if (!checkAnswer(answer, task.expected)) problem = `expected ${task.expected}, got ${JSON.stringify(answer)}`;
   } catch (error) {
-    problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    problem = failureProblem(error);
   }
   const durationMs = performance.now() - started;
-  tally.runs += 1;
-  if (problem !== undefined) {
-    tally.wrong += 1;
-    tally.firstProblem ??= problem;
-  }
+  countAnswer(tally, problem);
   return durationMs;
 }
 

@@ -3,10 +3,9 @@
 import { startDurableWorker } from '@tinyagent/dbos';
 import type { DurableAgent } from '@tinyagent/dbos';
 import type { AnswerTally } from '../run-checked.ts';
-import { createTally } from '../run-checked.ts';
+import { countAnswer, createTally } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
 import { createDurableBenchAgent, durableAnswerProblem, durableTask } from './durable-agent.ts';
-import { countAnswer } from './tally.ts';
 import { DURABLE_APPLICATION_VERSION, POLLING_MS } from './workers.ts';
 
 /** The overhead pairs' samples, one per pair, in milliseconds. */

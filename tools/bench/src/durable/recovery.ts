@@ -8,10 +8,9 @@
 import { connectDurableRuns } from '@tinyagent/dbos';
 import type { DurableRunHandle, DurableRuns } from '@tinyagent/dbos';
 import type { AnswerTally } from '../run-checked.ts';
-import { createTally } from '../run-checked.ts';
+import { countAnswer, createTally, failureProblem } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
 import { durableAnswerProblem, durableTask } from './durable-agent.ts';
-import { countAnswer } from './tally.ts';
 import { POLLING_MS, startWorker } from './workers.ts';
 import type { BenchWorker } from './workers.ts';
 
@@ -112,7 +111,7 @@ async function checkAnswers(handles: readonly DurableRunHandle[], numbers: reado
     try {
       countAnswer(tally, durableAnswerProblem(run, RECOVERY_STEPS, (await handle.result()).output));
     } catch (error) {
-      countAnswer(tally, `failed: ${error instanceof Error ? error.message : String(error)}`);
+      countAnswer(tally, failureProblem(error));
     }
   }
 }

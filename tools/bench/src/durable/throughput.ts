@@ -3,10 +3,9 @@
 import { connectDurableRuns } from '@tinyagent/dbos';
 import type { DurableRunHandle } from '@tinyagent/dbos';
 import type { AnswerTally } from '../run-checked.ts';
-import { createTally } from '../run-checked.ts';
+import { countAnswer, createTally, failureProblem } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
 import { createDurableBenchAgent, durableAnswerProblem, durableTask } from './durable-agent.ts';
-import { countAnswer } from './tally.ts';
 import { DURABLE_CONCURRENCY, POLLING_MS, startWorker } from './workers.ts';
 import type { BenchWorker } from './workers.ts';
 
@@ -64,7 +63,7 @@ async function checkOutcome(handle: DurableRunHandle, run: number, tally: Answer
   try {
     countAnswer(tally, durableAnswerProblem(run, THROUGHPUT_STEPS, (await handle.result()).output));
   } catch (error) {
-    countAnswer(tally, `failed: ${error instanceof Error ? error.message : String(error)}`);
+    countAnswer(tally, failureProblem(error));
   }
 }
 

@@ -15,7 +15,7 @@ import { echoMessage, echoProblem, textOfResult } from '../mcp-echo.ts';
 import { roundOrder, rotate } from '../order.ts';
 import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
-import { createTally } from '../run-checked.ts';
+import { countAnswer, createTally, failureProblem } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
 import { median, pairedRatio, ratio } from '../stats.ts';
@@ -142,13 +142,9 @@ async function checkedCall(call: CallOnce, message: string, tally: AnswerTally):
   try {
     problem = echoProblem(message, await call(message));
   } catch (error) {
-    problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    problem = failureProblem(error);
   }
-  tally.runs += 1;
-  if (problem !== undefined) {
-    tally.wrong += 1;
-    tally.firstProblem ??= problem;
-  }
+  countAnswer(tally, problem);
 }
 
 // Fresh connections, the two ways taking turns; each is closed (its server process ends) untimed.
@@ -177,19 +173,16 @@ async function measureConnects(server: McpStdioServerConfig, settings: BenchSett
   for (let round = 0; round < settings.mcpConnects; round += 1) {
     for (const { open, samples } of rotate(entries, round)) {
       const started = performance.now();
-      samples.tally.runs += 1;
+      let problem: string | undefined;
       try {
         const { names, close } = await open();
         samples.connectMs.push(performance.now() - started);
         await close();
-        if (!names.includes('echo')) {
-          samples.tally.wrong += 1;
-          samples.tally.firstProblem ??= `no echo among ${names.length} tools`;
-        }
+        if (!names.includes('echo')) problem = `no echo among ${names.length} tools`;
       } catch (error) {
-        samples.tally.wrong += 1;
-        samples.tally.firstProblem ??= `failed: ${error instanceof Error ? error.message : String(error)}`;
+        problem = failureProblem(error);
       }
+      countAnswer(samples.tally, problem);
     }
   }
   return entries.map((entry) => entry.samples);

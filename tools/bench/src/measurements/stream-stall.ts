@@ -8,7 +8,7 @@ import { findContestant } from '../contestants/index.ts';
 import type { StreamStall } from '../contestants/contestant.ts';
 import { checkTarget } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
-import { createTally, wrongAnswerLines } from '../run-checked.ts';
+import { countAnswer, createTally, failureProblem, wrongAnswerLines } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
 import { median } from '../stats.ts';
@@ -60,19 +60,14 @@ export async function measureStreamStall(
   const shape: StreamShape = { deltas: Math.ceil(settings.stallReplyChars / deltaChars), deltaChars };
   const run = create({ baseURL: streamURL, model: streamModelName(shape) });
   const tally = createTally();
-  const count = (problem: string | undefined): void => {
-    tally.runs += 1;
-    if (problem === undefined) return;
-    tally.wrong += 1;
-    tally.firstProblem ??= problem;
-  };
+  const count = (problem: string | undefined): void => countAnswer(tally, problem);
   const streamChecked = async (seed: number, stall?: StreamStall) => {
     try {
       const outcome = await run(streamTask(seed), stall);
       const endedAt = performance.now();
       return { outcome, endedAt, problem: streamProblem(outcome, streamText({ ...shape, seed })) };
     } catch (error) {
-      const problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+      const problem = failureProblem(error);
       return { outcome: undefined, endedAt: performance.now(), problem };
     }
   };

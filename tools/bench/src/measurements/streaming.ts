@@ -8,7 +8,7 @@ import type { StreamTask } from '../contestants/index.ts';
 import { roundOrder } from '../order.ts';
 import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
-import { createTally, wrongAnswerLines } from '../run-checked.ts';
+import { countAnswer, createTally, failureProblem, wrongAnswerLines } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
 import { median, pairedRatio, ratio } from '../stats.ts';
@@ -91,13 +91,9 @@ async function runStreamChecked({ run, samples }: Entry, shape: StreamShape, see
     deltasReceived.max = Math.max(deltasReceived.max, outcome.deltas);
     problem = streamProblem(outcome, expected);
   } catch (error) {
-    problem = `failed: ${error instanceof Error ? error.message : String(error)}`;
+    problem = failureProblem(error);
   }
-  tally.runs += 1;
-  if (problem !== undefined) {
-    tally.wrong += 1;
-    tally.firstProblem ??= problem;
-  }
+  countAnswer(tally, problem);
   return firstDeltaMs;
 }
 

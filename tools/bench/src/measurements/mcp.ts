@@ -71,7 +71,7 @@ function everythingServer(): McpStdioServerConfig {
 // The SDK client as an application would write it against the same server.
 async function connectSdk(server: McpStdioServerConfig): Promise<Client> {
   const client = new Client(CLIENT_INFO);
-  // stderr piped and left unread by both clients alike: the server's startup line stays off the tables.
+  // stderr piped, as connectMcp pipes it (it reads it into the logger, which logs the server's one start-up line).
   const transport = new StdioClientTransport({
     command: server.command,
     args: [...(server.args ?? [])],

@@ -4,7 +4,8 @@ import type { ToolSet } from 'ai';
 import { BENCH_TOOLS, INSTRUCTIONS, MAX_TURNS } from './contestant.ts';
 import type { ContestantSetup, CreateRun, CreateStream } from './contestant.ts';
 
-function createModelAndTools({ baseURL, model }: ContestantSetup) {
+// The options of one run, the same for generateText and streamText.
+function createRequest({ baseURL, model }: ContestantSetup) {
   // Usage in streams, as every streaming contestant asks for it (the SDK's default leaves it out).
   const provider = createOpenAICompatible({ name: 'bench', baseURL, apiKey: 'bench', includeUsage: true });
   const tools: ToolSet = Object.fromEntries(
@@ -13,37 +14,31 @@ function createModelAndTools({ baseURL, model }: ContestantSetup) {
       tool({ description: entry.description, inputSchema: entry.parameters, execute: entry.execute }),
     ]),
   );
-  return { languageModel: provider.chatModel(model), tools };
+  const languageModel = provider.chatModel(model);
+  return (task: string) => ({
+    model: languageModel,
+    instructions: INSTRUCTIONS,
+    prompt: task,
+    tools,
+    stopWhen: stepCountIs(MAX_TURNS),
+    maxRetries: 0,
+  });
 }
 
 /** The Vercel AI SDK: `generateText` with tools and a step limit, on its OpenAI-compatible provider. */
 export const createVercelAi: CreateRun = (setup) => {
-  const { languageModel, tools } = createModelAndTools(setup);
+  const request = createRequest(setup);
   return async (task) => {
-    const result = await generateText({
-      model: languageModel,
-      instructions: INSTRUCTIONS,
-      prompt: task,
-      tools,
-      stopWhen: stepCountIs(MAX_TURNS),
-      maxRetries: 0,
-    });
+    const result = await generateText(request(task));
     return result.text;
   };
 };
 
 /** The Vercel AI SDK streaming: `streamText`, reading its `textStream`. */
 export const createVercelAiStream: CreateStream = (setup) => {
-  const { languageModel, tools } = createModelAndTools(setup);
+  const request = createRequest(setup);
   return async (task, stall) => {
-    const result = streamText({
-      model: languageModel,
-      instructions: INSTRUCTIONS,
-      prompt: task,
-      tools,
-      stopWhen: stepCountIs(MAX_TURNS),
-      maxRetries: 0,
-    });
+    const result = streamText(request(task));
     let text = '';
     let deltas = 0;
     let firstDeltaAt = Number.NaN;

@@ -53,4 +53,20 @@ describe('describeToolSignature', () => {
       ].join('\n'),
     );
   });
+
+  it('counts a union as a level, so unions nested in unions stop at the depth limit', () => {
+    const nested = (level: number): Record<string, unknown> =>
+      level === 0 ? { type: 'boolean' } : { anyOf: [{ const: level }, nested(level - 1)] };
+    const deep = tool({
+      name: 'deep',
+      description: 'Answers in layers.',
+      inputSchema: { type: 'object', properties: {} },
+      outputSchema: nested(12),
+      execute: () => 1,
+    });
+
+    expect(describeToolSignature(deep)).toBe(
+      ['// Answers in layers.', 'function deep(): 12 | 11 | 10 | 9 | unknown'].join('\n'),
+    );
+  });
 });

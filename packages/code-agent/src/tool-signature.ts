@@ -43,10 +43,11 @@ function typeText(schema: unknown, depth: number): string {
   if (Array.isArray(node.enum)) return node.enum.map((value) => JSON.stringify(value)).join(' | ');
   if ('const' in node) return JSON.stringify(node.const);
   const union: unknown = node.anyOf ?? node.oneOf;
-  if (Array.isArray(union)) return [...new Set(union.map((member) => typeText(member, depth)))].join(' | ');
+  // A level like any other: unions nested in unions (an MCP server's schema) must not escape MAX_DEPTH.
+  if (Array.isArray(union)) return [...new Set(union.map((member) => typeText(member, depth + 1)))].join(' | ');
   if (Array.isArray(node.type)) {
     // Each name once: a server's schema repeating 'object' in every list would multiply the text at every level.
-    return [...new Set(node.type as unknown[])].map((type) => typeText({ ...node, type }, depth)).join(' | ');
+    return [...new Set(node.type as unknown[])].map((type) => typeText({ ...node, type }, depth + 1)).join(' | ');
   }
   switch (node.type) {
     case 'string':

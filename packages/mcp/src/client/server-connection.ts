@@ -197,6 +197,7 @@ export class ServerConnection {
   #onClosed(client: Client): void {
     // A client replaced by a reconnect, or closed on purpose, is no failure.
     if (this.#closed || client !== this.#client) return;
+    // Kept lines were redacted whole (StderrLog), so cutting them here leaves no part of a key.
     const lines = this.#stderr?.lastLines() ?? [];
     const tail = lines.length === 0 ? '' : ` Its last stderr: ${lines.map((line) => line.slice(0, 200)).join(' | ')}.`;
     this.#failure = this.#error(

@@ -1,3 +1,4 @@
+import { registerSecret } from '@tinyagent/core';
 import { captureLogs } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { MAX_STDERR_LINE, StderrLog } from './stderr-lines.ts';
@@ -26,5 +27,18 @@ describe('StderrLog', () => {
     expect(messages).toHaveLength(2);
     expect(messages[0]?.length).toBeLessThan(MAX_STDERR_LINE + 50);
     expect(messages[1]).toBe("mcp server 's' stderr: next");
+  });
+
+  it('redacts a key that straddles the cut before cutting, leaving no part of it', () => {
+    const key = 'sk-straddle-0123456789abcdefghij';
+    registerSecret(key);
+    using logs = captureLogs();
+    const log = new StderrLog('s');
+    // The key begins 10 characters before the cut: its first part would be kept by a cut made first.
+    log.write(`${'z'.repeat(MAX_STDERR_LINE - 10)}${key} and more\n`);
+    const [message] = logs.lines.map((line) => line.message);
+    expect(message).toContain('[line cut]');
+    expect(message).not.toContain(key.slice(0, 10));
+    expect(log.lastLines()[0]).not.toContain(key.slice(0, 10));
   });
 });

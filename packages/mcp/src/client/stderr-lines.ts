@@ -1,8 +1,13 @@
 import type { Readable } from 'node:stream';
+import { redactSecrets } from '@tinyagent/core';
 import { getLogger } from '@tinyagent/core/internal';
 
 /** The longest stderr line, in characters, that is logged; a longer line is cut. */
 export const MAX_STDERR_LINE = 1_000;
+
+// A line is kept this much past the cut until it is redacted: a key that straddles the cut is then
+// removed whole, never left with its first part in the log. Longer than any API key.
+const REDACT_MARGIN = 256;
 
 // The last lines a server wrote are kept to explain a crash in its error.
 const KEPT_LINES = 3;
@@ -53,17 +58,19 @@ export class StderrLog {
 
   #append(piece: string): void {
     if (this.#dropping) return;
-    const room = MAX_STDERR_LINE - this.#partial.length;
+    const room = MAX_STDERR_LINE + REDACT_MARGIN - this.#partial.length;
     if (piece.length <= room) {
       this.#partial += piece;
       return;
     }
-    this.#partial += `${piece.slice(0, room)} [line cut]`;
+    this.#partial += piece.slice(0, room);
     this.#dropping = true;
   }
 
   #flush(): void {
-    const line = this.#partial.endsWith('\r') ? this.#partial.slice(0, -1) : this.#partial;
+    const whole = redactSecrets(this.#partial.endsWith('\r') ? this.#partial.slice(0, -1) : this.#partial);
+    const cut = this.#dropping || whole.length > MAX_STDERR_LINE;
+    const line = cut ? `${whole.slice(0, MAX_STDERR_LINE)} [line cut]` : whole;
     this.#partial = '';
     this.#dropping = false;
     if (line.trim() === '') return;

@@ -27,6 +27,17 @@ export function readDatabaseUrl(value: unknown, owner: string): string {
       `${owner}: databaseUrl must start with postgres:// or postgresql://; got ${url.protocol}//.`,
     );
   }
-  registerSecret(decodeURIComponent(url.password));
+  // The password as the URL spells it and decoded: DBOS or pg may echo either.
+  registerSecret(url.password);
+  let password: string;
+  try {
+    password = decodeURIComponent(url.password);
+  } catch {
+    throw new ConfigurationError(
+      `${owner}: the password in databaseUrl has a '%' that starts no escape; write it as %25 ` +
+        '(percent-encode the password, e.g. with encodeURIComponent).',
+    );
+  }
+  registerSecret(password);
   return value;
 }

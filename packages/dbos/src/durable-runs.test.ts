@@ -157,6 +157,9 @@ describe('bad input', () => {
       /unknown option 'queue'/,
     );
     await expect(connectDurableRuns({ databaseUrl: 'mysql://x@127.0.0.1/db' })).rejects.toThrow(ConfigurationError);
+    const badEscape = connectDurableRuns({ databaseUrl: 'postgres://u:p%zzsecret@127.0.0.1:5432/db' });
+    await expect(badEscape).rejects.toThrow(ConfigurationError);
+    await expect(badEscape).rejects.toThrow(/write it as %25/);
     await expect(runs().submit('counter', '')).rejects.toThrow(/non-empty string/);
     await expect(runs().submit('counter', 'x', { maxSteps: 0 })).rejects.toThrow(/maxSteps must be a positive integer/);
     await expect(runs().submit('counter', 'x', { retries: 1 } as never)).rejects.toThrow(/unknown option 'retries'/);

@@ -75,10 +75,18 @@ export class ServerConnection {
     } catch (error) {
       this.#client = undefined;
       await client.close().catch(() => undefined);
-      if (signal?.aborted === true) throw signal.reason;
-      throw McpServerError.isInstance(error)
+      const failure = McpServerError.isInstance(error)
         ? error
         : this.#error(`could not be started or reached: ${describe(error)}`);
+      // Still failed, not closed: a later refresh() starts it again.
+      if (!this.#closedByUser) this.#failure = failure;
+      if (signal?.aborted === true) throw signal.reason;
+      throw failure;
+    }
+    // Closed by its user while it started: the process just started must not outlive the connection.
+    if (this.#closedByUser) {
+      await this.#shutdown();
+      throw this.#error('was closed while it started.');
     }
   }
 
@@ -89,7 +97,7 @@ export class ServerConnection {
    */
   reconnect(signal?: AbortSignal): Promise<void> {
     this.#reconnecting ??= (async () => {
-      await this.close();
+      await this.#shutdown();
       await this.connect(signal);
     })().finally(() => {
       this.#reconnecting = undefined;
@@ -157,6 +165,14 @@ export class ServerConnection {
 
   /** Closes the client and its transport (a stdio server's process ends). Safe to call twice. */
   async close(): Promise<void> {
+    this.#closedByUser = true;
+    await this.#shutdown();
+  }
+
+  // Set by close(), never cleared: a closed connection stays closed, restart or not.
+  #closedByUser = false;
+
+  async #shutdown(): Promise<void> {
     this.#closed = true;
     const client = this.#client;
     this.#client = undefined;

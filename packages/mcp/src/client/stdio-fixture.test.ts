@@ -1,6 +1,7 @@
 import { ToolExecutionError, createRunScope } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
-import { captureLogs } from '@tinyagent/testing';
+import { rmSync } from 'node:fs';
+import { captureLogs, tempFiles } from '@tinyagent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectMcp } from './connect-mcp.ts';
 import { McpServerError } from './mcp-server-error.ts';
@@ -110,6 +111,23 @@ describe('connectMcp with a stdio fixture server', () => {
     expect(newPid).not.toBe(pid);
     // The tool made before the crash works again too: it calls through the same server connection.
     expect(Number(await pidTool.run({}))).toBe(newPid);
+  });
+
+  it('stays restartable when a restart fails: the next refresh() starts it', async () => {
+    using files = tempFiles();
+    const flag = files.write('fail', '');
+    rmSync(flag);
+    await using mcp = await connectMcp([
+      fixtureServer('stdio-fixture.ts', 'fixture', { FIXTURE_API_TOKEN: SECRET, FIXTURE_FAIL_WHILE: flag }),
+    ]);
+    const pid = Number(await named(mcp.tools, 'pid').run({}));
+    files.write('fail', '');
+    process.kill(pid, 'SIGKILL');
+    await nextLog(logs, (message) => message.includes("MCP server 'fixture' closed the connection"));
+    await expect(mcp.refresh()).rejects.toSatisfy((error) => McpServerError.isInstance(error));
+    rmSync(flag);
+    await mcp.refresh();
+    expect(Number(await named(mcp.tools, 'pid').run({}))).not.toBe(pid);
   });
 
   it('logs the stderr line by line, secrets redacted and long lines cut', async () => {

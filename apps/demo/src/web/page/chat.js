@@ -52,18 +52,24 @@ stop.addEventListener('click', () => {
 
 /** @param {string} question */
 async function ask(question) {
-  /** @type {Record<string, ApprovalDecision>} */
-  const decisions = {};
+  /** @type {Map<string, ApprovalDecision>} */
+  const decisions = new Map();
   /** @type {string[]} */
   let waitingFor = [];
   let runId = '';
-  const view = createTurnView(messages, question, (callId, decision) => {
-    decisions[callId] = decision;
-    // A reply may ask for several calls at once: the run resumes when each has its decision.
-    if (waitingFor.some((id) => decisions[id] === undefined)) return;
-    const approvals = { ...decisions };
+  // A reply may ask for several calls at once: the run resumes when each has its decision. A
+  // decision taken before the run's end has said what it waits for is kept until it has.
+  const resumeWhenDecided = () => {
+    if (waitingFor.length === 0 || waitingFor.some((id) => !decisions.has(id))) return;
+    const approvals = Object.fromEntries(waitingFor.map((id) => [id, decisions.get(id)]));
+    // The decisions of this pause are spent: a later pause of the run asks again.
     waitingFor = [];
+    decisions.clear();
     void follow(view, `/api/runs/${encodeURIComponent(runId)}/approvals`, { approvals }, onEnd);
+  };
+  const view = createTurnView(messages, question, (callId, decision) => {
+    decisions.set(callId, decision);
+    resumeWhenDecided();
   });
   /** @param {AgentEvent} event */
   const onEnd = (event) => {
@@ -71,6 +77,7 @@ async function ask(question) {
     runId = event.runId;
     if (event.result.state === 'awaiting_approval') {
       waitingFor = (event.result.pendingApprovals ?? []).map((pending) => pending.callId);
+      resumeWhenDecided();
     }
     if (event.result.state === 'completed') {
       // The server takes messages of up to MAX_MESSAGE_CHARS: a longer answer is sent back cut.

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 // Worker processes of the durable-run measurement, started and killed by the measuring process, and
 // the database they share: a fresh one per bench run, on DATABASE_URL's server or the one that
 // tools/scripts/ensure-postgres.sh starts (as the durable tests and the durable soak do).
@@ -15,7 +16,6 @@ export const POLLING_MS = 20;
 /** Runs each worker executes at once. */
 export const DURABLE_CONCURRENCY = 10;
 
-const DATABASE = 'tinyagent_bench_durable';
 const WORKER_MAIN = fileURLToPath(new URL('./worker-process.ts', import.meta.url));
 
 /** A live step of a run, as a worker printed it: `at` in epoch milliseconds. */
@@ -75,14 +75,17 @@ async function killChild(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-/** A database of the measurement's own, made afresh: no run of an earlier bench is there to recover. */
-export async function freshDurableDatabase(): Promise<string> {
+/**
+ * A database of the measurement's own, named for this process (a concurrent bench, or anyone's
+ * database, is never touched): no run of an earlier bench is there to recover. `drop` removes it.
+ */
+export async function freshDurableDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
   const serverUrl = await findServer();
-  await query(serverUrl, `DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-  await query(serverUrl, `CREATE DATABASE ${DATABASE}`);
+  const name = `tinyagent_bench_durable_${String(process.pid)}_${randomBytes(4).toString('hex')}`;
+  await query(serverUrl, `CREATE DATABASE ${name}`);
   const url = new URL(serverUrl);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => query(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 async function findServer(): Promise<string> {

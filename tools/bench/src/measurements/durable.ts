@@ -30,11 +30,15 @@ const OVERHEAD_TARGET_MS = 2;
 export async function measureDurable(settings: BenchSettings): Promise<DurableSamples> {
   // pg-pool, inside DBOS, warns of pg 9 on every start; not ours to fix, and this process measures only this.
   process.noDeprecation = true;
-  const databaseUrl = await freshDurableDatabase();
-  const overhead = await measureOverhead(databaseUrl, settings);
-  const throughput = await measureThroughput(databaseUrl, settings);
-  const recovery = await measureRecovery(databaseUrl, settings);
-  return { overhead, throughput, recovery };
+  const database = await freshDurableDatabase();
+  try {
+    const overhead = await measureOverhead(database.url, settings);
+    const throughput = await measureThroughput(database.url, settings);
+    const recovery = await measureRecovery(database.url, settings);
+    return { overhead, throughput, recovery };
+  } finally {
+    await database.drop();
+  }
 }
 
 /** Per pair: the durable run's extra milliseconds per agent step. */

@@ -39,9 +39,17 @@ const started = performance.now();
 // Failed until the report says otherwise: an exception on the way leaves it so.
 process.exitCode = 1;
 // Runs that never end would hang the soak: it fails instead, after far longer than the full profile needs.
+// The workers, the fake server and the database are cleaned up first (bounded), so no worker process
+// is left polling PostgreSQL.
 setTimeout(() => {
   process.stderr.write(`durable soak: FAIL, runs still pending after ${String(DEADLINE_MS / 1000)} s\n`);
-  process.exit(1);
+  const cleanUp = Promise.allSettled([
+    workers.stopAll(),
+    server.close(),
+    query(serverUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
+  ]);
+  const giveUp = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
+  void Promise.race([cleanUp, giveUp]).then(() => process.exit(1));
 }, DEADLINE_MS).unref();
 try {
   // One after the other: the first one creates DBOS's tables, and migrations started at once collide.

@@ -54,6 +54,18 @@ describe('TinyCodeAgent with deltas', () => {
     expect(types.indexOf('2:answer-delta')).toBe(types.indexOf('2:final-answer') - 1);
   });
 
+  it('keeps the pieces out of the step records: a run records the same steps with deltas or without', async () => {
+    server = await startFakeOpenAI({ script: [FIRST, SECOND, FIRST, SECOND], chunkSize: 3 });
+    const agent = new TinyCodeAgent({ tools: [getWeather], baseURL: server.url, model: 'fake-model' });
+
+    const streamed = await agent.run('Weather in Paris?', { deltas: true, returnResult: true });
+    const plain = await agent.run('Weather in Paris?', { returnResult: true });
+
+    const kinds = (result: typeof plain) => result.steps.map((step) => step.agentEvents.map((event) => event.type));
+    expect(kinds(streamed)).toEqual(kinds(plain));
+    expect(kinds(streamed).flat()).not.toContain('code-delta');
+  });
+
   it('streams nothing without the deltas option', async () => {
     server = await startFakeOpenAI({ script: [SECOND], chunkSize: 3 });
     const agent = new TinyCodeAgent({ tools: [getWeather], baseURL: server.url, model: 'fake-model' });

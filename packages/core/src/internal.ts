@@ -25,6 +25,7 @@ export type {
   ScriptedFailure,
   RecordedChatRequest,
 } from './testing/scripted-model.ts';
+export { checkStreamOptions } from './testing/scripted-stream.ts';
 export type { ScriptedStreamOptions } from './testing/scripted-stream.ts';
 export { createIdSequence, normalizeReply } from './testing/replies.ts';
 export type { ScriptedReply, ScriptedToolCall, ReplyWireShape, NormalizedReply } from './testing/replies.ts';

@@ -6,6 +6,7 @@ import OpenAI, {
   InternalServerError,
   RateLimitError,
 } from 'openai';
+import { ConfigurationError } from '@tinyagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from './fake-openai-server.ts';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
@@ -255,6 +256,33 @@ describe('startFakeOpenAI', () => {
   it('needs exactly one of script and handler', async () => {
     await expect(startFakeOpenAI({})).rejects.toThrow(/exactly one of `script`/);
     await expect(startFakeOpenAI({ script: [], handler: () => 'x' })).rejects.toThrow(/exactly one/);
+  });
+
+  it('refuses options it would misread, before it listens, saying which and why', async () => {
+    const refused = (options: object): Promise<unknown> =>
+      startFakeOpenAI({ script: ['x'], ...options }).then(
+        async (started) => {
+          await started.close();
+          return undefined;
+        },
+        (error: unknown) => error,
+      );
+    const nan = await refused({ chunkSize: Number.NaN });
+    expect(ConfigurationError.isInstance(nan)).toBe(true);
+    expect((nan as Error).message).toBe(
+      'startFakeOpenAI: chunkSize must be a whole number of characters from 1; got NaN.',
+    );
+    expect(((await refused({ chunkDelayMs: Infinity })) as Error).message).toContain('chunkDelayMs must be');
+    expect(((await refused({ latencyMs: -5 })) as Error).message).toContain(
+      'latencyMs must be a number of milliseconds',
+    );
+    expect(((await refused({ keepAliveTimeoutMs: 0 })) as Error).message).toContain(
+      'keepAliveTimeoutMs must be a positive',
+    );
+    expect(((await refused({ latency: 10 })) as Error).message).toMatch(
+      /unknown option 'latency'\. Did you mean 'latencyMs'\?/,
+    );
+    expect(await refused({ chunkSize: 3, chunkDelayMs: 0, latencyMs: 0 })).toBeUndefined();
   });
 });
 

@@ -1,7 +1,14 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createIdSequence, normalizeReply } from '@tinyagent/core/internal';
+import { ConfigurationError } from '@tinyagent/core';
+import {
+  checkMilliseconds,
+  checkOptionKeys,
+  checkStreamOptions,
+  createIdSequence,
+  normalizeReply,
+} from '@tinyagent/core/internal';
 import type { ScriptedReply } from '@tinyagent/core/internal';
 import { sendError, sendFault, sendJson, sendRaw, sendStreamError } from './http-replies.ts';
 import { completionBody, completionChunks, errorBody } from './wire-format.ts';
@@ -133,6 +140,7 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       'startFakeOpenAI needs exactly one of `script` (replies in order) or `handler` (a function of the request).',
     );
   }
+  checkServerOptions(options);
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const nextCallId = createIdSequence('call_');
@@ -329,4 +337,28 @@ async function readBody(incoming: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+const OPTION_KEYS = [
+  'script',
+  'handler',
+  'latencyMs',
+  'models',
+  'chunkSize',
+  'chunkDelayMs',
+  'keepAliveTimeoutMs',
+  'recordRequests',
+];
+
+// A misspelled option or a NaN would otherwise give a test a server that quietly does something else.
+function checkServerOptions(options: FakeOpenAIOptions): void {
+  checkOptionKeys(options, OPTION_KEYS, 'startFakeOpenAI');
+  checkStreamOptions('startFakeOpenAI', options);
+  const { latencyMs } = options;
+  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0)) {
+    throw new ConfigurationError(
+      `startFakeOpenAI: latencyMs must be a number of milliseconds from 0; got ${String(latencyMs)}.`,
+    );
+  }
+  checkMilliseconds('startFakeOpenAI: keepAliveTimeoutMs', options.keepAliveTimeoutMs);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatRequest, ModelDelta } from '../model/chat-model.ts';
+import { ConfigurationError } from '../errors.ts';
 import { createScriptedModel } from './scripted-model.ts';
 
 const ask = (content: string): ChatRequest => ({ messages: [{ role: 'user', content }] });
@@ -163,5 +164,28 @@ describe('createScriptedModel', () => {
 
     await expect(call).rejects.toThrow('stop');
     expect(count).toBe(3);
+  });
+
+  it('refuses options it would stream wrongly or not know, saying which', () => {
+    const refused = (options: object): unknown => {
+      try {
+        createScriptedModel(['hi'], options);
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    };
+    const nan = refused({ chunkSize: Number.NaN });
+    expect(ConfigurationError.isInstance(nan)).toBe(true);
+    expect((nan as Error).message).toBe(
+      'createScriptedModel: chunkSize must be a whole number of characters from 1; got NaN.',
+    );
+    expect((refused({ chunkSize: 2.5 }) as Error).message).toContain('chunkSize must be a whole number');
+    expect((refused({ chunkDelayMs: -1 }) as Error).message).toContain('chunkDelayMs must be a number of milliseconds');
+    expect((refused({ modelName: '' }) as Error).message).toContain('modelName must be a non-empty string');
+    expect((refused({ chunksize: 4 }) as Error).message).toMatch(
+      /unknown option 'chunksize'\. Did you mean 'chunkSize'\?/,
+    );
+    expect(refused({ chunkSize: 1, chunkDelayMs: 0, modelName: 'm' })).toBeUndefined();
   });
 });

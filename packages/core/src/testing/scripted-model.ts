@@ -5,7 +5,9 @@ import { abortReason, sleep } from '../abort.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from '../model/chat-model.ts';
 import { createIdSequence, normalizeReply, toChatResponse } from './replies.ts';
 import type { ScriptedReply } from './replies.ts';
-import { streamScriptedReply } from './scripted-stream.ts';
+import { ConfigurationError } from '../errors.ts';
+import { checkOptionKeys } from '../run/option-keys.ts';
+import { checkStreamOptions, streamScriptedReply } from './scripted-stream.ts';
 import type { ScriptedStreamOptions } from './scripted-stream.ts';
 
 /** A recorded request: what the agent sent, with the messages copied at the time of the call. */
@@ -57,6 +59,13 @@ export interface ScriptedModel extends ChatModel {
  * (`chunkSize`, `chunkDelayMs`), all of attempt 1.
  */
 export function createScriptedModel(steps: readonly ScriptedStep[], options: ScriptedModelOptions = {}): ScriptedModel {
+  checkOptionKeys(options, ['modelName', 'chunkSize', 'chunkDelayMs'], 'createScriptedModel');
+  checkStreamOptions('createScriptedModel', options);
+  if (options.modelName !== undefined && (typeof options.modelName !== 'string' || options.modelName === '')) {
+    throw new ConfigurationError(
+      `createScriptedModel: modelName must be a non-empty string; got ${String(options.modelName)}.`,
+    );
+  }
   const modelName = options.modelName ?? 'scripted-model';
   const requests: RecordedChatRequest[] = [];
   const nextId = createIdSequence('call_');

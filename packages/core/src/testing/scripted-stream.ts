@@ -1,4 +1,5 @@
 import { raceAbort, sleep } from '../abort.ts';
+import { ConfigurationError } from '../errors.ts';
 import type { ModelDelta } from '../model/chat-model.ts';
 import type { NormalizedReply } from './replies.ts';
 
@@ -8,6 +9,28 @@ export interface ScriptedStreamOptions {
   chunkSize?: number | undefined;
   /** Pause between deltas, to stream as a slow model does; default 0 (none). */
   chunkDelayMs?: number | undefined;
+}
+
+/**
+ * Throws a ConfigurationError unless `chunkSize` (when given) is a whole number of characters from 1
+ * and `chunkDelayMs` a number of milliseconds from 0: a NaN or a fraction would otherwise stream an
+ * empty or cut reply without a word. `owner` names the call in the message.
+ */
+export function checkStreamOptions(owner: string, options: ScriptedStreamOptions): void {
+  const { chunkSize, chunkDelayMs } = options;
+  if (chunkSize !== undefined && !(Number.isSafeInteger(chunkSize) && chunkSize >= 1)) {
+    throw new ConfigurationError(
+      `${owner}: chunkSize must be a whole number of characters from 1; got ${String(chunkSize)}.`,
+    );
+  }
+  if (
+    chunkDelayMs !== undefined &&
+    !(typeof chunkDelayMs === 'number' && Number.isFinite(chunkDelayMs) && chunkDelayMs >= 0)
+  ) {
+    throw new ConfigurationError(
+      `${owner}: chunkDelayMs must be a number of milliseconds from 0; got ${String(chunkDelayMs)}.`,
+    );
+  }
 }
 
 /**

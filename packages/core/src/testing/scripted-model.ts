@@ -63,7 +63,7 @@ export function createScriptedModel(steps: readonly ScriptedStep[], options: Scr
   checkStreamOptions('createScriptedModel', options);
   if (options.modelName !== undefined && (typeof options.modelName !== 'string' || options.modelName === '')) {
     throw new ConfigurationError(
-      `createScriptedModel: modelName must be a non-empty string; got ${String(options.modelName)}.`,
+      `createScriptedModel: modelName must be a non-empty string; got ${JSON.stringify(options.modelName)}.`,
     );
   }
   const modelName = options.modelName ?? 'scripted-model';

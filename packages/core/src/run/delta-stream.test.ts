@@ -29,7 +29,17 @@ describe('agent.stream with deltas', () => {
   });
 
   it('aborts the run when the consumer breaks off mid-stream, and the model call stops', async () => {
-    const model = createScriptedModel(['y'.repeat(100_000)], { chunkSize: 1, chunkDelayMs: 1 });
+    const scripted = createScriptedModel(['y'.repeat(100_000)], { chunkSize: 1, chunkDelayMs: 1 });
+    let call: Promise<unknown> | undefined;
+    let signal: AbortSignal | undefined;
+    const model: ChatModel = {
+      modelName: scripted.modelName,
+      complete: (request) => {
+        signal = request.signal;
+        call = scripted.complete(request);
+        return call as ReturnType<ChatModel['complete']>;
+      },
+    };
     const types: string[] = [];
 
     for await (const event of createTestAgent(model).stream(TASK, { deltas: true })) {
@@ -38,7 +48,10 @@ describe('agent.stream with deltas', () => {
     }
 
     expect(types.at(-1)).toBe('text-delta');
-    expect(model.requests[0]?.streamed).toBe(true);
+    expect(scripted.requests[0]?.streamed).toBe(true);
+    // The model call got the run's abort and gave up, instead of streaming its 100,000 pieces to no one.
+    await expect(call).rejects.toThrow();
+    expect(signal?.aborted).toBe(true);
   });
 
   it('ends with run-end and nothing after it when the caller aborts mid-stream, even from a model that ignores its signal', async () => {

@@ -90,6 +90,19 @@ export function textOf(content: unknown): string {
   return typeof content === 'string' ? content : '';
 }
 
+/**
+ * The reason in core's observation for a declined call (`... Reason: <why>. Do not retry ...`), or
+ * undefined when the user gave none. Read by position, not by a pattern: the reason is the user's text.
+ */
+export function declineReason(observation: string): string | undefined {
+  const start = observation.indexOf(REASON_MARK);
+  const end = observation.lastIndexOf(RETRY_MARK);
+  return start < 0 || end < start ? undefined : observation.slice(start + REASON_MARK.length, end);
+}
+
+const REASON_MARK = 'Reason: ';
+const RETRY_MARK = '. Do not retry';
+
 function stripObservation(text: string): string {
   return text.replace(/^Observation:\s*/, '');
 }

@@ -6,7 +6,7 @@ import { createApprovalPrompter, decideAll } from '../approval-prompt.ts';
 import type { ApprovalPrompter, Decisions } from '../approval-prompt.ts';
 import type { Demo, DemoOptionValues } from '../demo.ts';
 import { DemoInputError } from '../report-error.ts';
-import { nativeProtocolBrain } from '../scripted-brains.ts';
+import { declineReason, nativeProtocolBrain } from '../scripted-brains.ts';
 import type { DemoSession } from '../session.ts';
 import { defaultSnapshotPath, readSnapshotFile, removeSnapshot, saveSnapshot } from '../snapshot-file.ts';
 
@@ -42,7 +42,7 @@ function answerFrom(results: readonly string[]): string {
   const { balance } = JSON.parse(results[0] ?? '{}') as { balance?: number };
   const transfer = results[1] ?? '';
   if (transfer.startsWith('Error:')) {
-    const reason = /Reason: (.*?)\. Do not retry/.exec(transfer)?.[1];
+    const reason = declineReason(transfer);
     return `I did not pay Ada Power Co.: you declined the transfer${reason === undefined ? '' : ` (${reason})`}. Your checking balance stays ${balance} EUR.`;
   }
   const { reference } = JSON.parse(transfer) as { reference?: string };

@@ -6,6 +6,7 @@ import type { ChatMessage, ChatModel, ChatRequest } from '@tinyagent/core';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedReply, ScriptedStreamOptions } from '@tinyagent/testing';
 import { KNOWN_CITIES } from './chat-tools.ts';
+import { declineReason } from '../scripted-brains.ts';
 
 /** How fast the scripted model streams: about 130 characters a second, as a quick hosted model. */
 export const DEFAULT_PACE: ScriptedStreamOptions = { chunkSize: 4, chunkDelayMs: 30 };
@@ -76,7 +77,7 @@ function describeWeather({ city, celsius, sky, windKmh }: Weather): string {
 
 function answerAfterEmail(result: string, to: string, weather: Weather): string {
   if (result.startsWith('Error:')) {
-    const reason = /Reason: (.*?)\. Do not retry/.exec(result)?.[1];
+    const reason = declineReason(result);
     const why = reason === undefined ? '' : ` (${reason})`;
     return `I did not send the email to ${to}: you declined it${why}. Nothing was sent; the forecast for ${weather.city} is ${weather.celsius} °C and ${weather.sky}, if you would rather pass it on yourself.`;
   }

@@ -1,3 +1,4 @@
+import type { Client } from '@modelcontextprotocol/client';
 import { ConfigurationError } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
 import { checkOptionKeys, describeThrown, getLogger } from '@tinyagent/core/internal';
@@ -36,6 +37,14 @@ export interface McpConnection extends AsyncDisposable {
    * resolves with the new `tools`. Rejects with a ConfigurationError when two names clash.
    */
   refresh(options?: { signal?: AbortSignal | undefined }): Promise<readonly Tool[]>;
+  /**
+   * The official SDK's `Client` connected to the server named `serverName`, for what TinyAgent does
+   * not wrap (resources, prompts, completions). Calls made through it skip TinyAgent's checks,
+   * redaction and events. A server started again (`refresh` after a crash) has a new client: ask
+   * again rather than keeping one. Throws a ConfigurationError for a name not among the servers and
+   * an McpServerError when the server crashed or the connection was closed.
+   */
+  client(serverName: string): Client;
   /** Closes every server's connection (a stdio server's process ends). Safe to call twice. */
   close(): Promise<void>;
 }
@@ -109,6 +118,16 @@ export async function connectMcp(
         ),
       );
       return rebuild();
+    },
+    client: (serverName) => {
+      const connection = connections.find((entry) => entry.name === serverName);
+      if (connection === undefined) {
+        const names = connections.map((entry) => JSON.stringify(entry.name)).join(', ');
+        throw new ConfigurationError(
+          `connectMcp: no server is named ${JSON.stringify(serverName)}; the servers are ${names}.`,
+        );
+      }
+      return connection.usableClient();
     },
     close: closeAll,
     [Symbol.asyncDispose]: closeAll,

@@ -3,7 +3,17 @@ import type { Tool } from '@tinyagent/core';
 import { captureLogs } from '@tinyagent/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectMcp } from './connect-mcp.ts';
+import { McpServerError } from './mcp-server-error.ts';
 import { everythingServer } from './test-servers.ts';
+
+function captured(work: () => unknown): unknown {
+  try {
+    work();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
 
 function named(tools: readonly Tool[], name: string): Tool {
   const found = tools.find((candidate) => candidate.name === name);
@@ -26,6 +36,16 @@ describe('connectMcp with server-everything (stdio)', () => {
     expect(echo.description).toMatch(/echo/i);
     expect(echo.isAsync).toBe(true);
     expect(await echo.run({ message: 'hello' })).toBe('Echo: hello');
+  });
+
+  it("hands out the server's SDK client for what TinyAgent does not wrap, and refuses names it does not know", async () => {
+    await using mcp = await connectMcp([everythingServer('demo')]);
+    const { resources } = await mcp.client('demo').listResources();
+    expect(resources.map((resource) => resource.uri)).toContain('demo://resource/static/document/architecture.md');
+    expect(() => mcp.client('other')).toThrow('connectMcp: no server is named "other"; the servers are "demo".');
+    expect(ConfigurationError.isInstance(captured(() => mcp.client('other')))).toBe(true);
+    await mcp.close();
+    expect(McpServerError.isInstance(captured(() => mcp.client('demo')))).toBe(true);
   });
 
   it("shows the model the server's input schema, and sends arguments it rejects back with their field paths", async () => {

@@ -109,7 +109,7 @@ export class ServerConnection {
 
   /** Reads the whole tool list again (following `nextCursor`, at most `maxPages` pages). */
   async listTools(signal?: AbortSignal): Promise<readonly McpToolDefinition[]> {
-    const client = this.#usableClient();
+    const client = this.usableClient();
     let tools: McpToolDefinition[];
     try {
       ({ tools } = await client.listTools(undefined, {
@@ -143,7 +143,7 @@ export class ServerConnection {
     // A chain, not an async function: every call of every MCP tool comes through here.
     let client: Client;
     try {
-      client = this.#usableClient();
+      client = this.usableClient();
     } catch (error) {
       return Promise.reject(error);
     }
@@ -181,7 +181,8 @@ export class ServerConnection {
     });
   }
 
-  #usableClient(): Client {
+  /** The SDK client of the current connection; throws when the server crashed or was closed. */
+  usableClient(): Client {
     if (this.#failure !== undefined) throw this.#failure;
     if (this.#client === undefined) {
       throw this.#error('is not connected: the connection was closed. Call connectMcp again to use it.');

@@ -91,14 +91,15 @@ export async function measureMcp(settings: BenchSettings): Promise<McpSamples> {
   return { calls, connects };
 }
 
+// Every caller goes through one connection to one server process: the SDK floor calls the very client
+// TinyAgent's tool calls through. With a server process per caller, the ratio swung with where the
+// system ran each server: two identical SDK clients, each with a server of its own, read 10 % apart.
 async function measureCalls(server: McpStdioServerConfig, settings: BenchSettings): Promise<McpCallSamples[]> {
-  let client: Client | undefined;
   let mcp: McpConnection | undefined;
   try {
-    client = await connectSdk(server);
     mcp = await connectMcp([server]);
     const echo = findTool(mcp.tools, 'echo');
-    const sdk = client;
+    const sdk = mcp.client(server.name);
     // What an agent hands its tool calls: its run's scope (made once per run, never per call) and,
     // when the run can be cancelled, its signal, here never aborted, as in a run that ends normally.
     const run = createRunScope();
@@ -132,7 +133,7 @@ async function measureCalls(server: McpStdioServerConfig, settings: BenchSetting
     }
     return entries.map((entry) => entry.samples);
   } finally {
-    await Promise.allSettled([client?.close(), mcp?.close()]);
+    await mcp?.close();
   }
 }
 
@@ -218,8 +219,9 @@ export function reportMcp({ calls, connects }: McpSamples): MeasurementReport {
         'µs/call: the median of every measured call, the round trip to the server included.',
       "TinyAgent's calls pass what an agent passes: its run's scope (`createRunScope()`, made once) and, for a run " +
         'that can be cancelled, its signal (never aborted here).',
-      'Each client has a server process of its own (stdio is one connection per process), started once; ' +
-        "every result's text must be the echo of the call's message.",
+      "Every caller uses one connection to one server process, started once: the SDK floor calls the SDK's " +
+        "`Client` that TinyAgent's tool calls go through (`connection.client('everything')`). Every result's " +
+        "text must be the echo of the call's message.",
     ],
   };
   const connectById = new Map(connects.map((entry) => [entry.id, median(entry.connectMs)]));

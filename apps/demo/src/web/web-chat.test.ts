@@ -146,6 +146,28 @@ describe('web chat in a browser', () => {
     expect((await page.locator('.tool-result').allTextContents()).join('\n')).not.toContain('"status":"sent"');
   }, 60_000);
 
+  it("keeps an earlier turn's approval waiting while a newer question streams, then lets it through", async () => {
+    await openChat();
+    await ask('Email ada@example.com the weather in Paris.');
+    const earlier = page.locator('.reply').first();
+    const approve = earlier.locator('.tool[data-state="waiting"] .approve');
+    await approve.waitFor(WAIT);
+    await page.locator('#send:enabled').waitFor(WAIT);
+
+    await ask('What is the weather in London?');
+    await streamingText(1);
+    // Resuming the earlier run now would stream it beside this one, and Stop would follow only one.
+    expect(await approve.isDisabled()).toBe(true);
+    expect(await earlier.locator('.decline').isDisabled()).toBe(true);
+    await page.locator('.reply').nth(1).locator('.answer[data-state="done"]').waitFor(WAIT);
+
+    await earlier.locator('.approve:enabled').click(WAIT);
+    expect(await page.locator('#stop').isEnabled()).toBe(true);
+    const answer = (await earlier.locator('.answer[data-state="done"]').textContent(WAIT)) ?? '';
+    expect(answer).toMatch(/^Sent: ada@example.com now has the forecast for Paris/);
+    await page.locator('#send:enabled').waitFor(WAIT);
+  }, 60_000);
+
   it('stops a run mid-answer: the page says so and the server ends the run as aborted', async () => {
     await openChat();
     await ask('What is the weather in London?');

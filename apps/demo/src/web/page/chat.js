@@ -223,6 +223,12 @@ async function problem(response) {
 function setBusy(busy) {
   send.disabled = busy;
   stop.disabled = !busy;
+  // An earlier turn's run may still wait for a decision. Deciding it while another run streams
+  // would resume it beside that run, and Stop would follow one of the two: it waits until the
+  // page is free. A decision on the streaming run's own calls is kept until its end anyway.
+  for (const button of messages.querySelectorAll('.approval button')) {
+    /** @type {HTMLButtonElement} */ (button).disabled = busy;
+  }
 }
 
 async function showModel() {

@@ -299,11 +299,12 @@ export class QuickJSSandbox {
     return this.#engine;
   }
 
-  /** Drops the QuickJS instance; its memory is freed with it. */
+  /** Drops the QuickJS instance, its memory freed with it, and closes the sandbox's port. */
   dispose(): void {
     // Freeing a runtime that still holds objects aborts inside QuickJS; dropping every reference lets the
     // garbage collector reclaim the instance and its WebAssembly memory instead.
     this.#engine = undefined;
+    this.#channel.toolPort.close();
   }
 }
 

@@ -25,7 +25,8 @@ export interface SandboxPool {
 
 const MAX_WORKERS = 256;
 
-class WorkerPool implements SandboxPool {
+/** The pool itself, as the package's own modules (and tests) see it. */
+export class WorkerPool implements SandboxPool {
   readonly workers: number;
   // Started lazily, and a dead worker is replaced by a new one when the next sandbox needs its place.
   readonly #slots: (SandboxWorker | undefined)[];
@@ -37,7 +38,12 @@ class WorkerPool implements SandboxPool {
   }
 
   loads(): number[] {
-    return this.#slots.flatMap((worker) => (worker === undefined || worker.death !== undefined ? [] : [worker.load]));
+    return this.liveWorkers().map((worker) => worker.load);
+  }
+
+  /** The started workers that have not died, in the pool's order. */
+  liveWorkers(): SandboxWorker[] {
+    return this.#slots.filter((worker): worker is SandboxWorker => worker !== undefined && worker.death === undefined);
   }
 
   /** The worker a new sandbox goes to: the least loaded, a free or dead place counting as empty. */
@@ -95,7 +101,7 @@ let shared: WorkerPool | undefined;
  * The pool behind `pool`: the one given (it must come from createSandboxPool), or the process's
  * default pool, started on first use. Throws ConfigurationError naming `owner` otherwise.
  */
-export function resolvePool(pool: SandboxPool | undefined, owner: string): { place(): SandboxWorker } {
+export function resolvePool(pool: SandboxPool | undefined, owner: string): WorkerPool {
   if (pool === undefined) {
     shared ??= new WorkerPool(defaultWorkers());
     return shared;

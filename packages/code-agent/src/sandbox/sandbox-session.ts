@@ -206,6 +206,12 @@ export class SandboxSession {
       flight.watch();
       return;
     }
+    if (message.type === 'sandbox-failed') {
+      // The worker dropped this sandbox alone; it no longer counts toward the worker's load.
+      this.#worker.detach(this.#sandboxId);
+      this.#onDeath(new SandboxError(`The sandbox failed: ${message.message}.`));
+      return;
+    }
     if (message.type === 'result' && flight?.executionId === message.executionId) {
       this.#land(flight);
       if (!flight.callerSettled) flight.resolve(message.outcome);

@@ -42,12 +42,23 @@ async function handle(message: HostMessage): Promise<void> {
       return;
     }
     case 'execute': {
+      const { executionId } = message;
       const sandbox = sandboxes.get(sandboxId);
-      // The main thread posts executions only for sandboxes it created and has not disposed.
-      if (sandbox === undefined) throw new Error(`Sandbox ${sandboxId} does not exist here.`);
-      post({ type: 'started', sandboxId, executionId: message.executionId });
-      const outcome = await sandbox.execute(message);
-      post({ type: 'result', sandboxId, executionId: message.executionId, outcome });
+      if (sandbox === undefined) {
+        post({ type: 'sandbox-failed', sandboxId, executionId, message: 'it no longer exists on its worker' });
+        return;
+      }
+      post({ type: 'started', sandboxId, executionId });
+      try {
+        post({ type: 'result', sandboxId, executionId, outcome: await sandbox.execute(message) });
+      } catch (error) {
+        // A failure outside what execute() contains (a fresh engine that could not start) ends this
+        // sandbox only: the thread's other sandboxes, of other runs, carry on.
+        sandbox.dispose();
+        sandboxes.delete(sandboxId);
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        post({ type: 'sandbox-failed', sandboxId, executionId, message: reason });
+      }
       return;
     }
     case 'dispose':

@@ -103,6 +103,7 @@ export type WorkerMessage =
   | ({ type: 'tool-call'; name: string; argumentsJson: string | undefined } & HostCallIdentity)
   | ({ type: 'clock-read' } & HostCallIdentity)
   | { type: 'started'; sandboxId: number; executionId: number }
+  | { type: 'sandbox-failed'; sandboxId: number; executionId: number; message: string }
   | { type: 'result'; sandboxId: number; executionId: number; outcome: ExecutionOutcome };
 
 /** What a host call answers: a value for the guest (nothing, a string or JSON), or an error. */

@@ -2,7 +2,9 @@ import { ConfigurationError, tool, z } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
+import { resolveLimits } from './sandbox-limits.ts';
 import { createSandboxPool, resolvePool } from './sandbox-pool.ts';
+import { SandboxSession } from './sandbox-session.ts';
 
 const echo = tool({
   name: 'echo',
@@ -109,6 +111,38 @@ describe('the sandbox pool', () => {
     expect((await second.run('kept')).output).toBe("'state of the second'");
     expect(internals.liveWorkers()).not.toContain(crashed);
     expect(pool.loads()).toEqual([1, 2]);
+    pool.close();
+  });
+
+  it('ends only the failed sandbox’s run when its worker loses it, and the worker’s other sandboxes carry on', async () => {
+    const pool = createSandboxPool({ workers: 1 });
+    const worker = resolvePool(pool, 'the test').place();
+    const limits = resolveLimits({});
+    const [lost, kept] = await Promise.all([
+      SandboxSession.open(worker, limits, []),
+      SandboxSession.open(worker, limits, []),
+    ]);
+    const execute = (session: SandboxSession, code: string): ReturnType<SandboxSession['execute']> =>
+      session.execute({
+        code,
+        typescript: false,
+        signal: undefined,
+        seed: [1, 2, 3, 4],
+        onToolCall: () => Promise.resolve({ ok: true, kind: 'undefined' }),
+      });
+    await execute(kept, 'globalThis.kept = "still here"');
+    // The worker drops the sandbox behind its session's back, as a failure inside the worker would.
+    worker.post({ type: 'dispose', sandboxId: lost.sandboxId });
+
+    const failure = await execute(lost, '1').catch((error: unknown) => error);
+    const survivor = await execute(kept, 'kept');
+
+    expect(SandboxError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toBe('The sandbox failed: it no longer exists on its worker.');
+    expect(survivor.lastValue).toBe("'still here'");
+    expect(lost.usable).toBe(false);
+    expect(pool.loads()).toEqual([1]);
+    kept.close();
     pool.close();
   });
 

@@ -109,6 +109,11 @@ export class SandboxSession {
     return new SandboxSession(worker, line, sandboxId, limits);
   }
 
+  /** The sandbox's id on its worker, unique in the process. */
+  get sandboxId(): number {
+    return this.#sandboxId;
+  }
+
   /** False once the session is closed or its worker died; the executor then opens a new one. */
   get usable(): boolean {
     return !this.#closed && !this.#broken && this.#worker.death === undefined;

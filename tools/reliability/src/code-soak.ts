@@ -7,6 +7,7 @@
 // freed, and the heap came back to its baseline. Exits non-zero otherwise; it stops by itself.
 import { parseArgs } from 'node:util';
 import { TinyCodeAgent, createSandboxPool } from '@tinyagent/code-agent';
+import { sleep } from '@tinyagent/core/internal';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { RecordedChatRequest, ScriptedReply } from '@tinyagent/testing';
 import { add, answerCodeSoak, createCodeSoakRuns, lateCalls } from './code-soak-scenario.ts';
@@ -49,6 +50,9 @@ const heapAfterMb = await settledHeap();
 const rssAfterMb = process.memoryUsage.rss() / 2 ** 20;
 const sandboxesLeft = pool.loads().reduce((sum, load) => sum + load, 0);
 pool.close();
+// What the workers held (their heaps, the sandboxes' memories they had not collected yet) goes with them.
+await sleep(1_000);
+const rssClosedMb = process.memoryUsage.rss() / 2 ** 20;
 
 const problems = [
   ...outcomes.wrong.slice(0, 10),
@@ -68,7 +72,8 @@ const lines = [
       .map(([kind, total]) => `${kind} ${total}`)
       .join(', ')})`,
   `  tool calls after a deadline: ${lateCalls.count}; sandboxes left: ${sandboxesLeft}`,
-  `  heap ${heapBeforeMb.toFixed(1)} → ${heapAfterMb.toFixed(1)} MB; RSS ${rssBeforeMb.toFixed(0)} → ${rssAfterMb.toFixed(0)} MB`,
+  `  heap ${heapBeforeMb.toFixed(1)} → ${heapAfterMb.toFixed(1)} MB; RSS ${rssBeforeMb.toFixed(0)} → ${rssAfterMb.toFixed(0)} MB, ` +
+    `${rssClosedMb.toFixed(0)} MB once the pool closed`,
 ];
 process.stdout.write(`${lines.join('\n')}\n`);
 process.stdout.write(

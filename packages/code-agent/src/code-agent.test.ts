@@ -5,7 +5,9 @@ import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
 import { afterEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import { TinyCodeAgent } from './code-agent.ts';
 import type { CodeEvent } from './code-events.ts';
+import type { SandboxPool } from './sandbox/sandbox-pool.ts';
 import { NO_CODE_CORRECTION } from './code-protocol.ts';
+import { createSandboxPool } from './sandbox/sandbox-pool.ts';
 
 const getWeather = tool({
   name: 'get_weather',
@@ -25,9 +27,13 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function createAgent(options: FakeOpenAIOptions, tools: readonly Tool[] = [getWeather]): Promise<TinyCodeAgent> {
+async function createAgent(
+  options: FakeOpenAIOptions,
+  tools: readonly Tool[] = [getWeather],
+  pool?: SandboxPool,
+): Promise<TinyCodeAgent> {
   server = await startFakeOpenAI(options);
-  return new TinyCodeAgent({ tools, baseURL: server.url, model: 'fake-model' });
+  return new TinyCodeAgent({ tools, baseURL: server.url, model: 'fake-model', pool });
 }
 
 const js = (code: string): string => `Let me do that.\n\n\`\`\`js\n${code}\n\`\`\``;
@@ -119,6 +125,30 @@ describe('TinyCodeAgent loop', () => {
     const answers = await Promise.all(['alpha', 'beta', 'gamma'].map((task) => agent.run(task)));
 
     expect(answers).toEqual(['alpha|alpha', 'beta|beta', 'gamma|gamma']);
+  });
+
+  it('runs many concurrent runs on its own pool, several sandboxes to a worker, each with its own state', async () => {
+    const pool = createSandboxPool({ workers: 2 });
+    const agent = await createAgent(
+      {
+        handler: ({ body }) => {
+          const task = String(body.messages[1]!.content);
+          const turns = body.messages.filter((message) => message.role === 'assistant').length;
+          if (turns === 0)
+            return js(`globalThis.secret = ${JSON.stringify(task)}; get_weather({ city: secret }).celsius`);
+          return js('final_answer(`${secret}|${get_weather({ city: secret }).city}`)');
+        },
+      },
+      [getWeather],
+      pool,
+    );
+    const tasks = Array.from({ length: 30 }, (_, index) => `city-${index}`);
+
+    const answers = await Promise.all(tasks.map((task) => agent.run(task)));
+
+    expect(answers).toEqual(tasks.map((task) => `${task}|${task}`));
+    expect(pool.loads()).toHaveLength(2);
+    pool.close();
   });
 
   it('asks for a code block when the reply has none, and the step counts', async () => {
@@ -349,6 +379,13 @@ describe('TinyCodeAgent option checks', () => {
       new TinyCodeAgent({ tools: [], chatModel: createScriptedModel([]), maxStep: 3 } as never);
 
     expect(create).toThrow("TinyCodeAgent: unknown option 'maxStep'.");
+  });
+
+  it('rejects a pool that createSandboxPool did not make', () => {
+    const create = (): unknown =>
+      new TinyCodeAgent({ tools: [getWeather], chatModel: createScriptedModel([]), pool: { workers: 2 } as never });
+
+    expect(create).toThrow('TinyCodeAgent: pool must be a pool made by createSandboxPool().');
   });
 
   it('rejects an unknown run option before the run starts', async () => {

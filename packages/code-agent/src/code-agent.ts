@@ -13,6 +13,8 @@ import { renderCodePrompt } from './code-prompt.ts';
 import { createCodeProtocol } from './code-protocol.ts';
 import { resolveLimits } from './sandbox/sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox/sandbox-limits.ts';
+import { resolvePool } from './sandbox/sandbox-pool.ts';
+import type { SandboxPool } from './sandbox/sandbox-pool.ts';
 import { checkSandboxTools } from './sandbox/sandbox-tools.ts';
 
 /** Steps a run takes before it stops, unless `maxSteps` says otherwise. */
@@ -34,6 +36,8 @@ export interface TinyCodeAgentOptions<Schema extends OutputSchema | undefined = 
   systemSuffix?: string | undefined;
   /** Sandbox limits of every run; see `SandboxLimits` for the defaults. */
   limits?: SandboxLimits | undefined;
+  /** The worker threads that host the runs' sandboxes (`createSandboxPool`); default: the process's shared pool. */
+  pool?: SandboxPool | undefined;
   /**
    * A zod 4 schema the value passed to `final_answer` must match: `run` resolves with the parsed
    * value, typed by the schema; a value that does not match goes back to the model with the issues.
@@ -50,6 +54,7 @@ const OPTION_KEYS = [
     promptFile: true,
     systemSuffix: true,
     limits: true,
+    pool: true,
     output: true,
   } satisfies Record<Exclude<keyof TinyCodeAgentOptions, keyof AgentModelOptions>, true>),
 ];
@@ -82,8 +87,14 @@ function defineCodeAgent<Schema extends OutputSchema | undefined>(
   const registry = collectTools(options.tools, 'TinyCodeAgent');
   const tools = [...checkSandboxTools(registry, 'TinyCodeAgent').values()];
   const limits = Object.freeze(resolveLimits(options.limits));
+  resolvePool(options.pool, 'TinyCodeAgent');
   const model = createAgentModel(options);
-  const protocol = createCodeProtocol({ systemPrompt: renderCodePrompt(tools, options), tools, limits });
+  const protocol = createCodeProtocol({
+    systemPrompt: renderCodePrompt(tools, options),
+    tools,
+    limits,
+    pool: options.pool,
+  });
   return {
     definition: {
       protocol,

@@ -6,6 +6,7 @@ import { STOP_SEQUENCES, extractCode } from './code-extraction.ts';
 import { createCodeStreamExtractor } from './code-stream/code-stream-extractor.ts';
 import { JsExecutor } from './sandbox/js-executor.ts';
 import type { ResolvedLimits } from './sandbox/sandbox-limits.ts';
+import type { SandboxPool } from './sandbox/sandbox-pool.ts';
 
 /** What the agent tells the model when its reply holds no code. */
 export const NO_CODE_CORRECTION = 'Please respond with a single fenced code block.';
@@ -18,6 +19,7 @@ export function createCodeProtocol(settings: {
   systemPrompt: string;
   tools: readonly Tool[];
   limits: ResolvedLimits;
+  pool: SandboxPool | undefined;
 }): AgentProtocol<CodeEvent> {
   // A needsApproval function cannot be asked before the code runs (the arguments are not known
   // yet): such a tool needs the block's approval as one that always needs it does.
@@ -27,7 +29,7 @@ export function createCodeProtocol(settings: {
     systemPrompt: settings.systemPrompt,
     describeEvent: describeCodeEvent,
     start: (run) => {
-      const executor = new JsExecutor({ tools: settings.tools, limits: settings.limits });
+      const executor = new JsExecutor({ tools: settings.tools, limits: settings.limits, pool: settings.pool });
       // The sandbox starts while the model thinks about its first reply.
       executor.warm().catch(() => undefined);
       return {

@@ -6,6 +6,8 @@ export type { JsExecutorOptions, ExecutionOptions } from './sandbox/js-executor.
 export type { RunStep } from './sandbox/execution-inputs.ts';
 export type { ExecutionResult } from './sandbox/execution-result.ts';
 export type { SandboxLimits } from './sandbox/sandbox-limits.ts';
+export { createSandboxPool } from './sandbox/sandbox-pool.ts';
+export type { SandboxPool, SandboxPoolOptions } from './sandbox/sandbox-pool.ts';
 export type { SandboxToolStart, SandboxToolEnd } from './sandbox/tool-bridge.ts';
 export { SandboxError } from './sandbox/sandbox-error.ts';
 export { SANDBOX_GLOBALS } from './sandbox/sandbox-tools.ts';

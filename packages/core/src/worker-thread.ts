@@ -98,10 +98,10 @@ export class WorkerThread<Incoming, Outgoing, Failure extends Error = Error> {
     return this.#error;
   }
 
-  /** Sends a message to the thread; ignored once it has ended. */
-  post(message: Outgoing): void {
+  /** Sends a message to the thread, moving the `transferList` objects (ports) to it; ignored once it has ended. */
+  post(message: Outgoing, transferList?: readonly Transferable[]): void {
     if (this.#error !== undefined) return;
-    this.#worker.postMessage(message);
+    this.#worker.postMessage(message, transferList);
   }
 
   /** Marks work in flight: the process stays alive until as many `release` calls have come. */

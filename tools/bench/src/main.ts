@@ -12,6 +12,8 @@ import { rotate } from './order.ts';
 import type { AgentLoopSamples } from './measurements/agent-loop.ts';
 import { reportCodeAgent } from './measurements/code-agent.ts';
 import type { CodeAgentSamples } from './measurements/code-agent.ts';
+import { SCALE_LEVELS } from './measurements/code-agent-scale-report.ts';
+import type { ScaleSamples } from './measurements/code-agent-scale-report.ts';
 import { reportThroughput } from './measurements/throughput.ts';
 import type { ThroughputSamples } from './measurements/throughput.ts';
 import { reportInFlightMemory } from './measurements/in-flight-memory.ts';
@@ -97,11 +99,7 @@ try {
     reportAgentLoop,
   );
   await measure('throughput', collectThroughput, (result) => reportThroughput(result, settings.concurrency));
-  await measure(
-    'code-agent',
-    () => runInChild<CodeAgentSamples>({ kind: 'code-agent', quick } satisfies MeasureJob, 'code-agent'),
-    reportCodeAgent,
-  );
+  await measure('code-agent', collectCodeAgent, reportCodeAgent);
   await measure(
     'web-browse',
     () => runInChild<WebBrowseSamples>({ kind: 'web-browse', quick, pagesURL } satisfies MeasureJob, 'web-browse'),
@@ -130,6 +128,19 @@ try {
 }
 
 // One process per contestant and repeat; the order rotates between repeats.
+// The sandbox's own figures in one process, then each agent at each scale level in a process of its own.
+async function collectCodeAgent(): Promise<CodeAgentSamples> {
+  const sandbox = await runInChild<CodeAgentSamples>({ kind: 'code-agent', quick } satisfies MeasureJob, 'code-agent');
+  const scale: ScaleSamples[] = [];
+  for (const concurrency of SCALE_LEVELS) {
+    for (const agent of ['react', 'code'] as const) {
+      const job: MeasureJob = { kind: 'code-agent-scale', quick, agent, concurrency };
+      scale.push(await runInChild<ScaleSamples>(job, `code-agent scale of ${agent} at ${concurrency}`));
+    }
+  }
+  return { ...sandbox, scale };
+}
+
 async function collectThroughput(): Promise<ThroughputSamples[]> {
   const results: ThroughputSamples[] = [];
   for (let repeat = 0; repeat < settings.throughputRepeats; repeat += 1) {

@@ -1,4 +1,4 @@
-// Bounds how many runs of one kind go at once (sandboxes cost a worker each).
+// Bounds how many runs of one kind go at once.
 
 /** At most `size` holders at a time: resolves with the function that frees the slot taken. */
 export function createSlots(size: number): () => Promise<() => void> {

@@ -2,13 +2,14 @@ import { tool, z } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { resolveLimits } from './sandbox-limits.ts';
+import { resolvePool } from './sandbox-pool.ts';
 import { SandboxSession } from './sandbox-session.ts';
 
 // What crosses from a sandbox to the host is bounded by the sandbox's own memory limit, however
 // often the code calls final_answer or a tool: the host never holds more than a small multiple of it.
 
 const MIB = 1024 * 1024;
-// A 1 MB answer given 1000 times: a gigabyte if the host kept each copy (its worker's heap is 256 MB).
+// A 1 MB answer given 1000 times: a gigabyte if the host kept each copy (its worker's heap is 512 MB).
 const ANSWER_LOOP = 'const big = "x".repeat(1_000_000);\nfor (let i = 0; i < 1000; i++) final_answer(big)';
 
 describe('the bridge out of the sandbox', () => {
@@ -25,7 +26,7 @@ describe('the bridge out of the sandbox', () => {
 
   it('hands the host an outcome far smaller than the sandbox’s memory, not every answer given', async () => {
     const limits = resolveLimits({ memoryBytes: 64 * MIB, timeoutMs: 30_000 });
-    const session = await SandboxSession.open(limits, []);
+    const session = await SandboxSession.open(resolvePool(undefined, 'the test').place(), limits, []);
     try {
       const outcome = await session.execute({
         code: ANSWER_LOOP,

@@ -2,7 +2,7 @@ import { ConfigurationError, registerSecret, tool, z } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
-import { leaseWorker, returnWorker } from './worker-pool.ts';
+import { createSandboxPool, resolvePool } from './sandbox-pool.ts';
 import type { SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
 
 const search = tool({
@@ -229,24 +229,23 @@ describe('JsExecutor', () => {
   });
 
   it('turns a crashed worker into a SandboxError and continues in a fresh sandbox', async () => {
-    // The next executor takes this worker from the (emptied) idle pool, so the test can stop it mid-run.
-    for (const spare of [leaseWorker(), leaseWorker(), leaseWorker()]) spare.terminate('cleared for the test');
-    const worker = leaseWorker();
-    await worker.ready();
-    returnWorker(worker);
+    // A pool of one worker: the executor's sandbox lands on this very worker, so the test can stop it mid-run.
+    const pool = createSandboxPool({ workers: 1 });
+    const worker = resolvePool(pool, 'the test').place();
     // Called from inside the execution, so the worker dies while the code runs.
     const crash = tool({
       name: 'crash',
       description: 'Stops the worker.',
       execute: () => worker.terminate('the test stopped it'),
     });
-    using executor = new JsExecutor({ tools: [crash], limits: { timeoutMs: 30_000 } });
+    using executor = new JsExecutor({ tools: [crash], limits: { timeoutMs: 30_000 }, pool });
     await executor.run('globalThis.before = 1');
 
     const error = await executor.run('crash(); for (;;) {}').catch((caught: unknown) => caught);
     expect(SandboxError.isInstance(error)).toBe(true);
     expect((error as Error).message).toContain('the test stopped it');
     expect((await executor.run('typeof before')).output).toBe("'undefined'");
+    pool.close();
   });
 
   it('refuses bad limits, async tools and uncallable names at construction', () => {

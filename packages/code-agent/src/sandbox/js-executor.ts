@@ -1,5 +1,11 @@
 import { ConfigurationError, createRunScope } from '@tinyagent/core';
-import { directStepRunner, invokeTool, raceAbort, standaloneInvocation } from '@tinyagent/core/internal';
+import {
+  checkOptionKeys,
+  directStepRunner,
+  invokeTool,
+  raceAbort,
+  standaloneInvocation,
+} from '@tinyagent/core/internal';
 import type { EventInput, RunScope, Tool, ToolEndEvent } from '@tinyagent/core';
 import { toExecutionResult } from './execution-result.ts';
 import type { ExecutionResult } from './execution-result.ts';
@@ -7,6 +13,8 @@ import { createClockReader, takeSeed } from './execution-inputs.ts';
 import type { RunStep } from './execution-inputs.ts';
 import { resolveLimits } from './sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
+import { resolvePool } from './sandbox-pool.ts';
+import type { SandboxPool } from './sandbox-pool.ts';
 import { SandboxSession } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
 import { answerToolCall } from './tool-bridge.ts';
@@ -20,7 +28,14 @@ export interface JsExecutorOptions {
   /** Synchronous tools the code may call as functions, each with one object of named arguments. */
   tools?: readonly Tool[] | undefined;
   limits?: SandboxLimits | undefined;
+  /** The worker threads that host the sandbox (`createSandboxPool`); default: the process's shared pool. */
+  pool?: SandboxPool | undefined;
 }
+
+const OPTION_KEYS = Object.keys({ tools: true, limits: true, pool: true } satisfies Record<
+  keyof JsExecutorOptions,
+  true
+>);
 
 /** Options of one `JsExecutor.run`. */
 export interface ExecutionOptions {
@@ -61,14 +76,17 @@ export class JsExecutor implements Disposable {
   readonly limits: Readonly<ResolvedLimits>;
   readonly #tools: ReadonlyMap<string, Tool>;
   readonly #scope: RunScope;
+  readonly #pool: ReturnType<typeof resolvePool>;
   readonly #id = nextExecutorId++;
   #session: Promise<SandboxSession> | undefined;
   #queue: Promise<unknown> = Promise.resolve();
   #executions = 0;
   #disposed = false;
 
-  /** Checks the tools and limits (ConfigurationError); the sandbox itself starts at the first run. */
+  /** Checks the options (ConfigurationError); the sandbox itself starts at the first run. */
   constructor(options: JsExecutorOptions = {}) {
+    checkOptionKeys(options, OPTION_KEYS, 'JsExecutor');
+    this.#pool = resolvePool(options.pool, 'JsExecutor');
     this.#tools = checkSandboxTools(options.tools ?? [], 'JsExecutor');
     this.limits = Object.freeze(resolveLimits(options.limits));
     this.#scope = createRunScope();
@@ -166,12 +184,13 @@ export class JsExecutor implements Disposable {
     const current = this.#session === undefined ? undefined : await this.#session.catch(() => undefined);
     if (current?.usable === true) return current;
     if (this.#disposed) throw disposedError();
-    const opening = SandboxSession.open(this.limits, this.toolNames);
+    // Async, so that a closed pool's refusal arrives as this run's rejection.
+    const opening = (async () => SandboxSession.open(this.#pool.place(), this.limits, this.toolNames))();
     this.#session = opening;
     return opening;
   }
 
-  /** Frees the sandbox and hands its worker back to the pool; later runs reject with ConfigurationError. */
+  /** Frees the sandbox on its pooled worker; later runs reject with ConfigurationError. */
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;

@@ -98,7 +98,6 @@ export class QuickJSSandbox {
     const runtime = quickjs.newRuntime();
     runtime.setMemoryLimit(limits.memoryBytes);
     runtime.setMaxStackSize(limits.stackBytes);
-    runtime.setInterruptHandler(() => this.#draining || (this.#state?.shouldStop() ?? false));
     runtime.setModuleLoader((name) => ({
       error: Object.assign(
         new Error(`import('${name}') is not available: the sandbox has no modules. ${this.#importHint}`),
@@ -108,7 +107,11 @@ export class QuickJSSandbox {
       ),
     }));
     const context = runtime.newContext();
-    return { memory, runtime, context, ...this.#installPrelude(context), reseed: this.#installClock(context) };
+    const engine = { memory, runtime, context, ...this.#installPrelude(context), reseed: this.#installClock(context) };
+    // Installed last: a sandbox replaced after its execution passed the deadline starts its fresh engine
+    // while that execution's state still says stop, which would interrupt the prelude itself.
+    runtime.setInterruptHandler(() => this.#draining || (this.#state?.shouldStop() ?? false));
+    return engine;
   }
 
   #installClock(context: QuickJSContext): QuickJSHandle {
@@ -299,11 +302,12 @@ export class QuickJSSandbox {
     return this.#engine;
   }
 
-  /** Drops the QuickJS instance; its memory is freed with it. */
+  /** Drops the QuickJS instance, its memory freed with it, and closes the sandbox's port. */
   dispose(): void {
     // Freeing a runtime that still holds objects aborts inside QuickJS; dropping every reference lets the
     // garbage collector reclaim the instance and its WebAssembly memory instead.
     this.#engine = undefined;
+    this.#channel.toolPort.close();
   }
 }
 

@@ -1,12 +1,15 @@
 import { abortReason } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
 import type { ResolvedLimits } from './sandbox-limits.ts';
-import { leaseWorker, returnWorker } from './worker-pool.ts';
+import { HostLine } from './host-line.ts';
 import type { SandboxWorker } from './worker-pool.ts';
 import { STOPPED_REPLY } from './worker-protocol.ts';
 import type { ExecutionOutcome, HostReplyBody, RandomSeed, WorkerMessage } from './worker-protocol.ts';
 
-/** How long a worker may overrun an execution's deadline before it is terminated and replaced. */
+/**
+ * How long a worker may overrun an execution's deadline before it is terminated and replaced (with
+ * every sandbox it hosts: nothing else stops a thread stuck outside QuickJS's interrupt checks).
+ */
 const WATCHDOG_GRACE_MS = 2000;
 
 /** A tool call made by model code, as the main thread receives it. */
@@ -38,6 +41,8 @@ interface Flight {
   request: ExecuteRequest;
   callerSettled: boolean;
   watchdogFired: boolean;
+  /** Armed once the worker starts the execution: it may wait behind the other sandboxes' executions. */
+  watch: () => void;
   resolve: (outcome: ExecutionOutcome) => void;
   reject: (error: unknown) => void;
   cleanup: () => void;
@@ -49,48 +54,64 @@ interface Flight {
 let nextSandboxId = 1;
 let nextExecutionId = 1;
 
-/** One sandbox in one leased worker: its state lives as long as the session. */
+/** One sandbox on one pooled worker, beside other runs' sandboxes: its state lives as long as the session. */
 export class SandboxSession {
   readonly #worker: SandboxWorker;
+  readonly #line: HostLine;
   readonly #sandboxId: number;
   readonly #limits: ResolvedLimits;
   #flight: Flight | undefined;
   #closed = false;
   #broken = false;
 
-  private constructor(worker: SandboxWorker, sandboxId: number, limits: ResolvedLimits) {
+  private constructor(worker: SandboxWorker, line: HostLine, sandboxId: number, limits: ResolvedLimits) {
     this.#worker = worker;
+    this.#line = line;
     this.#sandboxId = sandboxId;
     this.#limits = limits;
-    worker.attach(
-      (message) => this.#onMessage(message),
-      (error) => this.#onDeath(error),
-    );
+    worker.attach(sandboxId, {
+      onMessage: (message) => this.#onMessage(message),
+      onDeath: (error) => this.#onDeath(error),
+    });
   }
 
-  /** Leases a worker and creates a fresh sandbox in it. Rejects with a SandboxError if that fails. */
-  static async open(limits: ResolvedLimits, toolNames: readonly string[]): Promise<SandboxSession> {
-    const worker = leaseWorker();
+  /** Creates a fresh sandbox on `worker` (the pool's choice). Rejects with a SandboxError if that fails. */
+  static async open(
+    worker: SandboxWorker,
+    limits: ResolvedLimits,
+    toolNames: readonly string[],
+  ): Promise<SandboxSession> {
     const sandboxId = nextSandboxId++;
+    const line = new HostLine();
     worker.hold();
     try {
-      await worker.ready();
       await new Promise<void>((resolve, reject) => {
-        worker.attach((message) => {
-          if (message.type === 'created' && message.sandboxId === sandboxId) resolve();
-          if (message.type === 'create-failed' && message.sandboxId === sandboxId) {
-            reject(new SandboxError(`The sandbox could not be created: ${message.message}`));
-          }
-        }, reject);
-        worker.post({ type: 'create', sandboxId, limits, toolNames });
+        // Attached before the worker is ready, so that the sandbox counts toward its load at once.
+        worker.attach(sandboxId, {
+          onMessage: (message) => {
+            if (message.type === 'created') resolve();
+            if (message.type === 'create-failed') {
+              reject(new SandboxError(`The sandbox could not be created: ${message.message}`));
+            }
+          },
+          onDeath: reject,
+        });
+        const { workerEnd } = line;
+        worker.post({ type: 'create', sandboxId, limits, toolNames, ...workerEnd }, [workerEnd.toolPort]);
       });
     } catch (error) {
-      worker.terminate('its sandbox could not be created');
+      worker.detach(sandboxId);
+      line.close();
       throw error;
     } finally {
       worker.unhold();
     }
-    return new SandboxSession(worker, sandboxId, limits);
+    return new SandboxSession(worker, line, sandboxId, limits);
+  }
+
+  /** The sandbox's id on its worker, unique in the process. */
+  get sandboxId(): number {
+    return this.#sandboxId;
   }
 
   /** False once the session is closed or its worker died; the executor then opens a new one. */
@@ -112,14 +133,17 @@ export class SandboxSession {
     const { signal } = request;
     if (signal?.aborted === true) return Promise.reject(abortReason(signal));
     const executionId = nextExecutionId++;
-    const worker = this.#worker;
+    const line = this.#line;
     return new Promise<ExecutionOutcome>((resolve, reject) => {
-      const watchdog = setTimeout(() => {
-        flight.watchdogFired = true;
-        this.#worker.terminate(`an execution ran ${WATCHDOG_GRACE_MS} ms past its deadline without stopping`);
-      }, this.#limits.timeoutMs + WATCHDOG_GRACE_MS);
+      let watchdog: NodeJS.Timeout | undefined;
+      const watch = (): void => {
+        watchdog = setTimeout(() => {
+          flight.watchdogFired = true;
+          this.#worker.terminate(`an execution ran ${WATCHDOG_GRACE_MS} ms past its deadline without stopping`);
+        }, this.#limits.timeoutMs + WATCHDOG_GRACE_MS);
+      };
       const onAbort = function (this: AbortSignal): void {
-        worker.interrupt(executionId);
+        line.interrupt(executionId);
         flight.callerSettled = true;
         reject(abortReason(this));
       };
@@ -131,6 +155,7 @@ export class SandboxSession {
         request,
         callerSettled: false,
         watchdogFired: false,
+        watch,
         resolve,
         reject,
         cleanup: () => {
@@ -153,21 +178,18 @@ export class SandboxSession {
     });
   }
 
-  /** Frees the sandbox and returns the worker to the pool, once any execution in flight has stopped. */
+  /** Frees the sandbox on its worker, once any execution in flight has stopped. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     if (this.#flight === undefined) this.#release();
-    else this.#worker.interrupt(this.#flight.executionId);
+    else this.#line.interrupt(this.#flight.executionId);
   }
 
   #release(): void {
-    if (this.#worker.death === undefined && !this.#broken) {
-      this.#worker.post({ type: 'dispose', sandboxId: this.#sandboxId });
-      returnWorker(this.#worker);
-    } else {
-      this.#worker.detach();
-    }
+    this.#worker.detach(this.#sandboxId);
+    this.#line.close();
+    if (this.#worker.death === undefined) this.#worker.post({ type: 'dispose', sandboxId: this.#sandboxId });
   }
 
   #onMessage(message: WorkerMessage): void {
@@ -181,9 +203,18 @@ export class SandboxSession {
       // The call's identity goes back with the reply: the worker drops it unless that call still waits.
       // A worker that died meanwhile gets no reply.
       void body.then((reply) => {
-        if (this.#worker.death === undefined)
-          this.#worker.replyToHostCall({ sandboxId, executionId, callId, ...reply });
+        if (this.#worker.death === undefined) this.#line.reply({ sandboxId, executionId, callId, ...reply });
       });
+      return;
+    }
+    if (message.type === 'started' && flight?.executionId === message.executionId) {
+      flight.watch();
+      return;
+    }
+    if (message.type === 'sandbox-failed') {
+      // The worker dropped this sandbox alone; it no longer counts toward the worker's load.
+      this.#worker.detach(this.#sandboxId);
+      this.#onDeath(new SandboxError(`The sandbox failed: ${message.message}.`));
       return;
     }
     if (message.type === 'result' && flight?.executionId === message.executionId) {
@@ -194,6 +225,7 @@ export class SandboxSession {
 
   #onDeath(error: SandboxError): void {
     this.#broken = true;
+    this.#line.close();
     const flight = this.#flight;
     if (flight === undefined) return;
     this.#land(flight);

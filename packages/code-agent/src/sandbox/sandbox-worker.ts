@@ -1,60 +1,69 @@
-// Entry of a sandbox worker thread. It holds at most one sandbox (the one of the run that leased the
-// worker) and runs its executions one at a time. It must import nothing from @tinyagent/core: a worker
-// started from the TypeScript sources resolves packages without the source condition.
+// Entry of a sandbox worker thread. It hosts many sandboxes (those the pool placed on it, of any run)
+// and runs every execution of every one of them strictly one at a time, in the order they arrive.
+// It must import nothing from @tinyagent/core: a worker started from the TypeScript sources resolves
+// packages without the source condition.
 
-import { parentPort, workerData } from 'node:worker_threads';
-import type { HostChannel } from './execution-state.ts';
+import { parentPort } from 'node:worker_threads';
 import { QuickJSSandbox, compileQuickJS } from './quickjs-sandbox.ts';
-import type { HostMessage, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
+import type { HostMessage, WorkerMessage } from './worker-protocol.ts';
 
 if (parentPort === null) throw new Error('sandbox-worker must run as a worker thread.');
 const port = parentPort;
-const setup = workerData as WorkerSetup;
 
 silenceTypeStrippingWarning();
 
-const channel: HostChannel = {
-  control: new Int32Array(setup.control),
-  toolPort: setup.toolPort,
-  post: (message: WorkerMessage) => port.postMessage(message),
-};
+const post = (message: WorkerMessage): void => port.postMessage(message);
 const wasm = await compileQuickJS();
-let current: { id: number; sandbox: QuickJSSandbox } | undefined;
+const sandboxes = new Map<number, QuickJSSandbox>();
 // Messages are handled strictly in order, even though creating a sandbox is asynchronous.
 let queue = Promise.resolve();
 
 port.on('message', (message: HostMessage) => {
   queue = queue.then(() => handle(message));
 });
-channel.post({ type: 'ready' });
+post({ type: 'ready' });
 
 async function handle(message: HostMessage): Promise<void> {
+  const { sandboxId } = message;
   switch (message.type) {
     case 'create': {
       const started = performance.now();
-      current?.sandbox.dispose();
-      current = undefined;
+      // Each sandbox talks to the main thread on its own control array and port: a reply or an
+      // interrupt meant for one can never wake or stop another on the same thread.
+      const channel = { control: new Int32Array(message.control), toolPort: message.toolPort, post };
       try {
-        const sandbox = await QuickJSSandbox.create(wasm, message, channel);
-        current = { id: message.sandboxId, sandbox };
-        channel.post({ type: 'created', sandboxId: message.sandboxId, durationMs: performance.now() - started });
+        sandboxes.set(sandboxId, await QuickJSSandbox.create(wasm, message, channel));
+        post({ type: 'created', sandboxId, durationMs: performance.now() - started });
       } catch (error) {
+        message.toolPort.close();
         const reason = error instanceof Error ? error.message : String(error);
-        channel.post({ type: 'create-failed', sandboxId: message.sandboxId, message: reason });
+        post({ type: 'create-failed', sandboxId, message: reason });
       }
       return;
     }
     case 'execute': {
-      if (current?.id !== message.sandboxId) throw new Error(`Sandbox ${message.sandboxId} does not exist here.`);
-      const outcome = await current.sandbox.execute(message);
-      channel.post({ type: 'result', executionId: message.executionId, outcome });
+      const { executionId } = message;
+      const sandbox = sandboxes.get(sandboxId);
+      if (sandbox === undefined) {
+        post({ type: 'sandbox-failed', sandboxId, executionId, message: 'it no longer exists on its worker' });
+        return;
+      }
+      post({ type: 'started', sandboxId, executionId });
+      try {
+        post({ type: 'result', sandboxId, executionId, outcome: await sandbox.execute(message) });
+      } catch (error) {
+        // A failure outside what execute() contains (a fresh engine that could not start) ends this
+        // sandbox only: the thread's other sandboxes, of other runs, carry on.
+        sandbox.dispose();
+        sandboxes.delete(sandboxId);
+        const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+        post({ type: 'sandbox-failed', sandboxId, executionId, message: reason });
+      }
       return;
     }
     case 'dispose':
-      if (current?.id === message.sandboxId) {
-        current.sandbox.dispose();
-        current = undefined;
-      }
+      sandboxes.get(sandboxId)?.dispose();
+      sandboxes.delete(sandboxId);
       return;
   }
 }

@@ -1,10 +1,12 @@
 import { tool, z } from '@tinyagent/core';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
-import { leaseWorker, returnWorker } from './worker-pool.ts';
+import { createSandboxPool } from './sandbox-pool.ts';
 
-// Workers are pooled and reused by the runs of every user of the process: a tool reply must reach
-// the execution that asked for it, and no other.
+// One worker hosts the sandboxes of every user of the process at once: a tool reply must reach the
+// execution that asked for it, and no other. A pool of one worker puts every sandbox here on the same thread.
+const pool = createSandboxPool({ workers: 1 });
+afterAll(() => pool.close());
 
 const echo = tool({
   name: 'echo',
@@ -23,25 +25,34 @@ function spin(ms: number): void {
 }
 
 describe('tool replies', () => {
-  it('never hands a reply planted on a pooled worker’s port to the next execution', async () => {
-    const worker = leaseWorker();
-    await worker.ready();
-    // A reply left behind by an earlier execution of another sandbox, as a late tool posts it.
-    worker.replyToHostCall({
-      sandboxId: -1,
-      executionId: -1,
-      callId: 1,
-      ok: true,
-      kind: 'string',
-      text: 'a reply of another run',
+  it('hands each of many sandboxes on one worker its own replies while their calls interleave', async () => {
+    const executors = Array.from({ length: 12 }, () => new JsExecutor({ tools: [echo], pool }));
+    const code = (index: number): string =>
+      `let all = ''; for (let i = 0; i < 20; i++) all += echo({ text: "${index}-" + i }) + ';'; all`;
+    const expected = (index: number): string =>
+      `'${Array.from({ length: 20 }, (_, call) => `echo of ${index}-${call};`).join('')}'`;
+
+    const results = await Promise.all(executors.map((executor, index) => executor.run(code(index))));
+
+    expect(results.map((result) => result.output)).toEqual(executors.map((_, index) => expected(index)));
+    for (const executor of executors) executor.dispose();
+  });
+
+  it('drops a late reply of an earlier execution of the same sandbox', async () => {
+    const slow = tool({
+      name: 'slow',
+      description: 'Answers after the deadline.',
+      execute: () => {
+        spin(300);
+        return 'late reply';
+      },
     });
-    // Idle workers are taken last in, first out: the next executor gets this one.
-    returnWorker(worker);
-    using executor = new JsExecutor({ tools: [echo] });
+    using executor = new JsExecutor({ tools: [slow, echo], limits: { timeoutMs: 50 }, pool });
+    await executor.run('slow()');
 
-    const result = await executor.run('echo({ text: "B" })');
+    const result = await executor.run('echo({ text: "next" })');
 
-    expect(result.output).toBe("'echo of B'");
+    expect(result.output).toBe("'echo of next'");
   });
 
   it('drops the late reply of a tool that outlived its execution’s deadline', async () => {
@@ -54,13 +65,13 @@ describe('tool replies', () => {
         return `slow reply to ${text}`;
       },
     });
-    const runA = new JsExecutor({ tools: [slow, echo], limits: { timeoutMs: 100 } });
+    const runA = new JsExecutor({ tools: [slow, echo], limits: { timeoutMs: 100 }, pool });
     // Nearly always a TimeoutError; not asserted, as a worker starved of CPU on a loaded machine may
     // still take the reply in time, and B must get its own reply either way.
     await runA.run('slow({ text: "A" })');
-    // A's execution has ended, so its worker goes back to the pool at once, and B takes it.
+    // B's sandbox is on the same worker as A's was.
     runA.dispose();
-    using runB = new JsExecutor({ tools: [slow, echo] });
+    using runB = new JsExecutor({ tools: [slow, echo], pool });
 
     const resultB = await runB.run('echo({ text: "B" })');
 
@@ -79,13 +90,10 @@ describe('tool replies', () => {
         return 'reply of the aborted run';
       },
     });
-    const runA = new JsExecutor({ tools: [aborting, echo], limits: { timeoutMs: 30_000 } });
+    const runA = new JsExecutor({ tools: [aborting, echo], limits: { timeoutMs: 30_000 }, pool });
     await expect(runA.run('aborting()', { signal: controller.signal })).rejects.toBe(reason);
     runA.dispose();
-    // The worker posted its result while the tool spun; it is read within two turns of the event
-    // loop, and the worker then goes back to the pool for B to take.
-    for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
-    using runB = new JsExecutor({ tools: [aborting, echo] });
+    using runB = new JsExecutor({ tools: [aborting, echo], pool });
 
     const resultB = await runB.run('echo({ text: "B" })');
 

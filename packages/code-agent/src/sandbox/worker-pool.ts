@@ -1,45 +1,40 @@
-import { MessageChannel } from 'node:worker_threads';
-import type { MessagePort } from 'node:worker_threads';
+import type { Transferable } from 'node:worker_threads';
 import { createIsolatedWorker, siblingScriptUrl, WorkerThread } from '@tinyagent/core/internal';
 import type { WorkerThreadEnd } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
-import { CONTROL, CONTROL_LENGTH } from './worker-protocol.ts';
-import type { HostMessage, HostReply, WorkerMessage, WorkerSetup } from './worker-protocol.ts';
+import type { HostMessage, WorkerMessage } from './worker-protocol.ts';
 
 const WORKER_URL = siblingScriptUrl(import.meta.url, 'sandbox-worker');
-
-/** Idle workers kept for the next runs; more are stopped when they come back. */
-const MAX_IDLE_WORKERS = 2;
 
 // A 1 MiB QuickJS stack needs about 64 MB of thread stack before V8's own limit is reached (measured);
 // QuickJS then reports "stack overflow" as a catchable error instead of the host failing mid-call.
 const WORKER_STACK_MB = 64;
+// The thread's own heap: about 0.1 MB of JavaScript per idle sandbox (measured), so a worker holding a
+// thousand sandboxes stays far below it. Each sandbox's WebAssembly memory is outside this heap, bounded
+// by its own memoryBytes limit.
+const WORKER_HEAP_MB = 512;
 
-/** A worker thread that hosts sandboxes, seen from the main thread. */
+/** One sandbox hosted on a worker, as the worker routes its messages and its death. */
+export interface WorkerGuest {
+  onMessage(message: WorkerMessage): void;
+  onDeath(error: SandboxError): void;
+}
+
+/** A worker thread that hosts many sandboxes, seen from the main thread. */
 export class SandboxWorker {
   readonly #thread: WorkerThread<WorkerMessage, HostMessage, SandboxError>;
-  readonly #control: Int32Array;
-  readonly #toolPort: MessagePort;
-  #listener: ((message: WorkerMessage) => void) | undefined;
-  #deathListener: ((error: SandboxError) => void) | undefined;
+  readonly #guests = new Map<number, WorkerGuest>();
 
   constructor() {
-    const control = new SharedArrayBuffer(CONTROL_LENGTH * Int32Array.BYTES_PER_ELEMENT);
-    const { port1, port2 } = new MessageChannel();
-    const setup: WorkerSetup = { control, toolPort: port2 };
-    this.#control = new Int32Array(control);
-    this.#toolPort = port1;
     this.#thread = new WorkerThread({
       // An isolated thread: the model's code never sees the environment, and neither does the thread around it.
       worker: createIsolatedWorker(WORKER_URL, {
         name: 'tinyagent-sandbox',
-        workerData: setup,
-        transferList: [port2],
-        resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: 256 },
+        resourceLimits: { stackSizeMb: WORKER_STACK_MB, maxOldGenerationSizeMb: WORKER_HEAP_MB },
       }),
       isReady: (message) => message.type === 'ready',
       toError: sandboxStopped,
-      onMessage: (message) => this.#listener?.(message),
+      onMessage: (message) => this.#route(message),
       onEnd: (error) => this.#die(error),
     });
   }
@@ -54,37 +49,24 @@ export class SandboxWorker {
     return this.#thread.error;
   }
 
-  /** Routes the worker's messages and its death to one owner at a time. */
-  attach(listener: (message: WorkerMessage) => void, onDeath: (error: SandboxError) => void): void {
-    this.#listener = listener;
-    this.#deathListener = onDeath;
+  /** How many sandboxes live here (or are being created): the pool places new ones on the least loaded. */
+  get load(): number {
+    return this.#guests.size;
   }
 
-  /** Stops routing messages and death to the current owner. */
-  detach(): void {
-    this.#listener = undefined;
-    this.#deathListener = undefined;
+  /** Routes the messages about sandbox `sandboxId`, and the worker's death, to `guest`. */
+  attach(sandboxId: number, guest: WorkerGuest): void {
+    this.#guests.set(sandboxId, guest);
   }
 
-  /** Sends a message to the worker; dropped once it died. */
-  post(message: HostMessage): void {
-    this.#thread.post(message);
+  /** Stops routing to the sandbox's guest; the sandbox no longer counts toward the load. */
+  detach(sandboxId: number): void {
+    this.#guests.delete(sandboxId);
   }
 
-  /** Hands a host call its reply (a tool result, a clock reading) and wakes the worker waiting for it. */
-  replyToHostCall(reply: HostReply): void {
-    this.#toolPort.postMessage(reply);
-    Atomics.store(this.#control, CONTROL.toolReply, 1);
-    Atomics.notify(this.#control, CONTROL.toolReply);
-  }
-
-  /** Asks the worker to stop an execution at the next interrupt check, or at once if it waits on a tool. */
-  interrupt(executionId: number): void {
-    Atomics.store(this.#control, CONTROL.interrupt, executionId);
-    // Raising the reply flag too means a worker that has not reached Atomics.wait yet does not
-    // sleep through this wake-up: it finds no reply, checks for the interrupt and stops.
-    Atomics.store(this.#control, CONTROL.toolReply, 1);
-    Atomics.notify(this.#control, CONTROL.toolReply);
+  /** Sends a message to the worker, moving the `transferList` ports to it; dropped once it died. */
+  post(message: HostMessage, transferList?: readonly Transferable[]): void {
+    this.#thread.post(message, transferList);
   }
 
   /** Keeps the process alive while work is in flight; idle workers never do. */
@@ -97,17 +79,20 @@ export class SandboxWorker {
     this.#thread.release();
   }
 
-  /** Stops the worker at once; its owner hears of it as a SandboxError naming `reason`. */
+  /** Stops the worker at once; every sandbox on it hears of it as a SandboxError naming `reason`. */
   terminate(reason: string): void {
     this.#thread.terminate(reason);
   }
 
+  #route(message: WorkerMessage): void {
+    if (message.type === 'ready') return;
+    this.#guests.get(message.sandboxId)?.onMessage(message);
+  }
+
   #die(error: SandboxError): void {
-    this.#toolPort.close();
-    const onDeath = this.#deathListener;
-    this.detach();
-    removeIdle(this);
-    onDeath?.(error);
+    const guests = [...this.#guests.values()];
+    this.#guests.clear();
+    for (const guest of guests) guest.onDeath(error);
   }
 }
 
@@ -118,30 +103,4 @@ function sandboxStopped(end: WorkerThreadEnd): SandboxError {
   }
   const reason = end.kind === 'exit' ? `it exited with code ${end.code}` : end.reason;
   return new SandboxError(`The sandbox worker stopped: ${reason}.`);
-}
-
-const idleWorkers: SandboxWorker[] = [];
-
-/** Takes an idle worker, or starts one. */
-export function leaseWorker(): SandboxWorker {
-  for (let worker = idleWorkers.pop(); worker !== undefined; worker = idleWorkers.pop()) {
-    if (worker.death === undefined) return worker;
-  }
-  return new SandboxWorker();
-}
-
-/** Gives a worker back for reuse; a dead one, or one past the idle limit, is stopped. */
-export function returnWorker(worker: SandboxWorker): void {
-  worker.detach();
-  if (worker.death !== undefined) return;
-  if (idleWorkers.length >= MAX_IDLE_WORKERS) {
-    worker.terminate('it was no longer needed');
-    return;
-  }
-  idleWorkers.push(worker);
-}
-
-function removeIdle(worker: SandboxWorker): void {
-  const index = idleWorkers.indexOf(worker);
-  if (index !== -1) idleWorkers.splice(index, 1);
 }

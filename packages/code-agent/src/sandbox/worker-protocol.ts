@@ -4,7 +4,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { ResolvedLimits } from './sandbox-limits.ts';
 
-/** Slots of the worker's shared Int32Array. */
+/** Slots of a sandbox's shared Int32Array: every sandbox has its own, so no signal reaches another. */
 export const CONTROL = {
   /** 0 while the worker waits for a reply to a host call (a tool call, a clock read), 1 once it is posted. */
   toolReply: 0,
@@ -15,8 +15,8 @@ export const CONTROL = {
 /** Length of the shared control array. */
 export const CONTROL_LENGTH = 2;
 
-/** Data handed to a new worker. */
-export interface WorkerSetup {
+/** A sandbox's own line to the main thread, handed to the worker when the sandbox is created. */
+export interface SandboxLine {
   control: SharedArrayBuffer;
   /** The worker reads host-call replies from this port synchronously (receiveMessageOnPort). */
   toolPort: MessagePort;
@@ -24,7 +24,7 @@ export interface WorkerSetup {
 
 /** Main thread → worker. */
 export type HostMessage =
-  | { type: 'create'; sandboxId: number; limits: ResolvedLimits; toolNames: readonly string[] }
+  | ({ type: 'create'; sandboxId: number; limits: ResolvedLimits; toolNames: readonly string[] } & SandboxLine)
   | ({ type: 'execute'; sandboxId: number } & ExecuteMessage)
   | { type: 'dispose'; sandboxId: number };
 
@@ -80,8 +80,8 @@ export interface ExecutionOutcome {
 }
 
 /**
- * Whose host call (tool call or clock read) a message is about. The tool port belongs to a pooled
- * worker that serves the runs of every user in turn, and call ids restart in each execution: a reply
+ * Whose host call (tool call or clock read) a message is about. A worker hosts the sandboxes of many
+ * users at once, a sandbox's port serves each of its executions in turn, and call ids restart in each execution: a reply
  * carries the whole identity back, so a late one can never be read as the reply to a call of another
  * execution or sandbox, nor a tool's reply as a clock reading.
  */
@@ -102,7 +102,9 @@ export type WorkerMessage =
   | { type: 'create-failed'; sandboxId: number; message: string }
   | ({ type: 'tool-call'; name: string; argumentsJson: string | undefined } & HostCallIdentity)
   | ({ type: 'clock-read' } & HostCallIdentity)
-  | { type: 'result'; executionId: number; outcome: ExecutionOutcome };
+  | { type: 'started'; sandboxId: number; executionId: number }
+  | { type: 'sandbox-failed'; sandboxId: number; executionId: number; message: string }
+  | { type: 'result'; sandboxId: number; executionId: number; outcome: ExecutionOutcome };
 
 /** What a host call answers: a value for the guest (nothing, a string or JSON), or an error. */
 export type HostReplyBody =

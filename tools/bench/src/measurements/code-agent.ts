@@ -1,12 +1,15 @@
 // Measurement 5: the code agent's sandbox seen from the main thread — creating one, a trivial
-// execution, one tool call from inside it — and how responsive the process stays while one
-// execution busy-loops on its worker thread.
+// execution, one tool call from inside it — how responsive the process stays while one execution
+// busy-loops on its worker thread, and how long one runaway loop holds up 100 other runs. The scale
+// part (N concurrent agent runs) runs in processes of its own: see code-agent-scale.ts.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { JsExecutor } from '@tinyagent/code-agent';
 import { tool, z } from '@tinyagent/core';
 import { percentile } from '@tinyagent/fixtures/stats';
 import { checkTarget } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
+import { reportCodeAgentScale } from './code-agent-scale-report.ts';
+import type { ScaleSamples } from './code-agent-scale-report.ts';
 import type { BenchSettings } from '../settings.ts';
 import { median } from '../stats.ts';
 import type { Table } from '../table.ts';
@@ -23,9 +26,17 @@ export interface CodeAgentSamples {
   toolCallMs: number[];
   /** While one execution busy-loops: the main thread's event-loop delay, and the other sandboxes' runs. */
   busyLoop: { eventLoopDelayP99Ms: number; eventLoopDelayMaxMs: number; otherRuns: number; otherRunP99Ms: number };
+  /** 100 trivial runs at once, alone and right after one runaway loop started (see measureRunaway). */
+  runaway: { deadlineMs: number; aloneMaxMs: number; withRunawayMaxMs: number; withRunawayP50Ms: number };
   /** Executions whose output was not the expected one. */
   wrong: number;
+  /** The scale part, measured in processes of its own (absent from results saved before it existed). */
+  scale?: ScaleSamples[] | undefined;
 }
+
+const RUNAWAY_OTHERS = 100;
+const RUNAWAY_DEADLINE_MS = 1000;
+const RUNAWAY_SLACK_MS = 50;
 
 const add = tool({
   name: 'add',
@@ -87,7 +98,38 @@ export async function measureCodeAgent(settings: BenchSettings): Promise<CodeAge
   }
 
   const busyLoop = await measureBusyLoop(settings.mode === 'full' ? 2000 : 1000, expect);
-  return { coldCreateMs, createMs, trivialRunMs, toolCallMs, busyLoop, wrong };
+  const runaway = await measureRunaway(expect);
+  return { coldCreateMs, createMs, trivialRunMs, toolCallMs, busyLoop, runaway, wrong };
+}
+
+// A worker runs its sandboxes' executions one at a time, so a runaway loop holds up the runs queued
+// behind it on its worker until its deadline stops it; the others' workers are not held up at all.
+async function measureRunaway(
+  expect: (output: string, expected: string) => void,
+): Promise<CodeAgentSamples['runaway']> {
+  using runaway = new JsExecutor({ limits: { timeoutMs: RUNAWAY_DEADLINE_MS } });
+  const others = Array.from({ length: RUNAWAY_OTHERS }, () => new JsExecutor());
+  await Promise.all([runaway.warm(), ...others.map((other) => other.warm())]);
+  const runOthers = async (): Promise<number[]> => {
+    const started = performance.now();
+    return Promise.all(
+      others.map(async (other, index) => {
+        expect((await other.run(`${index} + 1`)).output, String(index + 1));
+        return performance.now() - started;
+      }),
+    );
+  };
+  const alone = await runOthers();
+  const looping = runaway.run('for (;;) {}');
+  const withRunaway = await runOthers();
+  expect((await looping).output.startsWith('Execution error: TimeoutError') ? 'stopped' : 'ran on', 'stopped');
+  for (const other of others) other.dispose();
+  return {
+    deadlineMs: RUNAWAY_DEADLINE_MS,
+    aloneMaxMs: Math.max(...alone),
+    withRunawayMaxMs: Math.max(...withRunaway),
+    withRunawayP50Ms: percentile(withRunaway, 50),
+  };
 }
 
 async function measureBusyLoop(
@@ -124,9 +166,10 @@ async function measureBusyLoop(
   };
 }
 
-/** The code-agent table and its targets. */
+/** The code-agent tables and their targets. */
 export function reportCodeAgent(samples: CodeAgentSamples): MeasurementReport {
-  const { busyLoop } = samples;
+  const { busyLoop, runaway } = samples;
+  const runawayDelayMs = runaway.withRunawayMaxMs - runaway.aloneMaxMs;
   const create = median(samples.createMs);
   const trivial = median(samples.trivialRunMs);
   const toolCallUs = median(samples.toolCallMs) * 1000;
@@ -146,10 +189,16 @@ export function reportCodeAgent(samples: CodeAgentSamples): MeasurementReport {
         'ms',
       ],
     ],
-    notes: [`Largest event-loop delay during the busy loop: ${busyLoop.eventLoopDelayMaxMs.toFixed(1)} ms.`],
+    notes: [
+      `Largest event-loop delay during the busy loop: ${busyLoop.eventLoopDelayMaxMs.toFixed(1)} ms.`,
+      `${RUNAWAY_OTHERS} trivial runs at once: the last answered after ${runaway.aloneMaxMs.toFixed(0)} ms alone, and ` +
+        `after ${runaway.withRunawayMaxMs.toFixed(0)} ms (median ${runaway.withRunawayP50Ms.toFixed(0)} ms) when one ` +
+        `runaway loop with a ${runaway.deadlineMs} ms deadline started just before them.`,
+    ],
   };
+  const scale = reportCodeAgentScale(samples.scale ?? []);
   return {
-    tables: [table],
+    tables: [table, ...scale.tables],
     targets: [
       checkTarget('Code agent: create ≤ 10 ms', create, '≤', 10, ' ms'),
       checkTarget('Code agent: trivial run ≤ 1 ms', trivial, '≤', 1, ' ms'),
@@ -161,7 +210,20 @@ export function reportCodeAgent(samples: CodeAgentSamples): MeasurementReport {
         50,
         ' ms',
       ),
+      // The loop stops at its first interrupt check past the deadline, and its result still has to reach
+      // the main thread before the next execution's does: a few milliseconds on top of the deadline.
+      checkTarget(
+        `Code agent: one runaway loop delays ${RUNAWAY_OTHERS} other runs by ≤ its deadline + ${RUNAWAY_SLACK_MS} ms (${runaway.deadlineMs} ms)`,
+        runawayDelayMs,
+        '≤',
+        runaway.deadlineMs + RUNAWAY_SLACK_MS,
+        ' ms',
+      ),
+      ...scale.targets,
     ],
-    invalid: samples.wrong > 0 ? [`Code agent: ${samples.wrong} executions gave a wrong output`] : [],
+    invalid: [
+      ...(samples.wrong > 0 ? [`Code agent: ${samples.wrong} executions gave a wrong output`] : []),
+      ...scale.invalid,
+    ],
   };
 }

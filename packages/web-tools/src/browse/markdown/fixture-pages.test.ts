@@ -69,6 +69,13 @@ describe('the fixture pages', () => {
     }
   });
 
+  // Structures whose only content is boilerplate that pruneBoilerplate removes on purpose.
+  const PRUNED_STRUCTURES = new Set([
+    'dev418: lists', // its lists hold nothing but figure captions, dropped with the images
+    'nytimes-4: lists', // its one list holds the date line
+    'ehow-1: headings', // its one heading, "Featured", ends the article with nothing under it
+  ]);
+
   it('keeps the structure of the content: headings, lists, code blocks and tables', () => {
     const structures: [string, RegExp, RegExp][] = [
       ['headings', /<h[1-6][\s>]/i, /^#{1,6} \S/m],
@@ -80,7 +87,10 @@ describe('the fixture pages', () => {
     for (const page of pages) {
       const markdown = markdownOf(page);
       for (const [structure, inExpected, inMarkdown] of structures) {
-        if (inExpected.test(page.expected) && !inMarkdown.test(markdown)) missing.push(`${page.name}: ${structure}`);
+        const name = `${page.name}: ${structure}`;
+        if (inExpected.test(page.expected) && !inMarkdown.test(markdown) && !PRUNED_STRUCTURES.has(name)) {
+          missing.push(name);
+        }
       }
     }
     expect(missing).toEqual([]);

@@ -57,6 +57,22 @@ describe('pruneBoilerplate', () => {
     expect(text).not.toContain('Read more');
   });
 
+  it('removes a short paragraph that is mostly a link, and keeps a sentence ending in one or an e-mail address', () => {
+    const teaser =
+      '<p>Read also: <a href="/other">The bridge that nobody in the town council wanted to pay for</a></p>';
+    const sentence = '<p>He took over from Ann Lee, <a href="/lee">who had led the team for years.</a></p>';
+    const mail = '<p><a href="mailto:desk@example.com">desk@example.com</a></p>';
+    const text = pruned(`${STORY}${teaser}${sentence}${mail}`);
+    expect(text).not.toContain('Read also');
+    expect(text).toContain('who had led the team');
+    expect(text).toContain('desk@example.com');
+  });
+
+  it('reads a heading left open around the whole story as text', () => {
+    const story = '<p>A long passage of the story. </p>'.repeat(10);
+    expect(pruned(`<h2>Lead<p>${story}</p></h2>`)).toContain('A long passage');
+  });
+
   it('reads only the start of a long class attribute', () => {
     const name = `${'x'.repeat(400)} share`;
     expect(pruned(`${STORY}<p class="${name}">Kept because its name is read only so far.</p>`)).toContain(

@@ -58,6 +58,14 @@ const MAX_REMOVED_SHARE = 0.5;
 // cloud, a menu that Readability kept. Lists of a few words stay (they may be a short real list).
 const MIN_LIST_LINK_SHARE = 0.7;
 
+// A short paragraph that is mostly a link ("Read also: <a>Another story</a>") points elsewhere too;
+// a sentence whose last words are a link is not that.
+const MAX_TEASER_CHARS = 200;
+const MIN_TEASER_LINK_SHARE = 0.8;
+
+// The longest text that reads as a heading rather than as a passage.
+const MAX_TITLE_CHARS = 200;
+
 /**
  * Removes boilerplate from the article Readability extracted (`root`), in place; image captions
  * too unless `keepCaptions` (images are kept, so their captions say something).
@@ -84,6 +92,9 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void
   for (const list of [...root.querySelectorAll('ul, ol')]) {
     if (root.contains(list) && linkShare(list) >= MIN_LIST_LINK_SHARE && removable(list)) list.remove();
   }
+  for (const paragraph of [...root.querySelectorAll('p')]) {
+    if (textLength(paragraph) <= MAX_TEASER_CHARS && linkShare(paragraph) >= MIN_TEASER_LINK_SHARE) paragraph.remove();
+  }
   dropEmptySections(root);
 }
 
@@ -108,13 +119,18 @@ function headingsAndText(root: HTMLElement): (Element | 'text')[] {
   for (let node = stack.pop(); node !== undefined; node = stack.pop()) {
     if (node.nodeType === 3) {
       if ((node.textContent ?? '').trim() !== '' && items.at(-1) !== 'text') items.push('text');
-    } else if (node.nodeType === 1 && headingLevel(node as Element) <= 6) {
+    } else if (node.nodeType === 1 && headingLevel(node as Element) <= 6 && isTitle(node as Element)) {
       items.push(node as Element);
     } else if (node.nodeType === 1) {
       for (let child = node.lastChild; child !== null; child = child.previousSibling) stack.push(child);
     }
   }
   return items;
+}
+
+// Broken markup can leave a heading open around the whole story; that one is read as text.
+function isTitle(heading: Element): boolean {
+  return textLength(heading) <= MAX_TITLE_CHARS;
 }
 
 function headingLevel(element: Element): number {
@@ -128,8 +144,14 @@ function linkShare(element: Element): number {
   const total = textLength(element);
   if (total === 0) return 0;
   let linked = 0;
-  for (const link of element.querySelectorAll('a')) linked += textLength(link);
+  // Only links to pages: an e-mail address or a jump within the page is part of the text.
+  for (const link of element.querySelectorAll('a[href]')) if (isPageLink(link)) linked += textLength(link);
   return linked / total;
+}
+
+function isPageLink(link: Element): boolean {
+  const href = (link.getAttribute('href') ?? '').trim().slice(0, 10).toLowerCase();
+  return !href.startsWith('#') && !href.startsWith('mailto:') && !href.startsWith('tel:');
 }
 
 function namesOf(element: Element): string {

@@ -8,10 +8,13 @@ import { createMarkdownConverter } from './html-to-markdown.ts';
 // extract. The score is the word-level F1 between our markdown and that content: precision drops
 // when navigation or boilerplate leaks in, recall when article text is lost.
 
-// Measured 0.9888 on these pages; the floor leaves room for a dependency update, not for a
-// regression of the pipeline (whole-page converters stay near 0.77 here).
+// Measured 0.982 on these pages (0.989 before the boilerplate pass, which drops captions and date
+// lines that Readability's expected output keeps); the floor leaves room for a dependency update,
+// not for a regression of the pipeline (whole-page converters stay near 0.77 here).
 const MEAN_F1_FLOOR = 0.95;
-// Every page but one scores 0.988 or more. `mathjax` scores 0.54: Readability 0.6 (the released
+// Every page but one scores 0.91 or more; the lowest of them lose image captions (ehow-1 0.91,
+// dev418 0.96) or a table of contents made of links (wikipedia 0.965) to the boilerplate pass,
+// which Readability's expected output keeps. `mathjax` scores 0.54: Readability 0.6 (the released
 // version) removes MathJax containers as "menu"-like chrome, which its expected output, made by a
 // newer Readability, keeps.
 const PAGE_F1_FLOOR = 0.9;
@@ -69,6 +72,13 @@ describe('the fixture pages', () => {
     }
   });
 
+  // Structures whose only content is boilerplate that pruneBoilerplate removes on purpose.
+  const PRUNED_STRUCTURES = new Set([
+    'dev418: lists', // its lists hold nothing but figure captions, dropped with the images
+    'nytimes-4: lists', // its one list holds the date line
+    'ehow-1: headings', // its one heading, "Featured", ends the article with nothing under it
+  ]);
+
   it('keeps the structure of the content: headings, lists, code blocks and tables', () => {
     const structures: [string, RegExp, RegExp][] = [
       ['headings', /<h[1-6][\s>]/i, /^#{1,6} \S/m],
@@ -80,7 +90,10 @@ describe('the fixture pages', () => {
     for (const page of pages) {
       const markdown = markdownOf(page);
       for (const [structure, inExpected, inMarkdown] of structures) {
-        if (inExpected.test(page.expected) && !inMarkdown.test(markdown)) missing.push(`${page.name}: ${structure}`);
+        const name = `${page.name}: ${structure}`;
+        if (inExpected.test(page.expected) && !inMarkdown.test(markdown) && !PRUNED_STRUCTURES.has(name)) {
+          missing.push(name);
+        }
       }
     }
     expect(missing).toEqual([]);

@@ -1,4 +1,5 @@
 import { Readability } from '@mozilla/readability';
+import { pruneBoilerplate } from './boilerplate.ts';
 import { createTurndown, JUNK_ELEMENTS } from './markdown-rules.ts';
 import type { KeepOptions } from './markdown-rules.ts';
 import { flattenTableCells } from './markdown-tables.ts';
@@ -61,9 +62,11 @@ export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
     // Readability takes the document apart, so the fallback parses the page again.
     const article = isTooIntricate(document)
       ? null
-      : new Readability<Node>(document, { serializer: (node) => node }).parse();
+      : // Classes stay on the article so that pruneBoilerplate can read them; turndown ignores them.
+        new Readability<Node>(document, { serializer: (node) => node, keepClasses: true }).parse();
     const content = article?.content ?? undefined;
     if (content !== undefined && (content.textContent ?? '').trim() !== '') {
+      pruneBoilerplate(content as HTMLElement, keep.keepImages);
       const markdown = convert(turndown, content as HTMLElement, base, keep);
       const title = article?.title?.trim() ?? pageTitle;
       if (markdown !== '') return { title: title === '' ? undefined : title, markdown, extraction: 'article' };

@@ -1,0 +1,82 @@
+import { parseHTML } from 'linkedom';
+import { describe, expect, it } from 'vitest';
+import { pruneBoilerplate } from './boilerplate.ts';
+
+const STORY = '<p>The council voted on Tuesday to rebuild the old bridge over the river, after years of debate.</p>';
+
+function pruned(body: string, keepCaptions = false): string {
+  const { document } = parseHTML(`<!doctype html><html><body><div id="root">${body}</div></body></html>`);
+  const root = document.getElementById('root');
+  if (root === null) throw new Error('the test page has no root');
+  pruneBoilerplate(root, keepCaptions);
+  return root.textContent.replace(/\s+/g, ' ').trim();
+}
+
+describe('pruneBoilerplate', () => {
+  it('removes share bars, related lists and newsletter boxes by the names the page gives them', () => {
+    const text = pruned(
+      `${STORY}<div class="post-share-bar">Share this</div><section id="relatedPosts"><p>Other news</p></section>` +
+        '<div class="NewsletterBox">Sign up now</div>',
+    );
+    expect(text).toBe('The council voted on Tuesday to rebuild the old bridge over the river, after years of debate.');
+  });
+
+  it('keeps a wrapper with such a name when it holds most of the text', () => {
+    expect(pruned(`<div class="entry-meta-wrapper">${STORY}</div>`)).toContain('The council voted');
+  });
+
+  it('drops short image captions and credits unless images are kept, and keeps long ones', () => {
+    const figure = '<figure><img src="a.jpg"><figcaption>Photo: AFP</figcaption></figure>';
+    const long = `<div class="slide-caption">${'A caption that tells the story. '.repeat(10)}</div>`;
+    expect(pruned(`${STORY}${figure}${long}`)).not.toContain('Photo: AFP');
+    expect(pruned(`${STORY}${figure}${long}`)).toContain('tells the story');
+    expect(pruned(`${STORY}${figure}`, true)).toContain('Photo: AFP');
+  });
+
+  it('removes short date lines and <time> elements', () => {
+    const text = pruned(`<p class="post-date">Updated: 03.04.2020</p><p><time>5 May</time></p>${STORY}`);
+    expect(text).not.toContain('2020');
+    expect(text).not.toContain('5 May');
+  });
+
+  it('removes lists made of links and keeps lists of text', () => {
+    const links =
+      '<ul><li><a href="/a">Another story about bridges</a></li><li><a href="/b">And one more</a></li></ul>';
+    const items = '<ul><li>Steel for the deck</li><li>Stone for the <a href="/p">piers</a></li></ul>';
+    const text = pruned(`${STORY}${links}${items}`);
+    expect(text).not.toContain('Another story');
+    expect(text).toContain('Steel for the deckStone for the piers');
+  });
+
+  it('removes a heading left with nothing under it, and keeps headings of one level in a row', () => {
+    const text = pruned(
+      `<h2>Plan</h2>${STORY}<h3>One</h3><h3>Two</h3><p>Both phases.</p><h2>Read more</h2><div class="related">x</div>`,
+    );
+    expect(text).toContain('Plan');
+    expect(text).toContain('OneTwoBoth phases.');
+    expect(text).not.toContain('Read more');
+  });
+
+  it('removes a short paragraph that is mostly a link, and keeps a sentence ending in one or an e-mail address', () => {
+    const teaser =
+      '<p>Read also: <a href="/other">The bridge that nobody in the town council wanted to pay for</a></p>';
+    const sentence = '<p>He took over from Ann Lee, <a href="/lee">who had led the team for years.</a></p>';
+    const mail = '<p><a href="mailto:desk@example.com">desk@example.com</a></p>';
+    const text = pruned(`${STORY}${teaser}${sentence}${mail}`);
+    expect(text).not.toContain('Read also');
+    expect(text).toContain('who had led the team');
+    expect(text).toContain('desk@example.com');
+  });
+
+  it('reads a heading left open around the whole story as text', () => {
+    const story = '<p>A long passage of the story. </p>'.repeat(10);
+    expect(pruned(`<h2>Lead<p>${story}</p></h2>`)).toContain('A long passage');
+  });
+
+  it('reads only the start of a long class attribute', () => {
+    const name = `${'x'.repeat(400)} share`;
+    expect(pruned(`${STORY}<p class="${name}">Kept because its name is read only so far.</p>`)).toContain(
+      'Kept because',
+    );
+  });
+});

@@ -84,10 +84,13 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
   const writeWhileRunning = (): (() => void) => {
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {
+      // A closed worker's steps never end: the next worker writes their events.
+      if (running.stopped) return;
       // While holding, the buffer waits for `flush`: look again later, not at once.
       const due = buffer.length === 0 || holding ? EVENT_DELAY_MS : oldestAt + EVENT_DELAY_MS - performance.now();
       if (due <= 0) write();
-      timer = setTimeout(arm, due <= 0 ? EVENT_DELAY_MS : due);
+      // Unref'd: a tool that never ends must not keep the process alive through this timer.
+      timer = setTimeout(arm, due <= 0 ? EVENT_DELAY_MS : due).unref();
     };
     arm();
     return () => clearTimeout(timer);

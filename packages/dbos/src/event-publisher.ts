@@ -61,11 +61,16 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
   // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
   // approvals are stored: a reader that sees the request can approve at once.
   let holding = false;
-  const write = (): void => {
-    const batch = buffer;
+  // Writes the buffered events numbered up to `through`.
+  const write = (through: number): void => {
+    let count = 0;
+    while (count < buffer.length && (buffer[count]?.seq ?? Infinity) <= through) count += 1;
+    const batch = buffer.slice(0, count);
     const last = batch.at(-1)?.seq;
     if (last === undefined) return;
-    buffer = [];
+    buffer = buffer.slice(count);
+    // The time of the events left is not kept: counting from now only delays them.
+    oldestAt = performance.now();
     writes = writes.then(async () => {
       try {
         await DBOS.writeStream(EVENTS_STREAM, batch);
@@ -79,16 +84,19 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
       }
     });
   };
-  // While a step's body runs, writes the buffer once its oldest event is due. Called inside the body,
-  // so the writes, and the timers that start them, belong to the step.
-  const writeWhileRunning = (): (() => void) => {
+  // While a step's body runs, writes the events before the step (numbered up to `through`) once the
+  // oldest is due. Events the step's own work emits (deltas, a sub-agent's) wait for a later step: if
+  // the step is cut off, its next execution emits its own under the same numbers. Called inside the
+  // body, so the writes, and the timers that start them, belong to the step.
+  const writeWhileRunning = (through: number): (() => void) => {
     let timer: NodeJS.Timeout | undefined;
     const arm = (): void => {
       // A closed worker's steps never end: the next worker writes their events.
       if (running.stopped) return;
       // While holding, the buffer waits for `flush`: look again later, not at once.
-      const due = buffer.length === 0 || holding ? EVENT_DELAY_MS : oldestAt + EVENT_DELAY_MS - performance.now();
-      if (due <= 0) write();
+      const writable = !holding && (buffer[0]?.seq ?? Infinity) <= through;
+      const due = writable ? oldestAt + EVENT_DELAY_MS - performance.now() : EVENT_DELAY_MS;
+      if (due <= 0) write(through);
       // Unref'd: a tool that never ends must not keep the process alive through this timer.
       timer = setTimeout(arm, due <= 0 ? EVENT_DELAY_MS : due).unref();
     };
@@ -96,10 +104,12 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
     return () => clearTimeout(timer);
   };
   const inStep = async <Result>(id: string, work: () => Promise<Result>): Promise<Result> => {
+    // Taken now, synchronously: the events before this step, in the order the run emitted them.
+    const through = seq;
     const recorded = await DBOS.runStep(
       () =>
         running.step(async (): Promise<RecordedStep<Result>> => {
-          const stop = writeWhileRunning();
+          const stop = writeWhileRunning(through);
           try {
             const result = await work();
             return { result, published };
@@ -140,7 +150,7 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
       const recorded = await DBOS.runStep(
         () =>
           running.step(async () => {
-            write();
+            write(Infinity);
             await writes;
             return published;
           }),

@@ -1,5 +1,7 @@
+import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError, RunAbortedError } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
+import { EVENTS_STREAM } from './event-publisher.ts';
 import type { DurableRunHandle } from './run-handle.ts';
 import { countExecutions, countTask } from './test-support/test-agents.ts';
 import { useWorkerProcesses } from './test-support/test-setup.ts';
@@ -10,6 +12,20 @@ const { client, startWorker } = setup;
 
 async function executionCount(tag: string): Promise<number> {
   return Object.values(await countExecutions(setup.databaseUrl, tag)).reduce((sum, count) => sum + count, 0);
+}
+
+// The seq of every event in the run's stream as stored, repeats included (handles drop those).
+async function storedSeqs(runId: string): Promise<number[]> {
+  const dbos = await DBOSClient.create({ systemDatabaseUrl: setup.databaseUrl });
+  try {
+    const seqs: number[] = [];
+    for await (const batch of dbos.readStream<{ seq: number }[]>(runId, EVENTS_STREAM)) {
+      seqs.push(...batch.map((event) => event.seq));
+    }
+    return seqs;
+  } finally {
+    await dbos.destroy();
+  }
 }
 
 // The run's own events say when it waits: no polling of its status.
@@ -33,6 +49,10 @@ describe('approvals', () => {
     await client().approve(handle.runId, 'call_pay', { approved: true });
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'transfer: sent' });
     expect(await executionCount('pay-restart')).toBe(1);
+    // No step was cut off: the new worker's replay wrote none of the events the first one published,
+    // and the stream as stored holds each event once, in one unbroken sequence.
+    const stored = await storedSeqs(handle.runId);
+    expect(stored).toEqual(stored.map((_, index) => index + 1));
   });
 
   it('take a decline to the model, and the call never runs', async () => {

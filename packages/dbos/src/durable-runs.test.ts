@@ -6,6 +6,7 @@ import type { DurableWorker } from './durable-worker.ts';
 import { connectDurableRuns } from './durable-runs.ts';
 import type { DurableRunEvent } from './durable-types.ts';
 import { approveTask, countExecutions, countTask, createTestAgents } from './test-support/test-agents.ts';
+import { queryRows } from './test-support/test-database.ts';
 import { useTestDatabase } from './test-support/test-setup.ts';
 
 const database = useTestDatabase('tinyagent_dbos_runs');
@@ -65,6 +66,21 @@ describe('a durable run', () => {
       events.filter((event) => event.type === 'tool-end').map((event) => (event as { output: string }).output),
     ).toEqual(['recorded 1', 'recorded 2']);
     expect(events.at(-1)).toMatchObject({ type: 'run-end', result: { state: 'completed', output: 'counted 2' } });
+  });
+
+  it('publishes the events before a slow tool call while the call runs', async () => {
+    const handle = await runs().submit('counter', countTask('live', 2, 2));
+    const seen: DurableRunEvent[] = [];
+    for await (const event of handle.events()) {
+      seen.push(event);
+      if (event.type === 'tool-start' && event.toolCallId === 'call_2') break;
+    }
+    // Nothing released the call yet: a write during it published the events up to its start.
+    expect(await executions('live')).toEqual({ 1: 1, 2: 1 });
+    expect(await handle.status()).toBe('running');
+    expect(seen.map((event) => event.seq)).toEqual(seen.map((_, index) => index + 1));
+    await queryRows(database.databaseUrl, 'INSERT INTO releases (tag, n) VALUES ($1, $2)', ['live', 2]);
+    await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'counted 2' });
   });
 
   it('publishes every event of tool calls that run at once, in one increasing sequence', async () => {

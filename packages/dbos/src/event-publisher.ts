@@ -9,15 +9,26 @@ import type { RunningRun } from './running-runs.ts';
 export const EVENTS_STREAM = 'tinyagent-events';
 
 /**
+ * How long, in milliseconds, an event may wait for a write while a step runs. Each stream write is a
+ * PostgreSQL commit of its own; writing the events before every step doubled what a step costs. Steps
+ * that end sooner leave their events to a later write, so a run of quick steps writes once per this
+ * many milliseconds; a slow model call or tool has the events before it written while it runs.
+ */
+export const EVENT_DELAY_MS = 50;
+
+/**
  * Publishes a run's events to its DBOS stream, exactly once for the steps that completed. Events are
- * buffered and written inside the next DBOS step, before its work: a step that DBOS replays from its
- * record does not run its body, so the events that led up to it (which the original execution wrote)
- * are dropped instead of written again. Writes are chained so the stream keeps the events' order even
- * when tool steps run concurrently. Only a crash inside a step can repeat the batch it wrote. A write
- * that fails is logged (redacted) and its batch lost to readers: the step's own work goes on.
+ * numbered and buffered; a write takes every event buffered so far, and writes are chained, so the
+ * stream holds one increasing sequence. A write happens inside a running step (DBOS counts a stream
+ * write made by the workflow itself as an operation of the workflow) once the oldest buffered event
+ * is `EVENT_DELAY_MS` old, and at each `flush` whatever their age. Each step's record carries how far
+ * the stream was written when its body ended: a replay drops the events up to there instead of writing
+ * them again, and writes the rest. Only a crash can repeat events (those written after the last step
+ * recorded), which readers drop by their `seq`. A write that fails is logged (redacted) and its events
+ * lost to readers: the run goes on.
  */
 export interface EventPublisher {
-  /** The run's `onEvent`: takes each event, renames and numbers it, and buffers it for the next step. */
+  /** The run's `onEvent`: takes each event, renames and numbers it, and buffers it for a write. */
   readonly onEvent: (event: AgentEvent | CustomEvent) => void;
   /** The step runner of the run: each model call and tool execution is a DBOS step named by its step id. */
   readonly stepRunner: StepRunner;
@@ -25,55 +36,96 @@ export interface EventPublisher {
   flush(): Promise<void>;
 }
 
+// What DBOS records of a step: its work's result, and the last event the stream held when it ended.
+interface RecordedStep<Result> {
+  result: Result;
+  published: number;
+}
+
 /**
  * Creates the EventPublisher of one workflow execution of run `runId`. The events carry `runId` in
  * place of the agent's own run id, which is new in each execution, and a `seq` numbered here, one
  * counter for the whole workflow: the agent restarts its own `seq` in each stretch (the run, then each
- * resume after an approval), and batches reach the stream in the order they were taken. A replay
- * emits the same events, so a reader drops a repeat by its `seq` (after a crash, tool calls that ran
- * at once may end in another order, and so be numbered differently; each is still written once).
+ * resume after an approval). A replay emits the same events with the same numbers (after a crash, tool
+ * calls that ran at once may end in another order, and so be numbered differently; readers keep the
+ * first event of each number).
  */
 export function createEventPublisher(runId: string, running: RunningRun): EventPublisher {
   let agentRunId: string | undefined;
   let seq = 0;
   let buffer: DurableRunEvent[] = [];
+  let oldestAt = 0;
+  // The last event a completed write holds: what a step's record may vouch for.
+  let published = 0;
+  let writes: Promise<void> = Promise.resolve();
   // From an `approval-requested` on, events wait for `flush`, which the workflow calls once the pending
   // approvals are stored: a reader that sees the request can approve at once.
   let holding = false;
-  const take = (): DurableRunEvent[] => {
-    const batch = buffer;
-    buffer = [];
-    return batch;
+  // Writes the buffered events numbered up to `through`.
+  const write = (through: number): void => {
+    let count = 0;
+    while (count < buffer.length && (buffer[count]?.seq ?? Infinity) <= through) count += 1;
+    const batch = buffer.slice(0, count);
+    const last = batch.at(-1)?.seq;
+    if (last === undefined) return;
+    buffer = buffer.slice(count);
+    // The time of the events left is not kept: counting from now only delays them.
+    oldestAt = performance.now();
+    writes = writes.then(async () => {
+      try {
+        await DBOS.writeStream(EVENTS_STREAM, batch);
+        published = Math.max(published, last);
+      } catch (error) {
+        // Logged, never thrown: it would be recorded as the failure of the step's model call or tool.
+        // A worker that closes stops its writes on purpose; the next worker writes them again.
+        if (running.stopped) return;
+        const seqs = `${String(batch[0]?.seq)}-${String(last)}`;
+        getLogger().warn(`dbos: events ${seqs} of run ${runId} were not published: ${describeThrown(error)}`);
+      }
+    });
   };
-  // Each batch takes its place in the order of writes when it is taken, in the order the run emitted
-  // it: steps that run at once (parallel tool calls) reach their bodies in any order, after DBOS's own
-  // queries, and a batch written late would be dropped by readers as a repeat. A body waits for the
-  // places before its own, then writes; a step DBOS answers from its record (a replay: the first
-  // execution wrote the batch) gives its place up unwritten. The write itself must happen inside the
-  // body: DBOS counts a stream write made by the workflow itself as an operation of the workflow.
-  let lastPlace: Promise<void> = Promise.resolve();
-  const inStep = <Result>(batch: DurableRunEvent[], id: string, work: () => Promise<Result>): Promise<Result> => {
-    const before = lastPlace;
-    let done: () => void = () => undefined;
-    lastPlace = new Promise<void>((resolve) => (done = resolve));
-    const step = DBOS.runStep(
+  // While a step's body runs, writes the events before the step (numbered up to `through`) once the
+  // oldest is due. Events the step's own work emits (deltas, a sub-agent's) wait for a later step: if
+  // the step is cut off, its next execution emits its own under the same numbers. Called inside the
+  // body, so the writes, and the timers that start them, belong to the step.
+  const writeWhileRunning = (through: number): (() => void) => {
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      // A closed worker's steps never end: the next worker writes their events.
+      if (running.stopped) return;
+      // While holding, the buffer waits for `flush`: look again later, not at once.
+      const writable = !holding && (buffer[0]?.seq ?? Infinity) <= through;
+      const due = writable ? oldestAt + EVENT_DELAY_MS - performance.now() : EVENT_DELAY_MS;
+      if (due <= 0) write(through);
+      // Unref'd: a tool that never ends must not keep the process alive through this timer.
+      timer = setTimeout(arm, due <= 0 ? EVENT_DELAY_MS : due).unref();
+    };
+    arm();
+    return () => clearTimeout(timer);
+  };
+  const inStep = async <Result>(id: string, work: () => Promise<Result>): Promise<Result> => {
+    // Taken now, synchronously: the events before this step, in the order the run emitted them.
+    const through = seq;
+    const recorded = await DBOS.runStep(
       () =>
-        running.step(async () => {
-          await before;
+        running.step(async (): Promise<RecordedStep<Result>> => {
+          const stop = writeWhileRunning(through);
           try {
-            if (batch.length > 0) await DBOS.writeStream(EVENTS_STREAM, batch);
-          } catch (error) {
-            // Logged, never thrown: it would be recorded as the failure of the step's model call or tool.
-            const seqs = `${String(batch[0]?.seq)}-${String(batch.at(-1)?.seq)}`;
-            getLogger().warn(`dbos: events ${seqs} of run ${runId} were not published: ${describeThrown(error)}`);
+            const result = await work();
+            return { result, published };
           } finally {
-            done();
+            stop();
           }
-          return work();
         }),
       { name: id },
     );
-    return step.finally(done);
+    // A step DBOS answers from its record: the first execution published the events up to there.
+    markPublished(recorded.published);
+    return recorded.result;
+  };
+  const markPublished = (last: number): void => {
+    published = Math.max(published, last);
+    if ((buffer[0]?.seq ?? Infinity) <= last) buffer = buffer.filter((event) => event.seq > last);
   };
   return {
     onEvent: (event) => {
@@ -87,15 +139,24 @@ export function createEventPublisher(runId: string, running: RunningRun): EventP
           : event.parentRunId === agentRunId
             ? { ...event, parentRunId: runId, seq }
             : { ...event, seq };
+      if (buffer.length === 0) oldestAt = performance.now();
       buffer.push(toDurableEvent(renamed));
     },
     stepRunner: {
-      // The batch is taken now, synchronously: the events before this step, in the order the run emitted them.
-      run: (id, work) => inStep(holding ? [] : take(), id, () => refuseNestedPause(work(), id)),
+      run: (id, work) => inStep(id, () => refuseNestedPause(work(), id)),
     },
-    flush: () => {
+    flush: async () => {
       holding = false;
-      return inStep(take(), 'events', () => Promise.resolve());
+      const recorded = await DBOS.runStep(
+        () =>
+          running.step(async () => {
+            write(Infinity);
+            await writes;
+            return published;
+          }),
+        { name: 'events' },
+      );
+      markPublished(recorded);
     },
   };
 }

@@ -82,8 +82,9 @@ export function reportDurable({ overhead, throughput, recovery }: DurableSamples
     notes: [
       'The same ReactAgent (an in-process model, a tool that answers at once; no network) run plainly and as a ' +
         'durable run of a worker in the measuring process, in pairs, the order alternating. Above plain: the median ' +
-        "of each pair's (durable − plain) / steps; an agent step is a model call and its tool call, each a DBOS step, " +
-        'with its events written to the run’s stream.',
+        "of each pair's (durable − plain) / steps; an agent step is a model call and its tool call, each a DBOS step. " +
+        'The events go to the run’s stream in batches once the oldest is 50 ms old, from inside a running step: a ' +
+        'run quicker than that writes them when it ends, after the timed part (within `submit` to `result()`).',
       `\`submit\` to \`result()\` adds the workflow's start and end, the queue and the polling (every ${String(POLLING_MS)} ms) ` +
         'once per run.',
     ],

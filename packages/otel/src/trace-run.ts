@@ -31,7 +31,9 @@ export interface TraceRunOptions {
  * tool's fetch, its database calls) nest under it.
  */
 export interface TracedRunOptions {
+  /** Makes the spans from the run's events (and calls your `onEvent` after). */
   onEvent: (event: AgentEvent | CustomEvent) => void;
+  /** Runs each model call and tool execution inside its span's context (through your `stepRunner`, if given). */
   stepRunner: StepRunner;
 }
 

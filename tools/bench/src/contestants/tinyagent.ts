@@ -1,4 +1,5 @@
 import { tool } from '@tinyagent/core';
+import { traceRun } from '@tinyagent/otel';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { BENCH_TOOLS, MAX_TURNS } from './contestant.ts';
 import type { ContestantSetup, CreateRun, CreateStream } from './contestant.ts';
@@ -25,6 +26,15 @@ export const createTinyAgentNative: CreateRun = createReactAgent('native');
 
 /** TinyAgent's ReactAgent with tool calls as JSON objects in the reply text. */
 export const createTinyAgentJson: CreateRun = createReactAgent('json');
+
+/**
+ * The native ReactAgent traced by @tinyagent/otel (`traceRun()` on every run) in a process with no
+ * OpenTelemetry SDK registered: what the package costs an application that installed it and traces nothing.
+ */
+export const createTinyAgentTracingOff: CreateRun = (setup) => {
+  const agent = createBenchReactAgent('native', setup);
+  return (task) => agent.run(task, { maxSteps: MAX_TURNS, ...traceRun() });
+};
 
 /**
  * TinyAgent streaming: `agent.stream(task, { deltas: true })` on the native ReactAgent, reading every

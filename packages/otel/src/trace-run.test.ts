@@ -148,6 +148,55 @@ describe('traceRun', () => {
     expect(server.requestCount).toBe(2);
   });
 
+  it('records a model call that failed for good on its chat span and the run', async () => {
+    const server = await startServer({ script: [{ status: 500 }, { status: 500 }] });
+    const chatModel = new OpenAIChatModel({ model: 'fake-model', baseURL: server.url, maxRetries: 1, retryDelayMs: 1 });
+
+    const result = await createAgent(server, {
+      toolCalling: 'native',
+      chatModel,
+      model: undefined,
+      baseURL: undefined,
+    }).run('Hello?', { ...traced(), returnResult: true });
+
+    expect(result.state).toBe('error');
+    for (const span of [spanNamed('chat fake-model'), spanNamed('invoke_agent ReactAgent')]) {
+      expect(span.status.code).toBe(SpanStatusCode.ERROR);
+      expect(span.attributes['error.type']).toBe('ModelCallError');
+      expect(span.events.map((event) => event.name)).toContain('exception');
+    }
+  });
+
+  it('runs each step through a step runner of its own, inside the span, and tells its own listener', async () => {
+    const seen: { id: string; span: string | undefined }[] = [];
+    const told: string[] = [];
+    const server = await startServer({
+      script: [{ toolCalls: [{ name: 'get_weather', arguments: { city: 'Oslo' } }] }, 'Sunny.'],
+    });
+
+    await createAgent(server, { toolCalling: 'native' }).run(
+      'Oslo?',
+      traced({
+        stepRunner: {
+          run: (id, work) => {
+            seen.push({ id, span: trace.getActiveSpan()?.spanContext().spanId });
+            return work();
+          },
+        },
+        onEvent: (event) => told.push(event.type),
+      }),
+    );
+
+    const [firstChat] = finishedSpans().filter((span) => span.name === 'chat fake-model');
+    const toolSpan = spanNamed('execute_tool get_weather');
+    expect(seen.slice(0, 2)).toEqual([
+      { id: '1/model', span: firstChat?.spanContext().spanId },
+      { id: `1/tool/${String(toolSpan.attributes['gen_ai.tool.call.id'])}`, span: toolSpan.spanContext().spanId },
+    ]);
+    expect(told.at(0)).toBe('run-start');
+    expect(told.at(-1)).toBe('run-end');
+  });
+
   it('ends an aborted run and its running tool with error status', async () => {
     const controller = new AbortController();
     const waits = tool({

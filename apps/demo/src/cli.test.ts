@@ -33,6 +33,18 @@ describe('demo CLI, offline', () => {
     expect(stdout.match(/── answer · offline: scripted model/g)).toHaveLength(3);
   });
 
+  it("--trace: prints each run's span tree after its answer", async () => {
+    const { code, stdout } = await runDemo(['react', '--trace']);
+
+    expect(code).toBe(0);
+    const tree = stdout.slice(stdout.indexOf('── trace (OpenTelemetry spans)'));
+    expect(tree).toMatch(/\ninvoke_agent ReactAgent · [\d.]+ ms/);
+    expect(tree).toMatch(/\n {2}chat \S+ · [\d.]+ ms · tokens \d+→\d+ · finish /);
+    expect(tree).toMatch(/\n {2}execute_tool get_weather · /);
+    // The failing tool of the react demo shows as an error span.
+    expect(tree).toMatch(/\n {2}execute_tool \S+ · [\d.]+ ms · ✗ /);
+  });
+
   it('simple: shows each step, tool call and observation, and the computed answers', async () => {
     const { stdout } = await runDemo(['simple']);
 

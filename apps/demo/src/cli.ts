@@ -41,8 +41,8 @@ export interface CliIo {
   cwd?: string;
 }
 
-const USAGE = `usage: pnpm nx run demo:start -- [demo] [--verbose] [--json] [--debug]
-       pnpm --silent demo [demo] [--verbose] [--json] [--debug]   (no Nx lines on stdout: pipe --json to jq)
+const USAGE = `usage: pnpm nx run demo:start -- [demo] [--verbose] [--json] [--trace] [--debug]
+       pnpm --silent demo [demo] [--verbose] [--json] [--trace] [--debug]   (no Nx lines on stdout: pipe --json to jq)
 
 demos:
 ${DEMOS.map((demo) => `  ${demo.name.padEnd(12)} ${demo.summary}`).join('\n')}
@@ -50,6 +50,7 @@ ${DEMOS.map((demo) => `  ${demo.name.padEnd(12)} ${demo.summary}`).join('\n')}
 
   --verbose    the agents' full trace
   --json       print each RunResult as JSON
+  --trace      print each run's OpenTelemetry span tree (@tinyagent/otel)
   --debug      print stack traces of errors
 ${demoOptionLines()}
 

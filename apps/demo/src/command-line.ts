@@ -12,7 +12,7 @@ export interface CommandLine {
   demoOptions: DemoOptionValues;
 }
 
-const SWITCHES = ['verbose', 'json', 'debug'] as const;
+const SWITCHES = ['verbose', 'json', 'debug', 'trace'] as const;
 
 /**
  * Reads the CLI's arguments: the switches every demo honours, plus the options of each demo
@@ -41,12 +41,13 @@ export function parseCommandLine(argv: readonly string[], demos: readonly Demo[]
         verbose: { type: 'boolean' },
         json: { type: 'boolean' },
         debug: { type: 'boolean' },
+        trace: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
-    const { verbose, json, debug, help, ...rest } = values;
+    const { verbose, json, debug, trace, help, ...rest } = values;
     return {
-      flags: { verbose: verbose === true, json: json === true, debug: debug === true },
+      flags: { verbose: verbose === true, json: json === true, debug: debug === true, trace: trace === true },
       help: help === true,
       positional: positionals,
       demoOptions: rest,

@@ -1,6 +1,7 @@
 import { escapeControls } from '@tinyagent/core/internal';
-import type { AgentEvent, RunOptions, RunResult } from '@tinyagent/core';
+import type { AgentEvent, RunOptions, RunResult, StepRunner } from '@tinyagent/core';
 import { createProgress } from './progress.ts';
+import { createRunTrace } from './span-tree.ts';
 import type { Output } from './progress.ts';
 import type { Provider } from './provider.ts';
 
@@ -15,6 +16,8 @@ export interface DemoFlags {
   verbose: boolean;
   /** Print each RunResult as JSON on stdout instead of the answer. */
   json: boolean;
+  /** Print the OpenTelemetry span tree of each run (@tinyagent/otel) after its answer. */
+  trace: boolean;
 }
 
 /** What a demo gets to talk to the user and run agents. */
@@ -59,6 +62,8 @@ export interface WatchedRunOptions {
   verbose: boolean;
   signal: AbortSignal;
   onEvent: (event: AgentEvent) => void;
+  /** Set with `--trace`: runs each model call and tool inside its span. */
+  stepRunner?: StepRunner;
 }
 
 /** Creates the session the demos share for one CLI invocation. */
@@ -68,10 +73,25 @@ export function createSession(fields: Omit<DemoSession, 'ask' | 'watch' | 'say' 
   const watch = async (shown: string, start: (options: WatchedRunOptions) => Promise<RunResult>) => {
     log.write(`\n? ${shown}\n`);
     const progress = flags.verbose ? undefined : createProgress(log);
-    const onEvent = (event: AgentEvent): void => progress?.onEvent(event);
+    const showProgress = (event: AgentEvent): void => progress?.onEvent(event);
+    const runTrace = flags.trace ? createRunTrace() : undefined;
+    const traced = runTrace?.options;
+    const onEvent =
+      traced === undefined
+        ? showProgress
+        : (event: AgentEvent): void => {
+            traced.onEvent(event);
+            showProgress(event);
+          };
     let result: RunResult;
     try {
-      result = await start({ returnResult: true, verbose: flags.verbose, signal: fields.signal, onEvent });
+      result = await start({
+        returnResult: true,
+        verbose: flags.verbose,
+        signal: fields.signal,
+        onEvent,
+        ...(traced === undefined ? {} : { stepRunner: traced.stepRunner }),
+      });
     } finally {
       progress?.stop();
     }
@@ -80,6 +100,7 @@ export function createSession(fields: Omit<DemoSession, 'ask' | 'watch' | 'say' 
     } else if (result.finalAnswer !== undefined) {
       stdout.write(`── answer · ${provider.label}\n${escapeControls(result.output)}\n`);
     }
+    if (runTrace !== undefined) log.write(`── trace (OpenTelemetry spans)\n${escapeControls(runTrace.tree())}\n`);
     return result;
   };
   const ask = async (agent: Agent, task: string, shown = task): Promise<RunResult> => {

@@ -46,11 +46,14 @@ describe('ReactAgent events', () => {
     ]);
     expect(events[0]).toMatchObject({
       type: 'run-start',
+      agent: 'ReactAgent',
       task: 'Weather in Paris?',
       tools: ['get_weather', 'add'],
       model: 'fake-model',
       maxSteps: 10,
     });
+    // The model that answered, as the server named it (the fake server echoes the request's).
+    expect(events.find((event) => event.type === 'model-response')).toMatchObject({ responseModel: 'fake-model' });
     // Every event names its step: 0 before the first, and run-end the last one.
     expect(events.map((event) => event.step)).toEqual([0, 1, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 3]);
     expect(events.find((event) => event.type === 'tool-start')).toMatchObject({

@@ -21,6 +21,8 @@ export interface EventEnvelope {
 /** A run began. */
 export interface RunStartEvent extends EventEnvelope {
   type: 'run-start';
+  /** The agent's name (its protocol's `agentName`, e.g. `ReactAgent`); always set by core's engine. */
+  agent?: string | undefined;
   task: string;
   tools: readonly string[];
   model: string;
@@ -65,6 +67,8 @@ export interface ModelResponseEvent extends EventEnvelope {
   content: string | null;
   toolCalls: readonly ToolCall[];
   finishReason: FinishReason;
+  /** The model that answered, as the server named it; undefined when it did not say. */
+  responseModel?: string | undefined;
   /** Undefined when the server reported no usage. */
   usage: Usage | undefined;
   /** The model's reasoning, when the server sent it apart from the answer. */

@@ -141,6 +141,7 @@ function beginRun<Event extends CustomEvent>(
   });
   run.emitCore({
     type: 'run-start',
+    agent: protocol.agentName,
     task,
     tools: [...setup.tools.keys()],
     model: setup.model.modelName,

@@ -291,6 +291,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
         content: response.content,
         toolCalls: response.toolCalls,
         finishReason: response.finishReason,
+        ...(response.model === undefined ? {} : { responseModel: response.model }),
         usage: response.usage,
         ...(response.reasoning === undefined ? {} : { reasoning: response.reasoning }),
         durationMs: performance.now() - started,

@@ -63,6 +63,17 @@ export const CONTESTANTS: readonly Contestant[] = [
   },
 ];
 
+/**
+ * Measured by agent-loop only, against `tinyagent-native`: the same agent with @tinyagent/otel's
+ * `traceRun()` and no OpenTelemetry SDK registered (tracing installed but off).
+ */
+export const TRACING_OFF: Contestant = {
+  id: 'tinyagent-native-tracing-off',
+  label: 'TinyAgent ReactAgent (native) + traceRun(), no SDK',
+  protocol: 'native',
+  load: async () => (await import('./tinyagent.ts')).createTinyAgentTracingOff,
+};
+
 /** The contestants of the streaming measurements: those with a streaming consumer, in table order. */
 export const STREAMING_CONTESTANTS: readonly Contestant[] = CONTESTANTS.filter(
   (contestant) => contestant.loadStream !== undefined,
@@ -70,7 +81,7 @@ export const STREAMING_CONTESTANTS: readonly Contestant[] = CONTESTANTS.filter(
 
 /** The contestant with `id`; throws for an unknown id. */
 export function findContestant(id: string): Contestant {
-  const found = CONTESTANTS.find((contestant) => contestant.id === id);
+  const found = [...CONTESTANTS, TRACING_OFF].find((contestant) => contestant.id === id);
   if (found === undefined) {
     throw new Error(`No contestant '${id}'; known: ${CONTESTANTS.map((entry) => entry.id).join(', ')}`);
   }

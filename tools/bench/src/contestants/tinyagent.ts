@@ -1,4 +1,5 @@
 import { tool } from '@tinyagent/core';
+import { traceRun } from '@tinyagent/otel';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { BENCH_TOOLS, MAX_TURNS } from './contestant.ts';
 import type { ContestantSetup, CreateRun, CreateStream } from './contestant.ts';
@@ -12,11 +13,24 @@ export function createBenchReactAgent(toolCalling: 'native' | 'json', { baseURL,
   return new ReactAgent({ tools, toolCalling, baseURL, model, apiKey: 'bench' });
 }
 
-// One agent for every run, as applications use it: the agent holds no per-run state.
+// One agent for every run, as applications use it: the agent holds no per-run state. The native
+// contestant and the tracing-off one share it, so that the pair differs by traceRun() alone: two
+// agent objects of the same kind measured 1.11× apart in CPU per turn with neither tracing.
+const agents = new Map<string, ReactAgent>();
+function sharedAgent(toolCalling: 'native' | 'json', setup: ContestantSetup): ReactAgent {
+  const key = `${toolCalling} ${setup.baseURL} ${setup.model}`;
+  let agent = agents.get(key);
+  if (agent === undefined) {
+    agent = createBenchReactAgent(toolCalling, setup);
+    agents.set(key, agent);
+  }
+  return agent;
+}
+
 const createReactAgent =
   (toolCalling: 'native' | 'json'): CreateRun =>
   (setup) => {
-    const agent = createBenchReactAgent(toolCalling, setup);
+    const agent = sharedAgent(toolCalling, setup);
     return (task) => agent.run(task, { maxSteps: MAX_TURNS });
   };
 
@@ -25,6 +39,15 @@ export const createTinyAgentNative: CreateRun = createReactAgent('native');
 
 /** TinyAgent's ReactAgent with tool calls as JSON objects in the reply text. */
 export const createTinyAgentJson: CreateRun = createReactAgent('json');
+
+/**
+ * The native ReactAgent traced by @tinyagent/otel (`traceRun()` on every run) in a process with no
+ * OpenTelemetry SDK registered: what the package costs an application that installed it and traces nothing.
+ */
+export const createTinyAgentTracingOff: CreateRun = (setup) => {
+  const agent = sharedAgent('native', setup);
+  return (task) => agent.run(task, { maxSteps: MAX_TURNS, ...traceRun() });
+};
 
 /**
  * TinyAgent streaming: `agent.stream(task, { deltas: true })` on the native ReactAgent, reading every

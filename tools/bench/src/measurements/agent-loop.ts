@@ -1,7 +1,8 @@
 // Measurements 1, 2 and 4, in one process holding every contestant: CPU per model turn, one run's
-// wall time at 50 ms latency, and parallel tool calls. Contestants take turns (A B C A B C …) after
+// wall time at 50 ms latency, and parallel tool calls; and what @tinyagent/otel costs with no SDK
+// registered (TRACING_OFF, paired with the native ReactAgent). Contestants take turns (A B C A B C …) after
 // a shared warm-up, so the machine's drift touches all of them alike.
-import { CONTESTANTS, findContestant } from '../contestants/index.ts';
+import { CONTESTANTS, TRACING_OFF, findContestant } from '../contestants/index.ts';
 import type { RunTask } from '../contestants/index.ts';
 import { createTally, runChecked, wrongAnswerLines } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
@@ -44,7 +45,7 @@ interface Entry {
 /** Runs the three measurements against the fake model at `modelURL`. */
 export async function measureAgentLoop(modelURL: string, settings: BenchSettings): Promise<AgentLoopSamples[]> {
   const entries: Entry[] = [];
-  for (const contestant of CONTESTANTS) {
+  for (const contestant of [...CONTESTANTS, TRACING_OFF]) {
     const create = await contestant.load();
     entries.push({
       id: contestant.id,
@@ -149,6 +150,13 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
         versus('tinyagent-json', 'openai-sdk'),
         '≤',
         1.2,
+        '×',
+      ),
+      checkTarget(
+        '@tinyagent/otel installed, no SDK: CPU per turn ≤ 1.02× without it',
+        versus(TRACING_OFF.id, 'tinyagent-native'),
+        '≤',
+        1.02,
         '×',
       ),
       checkTarget(

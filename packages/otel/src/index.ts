@@ -1,0 +1,3 @@
+export { traceRun } from './trace-run.ts';
+export type { TraceRunOptions, TracedRunOptions } from './trace-run.ts';
+export { tracedFetch } from './traced-fetch.ts';

@@ -1,0 +1,54 @@
+import type { Exception } from '@opentelemetry/api';
+import { redactSecrets } from '@tinyagent/core';
+
+/** How message content reaches spans: not at all (the default), or redacted and cut to `maxLength`. */
+export interface ContentPolicy {
+  capture: boolean;
+  maxLength: number;
+}
+
+/** Text for an attribute: known secrets redacted, cut to `maxLength` characters with a marker. */
+export function boundedText(text: string, maxLength: number): string {
+  // Cut before redacting too: a huge tool result must not cost a full scan to be thrown away.
+  const head = text.length > maxLength * 2 ? text.slice(0, maxLength * 2) : text;
+  const redacted = redactSecrets(head);
+  if (redacted.length <= maxLength && head.length === text.length) return redacted;
+  return `${redacted.slice(0, maxLength)}…[truncated]`;
+}
+
+/** A value as JSON text for an attribute (a string stays itself); redacted and bounded. */
+export function boundedJson(value: unknown, maxLength: number): string {
+  if (typeof value === 'string') return boundedText(value, maxLength);
+  let text: string;
+  try {
+    // Undefined for a value JSON has no form for (undefined, a function), whatever its type says.
+    const json = JSON.stringify(value) as string | undefined;
+    text = json ?? String(value);
+  } catch {
+    text = '[value with no JSON form]';
+  }
+  return boundedText(text, maxLength);
+}
+
+/** The GenAI conventions' message shape for one text message, as the JSON of `gen_ai.*.messages`. */
+export function textMessages(role: string, text: string, maxLength: number): string {
+  return JSON.stringify([{ role, parts: [{ type: 'text', content: boundedText(text, maxLength) }] }]);
+}
+
+// Error messages and stacks are for developers and never off, but they may quote secrets: redacted,
+// and bounded like content, since a thrown message can be as large as the tool wants.
+const ERROR_TEXT_LIMIT = 2_000;
+
+/** An error as a span's exception event: its name, its redacted message and stack. */
+export function exceptionOf(error: Error): Exception {
+  return {
+    name: error.name,
+    message: boundedText(error.message, ERROR_TEXT_LIMIT),
+    ...(error.stack === undefined ? {} : { stack: boundedText(error.stack, ERROR_TEXT_LIMIT * 4) }),
+  };
+}
+
+/** An error's message for a span status: redacted and short. */
+export function statusMessage(text: string): string {
+  return boundedText(text, 500);
+}

@@ -36,6 +36,20 @@ function releaseSyncVariant(): QuickJSSyncVariant {
   return 'default' in loaded ? loaded.default : loaded;
 }
 
+// quickjs-emscripten asks the variant for its FFI class and its Emscripten loader on every instance it
+// makes, and the package's variant answers each time with a dynamic import(): a pass through Node's
+// module loader that was about a fifth of an instance's cost (measured). The worker imports them once;
+// a failed import still reaches every creation that awaits it, and is never left unhandled.
+function importedOnce(variant: QuickJSSyncVariant): QuickJSSyncVariant {
+  const ffi = variant.importFFI();
+  const moduleLoader = variant.importModuleLoader();
+  void ffi.catch(() => undefined);
+  void moduleLoader.catch(() => undefined);
+  return { type: 'sync', importFFI: () => ffi, importModuleLoader: () => moduleLoader };
+}
+
+let workerVariant: QuickJSSyncVariant | undefined;
+
 /** Compiles the QuickJS WebAssembly module; done once per worker, instantiated once per sandbox. */
 export function compileQuickJS(): Promise<WasmModule> {
   const path = createRequire(import.meta.url).resolve('@jitl/quickjs-wasmfile-release-sync/wasm');
@@ -93,7 +107,10 @@ export class QuickJSSandbox {
       maximum: Math.max(INITIAL_PAGES, Math.floor(limits.memoryBytes / PAGE_BYTES)),
     });
     const quickjs = await newQuickJSWASMModuleFromVariant(
-      newVariant(releaseSyncVariant(), { wasmModule: this.#wasm, wasmMemory: memory }),
+      newVariant((workerVariant ??= importedOnce(releaseSyncVariant())), {
+        wasmModule: this.#wasm,
+        wasmMemory: memory,
+      }),
     );
     const runtime = quickjs.newRuntime();
     runtime.setMemoryLimit(limits.memoryBytes);

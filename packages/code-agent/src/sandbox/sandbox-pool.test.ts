@@ -179,6 +179,25 @@ describe('the sandbox pool', () => {
     pool.close();
   });
 
+  it('runs the executions of existing sandboxes between the creations of new ones, not after all of them', async () => {
+    const pool = createSandboxPool({ workers: 1 });
+    const early = new JsExecutor({ pool });
+    await early.warm();
+    let created = 0;
+    const later = executors(30, { pool });
+
+    const warming = later.map((executor) => executor.warm().then(() => (created += 1)));
+    const result = await early.run('6 * 7');
+    const createdBefore = created;
+    await Promise.all(warming);
+
+    // The execution arrived behind thirty creations; it waited for the one in progress at most.
+    expect(result.output).toBe('42');
+    expect(createdBefore).toBeLessThanOrEqual(2);
+    expect(pool.loads()).toEqual([31]);
+    pool.close();
+  });
+
   it('refuses new sandboxes once closed, and ends the runs still on it with a SandboxError', async () => {
     const pool = createSandboxPool({ workers: 1 });
     const executor = new JsExecutor({ pool, limits: { timeoutMs: 30_000 } });

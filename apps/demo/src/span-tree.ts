@@ -1,7 +1,7 @@
 import { SpanStatusCode } from '@opentelemetry/api';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { traceRun } from '@tinyagent/otel';
+import { formatSpanTree, traceRun } from '@tinyagent/otel';
 import type { TracedRunOptions } from '@tinyagent/otel';
 
 /** The spans of one run, kept in memory for `--trace`: its options to pass, and the tree once it ended. */
@@ -15,30 +15,10 @@ export interface RunTrace {
 export function createRunTrace(): RunTrace {
   const exporter = new InMemorySpanExporter();
   const provider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  return { options: traceRun({ tracerProvider: provider }), tree: () => formatSpanTree(exporter.getFinishedSpans()) };
-}
-
-/** Spans as an indented tree, children under their parent in the order they started. */
-export function formatSpanTree(spans: readonly ReadableSpan[]): string {
-  const ids = new Set(spans.map((span) => span.spanContext().spanId));
-  const children = new Map<string | undefined, ReadableSpan[]>();
-  for (const span of spans) {
-    const parentId = span.parentSpanContext?.spanId;
-    const key = parentId !== undefined && ids.has(parentId) ? parentId : undefined;
-    children.set(key, [...(children.get(key) ?? []), span]);
-  }
-  const lines: string[] = [];
-  const walk = (parentId: string | undefined, depth: number): void => {
-    const started = [...(children.get(parentId) ?? [])].sort(
-      (a, b) => a.startTime[0] - b.startTime[0] || a.startTime[1] - b.startTime[1],
-    );
-    for (const span of started) {
-      lines.push(`${'  '.repeat(depth)}${describeSpan(span)}`);
-      walk(span.spanContext().spanId, depth + 1);
-    }
+  return {
+    options: traceRun({ tracerProvider: provider }),
+    tree: () => formatSpanTree(exporter.getFinishedSpans(), describeSpan).join('\n'),
   };
-  walk(undefined, 0);
-  return lines.join('\n');
 }
 
 function describeSpan(span: ReadableSpan): string {

@@ -11,6 +11,7 @@ import type { ReactAgentOptions } from '@tinyagent/react-agent';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from '@tinyagent/testing';
 import { afterAll, afterEach, beforeAll } from 'vitest';
+import { formatSpanTree } from './span-tree.ts';
 
 const servers: FakeOpenAIServer[] = [];
 const contextManager = new AsyncLocalStorageContextManager();
@@ -71,27 +72,7 @@ export function spanNamed(name: string): ReadableSpan {
 
 /** The span tree as indented names, children in the order they started: the shape a backend shows. */
 export function spanTree(spans: readonly ReadableSpan[] = finishedSpans()): string[] {
-  const ids = new Set(spans.map((span) => span.spanContext().spanId));
-  const children = new Map<string | undefined, ReadableSpan[]>();
-  for (const span of spans) {
-    const parentId = span.parentSpanContext?.spanId;
-    const key = parentId !== undefined && ids.has(parentId) ? parentId : undefined;
-    children.set(key, [...(children.get(key) ?? []), span]);
-  }
-  const lines: string[] = [];
-  const walk = (parentId: string | undefined, depth: number): void => {
-    const started = [...(children.get(parentId) ?? [])].sort((a, b) => compareTime(a.startTime, b.startTime));
-    for (const span of started) {
-      lines.push(`${'  '.repeat(depth)}${span.name}`);
-      walk(span.spanContext().spanId, depth + 1);
-    }
-  };
-  walk(undefined, 0);
-  return lines;
-}
-
-function compareTime(a: readonly [number, number], b: readonly [number, number]): number {
-  return a[0] - b[0] || a[1] - b[1];
+  return formatSpanTree(spans);
 }
 
 /** Whether `child` is a direct child of `parent`. */

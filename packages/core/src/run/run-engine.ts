@@ -23,7 +23,7 @@ import { StepRecorder } from './step-records.ts';
 import { SubRuns, attachSubRunHooks } from './sub-runs.ts';
 import type { SubRunHooks } from './sub-runs.ts';
 import type { StepRecord } from './step-records.ts';
-import { modelStepId } from './step-runner.ts';
+import { directStepRunner, modelStepId } from './step-runner.ts';
 import type { StepRunner } from './step-runner.ts';
 import { acceptAnswer } from './structured-output.ts';
 import type { StructuredOutput } from './structured-output.ts';
@@ -234,21 +234,30 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       replayed,
     );
     const started = performance.now();
-    const fields = this.#fields;
     this.#attempt = 1;
     const relay = !replayed && this.#relaysDeltas() ? this.#deltaRelay() : undefined;
-    // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    const received = this.#journal.runThen(
-      fields.stepRunner,
-      id,
-      () => this.#complete(request, relay),
-      undefined,
-      (response) => {
-        // A model that goes on streaming after its call settled is not heard.
-        relay?.close();
-        return this.#received(response, replayed, started);
-      },
-    );
+    const runner = this.#fields.stepRunner;
+    let received: Promise<ChatResponse>;
+    try {
+      // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
+      const recorded = this.#journal.begin(id);
+      if (recorded !== undefined) {
+        received = Promise.resolve(this.#received(recorded.result as ChatResponse, replayed, started));
+      } else if (runner === directStepRunner) {
+        // The usual seam, which runs the call as it comes: one callback checks, records and reads the
+        // reply, where a seam of the user's gets the check as part of the work. Every promise in
+        // this chain is memory a run in flight holds while it waits on the model.
+        received = this.#send(request, relay).then((reply) =>
+          this.#settle(id, this.#check(reply, relay), relay, started),
+        );
+      } else {
+        received = runner
+          .run(id, () => this.#send(request, relay).then((reply) => this.#check(reply, relay)))
+          .then((response) => this.#settle(id, response, relay, started));
+      }
+    } catch (error) {
+      received = Promise.reject(error);
+    }
     if (relay === undefined) return received;
     // Nor one whose call failed, or was abandoned at an abort.
     return received.catch((error: unknown) => {
@@ -257,7 +266,8 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     });
   }
 
-  #complete(request: ModelRequest, relay: DeltaRelay | undefined): Promise<ChatResponse> {
+  // Sends the request with the transcript; resolves with the model's reply as it came.
+  #send(request: ModelRequest, relay: DeltaRelay | undefined): Promise<ChatResponse> {
     const { model, signal, modelTimeoutMs } = this.#fields;
     // A run nothing can cancel sends no signal (the SDK composes one of its own for each it gets);
     // one that can settles at the abort even when the model is slow to honour its signal.
@@ -276,11 +286,22 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       // A ChatModel of the user's may throw instead of rejecting; the run sees a rejection either way.
       return Promise.reject(error);
     }
-    return raceAbort(reply, chatRequest.signal).then((response) => {
-      const checked = redactReply(checkChatResponse(response, model.modelName));
-      relay?.finish();
-      return checked;
-    });
+    return raceAbort(reply, chatRequest.signal);
+  }
+
+  // The reply checked and with known secrets redacted: what the seam records.
+  #check(response: ChatResponse, relay: DeltaRelay | undefined): ChatResponse {
+    const checked = redactReply(checkChatResponse(response, this.#fields.model.modelName));
+    relay?.finish();
+    return checked;
+  }
+
+  // A live call's reply: recorded, then counted and told like a replayed one.
+  #settle(id: string, response: ChatResponse, relay: DeltaRelay | undefined, started: number): ChatResponse {
+    this.#journal.record(id, response);
+    // A model that goes on streaming after its call settled is not heard.
+    relay?.close();
+    return this.#received(response, false, started);
   }
 
   #received(response: ChatResponse, replayed: boolean, started: number): ChatResponse {

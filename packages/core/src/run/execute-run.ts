@@ -232,7 +232,7 @@ async function driveRun<Event extends CustomEvent>(
 
 function collectListeners<Event extends CustomEvent>(
   setup: RunSetup<Event>,
-): ((event: AgentEvent | CustomEvent) => void)[] {
+): readonly ((event: AgentEvent | CustomEvent) => void)[] {
   const listeners: ((event: AgentEvent | Event) => void)[] = [];
   const { options, protocol } = setup;
   if (options.verbose === true) {
@@ -243,8 +243,11 @@ function collectListeners<Event extends CustomEvent>(
   }
   if (options.onEvent !== undefined) listeners.push(options.onEvent);
   if (setup.listener !== undefined) listeners.push(setup.listener);
-  return listeners as ((event: AgentEvent | CustomEvent) => void)[];
+  // A run nobody listens to (most runs) shares one empty list.
+  return listeners.length === 0 ? NO_LISTENERS : (listeners as ((event: AgentEvent | CustomEvent) => void)[]);
 }
+
+const NO_LISTENERS: readonly ((event: AgentEvent | CustomEvent) => void)[] = Object.freeze([]);
 
 const noTimeout = (): void => undefined;
 

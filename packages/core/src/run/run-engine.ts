@@ -17,6 +17,7 @@ import type { RunScope, Tool } from '../tools/tool.ts';
 import { redactReply, throwIfDeclined } from './model-reply.ts';
 import { redactSecrets, redactValue } from '../secrets.ts';
 import { RunJournal } from './run-journal.ts';
+import { appended } from './short-list.ts';
 import { SNAPSHOT_VERSION } from './run-snapshot.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import { StepRecorder } from './step-records.ts';
@@ -44,6 +45,9 @@ function newRunId(): string {
   id.charCodeAt(0);
   return id;
 }
+
+// A run resumed with no decisions (every run that was not resumed) shares this empty list.
+const NO_APPROVALS: readonly ApprovalRecord[] = Object.freeze([]);
 
 /** What the engine needs to create a run. */
 export interface RunFields {
@@ -105,13 +109,15 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   #attempt = 1;
   #answerStreamedIn = 0;
   #signal: AbortSignal | undefined;
-  readonly #finalizer = new Finalizer();
+  // Made by the answer: a run in flight has none yet.
+  #finalizer: Finalizer | undefined;
   // The run keeps its own record of every step, whoever else listens.
   readonly #recorder = new StepRecorder();
   readonly #journal: RunJournal;
-  readonly #approvals: ApprovalRecord[];
-  /** What the run waits for, once a step asked for approvals it has no decision on. */
-  readonly pending: PendingApproval[] = [];
+  readonly #approvals: readonly ApprovalRecord[];
+  // What the run waits for, once a step asked for approvals it has no decision on: made with the
+  // first, as most runs ask for none.
+  #pending: PendingApproval[] | undefined;
   // The agents its tools ran (asTool): made at first use, as most runs call none.
   #subRuns: SubRuns | undefined;
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
@@ -132,7 +138,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
           : resume.snapshot.step + 1;
     this.#liveFrom = liveFrom;
     this.#journal = resume === undefined ? new RunJournal() : new RunJournal(resume.snapshot.journal, liveFrom);
-    this.#approvals = [...(resume?.approvals ?? [])];
+    this.#approvals = resume === undefined ? NO_APPROVALS : [...resume.approvals];
     if (resume !== undefined && resume.snapshot.subRuns.length > 0) {
       this.#subRuns = new SubRuns(this, resume.snapshot.subRuns);
     }
@@ -195,7 +201,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   get answer(): FinalAnswer | undefined {
-    return this.#finalizer.get();
+    return this.#finalizer?.get();
   }
 
   /** The step records so far; they become `RunResult.steps`. */
@@ -381,7 +387,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   /** The run as a snapshot: plain JSON data from which `agent.resume` continues it. */
   snapshot(): RunSnapshot {
     const fields = this.#fields;
-    const paused = this.pending.length > 0;
+    const paused = this.#pending !== undefined;
     return {
       version: SNAPSHOT_VERSION,
       agent: fields.kind,
@@ -397,7 +403,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       transcript: redactValue<ChatMessage[]>(this.messages),
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
-      pendingApprovals: [...this.pending],
+      pendingApprovals: [...(this.#pending ?? [])],
       subRuns: this.#subRuns?.snapshot() ?? [],
       takenAt: new Date().toISOString(),
     };
@@ -432,13 +438,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   /** Marks a call as waiting for approval, with its `approval-requested` event. */
   addPendingApproval(pending: PendingApproval): void {
-    this.pending.push(pending);
+    this.#pending = this.#pending === undefined ? [pending] : appended(this.#pending, pending);
     this.emitCore({ type: 'approval-requested', approval: pending });
   }
 
   /** Whether the sub-agent run by call `callId` paused for approval. */
   subRunPaused(callId: string): boolean {
-    return this.pending.some((entry) => entry.callId.startsWith(`${callId}/`));
+    return this.#pending?.some((entry) => entry.callId.startsWith(`${callId}/`)) === true;
   }
 
   /** Takes the usage of the sub-agent run by call `callId`, if one finished. */
@@ -474,6 +480,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     const accepted = acceptAnswer(this, this.#fields.output, value);
     if (accepted === undefined) return;
     const source = this.#finalAttempt ? 'final_attempt' : 'normal';
+    this.#finalizer ??= new Finalizer();
     const answer = this.#finalizer.set(accepted.value, { source, metadata });
     // An answer the protocol could not stream (the code agent's comes from running code; a structured
     // answer need not be a string in the reply) still reaches delta consumers, whole, before the end.

@@ -1,5 +1,6 @@
 import { ConfigurationError, ReplayDivergedError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
+import { appended } from './short-list.ts';
 
 /** One completed step of a run: its seam id, its result, and for a tool call what was called. */
 export interface JournalEntry {
@@ -16,7 +17,7 @@ export interface JournalEntry {
  * must ask for the same steps with the same calls: anything else is a ReplayDivergedError.
  */
 export class RunJournal {
-  readonly entries: JournalEntry[] = [];
+  #entries: JournalEntry[] = [];
   // Every id of the current step asked for so far: one id for two pieces of work would replay one's
   // result for both. Ids begin with their step, which the engine gives from the step in progress, so
   // an earlier step's ids cannot come again and are forgotten when a later step begins. A step asks
@@ -28,6 +29,11 @@ export class RunJournal {
   readonly #unreplayed: Map<string, JournalEntry> | undefined;
   // Steps before this one were complete when the snapshot was taken: all their work is recorded.
   readonly #liveFrom: number;
+
+  /** The completed steps, in order. */
+  get entries(): readonly JournalEntry[] {
+    return this.#entries;
+  }
 
   /** A journal that replays `recorded`, in which steps before `liveFrom` were complete. */
   constructor(recorded: readonly JournalEntry[] = [], liveFrom = 0) {
@@ -83,7 +89,7 @@ export class RunJournal {
       if (call !== undefined && !sameCall(recorded.call, call)) {
         throw ReplayDivergedError.forCall(id, recorded.call, call);
       }
-      this.entries.push(recorded);
+      this.#entries = appended(this.#entries, recorded);
       return recorded;
     }
     this.#checkNothingSkipped(id, call);
@@ -92,7 +98,7 @@ export class RunJournal {
 
   /** Records the result of step `id`, begun with `begin` and not replayed. */
   record(id: string, result: unknown, call?: JournalEntry['call']): void {
-    this.entries.push(call === undefined ? { id, result } : { id, result, call });
+    this.#entries = appended(this.#entries, call === undefined ? { id, result } : { id, result, call });
   }
 
   // Throws a ConfigurationError when `id` was asked for before in its step.

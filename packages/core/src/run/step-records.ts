@@ -1,4 +1,5 @@
 import type { AgentEventInput, CustomEvent, ModelResponseEvent } from './agent-events.ts';
+import { appended } from './short-list.ts';
 
 /** The model's reply of one step, as the `model-response` event reported it. */
 export type ModelReplyRecord = Omit<ModelResponseEvent, 'type' | 'runId' | 'step' | 'seq'>;
@@ -50,7 +51,7 @@ export interface StepRecord {
 export class StepRecorder {
   // The lists of a record are made by their first entry: most steps have no retries and no events
   // of the agent's own, and a run in flight keeps the record of every step it took.
-  readonly #records: RecordInProgress[] = [];
+  #records: RecordInProgress[] = [];
 
   /** The records so far, every list in place (an empty one where the step had none). */
   get steps(): StepRecord[] {
@@ -70,9 +71,8 @@ export class StepRecorder {
 
   /** Records one of core's events of step `step`. */
   record(event: AgentEventInput, step: number): void {
-    const records = this.#records;
     if (event.type === 'step-start') {
-      records.push({
+      this.#records = appended(this.#records, {
         step,
         finalAttempt: event.finalAttempt,
         modelReply: undefined,
@@ -83,7 +83,7 @@ export class StepRecorder {
       });
       return;
     }
-    const current = records.at(-1);
+    const current = this.#records.at(-1);
     if (current === undefined) return;
     switch (event.type) {
       case 'model-retry': {
@@ -139,10 +139,7 @@ type RecordInProgress = Omit<StepRecord, 'modelRetries' | 'toolCalls' | 'agentEv
   agentEvents: CustomEvent[] | undefined;
 };
 
-// The list with `entry` added. A list made with its first entry has room for one, where a push into
-// an empty one makes room for seventeen, which every run would keep for every step.
+// The list with `entry` added; made with its first entry.
 function withEntry<Entry>(list: Entry[] | undefined, entry: Entry): Entry[] {
-  if (list === undefined) return [entry];
-  list.push(entry);
-  return list;
+  return list === undefined ? [entry] : appended(list, entry);
 }

@@ -257,9 +257,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
           this.#settle(id, this.#check(reply, relay), relay, started),
         );
       } else {
-        received = runner
-          .run(id, () => this.#send(request, relay).then((reply) => this.#check(reply, relay)))
-          .then((response) => this.#settle(id, response, relay, started));
+        received = this.#callThrough(runner, id, request, relay, started);
       }
     } catch (error) {
       received = Promise.reject(error);
@@ -270,6 +268,20 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       relay.close();
       throw error;
     });
+  }
+
+  // A model call through a step runner of the user's, whose work is the call and its check. A method
+  // of its own, so that callModel's callback holds only what the direct seam's needs.
+  #callThrough(
+    runner: StepRunner,
+    id: string,
+    request: ModelRequest,
+    relay: DeltaRelay | undefined,
+    started: number,
+  ): Promise<ChatResponse> {
+    return runner
+      .run(id, () => this.#send(request, relay).then((reply) => this.#check(reply, relay)))
+      .then((response) => this.#settle(id, response, relay, started));
   }
 
   // Sends the request with the transcript; resolves with the model's reply as it came.

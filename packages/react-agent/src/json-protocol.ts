@@ -46,9 +46,20 @@ class JsonRun implements ProtocolRun {
     this.#temperature = settings.temperature;
   }
 
+  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
+  // in it, for as long as the model takes; the request is built outside it for the same reason.
   async step(): Promise<void> {
+    const reply = await this.#callModel();
+    return this.#act(reply);
+  }
+
+  #callModel(): Promise<ChatResponse> {
+    return this.#run.callModel({ temperature: this.#temperature });
+  }
+
+  // What the reply asks for: a tool call, a correction, or the answer.
+  async #act(reply: ChatResponse): Promise<void> {
     const run = this.#run;
-    const reply = await run.callModel({ temperature: this.#temperature });
     run.append({ role: 'assistant', content: reply.content ?? '' });
     const action = readJsonReply(reply.content);
     switch (action.kind) {

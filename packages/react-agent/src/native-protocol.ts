@@ -2,6 +2,7 @@ import { answerUntilToolCall } from '@tinyagent/core/internal';
 import type {
   AgentProtocol,
   AgentRun,
+  ChatResponse,
   ModelCallStream,
   ModelCallStreamContext,
   ProtocolRun,
@@ -46,10 +47,21 @@ class NativeRun implements ProtocolRun {
     this.#temperature = settings.temperature;
   }
 
+  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
+  // in it, for as long as the model takes; the request is built outside it for the same reason.
   async step(): Promise<void> {
+    const reply = await this.#callModel();
+    return this.#act(reply);
+  }
+
+  #callModel(): Promise<ChatResponse> {
+    return this.#run.callModel({ temperature: this.#temperature, tools: this.#settings.toolDefinitions });
+  }
+
+  // What the reply asks for: its tool calls run, a correction, or the answer.
+  async #act(reply: ChatResponse): Promise<void> {
     const run = this.#run;
     const settings = this.#settings;
-    const reply = await run.callModel({ temperature: this.#temperature, tools: settings.toolDefinitions });
     const { content, toolCalls } = reply;
     if (toolCalls.length > 0 && reply.finishReason === 'length') {
       // The calls may be incomplete; they stay out of the transcript, which would otherwise need a

@@ -1,4 +1,11 @@
-import type { AgentProtocol, ChatResponse } from '@tinyagent/core';
+import type {
+  AgentProtocol,
+  AgentRun,
+  ChatResponse,
+  ModelCallStream,
+  ModelCallStreamContext,
+  ProtocolRun,
+} from '@tinyagent/core';
 import { createJsonAnswerDecoder } from './json-answer-decoder.ts';
 import { readJsonReply } from './json-reply.ts';
 import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
@@ -20,58 +27,85 @@ export function createJsonProtocol(settings: ReactSettings): AgentProtocol {
     // A JSON-protocol run's transcript is no native run's: neither resumes the other's snapshots.
     kind: 'ReactAgent/json',
     systemPrompt: settings.systemPrompt,
-    start: (run) => {
-      // Raised by each unusable reply, for the rest of the run.
-      let temperature = settings.temperature;
-      return {
-        step: async () => {
-          const reply = await run.callModel({ temperature });
-          run.append({ role: 'assistant', content: reply.content ?? '' });
-          const action = readJsonReply(reply.content);
-          switch (action.kind) {
-            case 'answer':
-              run.finish(action.answer, scratchpadMetadata(action.scratchpad));
-              return;
-            case 'tool': {
-              // Missing or null arguments mean none: the event and the tool both see an empty object.
-              const call = { id: `step-${run.step}`, name: action.tool, arguments: action.arguments ?? {} };
-              const outcome = await run.invokeTool(call, { maxOutputLength: settings.maxObservationLength });
-              run.append({ role: 'user', content: `Observation: ${outcome.output}` });
-              return;
-            }
-            case 'scratchpad':
-              run.correct(
-                'the reply had only a scratchpad',
-                `Scratchpad noted: ${action.scratchpad}\nNow act: reply with one JSON object that calls a tool or ` +
-                  `gives the final answer:\n${JSON_REPLY_SHAPES}`,
-              );
-              return;
-            case 'invalid':
-              temperature = raiseTemperature(temperature);
-              run.correct(action.reason, invalidReplyMessage(action.reason, reply));
-              return;
-          }
-        },
-        // The `answer` string of the reply's JSON, decoded as it streams (never the JSON around it).
-        streamModelCall: (call) => {
-          const decoder = createJsonAnswerDecoder();
-          return {
-            push: (text) => {
-              const piece = decoder.push(text);
-              if (piece !== '') call.answer(piece);
-            },
-          };
-        },
-        finalAttempt: async () => {
-          run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
-          const reply = await run.callModel({ temperature: 0 });
-          run.append({ role: 'assistant', content: reply.content ?? '' });
-          const action = readJsonReply(reply.content);
-          if (action.kind === 'answer') run.finish(action.answer, scratchpadMetadata(action.scratchpad));
-        },
-      };
-    },
+    start: (run) => new JsonRun(run, settings),
   };
+}
+
+// One run of the JSON protocol. An object with methods, not closures over the run: a run in flight
+// holds it for as long as it waits on the model, and closures (with their context) cost every such
+// run more.
+class JsonRun implements ProtocolRun {
+  readonly #run: AgentRun;
+  readonly #settings: ReactSettings;
+  // Raised by each unusable reply, for the rest of the run.
+  #temperature: number;
+
+  constructor(run: AgentRun, settings: ReactSettings) {
+    this.#run = run;
+    this.#settings = settings;
+    this.#temperature = settings.temperature;
+  }
+
+  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
+  // in it, for as long as the model takes; the request is built outside it for the same reason.
+  async step(): Promise<void> {
+    const reply = await this.#callModel();
+    return this.#act(reply);
+  }
+
+  #callModel(): Promise<ChatResponse> {
+    return this.#run.callModel({ temperature: this.#temperature });
+  }
+
+  // What the reply asks for: a tool call, a correction, or the answer.
+  async #act(reply: ChatResponse): Promise<void> {
+    const run = this.#run;
+    run.append({ role: 'assistant', content: reply.content ?? '' });
+    const action = readJsonReply(reply.content);
+    switch (action.kind) {
+      case 'answer':
+        run.finish(action.answer, scratchpadMetadata(action.scratchpad));
+        return;
+      case 'tool': {
+        // Missing or null arguments mean none: the event and the tool both see an empty object.
+        const call = { id: `step-${run.step}`, name: action.tool, arguments: action.arguments ?? {} };
+        const outcome = await run.invokeTool(call, { maxOutputLength: this.#settings.maxObservationLength });
+        run.append({ role: 'user', content: `Observation: ${outcome.output}` });
+        return;
+      }
+      case 'scratchpad':
+        run.correct(
+          'the reply had only a scratchpad',
+          `Scratchpad noted: ${action.scratchpad}\nNow act: reply with one JSON object that calls a tool or ` +
+            `gives the final answer:\n${JSON_REPLY_SHAPES}`,
+        );
+        return;
+      case 'invalid':
+        this.#temperature = raiseTemperature(this.#temperature);
+        run.correct(action.reason, invalidReplyMessage(action.reason, reply));
+        return;
+    }
+  }
+
+  // The `answer` string of the reply's JSON, decoded as it streams (never the JSON around it).
+  streamModelCall(call: ModelCallStreamContext): ModelCallStream {
+    const decoder = createJsonAnswerDecoder();
+    return {
+      push: (text) => {
+        const piece = decoder.push(text);
+        if (piece !== '') call.answer(piece);
+      },
+    };
+  }
+
+  async finalAttempt(): Promise<void> {
+    const run = this.#run;
+    run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
+    const reply = await run.callModel({ temperature: 0 });
+    run.append({ role: 'assistant', content: reply.content ?? '' });
+    const action = readJsonReply(reply.content);
+    if (action.kind === 'answer') run.finish(action.answer, scratchpadMetadata(action.scratchpad));
+  }
 }
 
 function invalidReplyMessage(reason: string, reply: ChatResponse): string {

@@ -1,5 +1,14 @@
 import { answerUntilToolCall } from '@tinyagent/core/internal';
-import type { AgentProtocol, ToolCall, ToolCallRequest } from '@tinyagent/core';
+import type {
+  AgentProtocol,
+  AgentRun,
+  ChatResponse,
+  ModelCallStream,
+  ModelCallStreamContext,
+  ProtocolRun,
+  ToolCall,
+  ToolCallRequest,
+} from '@tinyagent/core';
 import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
 import type { ReactSettings } from './react-loop.ts';
 
@@ -19,59 +28,87 @@ export function createNativeProtocol(settings: ReactSettings): AgentProtocol {
     agentName: 'ReactAgent',
     kind: 'ReactAgent/native',
     systemPrompt: settings.systemPrompt,
-    start: (run) => {
-      // Raised by each empty reply, for the rest of the run.
-      let temperature = settings.temperature;
-      return {
-        step: async () => {
-          const reply = await run.callModel({ temperature, tools: settings.toolDefinitions });
-          const { content, toolCalls } = reply;
-          if (toolCalls.length > 0 && reply.finishReason === 'length') {
-            // The calls may be incomplete; they stay out of the transcript, which would otherwise need a
-            // result for each of them.
-            run.append({ role: 'assistant', content: content ?? '' });
-            run.correct('the reply was cut off before its tool calls were complete', CUT_OFF_MESSAGE);
-            return;
-          }
-          if (toolCalls.length > 0) {
-            const calls = withIds(toolCalls, run.step);
-            run.append({ role: 'assistant', content, toolCalls: calls });
-            const requests = calls.map((call, index) =>
-              index < settings.maxToolCallsPerTurn
-                ? readToolCall(call)
-                : refuseCall(call, settings.maxToolCallsPerTurn),
-            );
-            const outcomes = await run.invokeTools(requests, {
-              maxParallel: settings.maxParallelTools,
-              maxOutputLength: settings.maxObservationLength,
-            });
-            calls.forEach((call, index) => {
-              run.append({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
-            });
-            return;
-          }
-          run.append({ role: 'assistant', content: content ?? '' });
-          if (content === null || content.trim() === '') {
-            temperature = raiseTemperature(temperature);
-            run.correct('the reply was empty', EMPTY_REPLY_MESSAGE);
-            return;
-          }
-          run.finish(content, reply.finishReason === 'length' ? { cutOff: true } : undefined);
-        },
-        // A turn's text is the answer only if the turn calls no tool (see docs/streaming.md).
-        streamModelCall: answerUntilToolCall,
-        // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
-        // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
-        // anyway (by servers that ignore tool_choice) are dropped: none can run now.
-        finalAttempt: async () => {
-          run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
-          const reply = await run.callModel({ temperature: 0, tools: settings.toolDefinitions, toolChoice: 'none' });
-          run.append({ role: 'assistant', content: reply.content ?? '' });
-          if (reply.content !== null && reply.content.trim() !== '') run.finish(reply.content);
-        },
-      };
-    },
+    start: (run) => new NativeRun(run, settings),
   };
+}
+
+// One run of the native protocol. An object with methods, not closures over the run: a run in
+// flight holds it for as long as it waits on the model, and closures (with their context) cost
+// every such run more.
+class NativeRun implements ProtocolRun {
+  readonly #run: AgentRun;
+  readonly #settings: ReactSettings;
+  // Raised by each empty reply, for the rest of the run.
+  #temperature: number;
+
+  constructor(run: AgentRun, settings: ReactSettings) {
+    this.#run = run;
+    this.#settings = settings;
+    this.#temperature = settings.temperature;
+  }
+
+  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
+  // in it, for as long as the model takes; the request is built outside it for the same reason.
+  async step(): Promise<void> {
+    const reply = await this.#callModel();
+    return this.#act(reply);
+  }
+
+  #callModel(): Promise<ChatResponse> {
+    return this.#run.callModel({ temperature: this.#temperature, tools: this.#settings.toolDefinitions });
+  }
+
+  // What the reply asks for: its tool calls run, a correction, or the answer.
+  async #act(reply: ChatResponse): Promise<void> {
+    const run = this.#run;
+    const settings = this.#settings;
+    const { content, toolCalls } = reply;
+    if (toolCalls.length > 0 && reply.finishReason === 'length') {
+      // The calls may be incomplete; they stay out of the transcript, which would otherwise need a
+      // result for each of them.
+      run.append({ role: 'assistant', content: content ?? '' });
+      run.correct('the reply was cut off before its tool calls were complete', CUT_OFF_MESSAGE);
+      return;
+    }
+    if (toolCalls.length > 0) {
+      const calls = withIds(toolCalls, run.step);
+      run.append({ role: 'assistant', content, toolCalls: calls });
+      const requests = calls.map((call, index) =>
+        index < settings.maxToolCallsPerTurn ? readToolCall(call) : refuseCall(call, settings.maxToolCallsPerTurn),
+      );
+      const outcomes = await run.invokeTools(requests, {
+        maxParallel: settings.maxParallelTools,
+        maxOutputLength: settings.maxObservationLength,
+      });
+      calls.forEach((call, index) => {
+        run.append({ role: 'tool', toolCallId: call.id, content: outcomes[index]?.output ?? '' });
+      });
+      return;
+    }
+    run.append({ role: 'assistant', content: content ?? '' });
+    if (content === null || content.trim() === '') {
+      this.#temperature = raiseTemperature(this.#temperature);
+      run.correct('the reply was empty', EMPTY_REPLY_MESSAGE);
+      return;
+    }
+    run.finish(content, reply.finishReason === 'length' ? { cutOff: true } : undefined);
+  }
+
+  // A turn's text is the answer only if the turn calls no tool (see docs/streaming.md).
+  streamModelCall(context: ModelCallStreamContext): ModelCallStream | undefined {
+    return answerUntilToolCall(context);
+  }
+
+  // Tool use is disabled, but the tools stay declared: providers refuse a transcript with tool
+  // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
+  // anyway (by servers that ignore tool_choice) are dropped: none can run now.
+  async finalAttempt(): Promise<void> {
+    const run = this.#run;
+    run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
+    const reply = await run.callModel({ temperature: 0, tools: this.#settings.toolDefinitions, toolChoice: 'none' });
+    run.append({ role: 'assistant', content: reply.content ?? '' });
+    if (reply.content !== null && reply.content.trim() !== '') run.finish(reply.content);
+  }
 }
 
 // Every call still gets a result (providers reject a transcript with an unanswered call), but its

@@ -20,42 +20,70 @@ export interface DeadlineOptions<T, R> {
  * not in promises of their own, saves every model call two.
  */
 export function withinDeadline<T, R>(work: Promise<T>, options: DeadlineOptions<T, R>): Promise<R> {
-  const { ms, map, onExpire, recover } = options;
-  return new Promise<R>((resolve, reject) => {
-    // The first outcome wins. Work that fails after the deadline passed (aborted by onExpire, say)
-    // must not start a second recovery: that would be a second retry, whose failure nobody awaits.
-    let settled = false;
-    const fail = (error: unknown): void => {
-      if (settled) return;
-      settled = true;
-      if (recover === undefined) reject(error);
-      else resolve(recover(error));
-    };
-    const timer = setTimeout(
-      () => {
-        onExpire?.();
-        fail(new DeadlinePassed());
-      },
-      Math.max(0, ms),
-    );
-    work.then(
-      (value) => {
-        clearTimeout(timer);
-        if (settled) return;
-        let mapped: R;
-        try {
-          mapped = map(value);
-        } catch (error) {
-          fail(error);
-          return;
-        }
-        settled = true;
-        resolve(mapped);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        fail(error);
-      },
-    );
-  });
+  const { promise, resolve, reject } = Promise.withResolvers<R>();
+  const race = new DeadlineRace(options, resolve, reject);
+  work.then(
+    (value) => race.settle(value),
+    (error: unknown) => race.fail(error),
+  );
+  return promise;
+}
+
+// One race's state in one object, whose timer calls a function shared by all: a run in flight waits
+// in here for every model reply, and closures for each part (and their contexts) were memory each
+// run held.
+class DeadlineRace<T, R> {
+  // The first outcome wins. Work that fails after the deadline passed (aborted by onExpire, say)
+  // must not start a second recovery: that would be a second retry, whose failure nobody awaits.
+  #settled = false;
+  readonly #map: (value: T) => R;
+  readonly #onExpire: (() => void) | undefined;
+  readonly #recover: ((error: unknown) => Promise<R>) | undefined;
+  readonly #resolve: (value: R | Promise<R>) => void;
+  readonly #reject: (reason: unknown) => void;
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(
+    options: DeadlineOptions<T, R>,
+    resolve: (value: R | Promise<R>) => void,
+    reject: (reason: unknown) => void,
+  ) {
+    this.#map = options.map;
+    this.#onExpire = options.onExpire;
+    this.#recover = options.recover;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#timer = setTimeout(expire, Math.max(0, options.ms), this);
+  }
+
+  expire(): void {
+    this.#onExpire?.();
+    this.fail(new DeadlinePassed());
+  }
+
+  settle(value: T): void {
+    clearTimeout(this.#timer);
+    if (this.#settled) return;
+    let mapped: R;
+    try {
+      mapped = this.#map(value);
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    this.#settled = true;
+    this.#resolve(mapped);
+  }
+
+  fail(error: unknown): void {
+    clearTimeout(this.#timer);
+    if (this.#settled) return;
+    this.#settled = true;
+    if (this.#recover === undefined) this.#reject(error);
+    else this.#resolve(this.#recover(error));
+  }
+}
+
+function expire(race: { expire(): void }): void {
+  race.expire();
 }

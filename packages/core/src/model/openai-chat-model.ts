@@ -105,6 +105,8 @@ export class OpenAIChatModel implements ChatModel {
   readonly #options: OpenAIChatModelOptions;
   #client: OpenAI | undefined;
   #server = 'the OpenAI API';
+  // The model name the last reply gave, shared by the replies that give the same.
+  #replyModel: string | undefined;
 
   /** Creates the model; configuration is checked at the first call (see `resolveOpenAIConnection`). */
   constructor(options: OpenAIChatModelOptions = {}) {
@@ -228,11 +230,18 @@ export class OpenAIChatModel implements ChatModel {
     if (request.signal !== undefined) requestOptions.signal = request.signal;
     if (this.#options.streaming !== true && request.onDelta === undefined) {
       const reply = client.chat.completions.create(params, requestOptions);
-      return withinDeadline(reply, { ms: remaining, map: fromCompletion, recover });
+      return withinDeadline(reply, { ms: remaining, map: this.#readCompletion, recover });
     }
     const streamed = this.#streamAttempt(client, params, requestOptions, request, deadline, attempt);
     return recover === undefined ? streamed : streamed.catch(recover);
   }
+
+  // One per model, not per call: every call of every run reads its reply through it.
+  readonly #readCompletion = (completion: unknown): ChatResponse => {
+    const response = fromCompletion(completion, this.#replyModel);
+    this.#replyModel = response.model;
+    return response;
+  };
 
   async #streamAttempt(
     client: OpenAI,

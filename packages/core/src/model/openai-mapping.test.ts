@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ModelCallError } from '../errors.ts';
-import { StreamAccumulator, fromCompletion, toWireTools } from './openai-mapping.ts';
+import type { ChatMessage } from './chat-model.ts';
+import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 
 // Replies of OpenAI-compatible servers are untrusted JSON: fields of the wrong type must neither
 // throw a TypeError nor pass through with their wrong type (found by the reliability suite's fuzzing).
@@ -68,6 +69,28 @@ describe('StreamAccumulator', () => {
       usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
       model: undefined,
     });
+  });
+});
+
+describe('toWireMessages', () => {
+  it('sends a text message of only a role and content as it is', () => {
+    const user: ChatMessage = { role: 'user', content: 'Hi' };
+    const answer: ChatMessage = { role: 'assistant', content: 'Hello' };
+
+    const [sentUser, sentAnswer] = toWireMessages([user, answer]);
+
+    expect(sentUser).toBe(user);
+    expect(sentAnswer).toBe(answer);
+  });
+
+  it('copies a message with fields of its own, which never reach the wire', () => {
+    const named = { role: 'user', content: 'Hi', name: 'alice' } as ChatMessage;
+    const calling: ChatMessage = { role: 'assistant', content: 'Hello', toolCalls: [] };
+
+    const [sentNamed, sentCalling] = toWireMessages([named, calling]);
+
+    expect(sentNamed).toEqual({ role: 'user', content: 'Hi' });
+    expect(sentCalling).toEqual({ role: 'assistant', content: 'Hello' });
   });
 });
 

@@ -13,23 +13,34 @@ export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] 
     switch (message.role) {
       case 'system':
       case 'user':
-        return { role: message.role, content: message.content };
+        return isRoleAndContent(message) ? message : { role: message.role, content: message.content };
       case 'tool':
         return { role: 'tool', tool_call_id: message.toolCallId, content: message.content };
       case 'assistant':
-        return message.toolCalls === undefined || message.toolCalls.length === 0
-          ? { role: 'assistant', content: message.content }
-          : {
-              role: 'assistant',
-              content: message.content,
-              tool_calls: message.toolCalls.map((call) => ({
-                id: call.id,
-                type: 'function' as const,
-                function: { name: call.name, arguments: call.arguments },
-              })),
-            };
+        if (message.toolCalls === undefined || message.toolCalls.length === 0) {
+          return isRoleAndContent(message) ? message : { role: 'assistant', content: message.content };
+        }
+        return {
+          role: 'assistant',
+          content: message.content,
+          tool_calls: message.toolCalls.map((call) => ({
+            id: call.id,
+            type: 'function' as const,
+            function: { name: call.name, arguments: call.arguments },
+          })),
+        };
     }
   });
+}
+
+// A text message of only a role and content is its own wire form, and is sent as it is: the client
+// keeps each request's messages until its reply comes, and a copy would double what every run in
+// flight holds of its transcript. One with other fields is copied, so they never reach the wire.
+function isRoleAndContent(message: object): boolean {
+  for (const key in message) {
+    if (key !== 'role' && key !== 'content') return false;
+  }
+  return true;
 }
 
 // Agents offer the same frozen list of frozen definitions on every turn; its wire form is built once
@@ -59,6 +70,10 @@ function buildWireTools(tools: readonly ToolDefinition[]): WireTool[] {
       parameters: definition.parameters,
     },
   }));
+}
+
+function sameText(value: string | undefined, known: string | undefined): string | undefined {
+  return value === known ? known : value;
 }
 
 /** A wire `finish_reason` as a FinishReason; one TinyAgent does not know is `unknown`. */
@@ -118,8 +133,11 @@ function isFunctionCall(call: unknown): boolean {
   return type === undefined || type === 'function';
 }
 
-/** A chat completion (untrusted JSON) as a ChatResponse; throws a retryable ModelCallError when it has no choice. */
-export function fromCompletion(completion: unknown): ChatResponse {
+/**
+ * A chat completion (untrusted JSON) as a ChatResponse; throws a retryable ModelCallError when it has
+ * no choice. `knownModel`: a model name read before, kept instead of an equal one read now.
+ */
+export function fromCompletion(completion: unknown, knownModel?: string): ChatResponse {
   const reply = fields(completion);
   const [choice] = items(reply.choices);
   if (choice === undefined) {
@@ -130,13 +148,15 @@ export function fromCompletion(completion: unknown): ChatResponse {
   }
   const { message, finish_reason: finishReason } = fields(choice);
   const wire = fields(message);
-  const toolCalls: ToolCall[] = [];
-  for (const call of items(wire.tool_calls)) {
-    if (!isFunctionCall(call)) continue;
-    const { id, function: target } = fields(call);
-    const { name, arguments: args } = fields(target);
-    toolCalls.push({ id: text(id) ?? '', name: text(name) ?? '', arguments: argumentsText(args) });
-  }
+  // Mapped, not pushed: a list grown by push has room for seventeen calls, and every run keeps the
+  // list of each reply (transcript and step records) for as long as it runs.
+  const toolCalls = items(wire.tool_calls)
+    .filter(isFunctionCall)
+    .map((call): ToolCall => {
+      const { id, function: target } = fields(call);
+      const { name, arguments: args } = fields(target);
+      return { id: text(id) ?? '', name: text(name) ?? '', arguments: argumentsText(args) };
+    });
   const parts = readContent(wire.content);
   const { content, reasoning } = finishContent(parts.text, [reasoningField(wire), parts.reasoning]);
   const refusal = text(wire.refusal);
@@ -145,7 +165,8 @@ export function fromCompletion(completion: unknown): ChatResponse {
     toolCalls,
     finishReason: toFinishReason(text(finishReason)),
     usage: toUsage(reply.usage),
-    model: text(reply.model),
+    // Every reply of a server names the same model: a run keeps each reply, but one copy of the name.
+    model: sameText(text(reply.model), knownModel),
     ...(reasoning === undefined ? {} : { reasoning }),
     ...(refusal === undefined || refusal === '' ? {} : { refusal }),
   };

@@ -230,11 +230,12 @@ function settle<Event extends CustomEvent>(
     return Promise.reject(error);
   }
   if (returnResult === true) return executeRun(prepared);
-  // The callback keeps what it reads, not the whole setup, for as long as the run is in flight.
-  const typed = prepared.output !== undefined;
-  return executeRun(prepared, (result) => {
-    const text = outputOrThrow(result);
-    // With a schema the caller wants the parsed value, which the text is only the JSON of.
-    return typed ? result.finalAnswer?.value : text;
-  });
+  // Functions of the module, not a closure over the setup: a run in flight holds its callback.
+  return executeRun(prepared, prepared.output === undefined ? outputOrThrow : typedOutputOrThrow);
+}
+
+// With a schema the caller wants the parsed value, which the output text is only the JSON of.
+function typedOutputOrThrow(result: RunResult): unknown {
+  outputOrThrow(result);
+  return result.finalAnswer?.value;
 }

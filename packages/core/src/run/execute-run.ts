@@ -183,24 +183,22 @@ export function outputOrThrow(result: RunResult): string {
 // The loop every agent shares, then the run's end: up to maxSteps steps until the answer is set,
 // the one extra attempt when the protocol takes one, StepLimitReached when that gives no answer
 // either; then endRun, however the steps ended. One async function for all of it, since a run in
-// flight holds every async frame it waits in.
+// flight holds every async frame it waits in; and the work around the waits is in functions of its
+// own, since the frame holds a slot for every value its function uses.
 async function driveRun<Event extends CustomEvent>(
   begun: BegunRun<Event>,
   protocol: AgentProtocol<Event>,
 ): Promise<unknown> {
-  const { run, onSnapshot } = begun;
+  const { run } = begun;
   let failure: unknown;
   let steps: ProtocolRun | undefined;
   try {
-    const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
-    run.append({ role: 'system', content: systemPrompt }, ...begun.history, { role: 'user', content: run.task });
-    steps = protocol.start(run);
-    run.setProtocolRun(steps);
+    steps = startSteps(begun, protocol);
     for (let step = 1; step <= run.maxSteps && run.answer === undefined; step += 1) {
       throwIfAborted(run.cancelSignal);
       run.beginStep(step, false);
       await steps.step();
-      if (onSnapshot !== undefined) await onSnapshot(run.snapshot());
+      if (begun.onSnapshot !== undefined) await begun.onSnapshot(run.snapshot());
     }
     const finalAttemptMade = run.answer === undefined && steps.finalAttempt !== undefined;
     if (finalAttemptMade) {
@@ -208,32 +206,52 @@ async function driveRun<Event extends CustomEvent>(
       run.beginStep(run.maxSteps + 1, true);
       await steps.finalAttempt?.();
     }
-    if (run.answer === undefined) {
-      throw new StepLimitReached(StepLimitReached.describe(run.maxSteps, finalAttemptMade), {
-        stepsTaken: run.maxSteps,
-        finalAttemptMade,
-        context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript) },
-      });
-    }
-    // A resumed run that answered before retracing all its snapshot recorded did not retrace it.
-    run.checkReplayDone();
+    checkAnswered(run, finalAttemptMade);
   } catch (error) {
     failure = error;
   } finally {
-    try {
-      steps?.close?.();
-    } catch (error) {
-      // The run's outcome is already decided: a protocol failing to free its resources must not
-      // turn an answer into an error, but it must not go unseen either.
-      getLogger().warn(`${protocol.agentName} could not close its run: ${describeThrown(error)}`);
-    }
+    closeSteps(steps, protocol);
   }
   return endRun(begun, failure);
 }
 
+// Opens the transcript (system prompt, history, task) and the protocol's part of the run.
+function startSteps<Event extends CustomEvent>(begun: BegunRun<Event>, protocol: AgentProtocol<Event>): ProtocolRun {
+  const { run } = begun;
+  const systemPrompt = withOutputSection(protocol.systemPrompt, run.structuredOutput);
+  run.append({ role: 'system', content: systemPrompt }, ...begun.history, { role: 'user', content: run.task });
+  const steps = protocol.start(run);
+  run.setProtocolRun(steps);
+  return steps;
+}
+
+// Throws StepLimitReached when the steps gave no answer, and ReplayDivergedError when a resumed run
+// answered before retracing all its snapshot recorded.
+function checkAnswered<Event extends CustomEvent>(run: RunEngine<Event>, finalAttemptMade: boolean): void {
+  if (run.answer === undefined) {
+    throw new StepLimitReached(StepLimitReached.describe(run.maxSteps, finalAttemptMade), {
+      stepsTaken: run.maxSteps,
+      finalAttemptMade,
+      context: { maxSteps: run.maxSteps, lastReply: lastAssistantText(run.transcript) },
+    });
+  }
+  run.checkReplayDone();
+}
+
+// Frees what the protocol's part of the run held, however the run ended.
+function closeSteps<Event extends CustomEvent>(steps: ProtocolRun | undefined, protocol: AgentProtocol<Event>): void {
+  try {
+    steps?.close?.();
+  } catch (error) {
+    // The run's outcome is already decided: a protocol failing to free its resources must not
+    // turn an answer into an error, but it must not go unseen either.
+    getLogger().warn(`${protocol.agentName} could not close its run: ${describeThrown(error)}`);
+  }
+}
+
 function collectListeners<Event extends CustomEvent>(
   setup: RunSetup<Event>,
-): ((event: AgentEvent | CustomEvent) => void)[] {
+): readonly ((event: AgentEvent | CustomEvent) => void)[] {
   const listeners: ((event: AgentEvent | Event) => void)[] = [];
   const { options, protocol } = setup;
   if (options.verbose === true) {
@@ -244,8 +262,11 @@ function collectListeners<Event extends CustomEvent>(
   }
   if (options.onEvent !== undefined) listeners.push(options.onEvent);
   if (setup.listener !== undefined) listeners.push(setup.listener);
-  return listeners as ((event: AgentEvent | CustomEvent) => void)[];
+  // A run nobody listens to (most runs) shares one empty list.
+  return listeners.length === 0 ? NO_LISTENERS : (listeners as ((event: AgentEvent | CustomEvent) => void)[]);
 }
+
+const NO_LISTENERS: readonly ((event: AgentEvent | CustomEvent) => void)[] = Object.freeze([]);
 
 const noTimeout = (): void => undefined;
 

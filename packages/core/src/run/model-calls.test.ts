@@ -127,6 +127,34 @@ describe('callModel', () => {
     expect(runs.count).toBe(3);
   });
 
+  it('refuses a tool-call id used twice among many calls of one step', async () => {
+    const runs = { count: 0 };
+    const calls = Array.from({ length: 12 }, (_, index) => ({
+      id: `call_${index}`,
+      name: 'multiply',
+      arguments: { a: index, b: 2 },
+    }));
+    const protocol: AgentProtocol = {
+      agentName: 'TestAgent',
+      systemPrompt: 'You are a test agent.',
+      start: (run) => ({
+        step: async () => {
+          for (const call of calls) await run.invokeTool(call);
+          await run.invokeTool(calls[10]!);
+        },
+      }),
+    };
+
+    const result = await createTestAgent(createScriptedModel([]), { protocol, tools: [countedMultiply(runs)] }).run(
+      TASK,
+      { returnResult: true },
+    );
+
+    expect(result.state).toBe('error');
+    expect(result.error?.message).toContain("Step id '1/tool/call_10' was used twice in one run");
+    expect(runs.count).toBe(12);
+  });
+
   it('rejects with ModelRefusalError when the model refuses, after reporting the reply', async () => {
     const model = createScriptedModel([{ content: null, refusal: 'I cannot help with that.' }]);
     const { events, onEvent } = collectEvents();

@@ -17,13 +17,14 @@ import type { RunScope, Tool } from '../tools/tool.ts';
 import { redactReply, throwIfDeclined } from './model-reply.ts';
 import { redactSecrets, redactValue } from '../secrets.ts';
 import { RunJournal } from './run-journal.ts';
+import { appended } from './short-list.ts';
 import { SNAPSHOT_VERSION } from './run-snapshot.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
 import { StepRecorder } from './step-records.ts';
 import { SubRuns, attachSubRunHooks } from './sub-runs.ts';
 import type { SubRunHooks } from './sub-runs.ts';
 import type { StepRecord } from './step-records.ts';
-import { modelStepId } from './step-runner.ts';
+import { directStepRunner, modelStepId } from './step-runner.ts';
 import type { StepRunner } from './step-runner.ts';
 import { acceptAnswer } from './structured-output.ts';
 import type { StructuredOutput } from './structured-output.ts';
@@ -44,6 +45,9 @@ function newRunId(): string {
   id.charCodeAt(0);
   return id;
 }
+
+// A run resumed with no decisions (every run that was not resumed) shares this empty list.
+const NO_APPROVALS: readonly ApprovalRecord[] = Object.freeze([]);
 
 /** What the engine needs to create a run. */
 export interface RunFields {
@@ -105,13 +109,15 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   #attempt = 1;
   #answerStreamedIn = 0;
   #signal: AbortSignal | undefined;
-  readonly #finalizer = new Finalizer();
+  // Made by the answer: a run in flight has none yet.
+  #finalizer: Finalizer | undefined;
   // The run keeps its own record of every step, whoever else listens.
   readonly #recorder = new StepRecorder();
   readonly #journal: RunJournal;
-  readonly #approvals: ApprovalRecord[];
-  /** What the run waits for, once a step asked for approvals it has no decision on. */
-  readonly pending: PendingApproval[] = [];
+  readonly #approvals: readonly ApprovalRecord[];
+  // What the run waits for, once a step asked for approvals it has no decision on: made with the
+  // first, as most runs ask for none.
+  #pending: PendingApproval[] | undefined;
   // The agents its tools ran (asTool): made at first use, as most runs call none.
   #subRuns: SubRuns | undefined;
   // A resumed run retells the steps its snapshot recorded without telling listeners again: events of
@@ -132,7 +138,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
           : resume.snapshot.step + 1;
     this.#liveFrom = liveFrom;
     this.#journal = resume === undefined ? new RunJournal() : new RunJournal(resume.snapshot.journal, liveFrom);
-    this.#approvals = [...(resume?.approvals ?? [])];
+    this.#approvals = resume === undefined ? NO_APPROVALS : [...resume.approvals];
     if (resume !== undefined && resume.snapshot.subRuns.length > 0) {
       this.#subRuns = new SubRuns(this, resume.snapshot.subRuns);
     }
@@ -195,7 +201,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   get answer(): FinalAnswer | undefined {
-    return this.#finalizer.get();
+    return this.#finalizer?.get();
   }
 
   /** The step records so far; they become `RunResult.steps`. */
@@ -234,21 +240,28 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       replayed,
     );
     const started = performance.now();
-    const fields = this.#fields;
     this.#attempt = 1;
     const relay = !replayed && this.#relaysDeltas() ? this.#deltaRelay() : undefined;
-    // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
-    const received = this.#journal.runThen(
-      fields.stepRunner,
-      id,
-      () => this.#complete(request, relay),
-      undefined,
-      (response) => {
-        // A model that goes on streaming after its call settled is not heard.
-        relay?.close();
-        return this.#received(response, replayed, started);
-      },
-    );
+    const runner = this.#fields.stepRunner;
+    let received: Promise<ChatResponse>;
+    try {
+      // The seam records the checked, redacted reply: a replay needs neither the model nor the check.
+      const recorded = this.#journal.begin(id);
+      if (recorded !== undefined) {
+        received = Promise.resolve(this.#received(recorded.result as ChatResponse, replayed, started));
+      } else if (runner === directStepRunner) {
+        // The usual seam, which runs the call as it comes: one callback checks, records and reads the
+        // reply, where a seam of the user's gets the check as part of the work. Every promise in
+        // this chain is memory a run in flight holds while it waits on the model.
+        received = this.#send(request, relay).then((reply) =>
+          this.#settle(id, this.#check(reply, relay), relay, started),
+        );
+      } else {
+        received = this.#callThrough(runner, id, request, relay, started);
+      }
+    } catch (error) {
+      received = Promise.reject(error);
+    }
     if (relay === undefined) return received;
     // Nor one whose call failed, or was abandoned at an abort.
     return received.catch((error: unknown) => {
@@ -257,7 +270,22 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     });
   }
 
-  #complete(request: ModelRequest, relay: DeltaRelay | undefined): Promise<ChatResponse> {
+  // A model call through a step runner of the user's, whose work is the call and its check. A method
+  // of its own, so that callModel's callback holds only what the direct seam's needs.
+  #callThrough(
+    runner: StepRunner,
+    id: string,
+    request: ModelRequest,
+    relay: DeltaRelay | undefined,
+    started: number,
+  ): Promise<ChatResponse> {
+    return runner
+      .run(id, () => this.#send(request, relay).then((reply) => this.#check(reply, relay)))
+      .then((response) => this.#settle(id, response, relay, started));
+  }
+
+  // Sends the request with the transcript; resolves with the model's reply as it came.
+  #send(request: ModelRequest, relay: DeltaRelay | undefined): Promise<ChatResponse> {
     const { model, signal, modelTimeoutMs } = this.#fields;
     // A run nothing can cancel sends no signal (the SDK composes one of its own for each it gets);
     // one that can settles at the abort even when the model is slow to honour its signal.
@@ -276,11 +304,22 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       // A ChatModel of the user's may throw instead of rejecting; the run sees a rejection either way.
       return Promise.reject(error);
     }
-    return raceAbort(reply, chatRequest.signal).then((response) => {
-      const checked = redactReply(checkChatResponse(response, model.modelName));
-      relay?.finish();
-      return checked;
-    });
+    return raceAbort(reply, chatRequest.signal);
+  }
+
+  // The reply checked and with known secrets redacted: what the seam records.
+  #check(response: ChatResponse, relay: DeltaRelay | undefined): ChatResponse {
+    const checked = redactReply(checkChatResponse(response, this.#fields.model.modelName));
+    relay?.finish();
+    return checked;
+  }
+
+  // A live call's reply: recorded, then counted and told like a replayed one.
+  #settle(id: string, response: ChatResponse, relay: DeltaRelay | undefined, started: number): ChatResponse {
+    this.#journal.record(id, response);
+    // A model that goes on streaming after its call settled is not heard.
+    relay?.close();
+    return this.#received(response, false, started);
   }
 
   #received(response: ChatResponse, replayed: boolean, started: number): ChatResponse {
@@ -361,7 +400,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   /** The run as a snapshot: plain JSON data from which `agent.resume` continues it. */
   snapshot(): RunSnapshot {
     const fields = this.#fields;
-    const paused = this.pending.length > 0;
+    const paused = this.#pending !== undefined;
     return {
       version: SNAPSHOT_VERSION,
       agent: fields.kind,
@@ -377,7 +416,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       transcript: redactValue<ChatMessage[]>(this.messages),
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
-      pendingApprovals: [...this.pending],
+      pendingApprovals: [...(this.#pending ?? [])],
       subRuns: this.#subRuns?.snapshot() ?? [],
       takenAt: new Date().toISOString(),
     };
@@ -412,13 +451,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   /** Marks a call as waiting for approval, with its `approval-requested` event. */
   addPendingApproval(pending: PendingApproval): void {
-    this.pending.push(pending);
+    this.#pending = this.#pending === undefined ? [pending] : appended(this.#pending, pending);
     this.emitCore({ type: 'approval-requested', approval: pending });
   }
 
   /** Whether the sub-agent run by call `callId` paused for approval. */
   subRunPaused(callId: string): boolean {
-    return this.pending.some((entry) => entry.callId.startsWith(`${callId}/`));
+    return this.#pending?.some((entry) => entry.callId.startsWith(`${callId}/`)) === true;
   }
 
   /** Takes the usage of the sub-agent run by call `callId`, if one finished. */
@@ -454,6 +493,7 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     const accepted = acceptAnswer(this, this.#fields.output, value);
     if (accepted === undefined) return;
     const source = this.#finalAttempt ? 'final_attempt' : 'normal';
+    this.#finalizer ??= new Finalizer();
     const answer = this.#finalizer.set(accepted.value, { source, metadata });
     // An answer the protocol could not stream (the code agent's comes from running code; a structured
     // answer need not be a string in the reply) still reaches delta consumers, whole, before the end.

@@ -1,5 +1,6 @@
 import { ConfigurationError, ReplayDivergedError } from '../errors.ts';
 import type { StepRunner } from './step-runner.ts';
+import { appended } from './short-list.ts';
 
 /** One completed step of a run: its seam id, its result, and for a tool call what was called. */
 export interface JournalEntry {
@@ -16,16 +17,23 @@ export interface JournalEntry {
  * must ask for the same steps with the same calls: anything else is a ReplayDivergedError.
  */
 export class RunJournal {
-  readonly entries: JournalEntry[] = [];
+  #entries: JournalEntry[] = [];
   // Every id of the current step asked for so far: one id for two pieces of work would replay one's
   // result for both. Ids begin with their step, which the engine gives from the step in progress, so
-  // an earlier step's ids cannot come again and are forgotten when a later step begins.
-  readonly #seen = new Set<string>();
+  // an earlier step's ids cannot come again and are forgotten when a later step begins. A step asks
+  // for one or two (its model call, a tool call), which a short list holds in a fraction of a set's
+  // memory; a step of many (a code block's calls) gets a set, so the check stays linear.
+  #seen: string[] | Set<string> | undefined;
   #seenStep = 0;
   // Recorded steps a resumed run has not reached yet; none (and no map) for a fresh run.
   readonly #unreplayed: Map<string, JournalEntry> | undefined;
   // Steps before this one were complete when the snapshot was taken: all their work is recorded.
   readonly #liveFrom: number;
+
+  /** The completed steps, in order. */
+  get entries(): readonly JournalEntry[] {
+    return this.#entries;
+  }
 
   /** A journal that replays `recorded`, in which steps before `liveFrom` were complete. */
   constructor(recorded: readonly JournalEntry[] = [], liveFrom = 0) {
@@ -53,52 +61,67 @@ export class RunJournal {
     work: () => Promise<Result>,
     call?: JournalEntry['call'],
   ): Promise<Result> {
-    return this.runThen(runner, id, work, call, (result) => result);
-  }
-
-  /**
-   * Like `run`, with the caller's next step (`then`) applied to the result in the same callback:
-   * one promise fewer for every model call a run waits on.
-   */
-  runThen<Result, Next>(
-    runner: StepRunner,
-    id: string,
-    work: () => Promise<Result>,
-    call: JournalEntry['call'],
-    then: (result: Result) => Next,
-  ): Promise<Next> {
-    // Not async: a run waits in here for every model reply, and an async frame would be memory each
+    // Not async: a run waits in here for its tool calls, and an async frame would be memory each
     // run in flight holds. Whatever throws still reaches the caller as a rejection.
     try {
-      const step = stepOf(id);
-      if (!Object.is(step, this.#seenStep)) {
-        this.#seen.clear();
-        this.#seenStep = step;
-      }
-      if (this.#seen.has(id)) {
-        const rule = id.endsWith('/model')
-          ? 'a protocol calls the model once per step'
-          : "tool call ids must be unique within a step, and so must an agent's own step names (runStep)";
-        throw new ConfigurationError(`Step id '${id}' was used twice in one run: ${rule}.`);
-      }
-      this.#seen.add(id);
-      const recorded = this.#unreplayed?.get(id);
-      if (recorded !== undefined) {
-        this.#unreplayed?.delete(id);
-        if (call !== undefined && !sameCall(recorded.call, call)) {
-          throw ReplayDivergedError.forCall(id, recorded.call, call);
-        }
-        this.entries.push(recorded);
-        return Promise.resolve(then(recorded.result as Result));
-      }
-      this.#checkNothingSkipped(id, call);
+      const recorded = this.begin(id, call);
+      if (recorded !== undefined) return Promise.resolve(recorded.result as Result);
       return runner.run(id, work).then((result) => {
-        this.entries.push(call === undefined ? { id, result } : { id, result, call });
-        return then(result);
+        this.record(id, result, call);
+        return result;
       });
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Begins step `id`, for a caller that runs the work and `record`s its result itself: the recorded
+   * entry when the run replays the step (recorded again), undefined when the work is to run. Throws
+   * a ConfigurationError for an id used twice in its step, and ReplayDivergedError for a step that
+   * is not the recorded one.
+   */
+  begin(id: string, call?: JournalEntry['call']): JournalEntry | undefined {
+    this.#markSeen(id);
+    const recorded = this.#unreplayed?.get(id);
+    if (recorded !== undefined) {
+      this.#unreplayed?.delete(id);
+      if (call !== undefined && !sameCall(recorded.call, call)) {
+        throw ReplayDivergedError.forCall(id, recorded.call, call);
+      }
+      this.#entries = appended(this.#entries, recorded);
+      return recorded;
+    }
+    this.#checkNothingSkipped(id, call);
+    return undefined;
+  }
+
+  /** Records the result of step `id`, begun with `begin` and not replayed. */
+  record(id: string, result: unknown, call?: JournalEntry['call']): void {
+    this.#entries = appended(this.#entries, call === undefined ? { id, result } : { id, result, call });
+  }
+
+  // Throws a ConfigurationError when `id` was asked for before in its step.
+  #markSeen(id: string): void {
+    const step = stepOf(id);
+    if (!Object.is(step, this.#seenStep)) {
+      this.#seen = undefined;
+      this.#seenStep = step;
+    }
+    const seen = this.#seen;
+    if (seen === undefined) {
+      this.#seen = [id];
+      return;
+    }
+    if (Array.isArray(seen) ? seen.includes(id) : seen.has(id)) {
+      const rule = id.endsWith('/model')
+        ? 'a protocol calls the model once per step'
+        : "tool call ids must be unique within a step, and so must an agent's own step names (runStep)";
+      throw new ConfigurationError(`Step id '${id}' was used twice in one run: ${rule}.`);
+    }
+    if (!Array.isArray(seen)) seen.add(id);
+    else if (seen.length < SHORT_LIST) seen.push(id);
+    else this.#seen = new Set([...seen, id]);
   }
 
   /** Throws ReplayDivergedError when a step before `step` left recorded steps unreplayed. */
@@ -116,6 +139,9 @@ export class RunJournal {
     if (this.replaying) this.checkStepDone(step);
   }
 }
+
+// Ids of one step kept in a list before they move to a set.
+const SHORT_LIST = 8;
 
 function stepOf(id: string): number {
   return Number.parseInt(id, 10);

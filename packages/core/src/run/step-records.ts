@@ -1,4 +1,5 @@
 import type { AgentEventInput, CustomEvent, ModelResponseEvent } from './agent-events.ts';
+import { appended } from './short-list.ts';
 
 /** The model's reply of one step, as the `model-response` event reported it. */
 export type ModelReplyRecord = Omit<ModelResponseEvent, 'type' | 'runId' | 'step' | 'seq'>;
@@ -48,34 +49,46 @@ export interface StepRecord {
  * new record at each `step-start`, filled in by the events of that step.
  */
 export class StepRecorder {
-  readonly steps: StepRecord[] = [];
+  // The lists of a record are made by their first entry: most steps have no retries and no events
+  // of the agent's own, and a run in flight keeps the record of every step it took.
+  #records: RecordInProgress[] = [];
+
+  /** The records so far, every list in place (an empty one where the step had none). */
+  get steps(): StepRecord[] {
+    for (const record of this.#records) {
+      record.modelRetries ??= [];
+      record.toolCalls ??= [];
+      record.agentEvents ??= [];
+    }
+    return this.#records as StepRecord[];
+  }
 
   /** Adds one of the agent's own events to the current step's record. */
   recordAgentEvent(event: CustomEvent): void {
-    this.steps.at(-1)?.agentEvents.push(event);
+    const current = this.#records.at(-1);
+    if (current !== undefined) current.agentEvents = withEntry(current.agentEvents, event);
   }
 
   /** Records one of core's events of step `step`. */
   record(event: AgentEventInput, step: number): void {
-    const { steps } = this;
     if (event.type === 'step-start') {
-      steps.push({
+      this.#records = appended(this.#records, {
         step,
         finalAttempt: event.finalAttempt,
         modelReply: undefined,
-        modelRetries: [],
-        toolCalls: [],
-        agentEvents: [],
+        modelRetries: undefined,
+        toolCalls: undefined,
+        agentEvents: undefined,
         correction: undefined,
       });
       return;
     }
-    const current = steps.at(-1);
+    const current = this.#records.at(-1);
     if (current === undefined) return;
     switch (event.type) {
       case 'model-retry': {
         const { attempt, delayMs, reason, status } = event;
-        current.modelRetries.push({ attempt, delayMs, reason, status });
+        current.modelRetries = withEntry(current.modelRetries, { attempt, delayMs, reason, status });
         return;
       }
       case 'model-response': {
@@ -94,15 +107,12 @@ export class StepRecorder {
           originalLength: undefined,
           durationMs: 0,
         };
-        // The usual step makes one call: a list made with it has room for one, where a push into an
-        // empty one makes room for seventeen, which every run keeps for every step.
-        if (current.toolCalls.length === 0) current.toolCalls = [call];
-        else current.toolCalls.push(call);
+        current.toolCalls = withEntry(current.toolCalls, call);
         return;
       }
       case 'tool-end': {
         // Calls of one turn may end in any order: each end finds its own start.
-        const call = current.toolCalls.findLast((entry) => entry.toolCallId === event.toolCallId);
+        const call = current.toolCalls?.findLast((entry) => entry.toolCallId === event.toolCallId);
         if (call === undefined) return;
         Object.assign(call, {
           output: event.output,
@@ -120,4 +130,16 @@ export class StepRecorder {
         return;
     }
   }
+}
+
+// A step's record while the run goes on: a list is undefined until its first entry.
+type RecordInProgress = Omit<StepRecord, 'modelRetries' | 'toolCalls' | 'agentEvents'> & {
+  modelRetries: ModelRetryRecord[] | undefined;
+  toolCalls: ToolCallRecord[] | undefined;
+  agentEvents: CustomEvent[] | undefined;
+};
+
+// The list with `entry` added; made with its first entry.
+function withEntry<Entry>(list: Entry[] | undefined, entry: Entry): Entry[] {
+  return list === undefined ? [entry] : appended(list, entry);
 }

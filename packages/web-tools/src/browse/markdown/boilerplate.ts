@@ -98,6 +98,12 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void
   dropEmptySections(root);
 }
 
+/** Whether an element's class or id names page furniture or an image caption. */
+export function hasFurnitureName(element: Element): boolean {
+  const names = namesOf(element);
+  return FURNITURE_NAMES.some((name) => names.includes(name)) || CAPTION_NAMES.some((name) => names.includes(name));
+}
+
 // A heading whose section is empty once the furniture is gone ("Related articles" above a list
 // that was removed) titles nothing: it goes when the next thing after it is a heading of a higher
 // level, or the end of the article. Headings of one level in a row stay: some pages set whole

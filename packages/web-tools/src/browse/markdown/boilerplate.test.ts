@@ -8,7 +8,7 @@ function pruned(body: string, keepCaptions = false): string {
   const { document } = parseHTML(`<!doctype html><html><body><div id="root">${body}</div></body></html>`);
   const root = document.getElementById('root');
   if (root === null) throw new Error('the test page has no root');
-  pruneBoilerplate(root, keepCaptions);
+  pruneBoilerplate(root, keepCaptions, 'https://news.example.com/2024/bridge');
   return root.textContent.replace(/\s+/g, ' ').trim();
 }
 
@@ -66,6 +66,24 @@ describe('pruneBoilerplate', () => {
     expect(text).not.toContain('Read also');
     expect(text).toContain('who had led the team');
     expect(text).toContain('desk@example.com');
+  });
+
+  it("removes the label line above a list of the site's own pages, and keeps the one above sources elsewhere", () => {
+    const own =
+      '<ul><li><a href="/a">Another story about bridges</a></li><li><a href="https://www.news.example.com/b">One more</a></li></ul>';
+    const sources = '<ul><li><a href="https://stats.example.org/t1">Traffic counts 2023</a></li></ul>';
+    const text = pruned(`${STORY}<p><strong>Read also</strong></p>${own}<p>Our sources:</p>${sources}`);
+    expect(text).not.toContain('Read also');
+    expect(text).toContain('Our sources:');
+  });
+
+  it('keeps a short line that titles text the pass keeps, or that is long', () => {
+    const long = `<p><strong>${'A bold passage of the story itself. '.repeat(4)}</strong></p>`;
+    const teaser =
+      '<p>Read also: <a href="/other">The bridge that nobody in the town council wanted to pay for</a></p>';
+    const text = pruned(`<p><strong>The vote</strong></p>${STORY}${long}${teaser}`);
+    expect(text).toContain('The vote');
+    expect(text).toContain('A bold passage');
   });
 
   it('reads a heading left open around the whole story as text', () => {

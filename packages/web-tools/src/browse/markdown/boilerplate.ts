@@ -4,6 +4,8 @@
 // This pass removes them from Readability's article, by the names pages give them (the same
 // evidence trafilatura's discard rules use) and by link density (lists of links to other pages).
 
+import { removeWithLabel } from './label-lines.ts';
+
 // Substrings of a class or id that name page furniture rather than text. Matched inside the
 // attribute, lowercased, so `post-share-bar` and `relatedPosts` both match.
 const FURNITURE_NAMES = [
@@ -70,7 +72,7 @@ const MAX_TITLE_CHARS = 200;
  * Removes boilerplate from the article Readability extracted (`root`), in place; image captions
  * too unless `keepCaptions` (images are kept, so their captions say something).
  */
-export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void {
+export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base: string): void {
   const total = textLength(root);
   const removable = (element: Element): boolean => textLength(element) < total * MAX_REMOVED_SHARE;
   const isCaption = (element: Element, names: string): boolean =>
@@ -78,7 +80,7 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void
     (element.nodeName === 'FIGCAPTION' || CAPTION_NAMES.some((name) => names.includes(name))) &&
     textLength(element) <= MAX_CAPTION_CHARS;
   for (const element of [...root.querySelectorAll(FURNITURE_ELEMENTS)]) {
-    if (root.contains(element) && removable(element)) element.remove();
+    if (root.contains(element) && removable(element)) removeWithLabel(element, base);
   }
   for (const element of [...root.querySelectorAll('[class], [id], figcaption')]) {
     if (!root.contains(element)) continue;
@@ -87,13 +89,14 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void
       FURNITURE_NAMES.some((name) => names.includes(name)) ||
       isCaption(element, names) ||
       (DATE_NAMES.some((name) => names.includes(name)) && textLength(element) <= MAX_DATE_CHARS);
-    if (furniture && removable(element)) element.remove();
+    if (furniture && removable(element)) removeWithLabel(element, base);
   }
   for (const list of [...root.querySelectorAll('ul, ol')]) {
-    if (root.contains(list) && linkShare(list) >= MIN_LIST_LINK_SHARE && removable(list)) list.remove();
+    if (root.contains(list) && linkShare(list) >= MIN_LIST_LINK_SHARE && removable(list)) removeWithLabel(list, base);
   }
   for (const paragraph of [...root.querySelectorAll('p')]) {
-    if (textLength(paragraph) <= MAX_TEASER_CHARS && linkShare(paragraph) >= MIN_TEASER_LINK_SHARE) paragraph.remove();
+    if (textLength(paragraph) <= MAX_TEASER_CHARS && linkShare(paragraph) >= MIN_TEASER_LINK_SHARE)
+      removeWithLabel(paragraph, base);
   }
   dropEmptySections(root);
 }

@@ -69,7 +69,7 @@ export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
         new Readability<Node>(document, { serializer: (node) => node, keepClasses: true }).parse();
     const content = completeArticle(article?.content as HTMLElement | undefined, candidates, removeChrome);
     if (content !== undefined && content.textContent.trim() !== '') {
-      pruneBoilerplate(content, keep.keepImages);
+      pruneBoilerplate(content, keep.keepImages, base);
       const markdown = convert(turndown, content, base, keep);
       const title = article?.title?.trim() ?? pageTitle;
       if (markdown !== '') return { title: title === '' ? undefined : title, markdown, extraction: 'article' };

@@ -39,6 +39,14 @@ describe('pruneBoilerplate', () => {
     expect(text).not.toContain('5 May');
   });
 
+  it('keeps the dateline that opens a news story, and removes a date that ends a line', () => {
+    const dateline = '<p><span class="dateline">KOBE – </span>A total of 6,000 masks were lost at a hospital.</p>';
+    const answered = '<p>answered in March at <span class="relativetime">20:37</span></p>';
+    const text = pruned(`${dateline}${STORY}${answered}`);
+    expect(text).toContain('KOBE – A total');
+    expect(text).not.toContain('20:37');
+  });
+
   it('removes lists made of links and keeps lists of text', () => {
     const links =
       '<ul><li><a href="/a">Another story about bridges</a></li><li><a href="/b">And one more</a></li></ul>';

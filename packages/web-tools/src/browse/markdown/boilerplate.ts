@@ -88,7 +88,9 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base:
     const furniture =
       FURNITURE_NAMES.some((name) => names.includes(name)) ||
       isCaption(element, names) ||
-      (DATE_NAMES.some((name) => names.includes(name)) && textLength(element) <= MAX_DATE_CHARS);
+      (DATE_NAMES.some((name) => names.includes(name)) &&
+        textLength(element) <= MAX_DATE_CHARS &&
+        !isDateline(element));
     if (furniture && removable(element)) removeWithLabel(element, base);
   }
   for (const list of [...root.querySelectorAll('ul, ol')]) {
@@ -140,6 +142,15 @@ function headingsAndText(root: HTMLElement): (Element | 'text')[] {
 // Broken markup can leave a heading open around the whole story; that one is read as text.
 function isTitle(heading: Element): boolean {
   return textLength(heading) <= MAX_TITLE_CHARS;
+}
+
+// A date-named element that opens a paragraph with more text is the dateline of a news story
+// ("KOBE – A total of…"), the start of its first sentence, not a date line.
+function isDateline(element: Element): boolean {
+  const paragraph = element.parentElement?.closest('p');
+  if (paragraph === null || paragraph === undefined) return false;
+  const text = paragraph.textContent.trim();
+  return text.length > textLength(element) && text.startsWith(element.textContent.trim());
 }
 
 function headingLevel(element: Element): number {

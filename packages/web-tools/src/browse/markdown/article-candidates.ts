@@ -23,7 +23,8 @@ export interface ArticleCandidates {
 // (Readability ignores paragraphs under 25 characters when it scores, for the same reason).
 const MIN_PARAGRAPH_CHARS = 25;
 
-// The anchor is this long: enough to be unique in a page, short enough to search for cheaply.
+// The anchor is this long: enough to be unique in a page, short enough that searching the whole
+// article for it costs at most a small multiple of the article's length.
 const ANCHOR_CHARS = 80;
 
 // A lead is a few blocks of at most a long paragraph each; beyond either, what sits above the
@@ -31,6 +32,10 @@ const ANCHOR_CHARS = 80;
 // the search for each lead in the article's text short.
 const MAX_LEADS = 5;
 const MAX_LEAD_CHARS = 1000;
+
+// A lead the article already has is at its top; looking only there keeps each search short
+// (a substring search can cost the product of both lengths on text made for it).
+const LEAD_SEARCH_CHARS = 10_000;
 
 // A lead is prose: a block whose text is mostly links is a teaser of other pages.
 const MAX_LEAD_LINK_SHARE = 0.5;
@@ -93,8 +98,9 @@ export function completeArticle(
   // Leads belong to the densest block's story: an article without that story gets none of them.
   const text = normalizeSpace(chosen.textContent);
   if (!text.includes(anchor)) return chosen;
+  const top = text.slice(0, LEAD_SEARCH_CHARS);
   for (const lead of leads.toReversed()) {
-    if (!text.includes(normalizeSpace(lead.textContent))) chosen.insertBefore(lead, chosen.firstChild);
+    if (!top.includes(normalizeSpace(lead.textContent))) chosen.insertBefore(lead, chosen.firstChild);
   }
   return chosen;
 }

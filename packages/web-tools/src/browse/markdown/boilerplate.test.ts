@@ -33,6 +33,13 @@ describe('pruneBoilerplate', () => {
     expect(pruned(`${STORY}${figure}`, true)).toContain('Photo: AFP');
   });
 
+  it('keeps the captions of a slideshow, where they hold half of the text or more', () => {
+    const slide = (caption: string): string => `<figure><img src="a.jpg"><figcaption>${caption}</figcaption></figure>`;
+    const slides = slide('With a bowler hat and a cane, the look is done.') + slide('A cape, a mask and a wide grin.');
+    expect(pruned(`<p>Ideas:</p>${slides}`)).toContain('bowler hat');
+    expect(pruned(`${STORY}${STORY}${slide('Photo: AFP')}`)).not.toContain('Photo: AFP');
+  });
+
   it('removes short date lines and <time> elements', () => {
     const text = pruned(`<p class="post-date">Updated: 03.04.2020</p><p><time>5 May</time></p>${STORY}`);
     expect(text).not.toContain('2020');

@@ -40,6 +40,7 @@ const FURNITURE_NAMES = [
 // one is text of its own (a slideshow's story), so only short ones go.
 const CAPTION_NAMES = ['caption', 'credit', 'legend', 'img', 'image', 'photo', 'picture'];
 const MAX_CAPTION_CHARS = 250;
+const MIN_GALLERY_CAPTION_SHARE = 0.5;
 
 // Date, time and reading-time lines ("Updated: 03.04.2020", "5 min read"): short elements only,
 // for `date` and `time` are parts of longer names too.
@@ -74,9 +75,11 @@ const MAX_TITLE_CHARS = 200;
  */
 export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base: string): void {
   const total = textLength(root);
+  const gallery = isGallery(root, total);
   const removable = (element: Element): boolean => textLength(element) < total * MAX_REMOVED_SHARE;
   const isCaption = (element: Element, names: string): boolean =>
     !keepCaptions &&
+    !gallery &&
     (element.nodeName === 'FIGCAPTION' || CAPTION_NAMES.some((name) => names.includes(name))) &&
     textLength(element) <= MAX_CAPTION_CHARS;
   for (const element of [...root.querySelectorAll(FURNITURE_ELEMENTS)]) {
@@ -151,6 +154,14 @@ function isDateline(element: Element): boolean {
   if (paragraph === null || paragraph === undefined) return false;
   const text = paragraph.textContent.trim();
   return text.length > textLength(element) && text.startsWith(element.textContent.trim());
+}
+
+// A slideshow tells its story in the captions of its pictures: when <figcaption>s hold half of the
+// article's text or more, they are the article, not credits beside it.
+function isGallery(root: Element, total: number): boolean {
+  let captions = 0;
+  for (const caption of root.querySelectorAll('figcaption')) captions += textLength(caption);
+  return total > 0 && captions >= total * MIN_GALLERY_CAPTION_SHARE;
 }
 
 function headingLevel(element: Element): number {

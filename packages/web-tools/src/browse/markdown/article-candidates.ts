@@ -91,9 +91,14 @@ export function completeArticle(
 ): HTMLElement | undefined {
   if (candidates === undefined) return article;
   const { block, anchor, leads } = candidates;
-  removeChrome(block);
-  const chosen =
-    textLength(block) > OVERRULING_RATIO * (article === undefined ? 0 : textLength(article)) ? block : article;
+  const needed = OVERRULING_RATIO * (article === undefined ? 0 : textLength(article));
+  // Removing chrome only shortens the block: it is cleaned, and measured again, only when it may win.
+  let overrules = textLength(block) > needed;
+  if (overrules) {
+    removeChrome(block);
+    overrules = textLength(block) > needed;
+  }
+  const chosen = overrules ? block : article;
   if (chosen === undefined || leads.length === 0) return chosen;
   // Leads belong to the densest block's story: an article without that story gets none of them.
   const text = normalizeSpace(chosen.textContent);

@@ -8,7 +8,7 @@ function pruned(body: string, keepCaptions = false): string {
   const { document } = parseHTML(`<!doctype html><html><body><div id="root">${body}</div></body></html>`);
   const root = document.getElementById('root');
   if (root === null) throw new Error('the test page has no root');
-  pruneBoilerplate(root, keepCaptions);
+  pruneBoilerplate(root, keepCaptions, 'https://news.example.com/2024/bridge');
   return root.textContent.replace(/\s+/g, ' ').trim();
 }
 
@@ -33,10 +33,25 @@ describe('pruneBoilerplate', () => {
     expect(pruned(`${STORY}${figure}`, true)).toContain('Photo: AFP');
   });
 
+  it('keeps the captions of a slideshow, where they hold half of the text or more', () => {
+    const slide = (caption: string): string => `<figure><img src="a.jpg"><figcaption>${caption}</figcaption></figure>`;
+    const slides = slide('With a bowler hat and a cane, the look is done.') + slide('A cape, a mask and a wide grin.');
+    expect(pruned(`<p>Ideas:</p>${slides}`)).toContain('bowler hat');
+    expect(pruned(`${STORY}${STORY}${slide('Photo: AFP')}`)).not.toContain('Photo: AFP');
+  });
+
   it('removes short date lines and <time> elements', () => {
     const text = pruned(`<p class="post-date">Updated: 03.04.2020</p><p><time>5 May</time></p>${STORY}`);
     expect(text).not.toContain('2020');
     expect(text).not.toContain('5 May');
+  });
+
+  it('keeps the dateline that opens a news story, and removes a date that ends a line', () => {
+    const dateline = '<p><span class="dateline">KOBE – </span>A total of 6,000 masks were lost at a hospital.</p>';
+    const answered = '<p>answered in March at <span class="relativetime">20:37</span></p>';
+    const text = pruned(`${dateline}${STORY}${answered}`);
+    expect(text).toContain('KOBE – A total');
+    expect(text).not.toContain('20:37');
   });
 
   it('removes lists made of links and keeps lists of text', () => {
@@ -66,6 +81,24 @@ describe('pruneBoilerplate', () => {
     expect(text).not.toContain('Read also');
     expect(text).toContain('who had led the team');
     expect(text).toContain('desk@example.com');
+  });
+
+  it("removes the label line above a list of the site's own pages, and keeps the one above sources elsewhere", () => {
+    const own =
+      '<ul><li><a href="/a">Another story about bridges</a></li><li><a href="https://www.news.example.com/b">One more</a></li></ul>';
+    const sources = '<ul><li><a href="https://stats.example.org/t1">Traffic counts 2023</a></li></ul>';
+    const text = pruned(`${STORY}<p><strong>Read also</strong></p>${own}<p>Our sources:</p>${sources}`);
+    expect(text).not.toContain('Read also');
+    expect(text).toContain('Our sources:');
+  });
+
+  it('keeps a short line that titles text the pass keeps, or that is long', () => {
+    const long = `<p><strong>${'A bold passage of the story itself. '.repeat(4)}</strong></p>`;
+    const teaser =
+      '<p>Read also: <a href="/other">The bridge that nobody in the town council wanted to pay for</a></p>';
+    const text = pruned(`<p><strong>The vote</strong></p>${STORY}${long}${teaser}`);
+    expect(text).toContain('The vote');
+    expect(text).toContain('A bold passage');
   });
 
   it('reads a heading left open around the whole story as text', () => {

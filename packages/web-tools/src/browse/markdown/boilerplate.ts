@@ -4,6 +4,8 @@
 // This pass removes them from Readability's article, by the names pages give them (the same
 // evidence trafilatura's discard rules use) and by link density (lists of links to other pages).
 
+import { removeWithLabel } from './label-lines.ts';
+
 // Substrings of a class or id that name page furniture rather than text. Matched inside the
 // attribute, lowercased, so `post-share-bar` and `relatedPosts` both match.
 const FURNITURE_NAMES = [
@@ -38,6 +40,7 @@ const FURNITURE_NAMES = [
 // one is text of its own (a slideshow's story), so only short ones go.
 const CAPTION_NAMES = ['caption', 'credit', 'legend', 'img', 'image', 'photo', 'picture'];
 const MAX_CAPTION_CHARS = 250;
+const MIN_GALLERY_CAPTION_SHARE = 0.5;
 
 // Date, time and reading-time lines ("Updated: 03.04.2020", "5 min read"): short elements only,
 // for `date` and `time` are parts of longer names too.
@@ -70,15 +73,17 @@ const MAX_TITLE_CHARS = 200;
  * Removes boilerplate from the article Readability extracted (`root`), in place; image captions
  * too unless `keepCaptions` (images are kept, so their captions say something).
  */
-export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void {
+export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base: string): void {
   const total = textLength(root);
+  const gallery = isGallery(root, total);
   const removable = (element: Element): boolean => textLength(element) < total * MAX_REMOVED_SHARE;
   const isCaption = (element: Element, names: string): boolean =>
     !keepCaptions &&
+    !gallery &&
     (element.nodeName === 'FIGCAPTION' || CAPTION_NAMES.some((name) => names.includes(name))) &&
     textLength(element) <= MAX_CAPTION_CHARS;
   for (const element of [...root.querySelectorAll(FURNITURE_ELEMENTS)]) {
-    if (root.contains(element) && removable(element)) element.remove();
+    if (root.contains(element) && removable(element)) removeWithLabel(element, base);
   }
   for (const element of [...root.querySelectorAll('[class], [id], figcaption')]) {
     if (!root.contains(element)) continue;
@@ -86,16 +91,25 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean): void
     const furniture =
       FURNITURE_NAMES.some((name) => names.includes(name)) ||
       isCaption(element, names) ||
-      (DATE_NAMES.some((name) => names.includes(name)) && textLength(element) <= MAX_DATE_CHARS);
-    if (furniture && removable(element)) element.remove();
+      (DATE_NAMES.some((name) => names.includes(name)) &&
+        textLength(element) <= MAX_DATE_CHARS &&
+        !isDateline(element));
+    if (furniture && removable(element)) removeWithLabel(element, base);
   }
   for (const list of [...root.querySelectorAll('ul, ol')]) {
-    if (root.contains(list) && linkShare(list) >= MIN_LIST_LINK_SHARE && removable(list)) list.remove();
+    if (root.contains(list) && linkShare(list) >= MIN_LIST_LINK_SHARE && removable(list)) removeWithLabel(list, base);
   }
   for (const paragraph of [...root.querySelectorAll('p')]) {
-    if (textLength(paragraph) <= MAX_TEASER_CHARS && linkShare(paragraph) >= MIN_TEASER_LINK_SHARE) paragraph.remove();
+    if (textLength(paragraph) <= MAX_TEASER_CHARS && linkShare(paragraph) >= MIN_TEASER_LINK_SHARE)
+      removeWithLabel(paragraph, base);
   }
   dropEmptySections(root);
+}
+
+/** Whether an element's class or id names page furniture or an image caption. */
+export function hasFurnitureName(element: Element): boolean {
+  const names = namesOf(element);
+  return FURNITURE_NAMES.some((name) => names.includes(name)) || CAPTION_NAMES.some((name) => names.includes(name));
 }
 
 // A heading whose section is empty once the furniture is gone ("Related articles" above a list
@@ -131,6 +145,23 @@ function headingsAndText(root: HTMLElement): (Element | 'text')[] {
 // Broken markup can leave a heading open around the whole story; that one is read as text.
 function isTitle(heading: Element): boolean {
   return textLength(heading) <= MAX_TITLE_CHARS;
+}
+
+// A date-named element that opens a paragraph with more text is the dateline of a news story
+// ("KOBE – A total of…"), the start of its first sentence, not a date line.
+function isDateline(element: Element): boolean {
+  const paragraph = element.parentElement?.closest('p');
+  if (paragraph === null || paragraph === undefined) return false;
+  const text = paragraph.textContent.trim();
+  return text.length > textLength(element) && text.startsWith(element.textContent.trim());
+}
+
+// A slideshow tells its story in the captions of its pictures: when <figcaption>s hold half of the
+// article's text or more, they are the article, not credits beside it.
+function isGallery(root: Element, total: number): boolean {
+  let captions = 0;
+  for (const caption of root.querySelectorAll('figcaption')) captions += textLength(caption);
+  return total > 0 && captions >= total * MIN_GALLERY_CAPTION_SHARE;
 }
 
 function headingLevel(element: Element): number {

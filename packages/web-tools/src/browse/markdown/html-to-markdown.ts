@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { pruneBoilerplate } from './boilerplate.ts';
+import { completeArticle, findCandidates } from './article-candidates.ts';
 import { createTurndown, JUNK_ELEMENTS } from './markdown-rules.ts';
 import type { KeepOptions } from './markdown-rules.ts';
 import { flattenTableCells } from './markdown-tables.ts';
@@ -59,27 +60,41 @@ export function createMarkdownConverter(keep: KeepOptions): MarkdownConverter {
     const document = parseDocument(html);
     const base = baseUrl(document, url);
     const pageTitle = document.title.trim();
-    // Readability takes the document apart, so the fallback parses the page again.
-    const article = isTooIntricate(document)
+    const intricate = isTooIntricate(document);
+    // Read before Readability, which takes the document apart (the fallback parses the page again).
+    const candidates = intricate ? undefined : findCandidates(document, isChrome);
+    const article = intricate
       ? null
       : // Classes stay on the article so that pruneBoilerplate can read them; turndown ignores them.
         new Readability<Node>(document, { serializer: (node) => node, keepClasses: true }).parse();
-    const content = article?.content ?? undefined;
-    if (content !== undefined && (content.textContent ?? '').trim() !== '') {
-      pruneBoilerplate(content as HTMLElement, keep.keepImages);
-      const markdown = convert(turndown, content as HTMLElement, base, keep);
+    const content = completeArticle(article?.content as HTMLElement | undefined, candidates, removeChrome);
+    if (content !== undefined && content.textContent.trim() !== '') {
+      pruneBoilerplate(content, keep.keepImages, base);
+      const markdown = convert(turndown, content, base, keep);
       const title = article?.title?.trim() ?? pageTitle;
       if (markdown !== '') return { title: title === '' ? undefined : title, markdown, extraction: 'article' };
     }
     const whole = parseDocument(html);
-    for (const element of whole.querySelectorAll(PAGE_CHROME)) element.remove();
-    for (const element of whole.querySelectorAll('[style]')) {
-      if (isHiddenByStyle(element.getAttribute('style') ?? '')) element.remove();
-    }
+    removeChrome(whole.body);
     flattenBeyond(whole, MAX_CONVERTED_DEPTH);
     const markdown = convert(turndown, whole.body, base, keep);
     return { title: pageTitle === '' ? undefined : pageTitle, markdown, extraction: 'whole_page' };
   };
+}
+
+// Chrome and hidden elements go from what is converted without Readability's cleaning.
+function removeChrome(root: HTMLElement): void {
+  for (const element of root.querySelectorAll(PAGE_CHROME)) element.remove();
+  for (const element of root.querySelectorAll('[style]')) {
+    if (isHiddenByStyle(element.getAttribute('style') ?? '')) element.remove();
+  }
+}
+
+// The same test for one element, save <noscript>: paragraphs there are the story as a reader without
+// JavaScript gets it (web_browse is one), where a blog renders its posts by script.
+function isChrome(element: Element): boolean {
+  if (element.nodeName === 'NOSCRIPT') return false;
+  return element.matches(PAGE_CHROME) || isHiddenByStyle(element.getAttribute('style') ?? '');
 }
 
 // Readability drops what an inline style hides; the fallback must too, or a page deep enough to

@@ -1,6 +1,5 @@
 import type {
   AgentProtocol,
-  AgentRun,
   ChatResponse,
   ModelCallStream,
   ModelCallStreamContext,
@@ -8,7 +7,7 @@ import type {
 } from '@tinyagent/core';
 import { createJsonAnswerDecoder } from './json-answer-decoder.ts';
 import { readJsonReply } from './json-reply.ts';
-import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
+import { FINAL_ATTEMPT_MESSAGE, ReactRun, raiseTemperature } from './react-loop.ts';
 import type { ReactSettings } from './react-loop.ts';
 
 /** The two reply shapes the JSON protocol accepts, as the corrections show them to the model. */
@@ -31,35 +30,15 @@ export function createJsonProtocol(settings: ReactSettings): AgentProtocol {
   };
 }
 
-// One run of the JSON protocol. An object with methods, not closures over the run: a run in flight
-// holds it for as long as it waits on the model, and closures (with their context) cost every such
-// run more.
-class JsonRun implements ProtocolRun {
-  readonly #run: AgentRun;
-  readonly #settings: ReactSettings;
-  // Raised by each unusable reply, for the rest of the run.
-  #temperature: number;
-
-  constructor(run: AgentRun, settings: ReactSettings) {
-    this.#run = run;
-    this.#settings = settings;
-    this.#temperature = settings.temperature;
-  }
-
-  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
-  // in it, for as long as the model takes; the request is built outside it for the same reason.
-  async step(): Promise<void> {
-    const reply = await this.#callModel();
-    return this.#act(reply);
-  }
-
-  #callModel(): Promise<ChatResponse> {
-    return this.#run.callModel({ temperature: this.#temperature });
+// One run of the JSON protocol.
+class JsonRun extends ReactRun implements ProtocolRun {
+  protected callModel(): Promise<ChatResponse> {
+    return this.run.callModel({ temperature: this.temperature });
   }
 
   // What the reply asks for: a tool call, a correction, or the answer.
-  async #act(reply: ChatResponse): Promise<void> {
-    const run = this.#run;
+  protected async act(reply: ChatResponse): Promise<void> {
+    const run = this.run;
     run.append({ role: 'assistant', content: reply.content ?? '' });
     const action = readJsonReply(reply.content);
     switch (action.kind) {
@@ -69,7 +48,7 @@ class JsonRun implements ProtocolRun {
       case 'tool': {
         // Missing or null arguments mean none: the event and the tool both see an empty object.
         const call = { id: `step-${run.step}`, name: action.tool, arguments: action.arguments ?? {} };
-        const outcome = await run.invokeTool(call, { maxOutputLength: this.#settings.maxObservationLength });
+        const outcome = await run.invokeTool(call, { maxOutputLength: this.settings.maxObservationLength });
         run.append({ role: 'user', content: `Observation: ${outcome.output}` });
         return;
       }
@@ -81,7 +60,7 @@ class JsonRun implements ProtocolRun {
         );
         return;
       case 'invalid':
-        this.#temperature = raiseTemperature(this.#temperature);
+        this.temperature = raiseTemperature(this.temperature);
         run.correct(action.reason, invalidReplyMessage(action.reason, reply));
         return;
     }
@@ -99,7 +78,7 @@ class JsonRun implements ProtocolRun {
   }
 
   async finalAttempt(): Promise<void> {
-    const run = this.#run;
+    const run = this.run;
     run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
     const reply = await run.callModel({ temperature: 0 });
     run.append({ role: 'assistant', content: reply.content ?? '' });

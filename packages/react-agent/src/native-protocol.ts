@@ -1,7 +1,6 @@
 import { answerUntilToolCall } from '@tinyagent/core/internal';
 import type {
   AgentProtocol,
-  AgentRun,
   ChatResponse,
   ModelCallStream,
   ModelCallStreamContext,
@@ -9,7 +8,7 @@ import type {
   ToolCall,
   ToolCallRequest,
 } from '@tinyagent/core';
-import { FINAL_ATTEMPT_MESSAGE, raiseTemperature } from './react-loop.ts';
+import { FINAL_ATTEMPT_MESSAGE, ReactRun, raiseTemperature } from './react-loop.ts';
 import type { ReactSettings } from './react-loop.ts';
 
 const CUT_OFF_MESSAGE =
@@ -32,36 +31,16 @@ export function createNativeProtocol(settings: ReactSettings): AgentProtocol {
   };
 }
 
-// One run of the native protocol. An object with methods, not closures over the run: a run in
-// flight holds it for as long as it waits on the model, and closures (with their context) cost
-// every such run more.
-class NativeRun implements ProtocolRun {
-  readonly #run: AgentRun;
-  readonly #settings: ReactSettings;
-  // Raised by each empty reply, for the rest of the run.
-  #temperature: number;
-
-  constructor(run: AgentRun, settings: ReactSettings) {
-    this.#run = run;
-    this.#settings = settings;
-    this.#temperature = settings.temperature;
-  }
-
-  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
-  // in it, for as long as the model takes; the request is built outside it for the same reason.
-  async step(): Promise<void> {
-    const reply = await this.#callModel();
-    return this.#act(reply);
-  }
-
-  #callModel(): Promise<ChatResponse> {
-    return this.#run.callModel({ temperature: this.#temperature, tools: this.#settings.toolDefinitions });
+// One run of the native protocol.
+class NativeRun extends ReactRun implements ProtocolRun {
+  protected callModel(): Promise<ChatResponse> {
+    return this.run.callModel({ temperature: this.temperature, tools: this.settings.toolDefinitions });
   }
 
   // What the reply asks for: its tool calls run, a correction, or the answer.
-  async #act(reply: ChatResponse): Promise<void> {
-    const run = this.#run;
-    const settings = this.#settings;
+  protected async act(reply: ChatResponse): Promise<void> {
+    const run = this.run;
+    const settings = this.settings;
     const { content, toolCalls } = reply;
     if (toolCalls.length > 0 && reply.finishReason === 'length') {
       // The calls may be incomplete; they stay out of the transcript, which would otherwise need a
@@ -87,7 +66,7 @@ class NativeRun implements ProtocolRun {
     }
     run.append({ role: 'assistant', content: content ?? '' });
     if (content === null || content.trim() === '') {
-      this.#temperature = raiseTemperature(this.#temperature);
+      this.temperature = raiseTemperature(this.temperature);
       run.correct('the reply was empty', EMPTY_REPLY_MESSAGE);
       return;
     }
@@ -103,9 +82,9 @@ class NativeRun implements ProtocolRun {
   // calls and no tool definitions, and an unchanged prefix keeps the prompt cache. Calls made
   // anyway (by servers that ignore tool_choice) are dropped: none can run now.
   async finalAttempt(): Promise<void> {
-    const run = this.#run;
+    const run = this.run;
     run.append({ role: 'user', content: FINAL_ATTEMPT_MESSAGE });
-    const reply = await run.callModel({ temperature: 0, tools: this.#settings.toolDefinitions, toolChoice: 'none' });
+    const reply = await run.callModel({ temperature: 0, tools: this.settings.toolDefinitions, toolChoice: 'none' });
     run.append({ role: 'assistant', content: reply.content ?? '' });
     if (reply.content !== null && reply.content.trim() !== '') run.finish(reply.content);
   }

@@ -1,4 +1,4 @@
-import type { ToolDefinition } from '@tinyagent/core';
+import type { AgentRun, ChatResponse, ToolDefinition } from '@tinyagent/core';
 import type { ToolCallingMode } from './system-prompt.ts';
 
 /** The user message of the one extra model call after the step limit. */
@@ -25,4 +25,36 @@ export interface ReactSettings {
  */
 export function raiseTemperature(temperature: number): number {
   return Math.min(MAX_TEMPERATURE, Math.round((temperature + 0.2) * 100) / 100);
+}
+
+/**
+ * One run of a ReactAgent protocol: the run, its settings and its temperature, and a step that calls
+ * the model and acts on the reply. An object with methods, not closures over the run: a run in
+ * flight holds it for as long as it waits on the model, and closures (with their context) cost
+ * every such run more.
+ */
+export abstract class ReactRun {
+  protected readonly run: AgentRun;
+  protected readonly settings: ReactSettings;
+  // Raised by each unusable reply, for the rest of the run.
+  protected temperature: number;
+
+  constructor(run: AgentRun, settings: ReactSettings) {
+    this.run = run;
+    this.settings = settings;
+    this.temperature = settings.temperature;
+  }
+
+  // Two parts, the wait in one small frame: a run holds the frame it waits in, with every value
+  // in it, for as long as the model takes; the request is built outside it for the same reason.
+  async step(): Promise<void> {
+    const reply = await this.callModel();
+    return this.act(reply);
+  }
+
+  /** The step's model call, as this protocol makes it. */
+  protected abstract callModel(): Promise<ChatResponse>;
+
+  /** What the reply asks for: tool calls, a correction, or the answer. */
+  protected abstract act(reply: ChatResponse): Promise<void>;
 }

@@ -9,10 +9,10 @@ export interface ContentPolicy {
 
 /** Text for an attribute: known secrets redacted, cut to `maxLength` characters with a marker. */
 export function boundedText(text: string, maxLength: number): string {
-  // Cut before redacting too: a huge tool result must not cost a full scan to be thrown away.
-  const head = text.length > maxLength * 2 ? text.slice(0, maxLength * 2) : text;
-  const redacted = redactSecrets(head);
-  if (redacted.length <= maxLength && head.length === text.length) return redacted;
+  // Redacted whole, then cut: a cut made first could split a key, and the part before the cut would
+  // then pass redaction (which matches whole keys) and reach the span.
+  const redacted = redactSecrets(text);
+  if (redacted.length <= maxLength) return redacted;
   return `${redacted.slice(0, maxLength)}…[truncated]`;
 }
 

@@ -1,5 +1,7 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanStatusCode, isSpanContextValid, trace } from '@opentelemetry/api';
+import type { Span } from '@opentelemetry/api';
 import { ConfigurationError, OpenAIChatModel, registerSecret, tool, z } from '@tinyagent/core';
+import type { StepRunner } from '@tinyagent/core';
 import { createApprovalTools } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { traceRun } from './trace-run.ts';
@@ -318,9 +320,23 @@ describe('traceRun', () => {
   it('traces nothing and changes nothing when no SDK is registered', async () => {
     const server = await startServer({ script: ['Hello.'] });
 
-    const answer = await createAgent(server, { toolCalling: 'native' }).run('Hi?', traceRun());
+    // The span each step runs in: a real SDK's would record; the API's no-op one does not.
+    const active: (Span | undefined)[] = [];
+    const stepRunner: StepRunner = {
+      run: (_id, work) => {
+        active.push(trace.getActiveSpan());
+        return work();
+      },
+    };
+
+    const answer = await createAgent(server, { toolCalling: 'native' }).run('Hi?', traceRun({ stepRunner }));
 
     expect(answer).toBe('Hello.');
+    expect(active.length).toBeGreaterThan(0);
+    for (const span of active) {
+      expect(span?.isRecording() ?? false).toBe(false);
+      expect(span === undefined || !isSpanContextValid(span.spanContext())).toBe(true);
+    }
     expect(finishedSpans()).toEqual([]);
   });
 

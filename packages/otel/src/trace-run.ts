@@ -87,8 +87,12 @@ export function traceRun(options: TraceRunOptions = {}): TracedRunOptions {
       own === undefined
         ? (event) => tracer.handle(event)
         : (event) => {
-            tracer.handle(event);
-            own(event);
+            // Your listener hears every event, even one the tracer failed on.
+            try {
+              tracer.handle(event);
+            } finally {
+              own(event);
+            }
           },
     stepRunner: {
       run: (id, work) => {

@@ -37,6 +37,8 @@ export function toWireMessages(messages: readonly ChatMessage[]): WireMessage[] 
 // keeps each request's messages until its reply comes, and a copy would double what every run in
 // flight holds of its transcript. One with other fields is copied, so they never reach the wire.
 function isRoleAndContent(message: object): boolean {
+  // A class instance (a content getter on its prototype) or a proxy is not its own JSON: copied.
+  if (Object.getPrototypeOf(message) !== Object.prototype) return false;
   for (const key in message) {
     if (key !== 'role' && key !== 'content') return false;
   }

@@ -21,7 +21,7 @@ export interface EventEnvelope {
 /** A run began. */
 export interface RunStartEvent extends EventEnvelope {
   type: 'run-start';
-  /** The agent's name (its protocol's `agentName`, e.g. `ReactAgent`); always set by core's engine. */
+  /** The agent's name (its protocol's `agentName`, e.g. `ReactAgent`); set by core's engine, absent from events of older versions. */
   agent?: string | undefined;
   task: string;
   tools: readonly string[];

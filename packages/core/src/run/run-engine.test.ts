@@ -228,6 +228,8 @@ describe('step records', () => {
         toolCalls: reply.toolCalls.map((call) => ({ ...call, arguments: JSON.stringify(call.arguments) })),
         finishReason: 'tool_calls',
         usage: reply.usage,
+        // The model that answered, as the reply named it (the scripted model names itself).
+        responseModel: 'scripted-model',
         durationMs: expect.any(Number) as number,
       },
       modelRetries: [],

@@ -92,9 +92,10 @@ export class StepRecorder {
         return;
       }
       case 'model-response': {
-        const { content, toolCalls, finishReason, usage, reasoning, durationMs } = event;
+        const { content, toolCalls, finishReason, usage, reasoning, responseModel, durationMs } = event;
         current.modelReply = { content, toolCalls, finishReason, usage, durationMs };
         if (reasoning !== undefined) current.modelReply.reasoning = reasoning;
+        if (responseModel !== undefined) current.modelReply.responseModel = responseModel;
         return;
       }
       case 'tool-start': {

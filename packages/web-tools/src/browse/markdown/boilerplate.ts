@@ -77,6 +77,9 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base:
   const total = textLength(root);
   const gallery = isGallery(root, total);
   const removable = (element: Element): boolean => textLength(element) < total * MAX_REMOVED_SHARE;
+  // Each paragraph's text, read once: a paragraph may hold thousands of date-named elements, and
+  // reading it again for each would cost their number times its length.
+  const paragraphTexts = new Map<Element, string>();
   const isCaption = (element: Element, names: string): boolean =>
     !keepCaptions &&
     !gallery &&
@@ -93,7 +96,7 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base:
       isCaption(element, names) ||
       (DATE_NAMES.some((name) => names.includes(name)) &&
         textLength(element) <= MAX_DATE_CHARS &&
-        !isDateline(element));
+        !isDateline(element, paragraphTexts));
     if (furniture && removable(element)) removeWithLabel(element, base);
   }
   for (const list of [...root.querySelectorAll('ul, ol')]) {
@@ -149,10 +152,14 @@ function isTitle(heading: Element): boolean {
 
 // A date-named element that opens a paragraph with more text is the dateline of a news story
 // ("KOBE – A total of…"), the start of its first sentence, not a date line.
-function isDateline(element: Element): boolean {
+function isDateline(element: Element, paragraphTexts: Map<Element, string>): boolean {
   const paragraph = element.parentElement?.closest('p');
   if (paragraph === null || paragraph === undefined) return false;
-  const text = paragraph.textContent.trim();
+  let text = paragraphTexts.get(paragraph);
+  if (text === undefined) {
+    text = paragraph.textContent.trim();
+    paragraphTexts.set(paragraph, text);
+  }
   return text.length > textLength(element) && text.startsWith(element.textContent.trim());
 }
 

@@ -82,6 +82,8 @@ export class JsExecutor implements Disposable {
   #queue: Promise<unknown> = Promise.resolve();
   #executions = 0;
   #disposed = false;
+  // Set when the sandbox was lost while idle; the next result reports the reset.
+  #stateLost = false;
 
   /** Checks the options (ConfigurationError); the sandbox itself starts at the first run. */
   constructor(options: JsExecutorOptions = {}) {
@@ -146,7 +148,10 @@ export class JsExecutor implements Disposable {
       onToolCall: (call) => answerToolCall(this.#tools, call, invoke, stop),
       onClockRead: runStep === undefined ? undefined : createClockReader(runStep, stop),
     });
-    return toExecutionResult(outcome, this.limits, performance.now() - started);
+    const lost = this.#stateLost;
+    this.#stateLost = false;
+    const reported = lost && outcome.reset === undefined ? { ...outcome, reset: 'crash' as const } : outcome;
+    return toExecutionResult(reported, this.limits, performance.now() - started);
   }
 
   // Outside an agent run: core's tool path over this executor's tools, its events turned into the hooks.
@@ -183,6 +188,9 @@ export class JsExecutor implements Disposable {
   async #openSession(): Promise<SandboxSession> {
     const current = this.#session === undefined ? undefined : await this.#session.catch(() => undefined);
     if (current?.usable === true) return current;
+    // Its worker died under it (another sandbox's crash, say) while it ran nothing: the next
+    // execution's result says that the variables of earlier steps are gone.
+    if (current?.diedIdle === true) this.#stateLost = true;
     if (this.#disposed) throw disposedError();
     // Async, so that a closed pool's refusal arrives as this run's rejection.
     const opening = (async () => SandboxSession.open(this.#pool.place(), this.limits, this.toolNames))();

@@ -114,6 +114,29 @@ describe('the sandbox pool', () => {
     pool.close();
   });
 
+  it('tells an idle sandbox’s next run that its state went with a worker another sandbox crashed', async () => {
+    const pool = createSandboxPool({ workers: 1 });
+    const internals = resolvePool(pool, 'the test');
+    const crash = tool({
+      name: 'crash',
+      description: 'Stops the worker, as a crash would.',
+      execute: () => internals.liveWorkers()[0]?.terminate('the test crashed it'),
+    });
+    const [idle, crashing] = executors(2, { tools: [crash], pool, limits: { timeoutMs: 30_000 } });
+    if (idle === undefined || crashing === undefined) throw new Error();
+    await idle.run('globalThis.kept = 1');
+
+    await expect(crashing.run('crash(); for (;;) {}')).rejects.toThrow('The sandbox worker stopped');
+    const next = await idle.run('typeof kept');
+
+    expect(next.output).toBe(
+      "'undefined'\n(the sandbox had to be restarted: it was reset, and variables from earlier steps are gone.)",
+    );
+    // Said once: the run after it is an ordinary one.
+    expect((await idle.run('globalThis.kept = 2; kept')).output).toBe('2');
+    pool.close();
+  });
+
   it('ends only the failed sandbox’s run when its worker loses it, and the worker’s other sandboxes carry on', async () => {
     const pool = createSandboxPool({ workers: 1 });
     const worker = resolvePool(pool, 'the test').place();

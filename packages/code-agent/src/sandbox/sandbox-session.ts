@@ -63,6 +63,7 @@ export class SandboxSession {
   #flight: Flight | undefined;
   #closed = false;
   #broken = false;
+  #diedIdle = false;
 
   private constructor(worker: SandboxWorker, line: HostLine, sandboxId: number, limits: ResolvedLimits) {
     this.#worker = worker;
@@ -115,6 +116,14 @@ export class SandboxSession {
   }
 
   /** False once the session is closed or its worker died; the executor then opens a new one. */
+  /**
+   * True when the worker died while this sandbox ran nothing: its state is gone, yet no execution
+   * of its own heard of it, so the next one must say so.
+   */
+  get diedIdle(): boolean {
+    return this.#diedIdle;
+  }
+
   get usable(): boolean {
     return !this.#closed && !this.#broken && this.#worker.death === undefined;
   }
@@ -227,7 +236,10 @@ export class SandboxSession {
     this.#broken = true;
     this.#line.close();
     const flight = this.#flight;
-    if (flight === undefined) return;
+    if (flight === undefined) {
+      this.#diedIdle = true;
+      return;
+    }
     this.#land(flight);
     if (flight.callerSettled) return;
     if (flight.watchdogFired) flight.resolve(watchdogOutcome());

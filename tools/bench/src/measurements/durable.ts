@@ -161,7 +161,7 @@ export function reportDurable({ overhead, throughput, recovery }: DurableSamples
     tables: [overheadTable, runsPerSecond, recoveryTable],
     targets: [
       checkTarget(
-        `Durable run: p50 ms per step above the plain run ≤ ${String(OVERHEAD_TARGET_MS)} ms (issue 18)`,
+        `Durable run: p50 ms per agent step (2 DBOS steps) above the plain run ≤ ${String(OVERHEAD_TARGET_MS)} ms (issue 18)`,
         perStep,
         '≤',
         OVERHEAD_TARGET_MS,

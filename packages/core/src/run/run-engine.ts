@@ -2,7 +2,7 @@ import { raceAbort } from '../abort.ts';
 import { RunPaused, approvalResolved } from './approvals.ts';
 import type { ApprovalDecision, ApprovalRecord, ApprovalRequest, PendingApproval } from './approvals.ts';
 import { CORE_EVENT_TYPES } from './agent-events.ts';
-import type { AgentEvent, AgentEventInput, CustomEvent, EventInput } from './agent-events.ts';
+import type { AgentEvent, AgentEventInput, CustomEvent, EventInput, ModelResponseEvent } from './agent-events.ts';
 import type { ChatMessage, ChatModel, ChatRequest, ChatResponse, ModelRetry } from '../model/chat-model.ts';
 import { checkChatResponse } from '../model/chat-response-check.ts';
 import { ConfigurationError } from '../errors.ts';
@@ -324,19 +324,18 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
 
   #received(response: ChatResponse, replayed: boolean, started: number): ChatResponse {
     addUsage(this.usage, response.usage);
-    this.emitCore(
-      {
-        type: 'model-response',
-        content: response.content,
-        toolCalls: response.toolCalls,
-        finishReason: response.finishReason,
-        ...(response.model === undefined ? {} : { responseModel: response.model }),
-        usage: response.usage,
-        ...(response.reasoning === undefined ? {} : { reasoning: response.reasoning }),
-        durationMs: performance.now() - started,
-      },
-      replayed,
-    );
+    // Built field by field, not from spreads of temporary objects: every model turn emits one.
+    const event: EventInput<ModelResponseEvent> = {
+      type: 'model-response',
+      content: response.content,
+      toolCalls: response.toolCalls,
+      finishReason: response.finishReason,
+      usage: response.usage,
+      durationMs: performance.now() - started,
+    };
+    if (response.model !== undefined) event.responseModel = response.model;
+    if (response.reasoning !== undefined) event.reasoning = response.reasoning;
+    this.emitCore(event, replayed);
     throwIfDeclined(response, this.#fields.model.modelName);
     return response;
   }

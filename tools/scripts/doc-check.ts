@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { findPostgres } from '@tinyagent/dbos/internal';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import {
   checkSamples,
@@ -76,7 +77,7 @@ for (const sample of samples) {
 }
 // Samples of durable runs need PostgreSQL: DATABASE_URL, or the one the project's script starts.
 const databaseUrl = runnable.some((sample) => sample.code.includes("from '@tinyagent/dbos'"))
-  ? await findDatabaseUrl()
+  ? await findPostgres('the durable-run samples')
   : undefined;
 // A sample that imports vitest is a test file: vitest runs it, with no config of ours.
 const vitest = join(root, 'node_modules/vitest/vitest.mjs');
@@ -115,18 +116,4 @@ console.log(
 if (problems.length > 0) {
   console.error(`\n${problems.length} documentation problems:\n${problems.join('\n')}`);
   process.exitCode = 1;
-}
-
-async function findDatabaseUrl(): Promise<string> {
-  const fromEnvironment = process.env.DATABASE_URL;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
-  const script = join(here, 'ensure-postgres.sh');
-  try {
-    return (await promisify(execFile)('bash', [script])).stdout.trim();
-  } catch (error) {
-    throw new Error(
-      'The durable-run samples need PostgreSQL: set DATABASE_URL, or run tools/scripts/ensure-postgres.sh as root on Debian.',
-      { cause: error },
-    );
-  }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DurableRunEvent } from './durable-types.ts';
 import { countExecutions, countNotes, countTask } from './test-support/test-agents.ts';
-import { queryRows } from './test-support/test-database.ts';
+import { queryRows } from './throwaway-postgres.ts';
 import { useWorkerProcesses } from './test-support/test-setup.ts';
 
 // Workers are separate processes, SIGKILLed mid-run; this process only submits, reads and releases.

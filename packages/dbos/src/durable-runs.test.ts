@@ -6,7 +6,7 @@ import type { DurableWorker } from './durable-worker.ts';
 import { connectDurableRuns } from './durable-runs.ts';
 import type { DurableRunEvent } from './durable-types.ts';
 import { approveTask, countExecutions, countTask, createTestAgents } from './test-support/test-agents.ts';
-import { queryRows } from './test-support/test-database.ts';
+import { queryRows } from './throwaway-postgres.ts';
 import { useTestDatabase } from './test-support/test-setup.ts';
 
 const database = useTestDatabase('tinyagent_dbos_runs');

@@ -8,7 +8,7 @@ import { startDurableWorker } from './durable-worker.ts';
 import { createEventPublisher } from './event-publisher.ts';
 import { createRunningRuns } from './running-runs.ts';
 import { countTask, createTestAgents, statelessModel } from './test-support/test-agents.ts';
-import { queryRows } from './test-support/test-database.ts';
+import { queryRows } from './throwaway-postgres.ts';
 import { useTestDatabase } from './test-support/test-setup.ts';
 
 // Workers in this process, one at a time, started and closed by each test.

@@ -7,12 +7,9 @@
 // execution of a step but its last came from a process that was killed, i.e. no step whose result
 // was recorded ran again. PostgreSQL: DATABASE_URL, else tools/scripts/ensure-postgres.sh; the soak
 // creates a database of its own there and drops it at the end.
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
-import pg from 'pg';
+import { parseArgs } from 'node:util';
 import { connectDurableRuns } from '@tinyagent/dbos';
+import { createThrowawayDatabase, findPostgres, queryRows } from '@tinyagent/dbos/internal';
 import { startFakeOpenAI } from '@tinyagent/testing';
 import type { FakeRequest, FakeResponse } from '@tinyagent/testing';
 import { createSoakWorkers } from './durable-soak-workers.ts';
@@ -29,10 +26,13 @@ const profile = values.quick === true ? 'quick' : 'full';
 const sizes = PROFILES[profile];
 const random = createRandom(Number(values.seed ?? FUZZ_SEED));
 
-const serverUrl = await findServer();
 // A name of its own (pid and random suffix): the soak drops only the database it created.
-const database = `tinyagent_durable_soak_${String(process.pid)}_${randomBytes(4).toString('hex')}`;
-const databaseUrl = await createDatabase(serverUrl, database);
+const database = await createThrowawayDatabase(await findPostgres('the durable soak'), 'tinyagent_durable_soak');
+const databaseUrl = database.url;
+await queryRows(
+  databaseUrl,
+  'CREATE TABLE soak_executions (run int NOT NULL, n int NOT NULL, pid int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())',
+);
 const server = await startFakeOpenAI({ handler: answer, recordRequests: false });
 const workers = createSoakWorkers({ ...process.env, DATABASE_URL: databaseUrl, OPENAI_BASE_URL: server.url });
 const started = performance.now();
@@ -43,11 +43,7 @@ process.exitCode = 1;
 // is left polling PostgreSQL.
 setTimeout(() => {
   process.stderr.write(`durable soak: FAIL, runs still pending after ${String(DEADLINE_MS / 1000)} s\n`);
-  const cleanUp = Promise.allSettled([
-    workers.stopAll(),
-    server.close(),
-    query(serverUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`),
-  ]);
+  const cleanUp = Promise.allSettled([workers.stopAll(), server.close(), database.drop()]);
   const giveUp = new Promise((resolve) => setTimeout(resolve, 10_000).unref());
   void Promise.race([cleanUp, giveUp]).then(() => process.exit(1));
 }, DEADLINE_MS).unref();
@@ -73,7 +69,7 @@ try {
 } finally {
   await workers.stopAll();
   await server.close();
-  await query(serverUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await database.drop();
 }
 
 // Kill k waits until a seeded point of the k-th share of the steps has begun and a worker has a step
@@ -128,7 +124,7 @@ function report(
 // Every execution of a step but its last must come from a process that was killed: a step that ran
 // again after a live process completed it would be a completed step executed twice.
 async function countExecutions(): Promise<{ total: number; again: number; illegal: number }> {
-  const rows = await query<{ run: number; n: number; pids: number[] }>(
+  const rows = await queryRows<{ run: number; n: number; pids: number[] }>(
     databaseUrl,
     'SELECT run, n, array_agg(pid ORDER BY at) AS pids FROM soak_executions GROUP BY run, n',
   );
@@ -145,33 +141,4 @@ async function countExecutions(): Promise<{ total: number; again: number; illega
     }
   }
   return { total, again, illegal };
-}
-
-async function findServer(): Promise<string> {
-  const fromEnvironment = process.env.DATABASE_URL;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
-  const script = fileURLToPath(new URL('../../scripts/ensure-postgres.sh', import.meta.url));
-  return (await promisify(execFile)('bash', [script])).stdout.trim();
-}
-
-// The soak's database, created (never dropped first: a database of that name is someone else's).
-async function createDatabase(url: string, name: string): Promise<string> {
-  await query(url, `CREATE DATABASE "${name}"`);
-  const databaseUrl = new URL(url);
-  databaseUrl.pathname = `/${name}`;
-  await query(
-    databaseUrl.toString(),
-    'CREATE TABLE soak_executions (run int NOT NULL, n int NOT NULL, pid int NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())',
-  );
-  return databaseUrl.toString();
-}
-
-async function query<Row>(url: string, text: string): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(text)).rows as Row[];
-  } finally {
-    await client.end();
-  }
 }

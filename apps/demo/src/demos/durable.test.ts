@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { createThrowawayDatabase, findPostgres } from '@tinyagent/dbos/internal';
+import type { ThrowawayDatabase } from '@tinyagent/dbos/internal';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../cli.ts';
 
@@ -11,7 +8,6 @@ import { runCli } from '../cli.ts';
 // script starts, as for the dbos package's tests), in a database of this file's own, made fresh and
 // dropped after: no run of the demo or of another test is there. Offline: only the model is scripted.
 
-const script = fileURLToPath(new URL('../../../../tools/scripts/ensure-postgres.sh', import.meta.url));
 // DBOS's start and migrations take seconds on a loaded 2-core machine.
 const DBOS_TIMEOUT_MS = 60_000;
 
@@ -20,43 +16,16 @@ function capture() {
   return sink;
 }
 
-async function findServer(): Promise<string> {
-  const fromEnvironment = process.env.DATABASE_URL;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
-  try {
-    return (await promisify(execFile)('bash', [script], { timeout: 600_000 })).stdout.trim();
-  } catch (error) {
-    throw new Error(
-      'The durable demo test needs PostgreSQL: set DATABASE_URL to a server whose user may create databases, or run tools/scripts/ensure-postgres.sh as root.',
-      { cause: error },
-    );
-  }
-}
-
-async function onServer(serverUrl: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
-
-const database = `tinyagent_demo_test_${String(process.pid)}_${randomBytes(4).toString('hex')}`;
-let serverUrl = '';
+let database: ThrowawayDatabase | undefined;
 let databaseUrl = '';
 
 beforeAll(async () => {
-  serverUrl = await findServer();
-  await onServer(serverUrl, `CREATE DATABASE "${database}"`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${database}`;
-  databaseUrl = url.toString();
+  database = await createThrowawayDatabase(await findPostgres('the durable demo test'), 'tinyagent_demo_test');
+  databaseUrl = database.url;
 }, DBOS_TIMEOUT_MS);
 
 afterAll(async () => {
-  if (databaseUrl !== '') await onServer(serverUrl, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+  await database?.drop();
 }, DBOS_TIMEOUT_MS);
 
 describe('durable demo, offline', () => {

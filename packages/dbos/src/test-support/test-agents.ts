@@ -12,7 +12,7 @@ import { ReactAgent } from '@tinyagent/react-agent';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedReply } from '@tinyagent/testing';
 import type { DurableAgent } from '../durable-types.ts';
-import { queryRows } from './test-database.ts';
+import { queryRows } from '../throwaway-postgres.ts';
 
 /** The tables the test agents write to; made once per test database. */
 export const TEST_TABLES = `

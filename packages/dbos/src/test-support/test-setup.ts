@@ -1,12 +1,12 @@
 // The setup the dbos test files share, as vitest hooks: each file calls one of these at its top.
 import { tempFiles } from '@tinyagent/testing';
 import type { TempFiles } from '@tinyagent/testing';
-import { afterAll, afterEach, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import { connectDurableRuns } from '../durable-runs.ts';
 import type { DurableRuns } from '../durable-runs.ts';
 import { TEST_TABLES } from './test-agents.ts';
-import { createTestDatabase, queryRows } from './test-database.ts';
-import type { TestDatabase } from './test-database.ts';
+import { createThrowawayDatabase, queryRows } from '../throwaway-postgres.ts';
+import type { ThrowawayDatabase } from '../throwaway-postgres.ts';
 import { startWorkerProcess } from './worker-process.ts';
 import type { WorkerProcess } from './worker-process.ts';
 
@@ -16,11 +16,14 @@ export interface TestDatabaseSetup {
   readonly databaseUrl: string;
 }
 
-/** Creates the file's database (with the test agents' tables) before its tests, and drops it after them. */
+/**
+ * Creates the file's database (with the test agents' tables) before its tests, on the server the global
+ * setup found, and drops it after them.
+ */
 export function useTestDatabase(prefix: string): TestDatabaseSetup {
-  let database: TestDatabase | undefined;
+  let database: ThrowawayDatabase | undefined;
   beforeAll(async () => {
-    database = await createTestDatabase(prefix);
+    database = await createThrowawayDatabase(inject('databaseUrl'), prefix);
     await queryRows(database.url, TEST_TABLES);
   });
   afterAll(async () => {

@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 // Worker processes of the durable-run measurement, started and killed by the measuring process, and
 // the database they share: a fresh one per bench run, on DATABASE_URL's server or the one that
 // tools/scripts/ensure-postgres.sh starts (as the durable tests and the durable soak do).
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import pg from 'pg';
+import { createThrowawayDatabase, findPostgres } from '@tinyagent/dbos/internal';
+import type { ThrowawayDatabase } from '@tinyagent/dbos/internal';
 
 /** The version every worker of the measurement runs, so that any of them may recover any run. */
 export const DURABLE_APPLICATION_VERSION = 'bench';
@@ -79,28 +78,6 @@ async function killChild(child: ChildProcess): Promise<void> {
  * A database of the measurement's own, named for this process (a concurrent bench, or anyone's
  * database, is never touched): no run of an earlier bench is there to recover. `drop` removes it.
  */
-export async function freshDurableDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const serverUrl = await findServer();
-  const name = `tinyagent_bench_durable_${String(process.pid)}_${randomBytes(4).toString('hex')}`;
-  await query(serverUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => query(serverUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
-
-async function findServer(): Promise<string> {
-  const fromEnvironment = process.env.DATABASE_URL;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
-  const script = fileURLToPath(new URL('../../../scripts/ensure-postgres.sh', import.meta.url));
-  return (await promisify(execFile)('bash', [script])).stdout.trim();
-}
-
-async function query(url: string, text: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(text);
-  } finally {
-    await client.end();
-  }
+export async function freshDurableDatabase(): Promise<ThrowawayDatabase> {
+  return createThrowawayDatabase(await findPostgres('the durable benchmark'), 'tinyagent_bench_durable');
 }

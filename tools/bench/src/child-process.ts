@@ -8,9 +8,9 @@ const PROFILE_DIR = fileURLToPath(new URL('../results/profiles/', import.meta.ur
 
 // Children run from the TypeScript sources like the bench itself. With BENCH_CPU_PROF=1 every
 // measuring process writes a CPU profile (open it in Chrome DevTools or VS Code).
-function execArgv(profile: boolean): string[] {
+function execArgv(profile: boolean, nodeFlags: readonly string[]): string[] {
   // --expose-gc lets the throughput measurement collect garbage before it reads the resting RSS.
-  const argv = ['--conditions=@tinyagent/source', '--expose-gc'];
+  const argv = ['--conditions=@tinyagent/source', '--expose-gc', ...nodeFlags];
   if (profile && process.env.BENCH_CPU_PROF === '1') {
     mkdirSync(PROFILE_DIR, { recursive: true });
     argv.push('--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`);
@@ -18,10 +18,13 @@ function execArgv(profile: boolean): string[] {
   return argv;
 }
 
-/** Starts `entry` (a file next to this one) as a child process with an IPC channel. */
-export function startChild(entry: string, options: { profile: boolean }): ChildProcess {
+/** Starts `entry` (a file next to this one) as a child process with an IPC channel, and `nodeFlags` if given. */
+export function startChild(
+  entry: string,
+  options: { profile: boolean; nodeFlags?: readonly string[] | undefined },
+): ChildProcess {
   return fork(fileURLToPath(new URL(entry, import.meta.url)), [], {
-    execArgv: execArgv(options.profile),
+    execArgv: execArgv(options.profile, options.nodeFlags ?? []),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
 }
@@ -45,11 +48,11 @@ export function firstMessage<T>(child: ChildProcess, what: string): Promise<T> {
 export type ChildReply<T> = { ok: true; result: T } | { ok: false; error: string };
 
 /**
- * Runs one job in a fresh measuring process (`measure-process.ts`) and resolves with its result
- * once the process has exited; rejects when the job failed or the process crashed.
+ * Runs one job in a fresh measuring process (`measure-process.ts`, started with `nodeFlags`) and
+ * resolves with its result once the process has exited; rejects when the job failed or the process crashed.
  */
-export async function runInChild<T>(job: unknown, what: string): Promise<T> {
-  const child = startChild('./measure-process.ts', { profile: true });
+export async function runInChild<T>(job: unknown, what: string, nodeFlags?: readonly string[]): Promise<T> {
+  const child = startChild('./measure-process.ts', { profile: true, nodeFlags });
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   const replied = firstMessage<ChildReply<T>>(child, what);
   child.send(job as object);

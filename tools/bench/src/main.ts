@@ -132,10 +132,19 @@ try {
 async function collectCodeAgent(): Promise<CodeAgentSamples> {
   const sandbox = await runInChild<CodeAgentSamples>({ kind: 'code-agent', quick } satisfies MeasureJob, 'code-agent');
   const scale: ScaleSamples[] = [];
+  // The code agent also under --v8-pool-size=1: on a machine with few cores, V8's helper threads
+  // doing the sandbox workers' concurrent garbage collection were the largest consumer of CPU.
+  const variants = [
+    { agent: 'react', v8PoolSize: undefined },
+    { agent: 'code', v8PoolSize: undefined },
+    { agent: 'code', v8PoolSize: 1 },
+  ] as const;
   for (const concurrency of SCALE_LEVELS) {
-    for (const agent of ['react', 'code'] as const) {
-      const job: MeasureJob = { kind: 'code-agent-scale', quick, agent, concurrency };
-      scale.push(await runInChild<ScaleSamples>(job, `code-agent scale of ${agent} at ${concurrency}`));
+    for (const { agent, v8PoolSize } of variants) {
+      const job: MeasureJob = { kind: 'code-agent-scale', quick, agent, concurrency, v8PoolSize };
+      const flags = v8PoolSize === undefined ? [] : [`--v8-pool-size=${v8PoolSize}`];
+      const what = `code-agent scale of ${agent} at ${concurrency}${flags.length === 0 ? '' : ` (${flags.join(' ')})`}`;
+      scale.push(await runInChild<ScaleSamples>(job, what, flags));
     }
   }
   return { ...sandbox, scale };

@@ -1,7 +1,7 @@
 // Entry of a measuring process: it receives one job from the bench, runs it, sends the result back
 // and exits. Each job runs in a fresh process, so no measurement inherits another's heap or JIT state.
 import type { ChildReply } from './child-process.ts';
-import type { ScaleAgent } from './measurements/code-agent-scale-report.ts';
+import type { ScaleAgent, V8PoolSize } from './measurements/code-agent-scale-report.ts';
 import { benchSettings } from './settings.ts';
 
 /** A job for a measuring process. */
@@ -15,7 +15,7 @@ export type MeasureJob =
   | { kind: 'mcp'; quick: boolean }
   | { kind: 'durable'; quick: boolean }
   | { kind: 'code-agent'; quick: boolean }
-  | { kind: 'code-agent-scale'; quick: boolean; agent: ScaleAgent; concurrency: number }
+  | { kind: 'code-agent-scale'; quick: boolean; agent: ScaleAgent; concurrency: number; v8PoolSize: V8PoolSize }
   | { kind: 'web-browse'; quick: boolean; pagesURL: string };
 
 // Each measurement is imported only by the process that runs it, so that a process measuring one
@@ -47,7 +47,7 @@ async function runJob(job: MeasureJob): Promise<unknown> {
       return (await import('./measurements/code-agent.ts')).measureCodeAgent(settings);
     case 'code-agent-scale': {
       const { measureCodeAgentScale } = await import('./measurements/code-agent-scale.ts');
-      return measureCodeAgentScale(job.agent, job.concurrency);
+      return measureCodeAgentScale(job.agent, job.concurrency, job.v8PoolSize);
     }
     case 'web-browse':
       return (await import('./measurements/web-browse.ts')).measureWebBrowse(job.pagesURL, settings);

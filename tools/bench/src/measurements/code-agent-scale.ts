@@ -6,7 +6,7 @@ import { createScriptedModel } from '@tinyagent/testing';
 import type { RecordedChatRequest, ScriptedReply } from '@tinyagent/testing';
 import { MODEL_LATENCY_MS } from '../settings.ts';
 import { median } from '../stats.ts';
-import type { ScaleAgent, ScaleSamples } from './code-agent-scale-report.ts';
+import type { ScaleAgent, ScaleSamples, V8PoolSize } from './code-agent-scale-report.ts';
 
 const add = tool({
   name: 'add',
@@ -51,8 +51,12 @@ async function createRun(agent: ScaleAgent, calls: number): Promise<(text: strin
   return (text) => created.run(text, { maxSteps: 4 });
 }
 
-/** Measures `agent` at `concurrency` concurrent runs. */
-export async function measureCodeAgentScale(agent: ScaleAgent, concurrency: number): Promise<ScaleSamples> {
+/** Measures `agent` at `concurrency` concurrent runs, in a process started with `v8PoolSize` if set. */
+export async function measureCodeAgentScale(
+  agent: ScaleAgent,
+  concurrency: number,
+  v8PoolSize: V8PoolSize,
+): Promise<ScaleSamples> {
   const run = await createRun(agent, 2 * (WARMUP_RUNS + SINGLE_RUNS + concurrency));
   let wrong = 0;
   let seed = 0;
@@ -73,10 +77,29 @@ export async function measureCodeAgentScale(agent: ScaleAgent, concurrency: numb
   const sampler = setInterval(() => {
     peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
   }, RSS_SAMPLE_MS);
+  const cpuBefore = process.cpuUsage();
+  const mainCpuBefore = process.threadCpuUsage();
   const started = performance.now();
   await Promise.all(Array.from({ length: concurrency }, checked));
   const wallMs = performance.now() - started;
+  const cpuMs = totalMs(process.cpuUsage(cpuBefore));
+  const mainThreadCpuMs = totalMs(process.threadCpuUsage(mainCpuBefore));
   clearInterval(sampler);
   peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss());
-  return { agent, concurrency, singleRunMs: median(single), wallMs, idleRssBytes, peakRssBytes, wrong };
+  return {
+    agent,
+    concurrency,
+    v8PoolSize,
+    singleRunMs: median(single),
+    wallMs,
+    idleRssBytes,
+    peakRssBytes,
+    cpuMs,
+    mainThreadCpuMs,
+    wrong,
+  };
+}
+
+function totalMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }

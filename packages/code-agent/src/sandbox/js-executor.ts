@@ -15,7 +15,8 @@ import { resolveLimits } from './sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
 import { resolvePool } from './sandbox-pool.ts';
 import type { SandboxPool } from './sandbox-pool.ts';
-import { SandboxSession } from './sandbox-session.ts';
+import { SandboxSession, isMovable } from './sandbox-session.ts';
+import type { ExecuteRequest } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
 import { answerToolCall } from './tool-bridge.ts';
 import type { InvokeTool, SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
@@ -130,7 +131,10 @@ export class JsExecutor implements Disposable {
       );
     }
     options.signal?.throwIfAborted();
-    const session = await this.#openSession();
+    const move: MoveBudget = { used: false };
+    const session = await this.#openSession().catch((error: unknown) =>
+      moveOnce(move, error, () => this.#openSession()),
+    );
     const started = performance.now();
     const invoke = options.invokeTool ?? this.#ownToolPath(options);
     // A host call that fails for good (a step runner that throws, a replay that diverged) must end the
@@ -140,14 +144,18 @@ export class JsExecutor implements Disposable {
     const stop = (reason: unknown): void => failure.abort(reason);
     const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
     const { runStep } = options;
-    const outcome = await session.execute({
+    const request: ExecuteRequest = {
       code,
       typescript: options.typescript === true,
       signal,
       seed: await takeSeed(runStep),
       onToolCall: (call) => answerToolCall(this.#tools, call, invoke, stop),
       onClockRead: runStep === undefined ? undefined : createClockReader(runStep, stop),
-    });
+    };
+    // Moved, the execution keeps its request: the same seed, so a replay still matches.
+    const outcome = await session
+      .execute(request)
+      .catch((error: unknown) => moveOnce(move, error, async () => (await this.#openSession()).execute(request)));
     const lost = this.#stateLost;
     this.#stateLost = false;
     const reported = lost && outcome.reset === undefined ? { ...outcome, reset: 'crash' as const } : outcome;
@@ -188,9 +196,9 @@ export class JsExecutor implements Disposable {
   async #openSession(): Promise<SandboxSession> {
     const current = this.#session === undefined ? undefined : await this.#session.catch(() => undefined);
     if (current?.usable === true) return current;
-    // Its worker died under it (another sandbox's crash, say) while it ran nothing: the next
+    // Its worker died under it (another sandbox's crash, say) with no result saying so: the next
     // execution's result says that the variables of earlier steps are gone.
-    if (current?.diedIdle === true) this.#stateLost = true;
+    if (current?.lostState === true) this.#stateLost = true;
     if (this.#disposed) throw disposedError();
     // Async, so that a closed pool's refusal arrives as this run's rejection.
     const opening = (async () => SandboxSession.open(this.#pool.place(), this.limits, this.toolNames))();
@@ -225,6 +233,21 @@ function toolEnd(event: EventInput<ToolEndEvent>, toolCallId: string, args: unkn
     durationMs: event.durationMs,
     ...(event.error === undefined ? {} : { error: event.error }),
   };
+}
+
+/** Whether a run has used its one move to a fresh sandbox. */
+interface MoveBudget {
+  used: boolean;
+}
+
+// A sandbox creation or an execution still waiting its turn when a neighbour's runaway code got its
+// worker replaced never started: it is tried again on a fresh sandbox. Once per run: a second
+// replacement means runaway code keeps landing beside it, and the caller hears so (the error says
+// what to do) rather than waiting on.
+function moveOnce<T>(budget: MoveBudget, error: unknown, again: () => Promise<T>): Promise<T> {
+  if (budget.used || !isMovable(error)) return Promise.reject(error);
+  budget.used = true;
+  return again();
 }
 
 // A ConfigurationError, not a SandboxError: the sandbox did not fail, the caller used an executor

@@ -6,12 +6,6 @@ import type { SandboxWorker } from './worker-pool.ts';
 import { STOPPED_REPLY } from './worker-protocol.ts';
 import type { ExecutionOutcome, HostReplyBody, RandomSeed, WorkerMessage } from './worker-protocol.ts';
 
-/**
- * How long a worker may overrun an execution's deadline before it is terminated and replaced (with
- * every sandbox it hosts: nothing else stops a thread stuck outside QuickJS's interrupt checks).
- */
-const WATCHDOG_GRACE_MS = 2000;
-
 /** A tool call made by model code, as the main thread receives it. */
 export interface ToolCallRequest {
   /** 1, 2, … among the tool calls of the execution. */
@@ -54,6 +48,15 @@ interface Flight {
 let nextSandboxId = 1;
 let nextExecutionId = 1;
 
+// The errors of executions that never started before a neighbour's runaway code got their worker
+// replaced: nothing of them ran, so the executor may run them on a fresh sandbox instead.
+const movable = new WeakSet<SandboxError>();
+
+/** True when `error` ended an execution (or a creation) that never started: it may run elsewhere once. */
+export function isMovable(error: unknown): boolean {
+  return error instanceof SandboxError && movable.has(error);
+}
+
 /** One sandbox on one pooled worker, beside other runs' sandboxes: its state lives as long as the session. */
 export class SandboxSession {
   readonly #worker: SandboxWorker;
@@ -63,7 +66,9 @@ export class SandboxSession {
   #flight: Flight | undefined;
   #closed = false;
   #broken = false;
-  #diedIdle = false;
+  // Set once an execution started here: the sandbox then holds state that a lost worker takes with it.
+  #ran = false;
+  #lostState = false;
 
   private constructor(worker: SandboxWorker, line: HostLine, sandboxId: number, limits: ResolvedLimits) {
     this.#worker = worker;
@@ -95,7 +100,8 @@ export class SandboxSession {
               reject(new SandboxError(`The sandbox could not be created: ${message.message}`));
             }
           },
-          onDeath: reject,
+          // Nothing of a sandbox still being created can be to blame for a neighbour's runaway code.
+          onDeath: (error) => reject(worker.runawaySandbox === undefined ? error : neighbourRunaway(true)),
         });
         const { workerEnd } = line;
         worker.post({ type: 'create', sandboxId, limits, toolNames, ...workerEnd }, [workerEnd.toolPort]);
@@ -115,22 +121,28 @@ export class SandboxSession {
     return this.#sandboxId;
   }
 
-  /** False once the session is closed or its worker died; the executor then opens a new one. */
   /**
-   * True when the worker died while this sandbox ran nothing: its state is gone, yet no execution
-   * of its own heard of it, so the next one must say so.
+   * True when the worker died with the state of earlier executions, and no result has said so: the
+   * sandbox ran nothing at that moment, or its execution was moved elsewhere. The next result must.
    */
-  get diedIdle(): boolean {
-    return this.#diedIdle;
+  get lostState(): boolean {
+    return this.#lostState;
   }
 
+  /** True when the worker has finished the execution in flight, though its result may not have been read yet. */
+  get flightFinished(): boolean {
+    return this.#flight !== undefined && this.#line.hasFinished(this.#flight.executionId);
+  }
+
+  /** False once the session is closed or its worker died; the executor then opens a new one. */
   get usable(): boolean {
     return !this.#closed && !this.#broken && this.#worker.death === undefined;
   }
 
   /**
    * Runs code in the sandbox. Resolves with the outcome (model errors included); rejects with the
-   * signal's reason on abort, and with a SandboxError when the worker dies.
+   * signal's reason on abort, and with a SandboxError when the worker dies (`isMovable` tells when
+   * the execution never started because a neighbour's runaway code got the worker replaced).
    */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
     if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
@@ -147,9 +159,12 @@ export class SandboxSession {
       let watchdog: NodeJS.Timeout | undefined;
       const watch = (): void => {
         watchdog = setTimeout(() => {
+          // Timers run late on a busy main thread, possibly after the worker finished and posted the
+          // result that this thread has not read yet: that result is on its way, and it wins.
+          if (line.hasFinished(executionId)) return;
           flight.watchdogFired = true;
-          this.#worker.terminate(`an execution ran ${WATCHDOG_GRACE_MS} ms past its deadline without stopping`);
-        }, this.#limits.timeoutMs + WATCHDOG_GRACE_MS);
+          this.#worker.stopRunaway(this.#sandboxId);
+        }, this.#worker.watchdogMs(this.#limits.timeoutMs));
       };
       const onAbort = function (this: AbortSignal): void {
         line.interrupt(executionId);
@@ -217,6 +232,7 @@ export class SandboxSession {
       return;
     }
     if (message.type === 'started' && flight?.executionId === message.executionId) {
+      this.#ran = true;
       flight.watch();
       return;
     }
@@ -237,13 +253,20 @@ export class SandboxSession {
     this.#line.close();
     const flight = this.#flight;
     if (flight === undefined) {
-      this.#diedIdle = true;
+      this.#lostState = this.#ran;
       return;
     }
+    const runaway = this.#worker.runawaySandbox;
+    // Closed whatever the cause: a worker told to stop may still be running, and must start nothing more.
+    const neverStarted = this.#line.closeGate(flight.executionId);
     this.#land(flight);
     if (flight.callerSettled) return;
     if (flight.watchdogFired) flight.resolve(watchdogOutcome());
-    else flight.reject(error);
+    else if (runaway === undefined || runaway === this.#sandboxId) flight.reject(error);
+    else {
+      if (neverStarted) this.#lostState = this.#ran;
+      flight.reject(neighbourRunaway(neverStarted));
+    }
   }
 
   #land(flight: Flight): void {
@@ -261,6 +284,21 @@ function answerHostCall(
 ): Promise<HostReplyBody> {
   if (message.type === 'tool-call') return request.onToolCall(message);
   return request.onClockRead?.(message.ordinal) ?? Promise.resolve(STOPPED_REPLY);
+}
+
+// A neighbour's execution would not stop, and the worker went with it. `neverStarted`: this execution
+// (or creation) had not begun, and is marked movable; otherwise it had just begun, and its state is gone.
+function neighbourRunaway(neverStarted: boolean): SandboxError {
+  const what = neverStarted
+    ? 'this run was waiting its turn and did nothing wrong; it was moved to a fresh sandbox, whose worker runaway code got replaced as well'
+    : 'this run had only just started on it and did nothing wrong';
+  const error = new SandboxError(
+    `The sandbox's worker was replaced because another run's code on it ran past its deadline and would not stop: ${what}. ` +
+      'Run it again (variables from earlier steps are gone), and give runs of untrusted code a sandbox pool of ' +
+      'their own (createSandboxPool) so that they cannot hold up others.',
+  );
+  if (neverStarted) movable.add(error);
+  return error;
 }
 
 // The worker did not stop at the deadline (something QuickJS could not interrupt): it was terminated,

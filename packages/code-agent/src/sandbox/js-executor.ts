@@ -15,7 +15,9 @@ import { resolveLimits } from './sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
 import { resolvePool } from './sandbox-pool.ts';
 import type { SandboxPool } from './sandbox-pool.ts';
-import { SandboxSession, isMovable } from './sandbox-session.ts';
+import { moveOnce } from './runaway-neighbour.ts';
+import type { MoveBudget } from './runaway-neighbour.ts';
+import { SandboxSession } from './sandbox-session.ts';
 import type { ExecuteRequest } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
 import { answerToolCall } from './tool-bridge.ts';
@@ -233,21 +235,6 @@ function toolEnd(event: EventInput<ToolEndEvent>, toolCallId: string, args: unkn
     durationMs: event.durationMs,
     ...(event.error === undefined ? {} : { error: event.error }),
   };
-}
-
-/** Whether a run has used its one move to a fresh sandbox. */
-interface MoveBudget {
-  used: boolean;
-}
-
-// A sandbox creation or an execution still waiting its turn when a neighbour's runaway code got its
-// worker replaced never started: it is tried again on a fresh sandbox. Once per run: a second
-// replacement means runaway code keeps landing beside it, and the caller hears so (the error says
-// what to do) rather than waiting on.
-function moveOnce<T>(budget: MoveBudget, error: unknown, again: () => Promise<T>): Promise<T> {
-  if (budget.used || !isMovable(error)) return Promise.reject(error);
-  budget.used = true;
-  return again();
 }
 
 // A ConfigurationError, not a SandboxError: the sandbox did not fail, the caller used an executor

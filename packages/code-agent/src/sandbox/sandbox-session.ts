@@ -1,6 +1,7 @@
 import { abortReason } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
 import type { ResolvedLimits } from './sandbox-limits.ts';
+import { neighbourRunaway } from './runaway-neighbour.ts';
 import { HostLine } from './host-line.ts';
 import type { SandboxWorker } from './worker-pool.ts';
 import { STOPPED_REPLY } from './worker-protocol.ts';
@@ -47,15 +48,6 @@ interface Flight {
 
 let nextSandboxId = 1;
 let nextExecutionId = 1;
-
-// The errors of executions that never started before a neighbour's runaway code got their worker
-// replaced: nothing of them ran, so the executor may run them on a fresh sandbox instead.
-const movable = new WeakSet<SandboxError>();
-
-/** True when `error` ended an execution (or a creation) that never started: it may run elsewhere once. */
-export function isMovable(error: unknown): boolean {
-  return error instanceof SandboxError && movable.has(error);
-}
 
 /** One sandbox on one pooled worker, beside other runs' sandboxes: its state lives as long as the session. */
 export class SandboxSession {
@@ -141,8 +133,8 @@ export class SandboxSession {
 
   /**
    * Runs code in the sandbox. Resolves with the outcome (model errors included); rejects with the
-   * signal's reason on abort, and with a SandboxError when the worker dies (`isMovable` tells when
-   * the execution never started because a neighbour's runaway code got the worker replaced).
+   * signal's reason on abort, and with a SandboxError when the worker dies (a movable one, see
+   * runaway-neighbour.ts, when the execution never started and a neighbour's runaway code was to blame).
    */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
     if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
@@ -284,21 +276,6 @@ function answerHostCall(
 ): Promise<HostReplyBody> {
   if (message.type === 'tool-call') return request.onToolCall(message);
   return request.onClockRead?.(message.ordinal) ?? Promise.resolve(STOPPED_REPLY);
-}
-
-// A neighbour's execution would not stop, and the worker went with it. `neverStarted`: this execution
-// (or creation) had not begun, and is marked movable; otherwise it had just begun, and its state is gone.
-function neighbourRunaway(neverStarted: boolean): SandboxError {
-  const what = neverStarted
-    ? 'this run was waiting its turn and did nothing wrong; it was moved to a fresh sandbox, whose worker runaway code got replaced as well'
-    : 'this run had only just started on it and did nothing wrong';
-  const error = new SandboxError(
-    `The sandbox's worker was replaced because another run's code on it ran past its deadline and would not stop: ${what}. ` +
-      'Run it again (variables from earlier steps are gone), and give runs of untrusted code a sandbox pool of ' +
-      'their own (createSandboxPool) so that they cannot hold up others.',
-  );
-  if (neverStarted) movable.add(error);
-  return error;
 }
 
 // The worker did not stop at the deadline (something QuickJS could not interrupt): it was terminated,

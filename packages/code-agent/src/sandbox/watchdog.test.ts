@@ -79,15 +79,24 @@ describe('the watchdog', () => {
     const { began, tool: begin } = beginning();
     const { calls, tool: tally } = tallying();
     const first = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const events: string[] = [];
+    const secondBegan = tool({
+      name: 'began',
+      description: 'Says the second loop begins.',
+      execute: () => void events.push('second loop began'),
+    });
     // Queued behind the first loop, and moved with the innocent run, ahead of it: it loops on the fresh worker.
-    const second = new JsExecutor({ pool, limits: FAR_DEADLINE });
+    const second = new JsExecutor({ tools: [secondBegan], pool, limits: FAR_DEADLINE });
     const innocent = new JsExecutor({ tools: [tally], pool });
     for (const executor of [first, second, innocent]) await executor.warm();
 
     const firstLoop = first.run('began(); for (;;) {}');
     await began;
-    const secondLoop = second.run('for (;;) {}');
-    const innocentRun = innocent.run('tally({ who: "innocent" })').catch((error: unknown) => error);
+    const secondLoop = second.run('began(); for (;;) {}');
+    const innocentRun = innocent.run('tally({ who: "innocent" })').catch((error: unknown) => {
+      events.push('innocent run failed');
+      return error;
+    });
     const [firstResult, secondResult, failure] = await Promise.all([firstLoop, secondLoop, innocentRun]);
 
     expect(firstResult.output).toContain('TimeoutError');
@@ -99,6 +108,8 @@ describe('the watchdog', () => {
         'code got replaced as well. Run it again (variables from earlier steps are gone), and give runs of untrusted ' +
         'code a sandbox pool of their own (createSandboxPool) so that they cannot hold up others.',
     );
+    // It failed on the fresh worker, not on the first one: it waited there behind the second loop.
+    expect(events).toEqual(['second loop began', 'innocent run failed']);
     expect(calls.size).toBe(0);
     // The run after it is an ordinary one.
     expect((await innocent.run('tally({ who: "again" })')).output).toBe("'again'");

@@ -1,6 +1,6 @@
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { CONTROL, CONTROL_LENGTH } from './worker-protocol.ts';
+import { CONTROL, CONTROL_LENGTH, GATE_CLOSED } from './worker-protocol.ts';
 import type { HostReply, SandboxLine } from './worker-protocol.ts';
 
 /**
@@ -39,6 +39,23 @@ export class HostLine {
     // sleep through this wake-up: it finds no reply, checks for the interrupt and stops.
     Atomics.store(this.#control, CONTROL.toolReply, 1);
     Atomics.notify(this.#control, CONTROL.toolReply);
+  }
+
+  /**
+   * True once the worker has finished execution `executionId` and posted its result, whether or not the
+   * main thread has received it yet (a busy main thread hears of it late).
+   */
+  hasFinished(executionId: number): boolean {
+    // The array holds 32-bit integers: an id past 2^31 is stored wrapped, and compared wrapped.
+    return Atomics.load(this.#control, CONTROL.finished) === (executionId | 0);
+  }
+
+  /**
+   * Forbids the worker to start any further execution of this sandbox, for good. True when execution
+   * `executionId` had not started: then it never will, and nothing of it ever ran.
+   */
+  closeGate(executionId: number): boolean {
+    return Atomics.exchange(this.#control, CONTROL.started, GATE_CLOSED) !== (executionId | 0);
   }
 
   /** Closes the main thread's port; replies after this are dropped. */

@@ -15,7 +15,10 @@ import { resolveLimits } from './sandbox-limits.ts';
 import type { ResolvedLimits, SandboxLimits } from './sandbox-limits.ts';
 import { resolvePool } from './sandbox-pool.ts';
 import type { SandboxPool } from './sandbox-pool.ts';
+import { moveOnce } from './runaway-neighbour.ts';
+import type { MoveBudget } from './runaway-neighbour.ts';
 import { SandboxSession } from './sandbox-session.ts';
+import type { ExecuteRequest } from './sandbox-session.ts';
 import { checkSandboxTools } from './sandbox-tools.ts';
 import { answerToolCall } from './tool-bridge.ts';
 import type { InvokeTool, SandboxToolEnd, SandboxToolStart } from './tool-bridge.ts';
@@ -130,7 +133,10 @@ export class JsExecutor implements Disposable {
       );
     }
     options.signal?.throwIfAborted();
-    const session = await this.#openSession();
+    const move: MoveBudget = { used: false };
+    const session = await this.#openSession().catch((error: unknown) =>
+      moveOnce(move, error, () => this.#openSession()),
+    );
     const started = performance.now();
     const invoke = options.invokeTool ?? this.#ownToolPath(options);
     // A host call that fails for good (a step runner that throws, a replay that diverged) must end the
@@ -140,14 +146,18 @@ export class JsExecutor implements Disposable {
     const stop = (reason: unknown): void => failure.abort(reason);
     const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
     const { runStep } = options;
-    const outcome = await session.execute({
+    const request: ExecuteRequest = {
       code,
       typescript: options.typescript === true,
       signal,
       seed: await takeSeed(runStep),
       onToolCall: (call) => answerToolCall(this.#tools, call, invoke, stop),
       onClockRead: runStep === undefined ? undefined : createClockReader(runStep, stop),
-    });
+    };
+    // Moved, the execution keeps its request: the same seed, so a replay still matches.
+    const outcome = await session
+      .execute(request)
+      .catch((error: unknown) => moveOnce(move, error, async () => (await this.#openSession()).execute(request)));
     const lost = this.#stateLost;
     this.#stateLost = false;
     const reported = lost && outcome.reset === undefined ? { ...outcome, reset: 'crash' as const } : outcome;
@@ -188,9 +198,9 @@ export class JsExecutor implements Disposable {
   async #openSession(): Promise<SandboxSession> {
     const current = this.#session === undefined ? undefined : await this.#session.catch(() => undefined);
     if (current?.usable === true) return current;
-    // Its worker died under it (another sandbox's crash, say) while it ran nothing: the next
+    // Its worker died under it (another sandbox's crash, say) with no result saying so: the next
     // execution's result says that the variables of earlier steps are gone.
-    if (current?.diedIdle === true) this.#stateLost = true;
+    if (current?.lostState === true) this.#stateLost = true;
     if (this.#disposed) throw disposedError();
     // Async, so that a closed pool's refusal arrives as this run's rejection.
     const opening = (async () => SandboxSession.open(this.#pool.place(), this.limits, this.toolNames))();

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { ConfigurationError } from '@tinyagent/core';
 import { checkOptionKeys } from '@tinyagent/core/internal';
 import { SandboxWorker } from './worker-pool.ts';
+import type { SandboxWorkerOptions } from './worker-pool.ts';
 
 /** Options of `createSandboxPool`. */
 export interface SandboxPoolOptions {
@@ -30,10 +31,12 @@ export class WorkerPool implements SandboxPool {
   readonly workers: number;
   // Started lazily, and a dead worker is replaced by a new one when the next sandbox needs its place.
   readonly #slots: (SandboxWorker | undefined)[];
+  readonly #workerOptions: SandboxWorkerOptions;
   #closed = false;
 
-  constructor(workers: number) {
+  constructor(workers: number, workerOptions: SandboxWorkerOptions = {}) {
     this.workers = workers;
+    this.#workerOptions = workerOptions;
     this.#slots = Array.from({ length: workers }, () => undefined);
   }
 
@@ -61,7 +64,7 @@ export class WorkerPool implements SandboxPool {
     });
     const current = this.#slots[best];
     if (current !== undefined && current.death === undefined) return current;
-    const started = new SandboxWorker();
+    const started = new SandboxWorker(this.#workerOptions);
     this.#slots[best] = started;
     return started;
   }

@@ -1,16 +1,11 @@
 import { abortReason } from '@tinyagent/core/internal';
 import { SandboxError } from './sandbox-error.ts';
 import type { ResolvedLimits } from './sandbox-limits.ts';
+import { neighbourRunaway } from './runaway-neighbour.ts';
 import { HostLine } from './host-line.ts';
 import type { SandboxWorker } from './worker-pool.ts';
 import { STOPPED_REPLY } from './worker-protocol.ts';
 import type { ExecutionOutcome, HostReplyBody, RandomSeed, WorkerMessage } from './worker-protocol.ts';
-
-/**
- * How long a worker may overrun an execution's deadline before it is terminated and replaced (with
- * every sandbox it hosts: nothing else stops a thread stuck outside QuickJS's interrupt checks).
- */
-const WATCHDOG_GRACE_MS = 2000;
 
 /** A tool call made by model code, as the main thread receives it. */
 export interface ToolCallRequest {
@@ -63,7 +58,9 @@ export class SandboxSession {
   #flight: Flight | undefined;
   #closed = false;
   #broken = false;
-  #diedIdle = false;
+  // Set once an execution started here: the sandbox then holds state that a lost worker takes with it.
+  #ran = false;
+  #lostState = false;
 
   private constructor(worker: SandboxWorker, line: HostLine, sandboxId: number, limits: ResolvedLimits) {
     this.#worker = worker;
@@ -95,7 +92,8 @@ export class SandboxSession {
               reject(new SandboxError(`The sandbox could not be created: ${message.message}`));
             }
           },
-          onDeath: reject,
+          // Nothing of a sandbox still being created can be to blame for a neighbour's runaway code.
+          onDeath: (error) => reject(worker.runawaySandbox === undefined ? error : neighbourRunaway(true)),
         });
         const { workerEnd } = line;
         worker.post({ type: 'create', sandboxId, limits, toolNames, ...workerEnd }, [workerEnd.toolPort]);
@@ -115,22 +113,28 @@ export class SandboxSession {
     return this.#sandboxId;
   }
 
-  /** False once the session is closed or its worker died; the executor then opens a new one. */
   /**
-   * True when the worker died while this sandbox ran nothing: its state is gone, yet no execution
-   * of its own heard of it, so the next one must say so.
+   * True when the worker died with the state of earlier executions, and no result has said so: the
+   * sandbox ran nothing at that moment, or its execution was moved elsewhere. The next result must.
    */
-  get diedIdle(): boolean {
-    return this.#diedIdle;
+  get lostState(): boolean {
+    return this.#lostState;
   }
 
+  /** True when the worker has finished the execution in flight, though its result may not have been read yet. */
+  get flightFinished(): boolean {
+    return this.#flight !== undefined && this.#line.hasFinished(this.#flight.executionId);
+  }
+
+  /** False once the session is closed or its worker died; the executor then opens a new one. */
   get usable(): boolean {
     return !this.#closed && !this.#broken && this.#worker.death === undefined;
   }
 
   /**
    * Runs code in the sandbox. Resolves with the outcome (model errors included); rejects with the
-   * signal's reason on abort, and with a SandboxError when the worker dies.
+   * signal's reason on abort, and with a SandboxError when the worker dies (a movable one, see
+   * runaway-neighbour.ts, when the execution never started and a neighbour's runaway code was to blame).
    */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
     if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
@@ -147,9 +151,12 @@ export class SandboxSession {
       let watchdog: NodeJS.Timeout | undefined;
       const watch = (): void => {
         watchdog = setTimeout(() => {
+          // Timers run late on a busy main thread, possibly after the worker finished and posted the
+          // result that this thread has not read yet: that result is on its way, and it wins.
+          if (line.hasFinished(executionId)) return;
           flight.watchdogFired = true;
-          this.#worker.terminate(`an execution ran ${WATCHDOG_GRACE_MS} ms past its deadline without stopping`);
-        }, this.#limits.timeoutMs + WATCHDOG_GRACE_MS);
+          this.#worker.stopRunaway(this.#sandboxId);
+        }, this.#worker.watchdogMs(this.#limits.timeoutMs));
       };
       const onAbort = function (this: AbortSignal): void {
         line.interrupt(executionId);
@@ -217,6 +224,7 @@ export class SandboxSession {
       return;
     }
     if (message.type === 'started' && flight?.executionId === message.executionId) {
+      this.#ran = true;
       flight.watch();
       return;
     }
@@ -237,13 +245,20 @@ export class SandboxSession {
     this.#line.close();
     const flight = this.#flight;
     if (flight === undefined) {
-      this.#diedIdle = true;
+      this.#lostState = this.#ran;
       return;
     }
+    const runaway = this.#worker.runawaySandbox;
+    // Closed whatever the cause: a worker told to stop may still be running, and must start nothing more.
+    const neverStarted = this.#line.closeGate(flight.executionId);
     this.#land(flight);
     if (flight.callerSettled) return;
     if (flight.watchdogFired) flight.resolve(watchdogOutcome());
-    else flight.reject(error);
+    else if (runaway === undefined || runaway === this.#sandboxId) flight.reject(error);
+    else {
+      if (neverStarted) this.#lostState = this.#ran;
+      flight.reject(neighbourRunaway(neverStarted));
+    }
   }
 
   #land(flight: Flight): void {

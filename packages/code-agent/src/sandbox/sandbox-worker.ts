@@ -6,6 +6,7 @@
 
 import { parentPort, receiveMessageOnPort } from 'node:worker_threads';
 import { QuickJSSandbox, compileQuickJS } from './quickjs-sandbox.ts';
+import { CONTROL, GATE_CLOSED } from './worker-protocol.ts';
 import type { HostMessage, WorkerMessage } from './worker-protocol.ts';
 
 if (parentPort === null) throw new Error('sandbox-worker must run as a worker thread.');
@@ -16,6 +17,8 @@ silenceTypeStrippingWarning();
 const post = (message: WorkerMessage): void => port.postMessage(message);
 const wasm = await compileQuickJS();
 const sandboxes = new Map<number, QuickJSSandbox>();
+// Each sandbox's shared control array, where the worker records which execution it started and finished.
+const controls = new Map<number, Int32Array>();
 // Messages wait here and are handled one at a time, even though creating a sandbox is asynchronous.
 const creations: HostMessage[] = [];
 const others: HostMessage[] = [];
@@ -83,6 +86,7 @@ async function handle(message: HostMessage): Promise<void> {
       const channel = { control: new Int32Array(message.control), toolPort: message.toolPort, post };
       try {
         sandboxes.set(sandboxId, await QuickJSSandbox.create(wasm, message, channel));
+        controls.set(sandboxId, channel.control);
         post({ type: 'created', sandboxId, durationMs: performance.now() - started });
       } catch (error) {
         message.toolPort.close();
@@ -94,18 +98,25 @@ async function handle(message: HostMessage): Promise<void> {
     case 'execute': {
       const { executionId } = message;
       const sandbox = sandboxes.get(sandboxId);
-      if (sandbox === undefined) {
+      const control = controls.get(sandboxId);
+      if (sandbox === undefined || control === undefined) {
         post({ type: 'sandbox-failed', sandboxId, executionId, message: 'it no longer exists on its worker' });
         return;
       }
+      // The main thread is replacing this worker and moved the execution to another: it must not start here too.
+      if (!claimStart(control, executionId)) return;
       post({ type: 'started', sandboxId, executionId });
       try {
-        post({ type: 'result', sandboxId, executionId, outcome: await sandbox.execute(message) });
+        const outcome = await sandbox.execute(message);
+        Atomics.store(control, CONTROL.finished, executionId);
+        post({ type: 'result', sandboxId, executionId, outcome });
       } catch (error) {
+        Atomics.store(control, CONTROL.finished, executionId);
         // A failure outside what execute() contains (a fresh engine that could not start) ends this
         // sandbox only: the thread's other sandboxes, of other runs, carry on.
         sandbox.dispose();
         sandboxes.delete(sandboxId);
+        controls.delete(sandboxId);
         const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
         post({ type: 'sandbox-failed', sandboxId, executionId, message: reason });
       }
@@ -114,7 +125,18 @@ async function handle(message: HostMessage): Promise<void> {
     case 'dispose':
       sandboxes.get(sandboxId)?.dispose();
       sandboxes.delete(sandboxId);
+      controls.delete(sandboxId);
       return;
+  }
+}
+
+// Records that the execution starts, unless the main thread closed the sandbox's gate first: one atomic
+// step, so the main thread knows for certain whether a queued execution ever began (HostLine.closeGate).
+function claimStart(control: Int32Array, executionId: number): boolean {
+  for (;;) {
+    const last = Atomics.load(control, CONTROL.started);
+    if (last === GATE_CLOSED) return false;
+    if (Atomics.compareExchange(control, CONTROL.started, last, executionId) === last) return true;
   }
 }
 

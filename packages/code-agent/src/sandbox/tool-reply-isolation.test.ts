@@ -1,7 +1,9 @@
 import { tool, z } from '@tinyagent/core';
+import type { ToolCallOutcome } from '@tinyagent/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { createSandboxPool } from './sandbox-pool.ts';
+import type { InvokeTool } from './tool-bridge.ts';
 
 // One worker hosts the sandboxes of every user of the process at once: a tool reply must reach the
 // execution that asked for it, and no other. A pool of one worker puts every sandbox here on the same thread.
@@ -22,6 +24,40 @@ function spin(ms: number): void {
   while (performance.now() < end) {
     // A slow synchronous tool.
   }
+}
+
+function answer(text: string): ToolCallOutcome {
+  return { output: text, isError: false, returned: { kind: 'string', text } };
+}
+
+/**
+ * Tool paths for two runs on one worker. A's call is answered only once B's call waits; B's only once
+ * A's reply has been posted (the session posts it in the microtasks after A's answer, so before any
+ * callback of the next phase of the event loop). `onAskedA` runs when A's call arrives.
+ */
+function lateReplyAcross(onAskedA: () => void = () => undefined): {
+  invokeA: InvokeTool;
+  invokeB: InvokeTool;
+  asked: Promise<undefined>;
+} {
+  const askedA = Promise.withResolvers<undefined>();
+  const askedB = Promise.withResolvers<undefined>();
+  const repliedA = Promise.withResolvers<undefined>();
+  return {
+    asked: askedA.promise,
+    invokeA: async () => {
+      askedA.resolve(undefined);
+      onAskedA();
+      await askedB.promise;
+      setImmediate(() => repliedA.resolve(undefined));
+      return answer('late reply to A');
+    },
+    invokeB: async () => {
+      askedB.resolve(undefined);
+      await repliedA.promise;
+      return answer('echo of B');
+    },
+  };
 }
 
 describe('tool replies', () => {
@@ -55,48 +91,58 @@ describe('tool replies', () => {
     expect(result.output).toBe("'echo of next'");
   });
 
-  it('drops the late reply of a tool that outlived its execution’s deadline', async () => {
-    const slow = tool({
-      name: 'slow',
-      description: 'Answers after the deadline.',
-      parameters: z.object({ text: z.string() }),
-      execute: ({ text }) => {
-        spin(600);
-        return `slow reply to ${text}`;
-      },
-    });
-    const runA = new JsExecutor({ tools: [slow, echo], limits: { timeoutMs: 100 }, pool });
-    // Nearly always a TimeoutError; not asserted, as a worker starved of CPU on a loaded machine may
-    // still take the reply in time, and B must get its own reply either way.
-    await runA.run('slow({ text: "A" })');
-    // B's sandbox is on the same worker as A's was.
-    runA.dispose();
-    using runB = new JsExecutor({ tools: [slow, echo], pool });
+  // The late reply of A's call is posted while B, next on the same worker, waits for the reply to its own
+  // first call: the same call id, in the same thread. Replies that could cross sandboxes would hand B
+  // A's text here. The order is forced by promises, not by timing.
+  it('keeps the late reply of a tool that outlived its execution’s deadline from the next sandbox on the worker', async () => {
+    const { invokeA, invokeB, asked } = lateReplyAcross();
+    using runA = new JsExecutor({ tools: [echo], limits: { timeoutMs: 200 }, pool });
+    using runB = new JsExecutor({ tools: [echo], pool });
+    await Promise.all([runA.warm(), runB.warm()]);
 
-    const resultB = await runB.run('echo({ text: "B" })');
+    const resultA = runA.run('echo({ text: "A" })', { invokeTool: invokeA });
+    await asked;
+    const resultB = await runB.run('echo({ text: "B" })', { invokeTool: invokeB });
 
+    expect((await resultA).output).toBe(
+      'Execution error: TimeoutError: the code ran longer than 200 ms and was stopped',
+    );
     expect(resultB.output).toBe("'echo of B'");
+    // A's own next execution does not read it either.
+    expect((await runA.run('echo({ text: "A again" })')).output).toBe("'echo of A again'");
   });
 
-  it('drops the reply of a tool whose execution was aborted while it ran', async () => {
+  // The same, within one sandbox: its next execution waits on the same line, so only the identity each
+  // reply carries keeps it apart.
+  it('keeps the late reply of a tool that outlived its deadline from the same sandbox’s next execution', async () => {
+    const { invokeA, invokeB, asked } = lateReplyAcross();
+    using runA = new JsExecutor({ tools: [echo], limits: { timeoutMs: 200 }, pool });
+    await runA.warm();
+
+    const first = runA.run('echo({ text: "A" })', { invokeTool: invokeA });
+    await asked;
+    const next = await runA.run('echo({ text: "B" })', { invokeTool: invokeB });
+
+    expect((await first).output).toBe('Execution error: TimeoutError: the code ran longer than 200 ms and was stopped');
+    expect(next.output).toBe("'echo of B'");
+  });
+
+  it('keeps the reply of a tool whose execution was aborted while it ran from the next sandbox on the worker', async () => {
     const controller = new AbortController();
     const reason = new Error('user left');
-    const aborting = tool({
-      name: 'aborting',
-      description: 'Aborts its own run, then answers.',
-      execute: () => {
-        controller.abort(reason);
-        spin(300);
-        return 'reply of the aborted run';
-      },
-    });
-    const runA = new JsExecutor({ tools: [aborting, echo], limits: { timeoutMs: 30_000 }, pool });
-    await expect(runA.run('aborting()', { signal: controller.signal })).rejects.toBe(reason);
-    runA.dispose();
-    using runB = new JsExecutor({ tools: [aborting, echo], pool });
+    const { invokeA, invokeB, asked } = lateReplyAcross(() => controller.abort(reason));
+    using runA = new JsExecutor({ tools: [echo], limits: { timeoutMs: 30_000 }, pool });
+    using runB = new JsExecutor({ tools: [echo], pool });
+    await Promise.all([runA.warm(), runB.warm()]);
 
-    const resultB = await runB.run('echo({ text: "B" })');
+    const failureA = runA
+      .run('echo({ text: "A" })', { signal: controller.signal, invokeTool: invokeA })
+      .catch((error: unknown) => error);
+    await asked;
+    const resultB = await runB.run('echo({ text: "B" })', { invokeTool: invokeB });
 
+    expect(await failureA).toBe(reason);
     expect(resultB.output).toBe("'echo of B'");
+    expect((await runA.run('echo({ text: "A again" })')).output).toBe("'echo of A again'");
   });
 });

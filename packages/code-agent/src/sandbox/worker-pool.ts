@@ -14,6 +14,22 @@ const WORKER_STACK_MB = 64;
 // by its own memoryBytes limit.
 const WORKER_HEAP_MB = 512;
 
+/**
+ * How long a worker may overrun an execution's deadline before it is stopped and replaced (with every
+ * sandbox it hosts: nothing else stops a thread stuck outside QuickJS's interrupt checks).
+ */
+const WATCHDOG_GRACE_MS = 2000;
+
+/** Settings of a pool's workers. */
+export interface SandboxWorkerOptions {
+  /**
+   * Fires the watchdog this long after an execution starts, whatever its deadline. For tests only: a
+   * worker still in a loop its deadline would stop much later is, to the main thread, exactly a worker
+   * stuck outside QuickJS's interrupt checks.
+   */
+  watchdogAfterMs?: number | undefined;
+}
+
 /** One sandbox hosted on a worker, as the worker routes its messages and its death. */
 export interface WorkerGuest {
   onMessage(message: WorkerMessage): void;
@@ -24,8 +40,11 @@ export interface WorkerGuest {
 export class SandboxWorker {
   readonly #thread: WorkerThread<WorkerMessage, HostMessage, SandboxError>;
   readonly #guests = new Map<number, WorkerGuest>();
+  readonly #watchdogAfterMs: number | undefined;
+  #runawaySandbox: number | undefined;
 
-  constructor() {
+  constructor(options: SandboxWorkerOptions = {}) {
+    this.#watchdogAfterMs = options.watchdogAfterMs;
     this.#thread = new WorkerThread({
       // An isolated thread: the model's code never sees the environment, and neither does the thread around it.
       worker: createIsolatedWorker(WORKER_URL, {
@@ -82,6 +101,25 @@ export class SandboxWorker {
   /** Stops the worker at once; every sandbox on it hears of it as a SandboxError naming `reason`. */
   terminate(reason: string): void {
     this.#thread.terminate(reason);
+  }
+
+  /** How long after an execution starts its watchdog fires: its deadline plus the grace. */
+  watchdogMs(timeoutMs: number): number {
+    return this.#watchdogAfterMs ?? timeoutMs + WATCHDOG_GRACE_MS;
+  }
+
+  /**
+   * Stops the worker because an execution of sandbox `sandboxId` overran its deadline and would not
+   * stop; the other sandboxes learn (from `runawaySandbox`) that it was none of their doing.
+   */
+  stopRunaway(sandboxId: number): void {
+    this.#runawaySandbox = sandboxId;
+    this.#thread.terminate(`an execution ran ${WATCHDOG_GRACE_MS} ms past its deadline without stopping`);
+  }
+
+  /** The sandbox whose runaway execution got this worker stopped, when that is how it died. */
+  get runawaySandbox(): number | undefined {
+    return this.#runawaySandbox;
   }
 
   #route(message: WorkerMessage): void {

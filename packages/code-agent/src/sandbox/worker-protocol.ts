@@ -10,10 +10,20 @@ export const CONTROL = {
   toolReply: 0,
   /** The id of an execution the main thread wants stopped (abort); the interrupt handler reads it. */
   interrupt: 1,
+  /**
+   * The id of the last execution the worker started on this sandbox, or GATE_CLOSED once the main thread
+   * forbade any further start (its worker is being replaced and the queued execution moves elsewhere).
+   */
+  started: 2,
+  /** The id of the last execution whose result (or failure) the worker posted, set just before posting. */
+  finished: 3,
 } as const;
 
 /** Length of the shared control array. */
-export const CONTROL_LENGTH = 2;
+export const CONTROL_LENGTH = 4;
+
+/** Written to `CONTROL.started` by the main thread: the worker starts no execution of this sandbox any more. */
+export const GATE_CLOSED = -1;
 
 /** A sandbox's own line to the main thread, handed to the worker when the sandbox is created. */
 export interface SandboxLine {

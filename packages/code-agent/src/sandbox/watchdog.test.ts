@@ -1,0 +1,157 @@
+import { tool, z } from '@tinyagent/core';
+import { describe, expect, it } from 'vitest';
+import { JsExecutor } from './js-executor.ts';
+import { SandboxError } from './sandbox-error.ts';
+import { resolveLimits } from './sandbox-limits.ts';
+import { WorkerPool } from './sandbox-pool.ts';
+import { SandboxSession } from './sandbox-session.ts';
+
+// The watchdog replaces a worker held by an execution that QuickJS could not stop at its deadline. Here
+// it fires WATCHDOG_MS after an execution starts, while the loop's own deadline is far away: to the main
+// thread, that worker is exactly one stuck outside QuickJS's interrupt checks.
+// Long enough that a worker starved of CPU on a busy machine still gets from an execution's start to its
+// first tool call in time.
+const WATCHDOG_MS = 1000;
+const FAR_DEADLINE = { timeoutMs: 60_000 };
+const RESTARTED = '(the sandbox had to be restarted: it was reset, and variables from earlier steps are gone.)';
+
+// A tool the runaway code calls first, so that the test knows its execution holds the worker.
+function beginning(): { began: Promise<undefined>; tool: ReturnType<typeof tool> } {
+  const { promise, resolve } = Promise.withResolvers<undefined>();
+  const began = tool({ name: 'began', description: 'Says the loop begins.', execute: () => resolve(undefined) });
+  return { began: promise, tool: began };
+}
+
+// Counts the calls of each caller: a queued execution run twice would call it twice.
+function tallying(): { calls: Map<string, number>; tool: ReturnType<typeof tool> } {
+  const calls = new Map<string, number>();
+  const tally = tool({
+    name: 'tally',
+    description: 'Counts a call.',
+    parameters: z.object({ who: z.string() }),
+    execute: ({ who }) => {
+      calls.set(who, (calls.get(who) ?? 0) + 1);
+      return who;
+    },
+  });
+  return { calls, tool: tally };
+}
+
+describe('the watchdog', () => {
+  it('moves the queued runs of a runaway’s neighbours to a fresh worker, each run once, and tells idle ones of the reset', async () => {
+    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const { began, tool: begin } = beginning();
+    const { calls, tool: tally } = tallying();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const idle = new JsExecutor({ pool });
+    const queued = Array.from({ length: 3 }, () => new JsExecutor({ tools: [tally], pool }));
+    await idle.run('globalThis.kept = "idle state"');
+    await queued[0]?.run('globalThis.kept = "queued state"');
+    await Promise.all([runaway, ...queued].map((executor) => executor.warm()));
+    const [worker] = pool.liveWorkers();
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    const waiting = queued.map((executor, index) => executor.run(`typeof kept + " " + tally({ who: "${index}" })`));
+    const [stopped, ...moved] = await Promise.all([looping, ...waiting]);
+
+    expect(stopped.output).toBe(
+      `Execution error: TimeoutError: the code ran longer than 60000 ms and was stopped\n${RESTARTED}`,
+    );
+    // Each queued run ran once, on a fresh sandbox; the one that had state hears that it is gone.
+    expect(moved.map((result) => result.output)).toEqual([
+      `'undefined 0'\n${RESTARTED}`,
+      "'undefined 1'",
+      "'undefined 2'",
+    ]);
+    expect([...calls.entries()].sort()).toEqual([
+      ['0', 1],
+      ['1', 1],
+      ['2', 1],
+    ]);
+    expect((await idle.run('typeof kept')).output).toBe(`'undefined'\n${RESTARTED}`);
+    expect(pool.liveWorkers()).not.toContain(worker);
+    pool.close();
+  });
+
+  it('ends a queued run with a SandboxError blaming the neighbour when runaway code gets its fresh worker replaced too', async () => {
+    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const { began, tool: begin } = beginning();
+    const { calls, tool: tally } = tallying();
+    const first = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const events: string[] = [];
+    const secondBegan = tool({
+      name: 'began',
+      description: 'Says the second loop begins.',
+      execute: () => void events.push('second loop began'),
+    });
+    // Queued behind the first loop, and moved with the innocent run, ahead of it: it loops on the fresh worker.
+    const second = new JsExecutor({ tools: [secondBegan], pool, limits: FAR_DEADLINE });
+    const innocent = new JsExecutor({ tools: [tally], pool });
+    for (const executor of [first, second, innocent]) await executor.warm();
+
+    const firstLoop = first.run('began(); for (;;) {}');
+    await began;
+    const secondLoop = second.run('began(); for (;;) {}');
+    const innocentRun = innocent.run('tally({ who: "innocent" })').catch((error: unknown) => {
+      events.push('innocent run failed');
+      return error;
+    });
+    const [firstResult, secondResult, failure] = await Promise.all([firstLoop, secondLoop, innocentRun]);
+
+    expect(firstResult.output).toContain('TimeoutError');
+    expect(secondResult.output).toContain('TimeoutError');
+    expect(SandboxError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toBe(
+      "The sandbox's worker was replaced because another run's code on it ran past its deadline and would not stop: " +
+        'this run was waiting its turn and did nothing wrong; it was moved to a fresh sandbox, whose worker runaway ' +
+        'code got replaced as well. Run it again (variables from earlier steps are gone), and give runs of untrusted ' +
+        'code a sandbox pool of their own (createSandboxPool) so that they cannot hold up others.',
+    );
+    // It failed on the fresh worker, not on the first one: it waited there behind the second loop.
+    expect(events).toEqual(['second loop began', 'innocent run failed']);
+    expect(calls.size).toBe(0);
+    // The run after it is an ordinary one.
+    expect((await innocent.run('tally({ who: "again" })')).output).toBe("'again'");
+    pool.close();
+  });
+
+  it('lets a result the worker posted before a late watchdog win, and keeps the worker', async () => {
+    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const worker = pool.place();
+    const session = await SandboxSession.open(worker, resolveLimits({}), ['stall']);
+    let stalledPast = false;
+
+    const outcome = await session.execute({
+      code: 'stall(); 6 * 7',
+      typescript: false,
+      signal: undefined,
+      seed: [1, 2, 3, 4],
+      // Both callbacks run in one check phase of the event loop, the reply going out between them (Node
+      // drains microtasks after each). The thread then stays busy until the worker has finished and the
+      // watchdog is overdue; its next turn runs the overdue timer before it reads any message.
+      onToolCall: () =>
+        new Promise((resolve) => {
+          // The watchdog was armed when the execution started, before this call.
+          const overdue = performance.now() + WATCHDOG_MS + 50;
+          setImmediate(() => resolve({ ok: true, kind: 'undefined' }));
+          setImmediate(() => {
+            const giveUp = performance.now() + 20_000;
+            while ((!session.flightFinished || performance.now() < overdue) && performance.now() < giveUp) {
+              // Busy, as a main thread running a long synchronous task.
+            }
+            stalledPast = session.flightFinished;
+          });
+        }),
+    });
+
+    expect(stalledPast).toBe(true);
+    expect(outcome.lastValue).toBe('42');
+    expect(outcome.timedOut).toBe(false);
+    expect(outcome.reset).toBeUndefined();
+    expect(worker.death).toBeUndefined();
+    expect(pool.liveWorkers()).toEqual([worker]);
+    session.close();
+    pool.close();
+  });
+});

@@ -115,7 +115,7 @@ try {
   );
   await measure(
     'tracing-off',
-    () => runInChild<TracingOffSamples>({ kind: 'tracing-off', quick } satisfies MeasureJob, 'tracing-off'),
+    () => runInChild<TracingOffSamples>({ kind: 'tracing-off', quick, modelURL } satisfies MeasureJob, 'tracing-off'),
     reportTracingOff,
   );
   await measure('in-flight-memory', collectInFlightMemory, reportInFlightMemory);

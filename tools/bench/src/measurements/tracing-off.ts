@@ -30,6 +30,8 @@ const VARIANTS = [
   { id: 'fetch', label: 'raw fetch loop over HTTP (floor of a turn)' },
 ] as const;
 
+const overHttp = (id: string): boolean => id === 'fetch';
+
 const tools = BENCH_TOOLS.map((entry) =>
   tool({ name: entry.name, description: entry.description, parameters: entry.parameters, execute: entry.execute }),
 );
@@ -86,7 +88,7 @@ function createInProcessModel(): ChatModel {
 
 /** Runs the three in-process variants, and the fetch floor against the fake model at `modelURL`. */
 export async function measureTracingOff(modelURL: string, settings: BenchSettings): Promise<TracingOffSamples> {
-  const agent = new ReactAgent({ tools: tools, chatModel: createInProcessModel(), toolCalling: 'native' });
+  const agent = new ReactAgent({ tools, chatModel: createInProcessModel(), toolCalling: 'native' });
   let heard = 0;
   const runs: Record<TracingOffVariantSamples['id'], RunTask> = {
     plain: (task) => agent.run(task, { maxSteps: MAX_TURNS }),
@@ -106,13 +108,14 @@ export async function measureTracingOff(modelURL: string, settings: BenchSetting
   }));
   let seed = 0;
   for (const entry of entries) {
-    for (let index = 0; index < WARMUP_RUNS[settings.mode]; index += 1) {
+    const warmup = WARMUP_RUNS[settings.mode] / (overHttp(entry.samples.id) ? 10 : 1);
+    for (let index = 0; index < warmup; index += 1) {
       await runChecked(entry.run, createAddTask((seed += 1)), entry.samples.tally);
     }
   }
   for (let round = 0; round < ROUNDS[settings.mode]; round += 1) {
     for (const entry of roundOrder(entries, round)) {
-      const batch = (entry.samples.id === 'fetch' ? FETCH_BATCH : BATCH)[settings.mode];
+      const batch = (overHttp(entry.samples.id) ? FETCH_BATCH : BATCH)[settings.mode];
       const before = process.cpuUsage();
       for (let index = 0; index < batch; index += 1) {
         await runChecked(entry.run, createAddTask((seed += 1)), entry.samples.tally);

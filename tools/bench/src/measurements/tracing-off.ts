@@ -104,7 +104,7 @@ export async function measureTracingOff(modelURL: string, settings: BenchSetting
   };
   const entries = VARIANTS.map(({ id }) => ({
     run: runs[id],
-    samples: { id, cpuPerTurnUs: [], tally: createTally() } as TracingOffVariantSamples,
+    samples: { id, cpuPerTurnUs: [] as number[], tally: createTally() },
   }));
   let seed = 0;
   for (const entry of entries) {

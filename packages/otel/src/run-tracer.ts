@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode, context, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, context, isSpanContextValid, trace } from '@opentelemetry/api';
 import type { Attributes, Context, Link, Span, Tracer } from '@opentelemetry/api';
 import type {
   AgentEvent,
@@ -38,8 +38,8 @@ export interface RunTracerSettings {
 
 /**
  * Turns the events of one run, and of the runs its tools start (`asTool`), into spans: `invoke_agent`
- * per run, `chat` per model call, `execute_tool` per tool call. A run whose span does not record (no
- * SDK registered, or sampled out) is not followed further: its events cost one map lookup each.
+ * per run, `chat` per model call, `execute_tool` per tool call. A run whose span has no valid context
+ * (no SDK registered) is not followed further; one sampled out is, for its context's sake.
  */
 export class RunTracer {
   readonly #settings: RunTracerSettings;
@@ -51,6 +51,11 @@ export class RunTracer {
 
   constructor(settings: RunTracerSettings) {
     this.#settings = settings;
+  }
+
+  /** Whether the run `runId` is traced: its span was started and has not ended. */
+  follows(runId: string): boolean {
+    return this.#runs.has(runId);
   }
 
   /** The open span of the root run's model call (`<step>/model`) or tool call (`<step>/tool/<id>`). */
@@ -152,7 +157,10 @@ export class RunTracer {
       { kind: SpanKind.INTERNAL, attributes, links },
       parentContext,
     );
-    if (!span.isRecording()) {
+    // No SDK: the API's no-op span, whose context is invalid (unless the context held a valid one,
+    // which it then carries on). A valid span that does not record (sampled out) is followed all the
+    // same, so that its context (sampled=0) reaches the tools and the model requests.
+    if (!isSpanContextValid(span.spanContext())) {
       span.end();
       return;
     }

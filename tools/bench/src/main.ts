@@ -24,6 +24,8 @@ import { reportDurable } from './measurements/durable.ts';
 import type { DurableSamples } from './measurements/durable.ts';
 import { reportSnapshots } from './measurements/snapshots.ts';
 import type { SnapshotSamples } from './measurements/snapshots.ts';
+import { reportTracingOff } from './measurements/tracing-off.ts';
+import type { TracingOffSamples } from './measurements/tracing-off.ts';
 import { reportStreaming } from './measurements/streaming.ts';
 import type { StreamingResult } from './measurements/streaming.ts';
 import { reportStreamStall } from './measurements/stream-stall.ts';
@@ -45,6 +47,7 @@ const MEASUREMENTS = [
   'code-agent',
   'web-browse',
   'snapshots',
+  'tracing-off',
   'in-flight-memory',
   'streaming',
   'stream-stall',
@@ -109,6 +112,11 @@ try {
     'snapshots',
     () => runInChild<SnapshotSamples>({ kind: 'snapshots', quick, modelURL } satisfies MeasureJob, 'snapshots'),
     reportSnapshots,
+  );
+  await measure(
+    'tracing-off',
+    () => runInChild<TracingOffSamples>({ kind: 'tracing-off', quick, modelURL } satisfies MeasureJob, 'tracing-off'),
+    reportTracingOff,
   );
   await measure('in-flight-memory', collectInFlightMemory, reportInFlightMemory);
   await measure(

@@ -9,6 +9,7 @@ export type MeasureJob =
   | { kind: 'agent-loop'; quick: boolean; modelURL: string }
   | { kind: 'throughput'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'snapshots'; quick: boolean; modelURL: string }
+  | { kind: 'tracing-off'; quick: boolean; modelURL: string }
   | { kind: 'in-flight-memory'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'streaming'; quick: boolean; streamURL: string }
   | { kind: 'stream-stall'; quick: boolean; streamURL: string; contestantId: string }
@@ -29,6 +30,8 @@ async function runJob(job: MeasureJob): Promise<unknown> {
       return (await import('./measurements/throughput.ts')).measureThroughput(job.modelURL, job.contestantId, settings);
     case 'snapshots':
       return (await import('./measurements/snapshots.ts')).measureSnapshots(job.modelURL, settings);
+    case 'tracing-off':
+      return (await import('./measurements/tracing-off.ts')).measureTracingOff(job.modelURL, settings);
     case 'in-flight-memory': {
       const { measureInFlightMemory } = await import('./measurements/in-flight-memory.ts');
       return measureInFlightMemory(job.modelURL, job.contestantId, settings);

@@ -249,10 +249,12 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       const recorded = this.#journal.begin(id);
       if (recorded !== undefined) {
         received = Promise.resolve(this.#received(recorded.result as ChatResponse, replayed, started));
-      } else if (runner === directStepRunner) {
+      } else if (runner.run === directStepRunner.run) {
         // The usual seam, which runs the call as it comes: one callback checks, records and reads the
         // reply, where a seam of the user's gets the check as part of the work. Every promise in
-        // this chain is memory a run in flight holds while it waits on the model.
+        // this chain is memory a run in flight holds while it waits on the model. Compared by its
+        // `run`, read at each call: a runner that hands its steps to the direct seam (@tinyagent/otel's
+        // when nothing is traced) runs them as it does.
         received = this.#send(request, relay).then((reply) =>
           this.#settle(id, this.#check(reply, relay), relay, started),
         );

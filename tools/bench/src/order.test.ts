@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { roundOrder, rotate } from './order.ts';
+import { besidePartner, roundOrder, rotate } from './order.ts';
 
 const ITEMS = ['native', 'json', 'sdk', 'fetch', 'vercel', 'agents'];
 
@@ -36,5 +36,28 @@ describe('roundOrder', () => {
     // A rotation keeps the cyclic order: within a round every item follows the same one.
     for (const seen of rotated.values()) expect(seen.size).toBeLessThanOrEqual(2);
     for (const seen of predecessors.values()) expect(seen.size).toBeGreaterThanOrEqual(4);
+  });
+});
+
+describe('besidePartner', () => {
+  it('puts the partner right after the anchor in even rounds and right before it in odd ones', () => {
+    const order = ['sdk', 'native', 'fetch'];
+    expect(besidePartner(order, 'traced', (item) => item === 'native', 0)).toEqual([
+      'sdk',
+      'native',
+      'traced',
+      'fetch',
+    ]);
+    expect(besidePartner(order, 'traced', (item) => item === 'native', 1)).toEqual([
+      'sdk',
+      'traced',
+      'native',
+      'fetch',
+    ]);
+    expect(order).toEqual(['sdk', 'native', 'fetch']);
+  });
+
+  it('refuses an order without the anchor', () => {
+    expect(() => besidePartner(['sdk'], 'traced', (item) => item === 'native', 0)).toThrow(/anchor/);
   });
 });

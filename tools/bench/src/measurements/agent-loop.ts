@@ -18,7 +18,7 @@ import { checkTarget, times } from '../report.ts';
 import type { MeasurementReport } from '../report.ts';
 import { MODEL_LATENCY_MS } from '../settings.ts';
 import type { BenchSettings } from '../settings.ts';
-import { roundOrder, rotate } from '../order.ts';
+import { besidePartner, roundOrder, rotate } from '../order.ts';
 import { median, pairedRatio, ratio } from '../stats.ts';
 import type { Table } from '../table.ts';
 
@@ -63,8 +63,13 @@ export async function measureAgentLoop(modelURL: string, settings: BenchSettings
       }
     }
   }
+  // traceRun()'s contestant runs beside the plain native one it is paired with (see besidePartner).
+  const tracingOff = entries.at(-1);
+  if (tracingOff?.id !== TRACING_OFF.id) throw new Error('agent-loop: the tracing-off contestant must come last.');
+  const shuffled = entries.slice(0, -1);
   for (let round = 0; round < settings.cpuRounds; round += 1) {
-    for (const entry of roundOrder(entries, round)) {
+    const order = roundOrder(shuffled, round);
+    for (const entry of besidePartner(order, tracingOff, (item) => item.id === 'tinyagent-native', round)) {
       const before = process.cpuUsage();
       for (let index = 0; index < settings.cpuBatch; index += 1) {
         await runChecked(entry.fast, createAddTask((seed += 1)), entry.samples.tally);

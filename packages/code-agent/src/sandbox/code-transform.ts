@@ -35,7 +35,7 @@ export function prepareCode(source: string, options: { typescript: boolean; impo
   }
   let program: Program;
   try {
-    program = parse(code, { ...MODEL_CODE_PARSE_OPTIONS, locations: true });
+    program = parse(code, MODEL_CODE_PARSE_OPTIONS);
   } catch (error) {
     return { ok: false, error: importError(code, options.importHint) ?? syntaxError(error) };
   }

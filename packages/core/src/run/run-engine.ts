@@ -416,7 +416,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       stepsTaken: this.stepsTaken,
       usage: { ...this.usage },
       tools: fields.toolFingerprints(),
-      transcript: redactValue<ChatMessage[]>(this.messages),
+      // A copy, like the history: redactValue gives back the list itself when it holds no secret,
+      // and the run goes on appending to it after the snapshot was handed out.
+      transcript: redactValue<ChatMessage[]>([...this.messages]),
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
       pendingApprovals: [...(this.#pending ?? [])],

@@ -88,6 +88,20 @@ describe('snapshots and resume', () => {
     expect(events.at(-1)).toMatchObject({ type: 'run-end', seq: original.at(-1)?.seq });
   });
 
+  it('keeps in each snapshot the transcript of its own step, however long the run goes on after it', async () => {
+    const snapshots: RunSnapshot[] = [];
+    const lengths: number[] = [];
+    await createTestAgent(createScriptedModel(SCRIPT)).run(TASK, {
+      onSnapshot: (snapshot) => {
+        snapshots.push(snapshot);
+        lengths.push(snapshot.transcript.length);
+      },
+    });
+
+    expect(snapshots.map((snapshot) => snapshot.transcript.length)).toEqual(lengths);
+    expect(new Set(lengths).size).toBe(lengths.length);
+  });
+
   it('takes a JSON string as well as a snapshot object, and a larger step limit', async () => {
     let saved = '';
     await createTestAgent(createScriptedModel(SCRIPT.slice(0, 1))).run(TASK, {

@@ -291,9 +291,13 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     const { model, signal, modelTimeoutMs } = this.#fields;
     // A run nothing can cancel sends no signal (the SDK composes one of its own for each it gets);
     // one that can settles at the abort even when the model is slow to honour its signal.
+    // Built field by field, not from a spread of the protocol's request: every model call builds one.
     const chatRequest: ChatRequest = {
-      ...request,
       messages: this.messages,
+      temperature: request.temperature,
+      tools: request.tools,
+      toolChoice: request.toolChoice,
+      stop: request.stop,
       timeoutMs: modelTimeoutMs,
       onRetry: this.#onRetry,
       signal,
@@ -414,7 +418,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
       stepsTaken: this.stepsTaken,
       usage: { ...this.usage },
       tools: fields.toolFingerprints(),
-      transcript: redactValue<ChatMessage[]>(this.messages),
+      // A copy, like the history: redactValue gives back the list itself when it holds no secret,
+      // and the run goes on appending to it after the snapshot was handed out.
+      transcript: redactValue<ChatMessage[]>([...this.messages]),
       journal: [...this.#journal.entries],
       approvals: [...this.#approvals],
       pendingApprovals: [...(this.#pending ?? [])],

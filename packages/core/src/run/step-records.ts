@@ -115,12 +115,10 @@ export class StepRecorder {
         // Calls of one turn may end in any order: each end finds its own start.
         const call = current.toolCalls?.findLast((entry) => entry.toolCallId === event.toolCallId);
         if (call === undefined) return;
-        Object.assign(call, {
-          output: event.output,
-          isError: event.isError,
-          originalLength: event.originalLength,
-          durationMs: event.durationMs,
-        });
+        call.output = event.output;
+        call.isError = event.isError;
+        call.originalLength = event.originalLength;
+        call.durationMs = event.durationMs;
         if (event.error !== undefined) call.error = event.error;
         return;
       }

@@ -5,7 +5,7 @@ import { describeThrown, resultToJson, stringifyResult } from '../tools/stringif
 import { callTool, validateArguments } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { toolFailureError } from '../tools/tool-failure.ts';
-import type { AgentEventInput } from './agent-events.ts';
+import type { AgentEventInput, EventInput, ToolEndEvent } from './agent-events.ts';
 import { RunPaused, approvalResolved, declinedMessage } from './approvals.ts';
 import type { ApprovalDecision, PendingApproval } from './approvals.ts';
 import { getLogger } from '../logger.ts';
@@ -114,15 +114,24 @@ const PENDING = Symbol('pending approval');
  * back as the outcome; rejects with the abort reason, the error of a step runner that failed, or
  * RunPaused when the call waits for approval.
  */
-export async function invokeTool(
+export function invokeTool(
   context: InvocationContext,
   step: number,
   call: ToolCallRequest,
   options: InvokeOptions = {},
 ): Promise<ToolCallOutcome> {
-  const outcome = await attemptTool(context, step, call, options);
+  // Not async: every tool call of every run comes through here, and an async frame around the
+  // attempt would be one more promise and hop per call. attemptTool never throws, only rejects.
+  return attemptTool(context, step, call, options).then(settledOutcome);
+}
+
+function settledOutcome(outcome: ToolCallOutcome | typeof PENDING): ToolCallOutcome {
   if (outcome === PENDING) throw new RunPaused();
   return outcome;
+}
+
+function onlyOutcome(outcome: ToolCallOutcome | typeof PENDING): ToolCallOutcome[] {
+  return [settledOutcome(outcome)];
 }
 
 async function attemptTool(
@@ -186,19 +195,18 @@ async function attemptTool(
     throw reason;
   }
   const cut = options.maxOutputLength === undefined ? outcome : truncated(outcome, options.maxOutputLength);
-  context.emitCore(
-    {
-      type: 'tool-end',
-      toolCallId: call.id,
-      toolName: call.name,
-      output: cut.output,
-      isError: cut.isError,
-      originalLength: cut.originalLength,
-      durationMs: performance.now() - started,
-      ...(thrown === undefined ? {} : { error: thrown }),
-    },
-    replayed,
-  );
+  // Built field by field, not from a spread of a temporary object: every tool call emits one.
+  const ended: EventInput<ToolEndEvent> = {
+    type: 'tool-end',
+    toolCallId: call.id,
+    toolName: call.name,
+    output: cut.output,
+    isError: cut.isError,
+    originalLength: cut.originalLength,
+    durationMs: performance.now() - started,
+  };
+  if (thrown !== undefined) ended.error = thrown;
+  context.emitCore(ended, replayed);
   return cut;
 }
 
@@ -246,16 +254,27 @@ async function approvalGate(
  * outcomes in the order of `calls`. A failing call fails only itself. When the run is aborted,
  * waits for every started call to settle, then rejects with the abort reason.
  */
-export async function invokeTools(
+export function invokeTools(
   context: InvocationContext,
   step: number,
   calls: readonly ToolCallRequest[],
   limit: number,
   options: InvokeOptions = {},
 ): Promise<ToolCallOutcome[]> {
-  // The usual turn makes one call: it needs no pool (invokeTool rejects only with the abort reason).
+  // The usual turn makes one call: it needs no pool, nor the async frames of one (the attempt
+  // rejects only with the abort reason, and never throws).
   const [only] = calls;
-  if (calls.length === 1 && only !== undefined) return [await invokeTool(context, step, only, options)];
+  if (calls.length === 1 && only !== undefined) return attemptTool(context, step, only, options).then(onlyOutcome);
+  return invokeAll(context, step, calls, limit, options);
+}
+
+async function invokeAll(
+  context: InvocationContext,
+  step: number,
+  calls: readonly ToolCallRequest[],
+  limit: number,
+  options: InvokeOptions,
+): Promise<ToolCallOutcome[]> {
   const outcomes = new Array<ToolCallOutcome | typeof PENDING>(calls.length);
   let next = 0;
   const worker = async (): Promise<void> => {

@@ -132,8 +132,8 @@ export class ServerConnection {
 
   /**
    * Calls a tool and resolves with `convert` of its result. The signal cancels the call (the server
-   * is sent `notifications/cancelled`); `timeoutMs` is the SDK's own deadline, a backstop behind the
-   * tool's. What `convert` throws rejects the call as it is.
+   * is sent `notifications/cancelled`); `timeoutMs` is the SDK's own deadline, a backstop for a call
+   * made without the tool's. What `convert` throws rejects the call as it is.
    */
   callTool<T>(
     name: string,

@@ -7,10 +7,6 @@ import { resultForModel } from './tool-result.ts';
 /** The longest tool description, in characters, passed on to the model; the rest is cut. */
 export const MAX_DESCRIPTION_CHARS = 2_000;
 
-// The SDK's own deadline sits a little behind the tool's, so that the tool's (core's message, the
-// run's events) is the one that fires; the SDK's only catches a call made without core's deadline.
-const SDK_DEADLINE_MARGIN_MS = 1_000;
-
 /**
  * The name a TinyAgent tool gets for an MCP tool: `<server>_<tool>` when prefixed, every character
  * outside letters, digits, `_` and `-` replaced by `_`, cut to 64 characters (core's tool-name rule).
@@ -48,9 +44,15 @@ export function createMcpTool({ server, definition, name, timeoutMs }: McpToolSo
     inputSchema: definition.inputSchema,
     ...(definition.outputSchema === undefined ? {} : { outputSchema: definition.outputSchema }),
     timeoutMs,
-    execute: async (args: JsonSchemaToolArguments, context: ToolContext) => {
-      const result = await server.callTool(definition.name, args, context.signal, timeoutMs + SDK_DEADLINE_MARGIN_MS);
-      return resultForModel(result, hasOutputSchema);
-    },
+    // The SDK's own deadline (it always sets one) is the tool's: Node keeps the timers of one duration
+    // in one list, so the SDK's costs an append where a duration of its own costs a list made and
+    // dropped per call. Core set its timer first, so of two due together core's fires first (its
+    // message, the run's events); the SDK's only catches a call made without core (`execute` called
+    // directly). `return await`: an async function that returns a promise unwraps it in two more
+    // turns than one that awaits it.
+    execute: async (args: JsonSchemaToolArguments, context: ToolContext) =>
+      await server.callTool(definition.name, args, context.signal, timeoutMs, (result) =>
+        resultForModel(result, hasOutputSchema),
+      ),
   });
 }

@@ -131,25 +131,30 @@ export class ServerConnection {
   }
 
   /**
-   * Calls a tool. The signal cancels the call (the server is sent `notifications/cancelled`);
-   * `timeoutMs` is the SDK's own deadline, a backstop behind the tool's.
+   * Calls a tool and resolves with `convert` of its result. The signal cancels the call (the server
+   * is sent `notifications/cancelled`); `timeoutMs` is the SDK's own deadline, a backstop for a call
+   * made without the tool's. What `convert` throws rejects the call as it is.
    */
-  callTool(
+  callTool<T>(
     name: string,
     args: Record<string, unknown>,
     signal: AbortSignal,
     timeoutMs: number,
-  ): Promise<CallToolResult> {
-    // A chain, not an async function: every call of every MCP tool comes through here.
+    convert: (result: CallToolResult) => T,
+  ): Promise<T> {
+    // One `then`, not an async function nor a catch after a then: every call of every MCP tool
+    // comes through here, and each promise of the chain is allocated and awaited per call.
     let client: Client;
     try {
       client = this.usableClient();
     } catch (error) {
       return Promise.reject(error);
     }
-    return client.callTool({ name, arguments: args }, { signal, timeout: timeoutMs }).catch((error: unknown) => {
-      throw this.#callError(error, signal, timeoutMs);
-    });
+    return client
+      .callTool({ name, arguments: args }, { signal, timeout: timeoutMs })
+      .then(convert, (error: unknown) => {
+        throw this.#callError(error, signal, timeoutMs);
+      });
   }
 
   #callError(error: unknown, signal: AbortSignal, timeoutMs: number): unknown {

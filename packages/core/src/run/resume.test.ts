@@ -102,6 +102,21 @@ describe('snapshots and resume', () => {
     expect(new Set(lengths).size).toBe(lengths.length);
   });
 
+  it('shares one frozen tool list among snapshots, so no snapshot can alter what the agent checks on resume', async () => {
+    const snapshots: RunSnapshot[] = [];
+    const agent = createTestAgent(createScriptedModel(SCRIPT));
+    await agent.run(TASK, { onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    const [first] = snapshots;
+    if (first === undefined) throw new Error('the run took no snapshot');
+
+    expect(() => first.tools.push({ name: 'extra', schemaHash: 'x' })).toThrow(TypeError);
+    expect(() => {
+      (first.tools[0] as { name: string }).name = 'renamed';
+    }).toThrow(TypeError);
+    expect(snapshots.at(-1)?.tools.map((entry) => entry.name)).not.toContain('extra');
+    expect(snapshots.at(-1)?.tools[0]?.name).not.toBe('renamed');
+  });
+
   it('takes a JSON string as well as a snapshot object, and a larger step limit', async () => {
     let saved = '';
     await createTestAgent(createScriptedModel(SCRIPT.slice(0, 1))).run(TASK, {

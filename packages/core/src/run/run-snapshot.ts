@@ -49,12 +49,19 @@ export interface RunSnapshot {
   takenAt: string;
 }
 
-/** Each tool's name and the hash of its argument schema, as snapshots record them. */
+/**
+ * Each tool's name and the hash of its argument schema, as snapshots record them. Frozen: an agent
+ * computes the list once and every snapshot it takes shares it, so a change made through one
+ * snapshot would otherwise alter the others and the agent's own check of the snapshots it resumes.
+ */
 export function toolFingerprints(tools: Iterable<Tool>): RunSnapshot['tools'] {
-  return [...tools].map((entry) => ({
-    name: entry.name,
-    schemaHash: createHash('sha256').update(JSON.stringify(entry.jsonSchema)).digest('hex').slice(0, 32),
-  }));
+  const fingerprints = [...tools].map((entry) =>
+    Object.freeze({
+      name: entry.name,
+      schemaHash: createHash('sha256').update(JSON.stringify(entry.jsonSchema)).digest('hex').slice(0, 32),
+    }),
+  );
+  return Object.freeze(fingerprints) as RunSnapshot['tools'];
 }
 
 /**

@@ -292,7 +292,9 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
     // A run nothing can cancel sends no signal (the SDK composes one of its own for each it gets);
     // one that can settles at the abort even when the model is slow to honour its signal.
     // Built field by field, not from a spread of the protocol's request: every model call builds one.
-    const chatRequest: ChatRequest = {
+    // Typed to name every field of ModelRequest, so one added to ChatRequest fails to compile here
+    // rather than being dropped on its way to the model.
+    const chatRequest: ChatRequest & Record<keyof ModelRequest, unknown> = {
       messages: this.messages,
       temperature: request.temperature,
       tools: request.tools,

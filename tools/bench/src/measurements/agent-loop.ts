@@ -1,5 +1,5 @@
 // Measurements 1, 2 and 4, in one process holding every contestant: CPU per model turn, one run's
-// wall time at 50 ms latency, and parallel tool calls; and what @tinyagent/otel costs with no SDK
+// wall time at 50 ms latency, and parallel tool calls; and traceRun() beside the same agent with no SDK
 // registered (TRACING_OFF, paired with the native ReactAgent). Contestants take turns (A B C A B C …) after
 // a shared warm-up, so the machine's drift touches all of them alike.
 import { CONTESTANTS, TRACING_OFF, findContestant } from '../contestants/index.ts';
@@ -117,6 +117,10 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
     notes: [
       'Ratios are the median of per-round ratios: each round measures every contestant once, close together in time.',
       'Runs checked and wrong answers count every run of this process: warm-up, CPU, wall time and parallel tools.',
+      `traceRun() with no SDK beside the same agent without it, paired round by round: ${times(versus(TRACING_OFF.id, 'tinyagent-native'))} ` +
+        `(per-round ratios ${spread(pairRatios(byId.get(TRACING_OFF.id), byId.get('tinyagent-native')))}). A batch here is ~40 ms of CPU, ` +
+        "so one collection of another contestant's garbage moves a round by tens of percent: this pairing cannot resolve " +
+        'the 2 % target, which the tracing-off measurement judges from what traceRun() adds per turn.',
     ],
   };
   const latencyTable: Table = {
@@ -158,13 +162,6 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
         '×',
       ),
       checkTarget(
-        '@tinyagent/otel installed, no SDK: CPU per turn ≤ 1.02× without it',
-        versus(TRACING_OFF.id, 'tinyagent-native'),
-        '≤',
-        1.02,
-        '×',
-      ),
-      checkTarget(
         `Parallel tools concurrent: run < ${sequentialMs / 2} ms`,
         median(native?.parallelMs ?? []),
         '≤',
@@ -174,4 +171,15 @@ export function reportAgentLoop(samples: readonly AgentLoopSamples[]): Measureme
     ],
     invalid: wrongAnswerLines(samples),
   };
+}
+
+// Each round's ratio of `of` to `to`, for the spread a paired median hides.
+function pairRatios(of: readonly number[] = [], to: readonly number[] = []): number[] {
+  return of.map((value, index) => value / (to[index] ?? Number.NaN));
+}
+
+function spread(ratios: readonly number[]): string {
+  const finite = ratios.filter(Number.isFinite);
+  if (finite.length === 0) return 'none';
+  return `${times(Math.min(...finite))} to ${times(Math.max(...finite))}`;
 }

@@ -105,7 +105,7 @@ describe('snapshots and resume', () => {
   it('shares one frozen tool list among snapshots, so no snapshot can alter what the agent checks on resume', async () => {
     const snapshots: RunSnapshot[] = [];
     const agent = createTestAgent(createScriptedModel(SCRIPT));
-    await agent.run(TASK, { onSnapshot: (snapshot) => snapshots.push(snapshot) });
+    await agent.run(TASK, { onSnapshot: (snapshot) => void snapshots.push(snapshot) });
     const [first] = snapshots;
     if (first === undefined) throw new Error('the run took no snapshot');
 

@@ -1,12 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  SECRET_ENV_VARS,
-  redactForRun,
-  redactSecrets,
-  redactValue,
-  registerSecret,
-  secretRedactor,
-} from './secrets.ts';
+import { SECRET_ENV_VARS, redactSecrets, redactValue, registerSecret, secretRedactor } from './secrets.ts';
 
 afterEach(() => {
   vi.unstubAllEnvs();
@@ -68,28 +61,6 @@ describe('secretRedactor', () => {
     const redact = secretRedactor();
 
     expect(redact('sk-env-for-redactor and sk-registered-for-redactor')).toBe('[redacted] and [redacted]');
-  });
-});
-
-describe('redactForRun', () => {
-  it("reads the environment's keys at a run's first text, and again for the next run", () => {
-    const run = {};
-    vi.stubEnv('OPENAI_API_KEY', 'sk-env-run-first');
-    expect(redactForRun(run, 'sk-env-run-first')).toBe('[redacted]');
-
-    vi.stubEnv('OPENAI_API_KEY', 'sk-env-run-second');
-
-    expect(redactForRun(run, 'sk-env-run-first sk-env-run-second')).toBe('[redacted] sk-env-run-second');
-    expect(redactForRun({}, 'sk-env-run-first sk-env-run-second')).toBe('sk-env-run-first [redacted]');
-  });
-
-  it('redacts a secret registered during the run at once', () => {
-    const run = {};
-    expect(redactForRun(run, 'sk-registered-mid-run')).toBe('sk-registered-mid-run');
-
-    registerSecret('sk-registered-mid-run');
-
-    expect(redactForRun(run, 'sk-registered-mid-run')).toBe('[redacted]');
   });
 });
 

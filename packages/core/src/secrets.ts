@@ -15,7 +15,6 @@ export function registerSecret(value: string | undefined | null): void {
   if (typeof value === 'string' && value.length >= MIN_SECRET_LENGTH && !registered.has(value)) {
     registered.add(value);
     sorted = undefined;
-    registrations += 1;
   }
 }
 
@@ -32,27 +31,6 @@ export function redactSecrets(text: string): string {
 export function secretRedactor(): (text: string) => string {
   const secrets = knownSecrets();
   return (text) => (text.length < MIN_SECRET_LENGTH ? text : redactWith(secrets, text));
-}
-
-// Counts registrations, so that a run's snapshot (redactForRun) sees a new secret at its next text.
-let registrations = 0;
-
-const runSnapshots = new WeakMap<object, { registrations: number; secrets: readonly string[] }>();
-
-/**
- * `redactSecrets` for the texts of one run, `owner` being its scope: the environment's key variables
- * are read at the run's first text and not again for its later ones, since reading them costs more
- * than redacting a short tool result. A variable set or changed during a run is redacted from the
- * next run on; a secret passed to `registerSecret` is redacted at once, run or not.
- */
-export function redactForRun(owner: object, text: string): string {
-  if (text.length < MIN_SECRET_LENGTH) return text;
-  let snapshot = runSnapshots.get(owner);
-  if (snapshot?.registrations !== registrations) {
-    snapshot = { registrations, secrets: knownSecrets() };
-    runSnapshots.set(owner, snapshot);
-  }
-  return redactWith(snapshot.secrets, text);
 }
 
 /**

@@ -49,10 +49,7 @@ type ApprovalCheck<Args> = {
 /** Options of `Tool.run`. */
 export interface ToolRunOptions {
   signal?: AbortSignal | undefined;
-  /**
-   * The run this call belongs to; agents pass theirs. The calls of one run read the environment's
-   * key variables for redaction once, at the first (see `Tool.run`).
-   */
+  /** The run this call belongs to; agents pass theirs. */
   run?: RunScope | undefined;
   /** The deadline of this call when the tool has no `timeoutMs` of its own (agents pass `toolTimeoutMs`). */
   defaultTimeoutMs?: number | undefined;
@@ -149,11 +146,8 @@ export interface Tool<Args = unknown, Result = unknown> {
   parse(payload: unknown): Args;
   /**
    * Validates `payload`, runs the tool and returns its result as text, known secrets redacted (see
-   * `redactSecrets`; with `options.run`, the key variables of the environment as the run's first
-   * call read them, since reading them costs more than a short result's redaction: a variable set
-   * during the run counts from the next run, a registered secret at once). Throws ToolInputError
-   * for bad arguments, ToolExecutionError (its message redacted too) when the tool fails or times
-   * out, and the abort reason on abort.
+   * `redactSecrets`). Throws ToolInputError for bad arguments, ToolExecutionError (its message
+   * redacted too) when the tool fails or times out, and the abort reason on abort.
    */
   run(payload: unknown, options?: ToolRunOptions): Promise<string>;
 }

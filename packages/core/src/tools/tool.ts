@@ -3,7 +3,7 @@ import { abortReason, stopWaiting, throwIfAborted, whenAborted } from '../abort.
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
-import { redactForRun, redactSecrets } from '../secrets.ts';
+import { redactSecrets } from '../secrets.ts';
 import { readInputSchema, readOutputSchema } from './json-schema-input.ts';
 import { describeThrown, stringifyResult } from './stringify.ts';
 import type {
@@ -144,12 +144,9 @@ function createTool(options: AnyToolOptions): Tool {
   };
 
   // What a tool returns reaches the model, the events and the transcript: a key a tool echoes (an
-  // upstream error, a config dump) must not travel to another service or into a log. A run's calls
-  // read the environment's key variables once (redactForRun), not once per call.
-  const run = async (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> => {
-    const text = stringifyResult(await callTool(definition, payload, runOptions));
-    return runOptions.run === undefined ? redactSecrets(text) : redactForRun(runOptions.run, text);
-  };
+  // upstream error, a config dump) must not travel to another service or into a log.
+  const run = async (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> =>
+    redactSecrets(stringifyResult(await callTool(definition, payload, runOptions)));
 
   const definition: Tool = {
     name,

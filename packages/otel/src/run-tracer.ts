@@ -105,7 +105,7 @@ export class RunTracer {
         run.span.addEvent('tinyagent.correction', { 'tinyagent.correction.reason': known.reason });
         return;
       case 'final-answer':
-        if (this.#settings.content.capture) {
+        if (this.#captures(run.span)) {
           const text = boundedJson(known.answer.value, this.#settings.content.maxLength);
           run.span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, textMessages('assistant', text, Infinity));
         }
@@ -145,10 +145,6 @@ export class RunTracer {
       'tinyagent.run.max_steps': event.maxSteps,
     };
     if (event.resumed === true) attributes['tinyagent.run.resumed'] = true;
-    const { content } = this.#settings;
-    if (content.capture) {
-      attributes[names.ATTR_GEN_AI_INPUT_MESSAGES] = textMessages('user', event.task, content.maxLength);
-    }
     const continued = event.resumed === true ? pausedRunLink(event.runId) : undefined;
     const links: Link[] = continued === undefined ? [] : [{ context: continued }];
     const parentContext = parent === undefined ? context.active() : callingToolContext(parent);
@@ -163,6 +159,10 @@ export class RunTracer {
     if (!isSpanContextValid(span.spanContext())) {
       span.end();
       return;
+    }
+    if (this.#captures(span)) {
+      const { maxLength } = this.#settings.content;
+      span.setAttribute(names.ATTR_GEN_AI_INPUT_MESSAGES, textMessages('user', event.task, maxLength));
     }
     const runContext = trace.setSpan(parentContext, span);
     this.#runs.set(event.runId, { span, context: runContext, model: event.model, chat: undefined, tools: new Map() });
@@ -203,7 +203,7 @@ export class RunTracer {
       span.setAttribute(names.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, event.usage.outputTokens);
     }
     const { content } = this.#settings;
-    if (content.capture) {
+    if (this.#captures(span)) {
       const parts: unknown[] = [];
       if (event.content !== null) parts.push({ type: 'text', content: event.content });
       for (const call of event.toolCalls) {
@@ -224,13 +224,14 @@ export class RunTracer {
       [names.ATTR_GEN_AI_CONVERSATION_ID]: event.runId,
       'tinyagent.step': event.step,
     };
-    const { content } = this.#settings;
-    if (content.capture) {
-      // Core has redacted the arguments already; bounded here.
-      attributes[names.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS] = boundedJson(event.arguments, content.maxLength);
-    }
     const name = `${names.OPERATION_EXECUTE_TOOL} ${event.toolName}`;
-    run.tools.set(event.toolCallId, this.#child(run, name, SpanKind.INTERNAL, attributes));
+    const open = this.#child(run, name, SpanKind.INTERNAL, attributes);
+    if (this.#captures(open.span)) {
+      // Core has redacted the arguments already; bounded here.
+      const { maxLength } = this.#settings.content;
+      open.span.setAttribute(names.ATTR_GEN_AI_TOOL_CALL_ARGUMENTS, boundedJson(event.arguments, maxLength));
+    }
+    run.tools.set(event.toolCallId, open);
   }
 
   #toolEnd(run: TracedRun, event: ToolEndEvent): void {
@@ -238,14 +239,17 @@ export class RunTracer {
     if (tool === undefined) return;
     run.tools.delete(event.toolCallId);
     const { span } = tool;
-    const { content } = this.#settings;
-    if (content.capture)
-      span.setAttribute(names.ATTR_GEN_AI_TOOL_CALL_RESULT, boundedJson(event.output, content.maxLength));
+    if (this.#captures(span)) {
+      span.setAttribute(
+        names.ATTR_GEN_AI_TOOL_CALL_RESULT,
+        boundedJson(event.output, this.#settings.content.maxLength),
+      );
+    }
     if (event.originalLength !== undefined) span.setAttribute('tinyagent.tool.original_length', event.originalLength);
     if (event.isError) {
       const error = event.error;
       span.setAttribute(names.ATTR_ERROR_TYPE, error?.name ?? 'ToolError');
-      if (error !== undefined) span.recordException(exceptionOf(error));
+      if (error !== undefined && span.isRecording()) span.recordException(exceptionOf(error));
       // The output says what went wrong as the model read it ("Error: ..."), redacted by core.
       span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage(event.output) });
     }
@@ -290,6 +294,12 @@ export class RunTracer {
     span.end();
   }
 
+  // Content is built only for a span that records it: a run the SDK sampled out is followed for its
+  // context alone, and building its messages, JSON and stacks would be work thrown away per event.
+  #captures(span: Span): boolean {
+    return this.#settings.content.capture && span.isRecording();
+  }
+
   #child(run: TracedRun, name: string, kind: SpanKind, attributes: Attributes): OpenSpan {
     const span = this.#settings.tracer.startSpan(name, { kind, attributes }, run.context);
     return { span, context: trace.setSpan(run.context, span) };
@@ -309,6 +319,7 @@ function callingToolContext(parent: TracedRun): Context {
 }
 
 function markFailed(span: Span, error: Error): void {
+  if (!span.isRecording()) return;
   span.setAttribute(names.ATTR_ERROR_TYPE, error.name);
   span.recordException(exceptionOf(error));
   span.setStatus({ code: SpanStatusCode.ERROR, message: statusMessage(error.message) });

@@ -33,7 +33,10 @@ export interface RunSnapshot {
   step: number;
   stepsTaken: number;
   usage: RunUsage;
-  /** The agent's tools, each with a hash of its argument schema: a snapshot resumes only with the same. */
+  /**
+   * The agent's tools, each with a hash of its argument schema: a snapshot resumes only with the same.
+   * Frozen, list and entries: every snapshot of one agent shares it (copy it to change it).
+   */
   tools: { name: string; schemaHash: string }[];
   /** The conversation so far, known secrets redacted. */
   transcript: ChatMessage[];

@@ -12,11 +12,12 @@ export interface StepRunner {
 /**
  * Runs every step as it comes, recording nothing. Its `run` is a plain function that reads no
  * `this`: a runner of your own may hand its steps to it (`runner.run = directStepRunner.run`), and
- * core then runs them on the same fast path as with no runner.
+ * core then runs them on the same fast path as with no runner. Frozen: core recognises that path by
+ * this very `run`, so no module may swap it for the whole process.
  */
-export const directStepRunner = {
+export const directStepRunner = Object.freeze({
   run: <Result>(_id: string, work: () => Promise<Result>): Promise<Result> => work(),
-} satisfies StepRunner;
+}) satisfies StepRunner;
 
 /** The id of a step's model call. */
 export function modelStepId(step: number): string {

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { inspect } from 'node:util';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createThrowawayDatabase, findPostgres, queryRows } from './throwaway-postgres.ts';
 
@@ -35,6 +36,16 @@ describe('findPostgres', () => {
     expect(message).toContain('No PostgreSQL for this test: the server of DATABASE_URL refused a connection');
     expect(message).toContain('Set DATABASE_URL to a server whose user may create databases');
     expect(message).not.toContain('hunter2');
+  });
+  it('says DATABASE_URL cannot be read, repeating neither it nor its password, when pg cannot parse it', async () => {
+    process.env.DATABASE_URL = 'postgres://someone:hunter2-secret@[bad/app';
+    const error = await findPostgres('this test').then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect((error as Error).message).toContain('No PostgreSQL for this test: DATABASE_URL is not a URL pg can read.');
+    expect(inspect(error, { depth: 5 })).not.toContain('hunter2');
   });
 });
 

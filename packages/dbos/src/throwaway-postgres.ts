@@ -14,8 +14,12 @@ export const HOW_TO_PROVIDE_POSTGRES =
   'Set DATABASE_URL to a server whose user may create databases (postgres://user:password@127.0.0.1:5432/postgres), ' +
   'or unset it and run as root on Debian, where tools/scripts/ensure-postgres.sh starts one.';
 
-// The same path from src/ and from dist/: both sit in packages/dbos.
-const SCRIPT = fileURLToPath(new URL('../../../tools/scripts/ensure-postgres.sh', import.meta.url));
+// The same path from src/ and from dist/: both sit in packages/dbos. Used only inside this repository
+// (its workspace file beside the script's folder): in an installed package the same path would name
+// whatever another package put there.
+const REPOSITORY = new URL('../../../', import.meta.url);
+const SCRIPT = fileURLToPath(new URL('tools/scripts/ensure-postgres.sh', REPOSITORY));
+const WORKSPACE_FILE = fileURLToPath(new URL('pnpm-workspace.yaml', REPOSITORY));
 // Longer than the script's wait for its lock (600 s): a caller that waits on it gets the script's own answer.
 const SCRIPT_TIMEOUT_MS = 660_000;
 // Fails fast, with what to do, where DBOS would retry a dead server for minutes.
@@ -33,14 +37,21 @@ export async function findPostgres(purpose: string): Promise<string> {
   const fromEnvironment = process.env.DATABASE_URL;
   const serverUrl =
     fromEnvironment !== undefined && fromEnvironment !== '' ? fromEnvironment : await startWithScript(purpose);
-  const client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const source = serverUrl === fromEnvironment ? 'DATABASE_URL' : 'ensure-postgres.sh';
+  let client: pg.Client;
+  try {
+    client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  } catch {
+    // Neither the URL nor pg's error about it (which may hold the URL, password and all) is repeated.
+    throw new Error(`No PostgreSQL for ${purpose}: ${source} is not a URL pg can read. ${HOW_TO_PROVIDE_POSTGRES}`);
+  }
   try {
     await client.connect();
     await client.query('SELECT 1');
   } catch (error) {
     // pg's messages name the host and user, never the password.
     throw new Error(
-      `No PostgreSQL for ${purpose}: the server of ${serverUrl === fromEnvironment ? 'DATABASE_URL' : 'ensure-postgres.sh'} refused a connection (${describe(error)}). ${HOW_TO_PROVIDE_POSTGRES}`,
+      `No PostgreSQL for ${purpose}: the server of ${source} refused a connection (${describe(error)}). ${HOW_TO_PROVIDE_POSTGRES}`,
       { cause: error },
     );
   } finally {
@@ -50,7 +61,7 @@ export async function findPostgres(purpose: string): Promise<string> {
 }
 
 async function startWithScript(purpose: string): Promise<string> {
-  if (!existsSync(SCRIPT)) {
+  if (!existsSync(SCRIPT) || !existsSync(WORKSPACE_FILE)) {
     throw new Error(
       `No PostgreSQL for ${purpose}: DATABASE_URL is not set, and ensure-postgres.sh is not here to start one. ${HOW_TO_PROVIDE_POSTGRES}`,
     );

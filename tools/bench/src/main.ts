@@ -26,6 +26,8 @@ import { reportSnapshots } from './measurements/snapshots.ts';
 import type { SnapshotSamples } from './measurements/snapshots.ts';
 import { reportTracingOff } from './measurements/tracing-off.ts';
 import type { TracingOffSamples } from './measurements/tracing-off.ts';
+import { HTTP_PAIRS } from './measurements/tracing-off-http.ts';
+import type { TracingOffHttpSample, TracingOffHttpVariant } from './measurements/tracing-off-http.ts';
 import { reportStreaming } from './measurements/streaming.ts';
 import type { StreamingResult } from './measurements/streaming.ts';
 import { reportStreamStall } from './measurements/stream-stall.ts';
@@ -113,11 +115,7 @@ try {
     () => runInChild<SnapshotSamples>({ kind: 'snapshots', quick, modelURL } satisfies MeasureJob, 'snapshots'),
     reportSnapshots,
   );
-  await measure(
-    'tracing-off',
-    () => runInChild<TracingOffSamples>({ kind: 'tracing-off', quick, modelURL } satisfies MeasureJob, 'tracing-off'),
-    reportTracingOff,
-  );
+  await measure('tracing-off', collectTracingOff, reportTracingOff);
   await measure('in-flight-memory', collectInFlightMemory, reportInFlightMemory);
   await measure(
     'streaming',
@@ -136,6 +134,21 @@ try {
 }
 
 // One process per contestant and repeat; the order rotates between repeats.
+// 16b in one process; then 16c, each variant alone in a process, the pairs' order alternating.
+async function collectTracingOff(): Promise<TracingOffSamples> {
+  const job = { kind: 'tracing-off', quick, modelURL } satisfies MeasureJob;
+  const inProcess = await runInChild<TracingOffSamples>(job, 'tracing-off');
+  const http: TracingOffHttpSample[] = [];
+  for (let pair = 0; pair < HTTP_PAIRS[settings.mode]; pair += 1) {
+    const order: TracingOffHttpVariant[] = pair % 2 === 0 ? ['plain', 'traced'] : ['traced', 'plain'];
+    for (const variant of order) {
+      const one = { kind: 'tracing-off-http', quick, modelURL, variant } satisfies MeasureJob;
+      http.push(await runInChild<TracingOffHttpSample>(one, `tracing-off over HTTP (${variant})`));
+    }
+  }
+  return { ...inProcess, http };
+}
+
 // The sandbox's own figures in one process, then each agent at each scale level in a process of its own.
 async function collectCodeAgent(): Promise<CodeAgentSamples> {
   const sandbox = await runInChild<CodeAgentSamples>({ kind: 'code-agent', quick } satisfies MeasureJob, 'code-agent');

@@ -2,6 +2,7 @@
 // and exits. Each job runs in a fresh process, so no measurement inherits another's heap or JIT state.
 import type { ChildReply } from './child-process.ts';
 import type { ScaleAgent, V8PoolSize } from './measurements/code-agent-scale-report.ts';
+import type { TracingOffHttpVariant } from './measurements/tracing-off-http.ts';
 import { benchSettings } from './settings.ts';
 
 /** A job for a measuring process. */
@@ -10,6 +11,7 @@ export type MeasureJob =
   | { kind: 'throughput'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'snapshots'; quick: boolean; modelURL: string }
   | { kind: 'tracing-off'; quick: boolean; modelURL: string }
+  | { kind: 'tracing-off-http'; quick: boolean; modelURL: string; variant: TracingOffHttpVariant }
   | { kind: 'in-flight-memory'; quick: boolean; modelURL: string; contestantId: string }
   | { kind: 'streaming'; quick: boolean; streamURL: string }
   | { kind: 'stream-stall'; quick: boolean; streamURL: string; contestantId: string }
@@ -32,6 +34,12 @@ async function runJob(job: MeasureJob): Promise<unknown> {
       return (await import('./measurements/snapshots.ts')).measureSnapshots(job.modelURL, settings);
     case 'tracing-off':
       return (await import('./measurements/tracing-off.ts')).measureTracingOff(job.modelURL, settings);
+    case 'tracing-off-http':
+      return (await import('./measurements/tracing-off-http.ts')).measureTracingOffHttp(
+        job.modelURL,
+        job.variant,
+        settings,
+      );
     case 'in-flight-memory': {
       const { measureInFlightMemory } = await import('./measurements/in-flight-memory.ts');
       return measureInFlightMemory(job.modelURL, job.contestantId, settings);

@@ -22,6 +22,8 @@ import { TOOL_TURNS, createAddTask, decideReply, modelForLatency } from '../scen
 import type { BenchSettings } from '../settings.ts';
 import { median, pairedRatio } from '../stats.ts';
 import type { Table } from '../table.ts';
+import { meanRatio, tracingOffHttpTable } from './tracing-off-http.ts';
+import type { TracingOffHttpSample } from './tracing-off-http.ts';
 
 const VARIANTS = [
   { id: 'plain', label: 'ReactAgent (native), no listener' },
@@ -53,9 +55,11 @@ export interface TracingOffVariantSamples {
   tally: AnswerTally;
 }
 
-/** The samples of measurement 16b. */
+/** The samples of measurements 16b and 16c. */
 export interface TracingOffSamples {
   variants: TracingOffVariantSamples[];
+  /** 16c: one reading per process, in the order the processes ran (absent from results saved before it). */
+  http?: TracingOffHttpSample[] | undefined;
 }
 
 // The bench scenario's model, in process: the fake server's stateless reply, without the wire.
@@ -133,7 +137,7 @@ function pairedDifference(values: readonly number[], references: readonly number
   return median(values.map((value, index) => value - (references[index] ?? Number.NaN)).filter(Number.isFinite));
 }
 
-/** The table and target of measurement 16b. */
+/** The tables and targets of measurements 16b and 16c. */
 export function reportTracingOff(samples: TracingOffSamples): MeasurementReport {
   const byId = new Map<string, TracingOffVariantSamples>(samples.variants.map((entry) => [entry.id, entry]));
   const plain = byId.get('plain')?.cpuPerTurnUs ?? [];
@@ -163,7 +167,10 @@ export function reportTracingOff(samples: TracingOffSamples): MeasurementReport 
       `traceRun() with no SDK adds ${((added / floor) * 100).toFixed(2)} % of the fetch floor's turn.`,
     ],
   };
-  const invalid = samples.variants
+  const invalid = [
+    ...samples.variants,
+    ...(samples.http ?? []).map((entry) => ({ ...entry, id: `${entry.variant}, over HTTP` })),
+  ]
     .filter((entry) => entry.tally.wrong > 0)
     .map(
       (entry) =>
@@ -176,5 +183,13 @@ export function reportTracingOff(samples: TracingOffSamples): MeasurementReport 
     MAX_SHARE_OF_FLOOR * floor,
     ' µs',
   );
-  return { tables: [table], targets: [target], invalid };
+  if (samples.http === undefined) return { tables: [table], targets: [target], invalid };
+  const overHttp = checkTarget(
+    '@tinyagent/otel installed, no SDK: CPU per turn over HTTP ≤ 1.02× without it (processes in pairs)',
+    meanRatio(samples.http),
+    '≤',
+    1 + MAX_SHARE_OF_FLOOR,
+    '×',
+  );
+  return { tables: [table, tracingOffHttpTable(samples.http)], targets: [target, overHttp], invalid };
 }

@@ -1,5 +1,5 @@
 import { tool, z } from '@tinyagent/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
 import { resolveLimits } from './sandbox-limits.ts';
@@ -14,6 +14,21 @@ import { SandboxSession } from './sandbox-session.ts';
 const WATCHDOG_MS = 1000;
 const FAR_DEADLINE = { timeoutMs: 60_000 };
 const RESTARTED = '(the sandbox had to be restarted: it was reset, and variables from earlier steps are gone.)';
+// A test waits for up to two watchdog periods and starts up to three workers: on a busy machine that is
+// far beyond vitest's default 5 s, and a timeout says nothing about the behaviour under test.
+const TEST_TIMEOUT_MS = 30_000;
+
+const pools: WorkerPool[] = [];
+// Closed even when a test fails, so that no worker outlives it.
+afterEach(() => {
+  for (const pool of pools.splice(0)) pool.close();
+});
+
+function watchdogPool(): WorkerPool {
+  const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+  pools.push(pool);
+  return pool;
+}
 
 // A tool the runaway code calls first, so that the test knows its execution holds the worker.
 function beginning(): { began: Promise<undefined>; tool: ReturnType<typeof tool> } {
@@ -37,9 +52,9 @@ function tallying(): { calls: Map<string, number>; tool: ReturnType<typeof tool>
   return { calls, tool: tally };
 }
 
-describe('the watchdog', () => {
+describe('the watchdog', { timeout: TEST_TIMEOUT_MS }, () => {
   it('moves the queued runs of a runaway’s neighbours to a fresh worker, each run once, and tells idle ones of the reset', async () => {
-    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const pool = watchdogPool();
     const { began, tool: begin } = beginning();
     const { calls, tool: tally } = tallying();
     const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
@@ -71,11 +86,10 @@ describe('the watchdog', () => {
     ]);
     expect((await idle.run('typeof kept')).output).toBe(`'undefined'\n${RESTARTED}`);
     expect(pool.liveWorkers()).not.toContain(worker);
-    pool.close();
   });
 
   it('ends a queued run with a SandboxError blaming the neighbour when runaway code gets its fresh worker replaced too', async () => {
-    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const pool = watchdogPool();
     const { began, tool: begin } = beginning();
     const { calls, tool: tally } = tallying();
     const first = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
@@ -113,11 +127,10 @@ describe('the watchdog', () => {
     expect(calls.size).toBe(0);
     // The run after it is an ordinary one.
     expect((await innocent.run('tally({ who: "again" })')).output).toBe("'again'");
-    pool.close();
   });
 
   it('lets a result the worker posted before a late watchdog win, and keeps the worker', async () => {
-    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const pool = watchdogPool();
     const worker = pool.place();
     const session = await SandboxSession.open(worker, resolveLimits({}), ['stall']);
     let stalledPast = false;
@@ -152,6 +165,5 @@ describe('the watchdog', () => {
     expect(worker.death).toBeUndefined();
     expect(pool.liveWorkers()).toEqual([worker]);
     session.close();
-    pool.close();
   });
 });

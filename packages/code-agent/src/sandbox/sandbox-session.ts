@@ -93,7 +93,7 @@ export class SandboxSession {
             }
           },
           // Nothing of a sandbox still being created can be to blame for a neighbour's runaway code.
-          onDeath: (error) => reject(worker.runawaySandbox === undefined ? error : neighbourRunaway(true)),
+          onDeath: (error) => reject(worker.runawaySandbox === undefined ? error : neighbourRunaway('creation')),
         });
         const { workerEnd } = line;
         worker.post({ type: 'create', sandboxId, limits, toolNames, ...workerEnd }, [workerEnd.toolPort]);
@@ -257,7 +257,7 @@ export class SandboxSession {
     else if (runaway === undefined || runaway === this.#sandboxId) flight.reject(error);
     else {
       if (neverStarted) this.#lostState = this.#ran;
-      flight.reject(neighbourRunaway(neverStarted));
+      flight.reject(neighbourRunaway(neverStarted ? 'waiting' : 'started'));
     }
   }
 

@@ -166,4 +166,24 @@ describe('the watchdog', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(pool.liveWorkers()).toEqual([worker]);
     session.close();
   });
+
+  it('says that a sandbox being created was lost, not moved, when warm() meets a runaway neighbour', async () => {
+    const pool = watchdogPool();
+    const { began, tool: begin } = beginning();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const late = new JsExecutor({ pool });
+    await runaway.warm();
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    const warming = late.warm().catch((error: unknown) => error);
+
+    expect((await looping).output).toContain('TimeoutError');
+    const failure = await warming;
+    expect(SandboxError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toContain('this sandbox was still being created on it and did nothing wrong');
+    expect((failure as Error).message).not.toContain('moved');
+    // The executor is not spoilt: its first run opens a fresh sandbox.
+    expect((await late.run('1 + 1')).output).toBe('2');
+  });
 });

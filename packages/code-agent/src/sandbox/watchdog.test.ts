@@ -1,5 +1,7 @@
 import { tool, z } from '@tinyagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { SEED_STEP } from './execution-inputs.ts';
+import type { RunStep } from './execution-inputs.ts';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
 import { resolveLimits } from './sandbox-limits.ts';
@@ -165,6 +167,29 @@ describe('the watchdog', { timeout: TEST_TIMEOUT_MS }, () => {
     expect(worker.death).toBeUndefined();
     expect(pool.liveWorkers()).toEqual([worker]);
     session.close();
+  });
+
+  it('moves a run whose sandbox was lost while it took its seed through a step', async () => {
+    const pool = watchdogPool();
+    const { began, tool: begin } = beginning();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const innocent = new JsExecutor({ pool });
+    await runaway.warm();
+    await innocent.run('globalThis.kept = 1');
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    // A durable run's seed is a step (a PostgreSQL commit under DBOS): here it lasts until the watchdog has
+    // replaced the worker that holds the innocent run's sandbox.
+    const slowSeed: RunStep = async (name, work) => {
+      if (name === SEED_STEP) await looping;
+      return work();
+    };
+    const result = await innocent.run('typeof kept', { runStep: slowSeed });
+
+    expect((await looping).output).toContain('TimeoutError');
+    expect(result.output).toBe(`'undefined'\n${RESTARTED}`);
+    expect((await innocent.run('typeof kept')).output).toBe("'undefined'");
   });
 
   it('says that a sandbox being created was lost, not moved, when warm() meets a runaway neighbour', async () => {

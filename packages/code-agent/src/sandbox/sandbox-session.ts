@@ -262,6 +262,9 @@ export class SandboxSession {
     const runaway = this.#worker.runawaySandbox;
     // Closed whatever the cause: a worker told to stop may still be running, and must start nothing more.
     const neverStarted = this.#line.closeGate(flight.executionId);
+    // Its caller already has its answer (an abort): no result has said that the state is gone, so the
+    // next one must, whatever killed the worker.
+    if (flight.callerSettled) this.#lostState = this.#ran;
     this.#land(flight);
     if (flight.callerSettled) return;
     if (flight.watchdogFired) flight.resolve(watchdogOutcome());

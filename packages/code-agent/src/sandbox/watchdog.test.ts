@@ -192,6 +192,32 @@ describe('the watchdog', { timeout: TEST_TIMEOUT_MS }, () => {
     expect((await innocent.run('typeof kept')).output).toBe("'undefined'");
   });
 
+  it('moves the run queued behind an execution its caller gave up, and its result tells of the reset', async () => {
+    const pool = watchdogPool();
+    const { began, tool: begin } = beginning();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const innocent = new JsExecutor({ pool });
+    await runaway.warm();
+    await innocent.run('globalThis.kept = 1');
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    const controller = new AbortController();
+    const givenUp = innocent.run('2', { signal: controller.signal });
+    // Without a step seam, the run reaches its sandbox in microtasks: after one turn of the event loop its
+    // execution waits in the worker, behind the loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('the user left');
+    controller.abort(reason);
+    await expect(givenUp).rejects.toBe(reason);
+    // It waits for the given-up execution to stop, which happens when the watchdog replaces the worker.
+    const next = await innocent.run('typeof kept');
+
+    expect((await looping).output).toContain('TimeoutError');
+    expect(next.output).toBe(`'undefined'\n${RESTARTED}`);
+    expect((await innocent.run('typeof kept')).output).toBe("'undefined'");
+  });
+
   it('says that a sandbox being created was lost, not moved, when warm() meets a runaway neighbour', async () => {
     const pool = watchdogPool();
     const { began, tool: begin } = beginning();

@@ -133,6 +133,11 @@ export class JsExecutor implements Disposable {
       );
     }
     options.signal?.throwIfAborted();
+    const { runStep } = options;
+    // Before the session: under DBOS the seed is a step (a real wait), during which a neighbour's runaway
+    // code may take the session's worker; opened after it, the session is fresh. No step runs in between,
+    // so a replay still meets the steps in their recorded order.
+    const seed = await takeSeed(runStep);
     const move: MoveBudget = { used: false };
     const session = await this.#openSession().catch((error: unknown) =>
       moveOnce(move, error, () => this.#openSession()),
@@ -145,12 +150,11 @@ export class JsExecutor implements Disposable {
     const failure = new AbortController();
     const stop = (reason: unknown): void => failure.abort(reason);
     const signal = options.signal === undefined ? failure.signal : AbortSignal.any([options.signal, failure.signal]);
-    const { runStep } = options;
     const request: ExecuteRequest = {
       code,
       typescript: options.typescript === true,
       signal,
-      seed: await takeSeed(runStep),
+      seed,
       onToolCall: (call) => answerToolCall(this.#tools, call, invoke, stop),
       onClockRead: runStep === undefined ? undefined : createClockReader(runStep, stop),
     };

@@ -10,20 +10,31 @@ function isMovable(error: unknown): boolean {
 }
 
 /**
- * The error of a run whose worker went with a neighbour's execution that would not stop. `neverStarted`:
- * its execution (or creation) had not begun, and the error is movable; otherwise it had just begun.
- * The text is what the caller reads once the run could not be moved (see JsExecutor).
+ * What a neighbour's runaway code cut short: a sandbox still being created, an execution still waiting
+ * its turn (these two never started, and may move), one that had just started, or a run that was already
+ * moved once and met runaway code again.
  */
-export function neighbourRunaway(neverStarted: boolean): SandboxError {
-  const what = neverStarted
-    ? 'this run was waiting its turn and did nothing wrong; it was moved to a fresh sandbox, whose worker runaway code got replaced as well'
-    : 'this run had only just started on it and did nothing wrong';
+export type CutShort = 'creation' | 'waiting' | 'started' | 'moved';
+
+const WHAT_HAPPENED: Record<CutShort, string> = {
+  creation: 'this sandbox was still being created on it and did nothing wrong',
+  waiting: 'this run was waiting its turn and did nothing wrong',
+  started: 'this run had only just started on it and did nothing wrong',
+  moved:
+    'this run was waiting its turn and did nothing wrong; it was moved to a fresh sandbox, whose worker runaway code got replaced as well',
+};
+
+/**
+ * The error of a run whose worker went with a neighbour's execution that would not stop, saying what
+ * that cut short. A creation or a waiting execution never started: its error is movable (see moveOnce).
+ */
+export function neighbourRunaway(cutShort: CutShort): SandboxError {
   const error = new SandboxError(
-    `The sandbox's worker was replaced because another run's code on it ran past its deadline and would not stop: ${what}. ` +
+    `The sandbox's worker was replaced because another run's code on it ran past its deadline and would not stop: ${WHAT_HAPPENED[cutShort]}. ` +
       'Run it again (variables from earlier steps are gone), and give runs of untrusted code a sandbox pool of ' +
       'their own (createSandboxPool) so that they cannot hold up others.',
   );
-  if (neverStarted) movable.add(error);
+  if (cutShort === 'creation' || cutShort === 'waiting') movable.add(error);
   return error;
 }
 
@@ -36,10 +47,12 @@ export interface MoveBudget {
  * Tries `again` (on a fresh sandbox) when `error` ended a sandbox creation or an execution that never
  * started because a neighbour's runaway code got its worker replaced; rejects with `error` otherwise.
  * Once per run (`budget`): a second replacement means runaway code keeps landing beside the run, and
- * the caller hears so (the error says what to do) rather than waiting on.
+ * the caller hears so (an error saying that the run was moved, and what to do) rather than waiting on.
  */
 export function moveOnce<T>(budget: MoveBudget, error: unknown, again: () => Promise<T>): Promise<T> {
-  if (budget.used || !isMovable(error)) return Promise.reject(error);
+  if (!isMovable(error)) return Promise.reject(error);
+  // Only here does a run learn that it was moved: the error of the first replacement cannot say so.
+  if (budget.used) return Promise.reject(neighbourRunaway('moved'));
   budget.used = true;
-  return again();
+  return again().catch((next: unknown) => Promise.reject(isMovable(next) ? neighbourRunaway('moved') : next));
 }

@@ -61,6 +61,7 @@ export class SandboxSession {
   // Set once an execution started here: the sandbox then holds state that a lost worker takes with it.
   #ran = false;
   #lostState = false;
+  #death: SandboxError | undefined;
 
   private constructor(worker: SandboxWorker, line: HostLine, sandboxId: number, limits: ResolvedLimits) {
     this.#worker = worker;
@@ -93,7 +94,7 @@ export class SandboxSession {
             }
           },
           // Nothing of a sandbox still being created can be to blame for a neighbour's runaway code.
-          onDeath: (error) => reject(worker.runawaySandbox === undefined ? error : neighbourRunaway(true)),
+          onDeath: (error) => reject(worker.runawaySandbox === undefined ? error : neighbourRunaway('creation')),
         });
         const { workerEnd } = line;
         worker.post({ type: 'create', sandboxId, limits, toolNames, ...workerEnd }, [workerEnd.toolPort]);
@@ -134,10 +135,11 @@ export class SandboxSession {
   /**
    * Runs code in the sandbox. Resolves with the outcome (model errors included); rejects with the
    * signal's reason on abort, and with a SandboxError when the worker dies (a movable one, see
-   * runaway-neighbour.ts, when the execution never started and a neighbour's runaway code was to blame).
+   * runaway-neighbour.ts, when the execution never started and a neighbour's runaway code was to blame,
+   * even if the worker was replaced before this call).
    */
   execute(request: ExecuteRequest): Promise<ExecutionOutcome> {
-    if (!this.usable) return Promise.reject(new SandboxError('This sandbox session is closed.'));
+    if (!this.usable) return Promise.reject(this.#unusableError());
     // An execution whose caller already has its answer (an abort, a failing step) may still be stopping
     // in the worker: the next one waits for it instead of failing.
     if (this.#flight?.callerSettled === true) return this.#flight.landed.then(() => this.execute(request));
@@ -194,6 +196,14 @@ export class SandboxSession {
     });
   }
 
+  // Why no execution can start here. One that a neighbour's runaway code kept from starting (its caller
+  // was between steps, or it waited for an execution whose caller gave up) can still move elsewhere.
+  #unusableError(): SandboxError {
+    const runaway = this.#worker.runawaySandbox;
+    if (this.#closed || this.#death === undefined) return new SandboxError('This sandbox session is closed.');
+    return runaway === undefined || runaway === this.#sandboxId ? this.#death : neighbourRunaway('waiting');
+  }
+
   /** Frees the sandbox on its worker, once any execution in flight has stopped. */
   close(): void {
     if (this.#closed) return;
@@ -242,6 +252,7 @@ export class SandboxSession {
 
   #onDeath(error: SandboxError): void {
     this.#broken = true;
+    this.#death = error;
     this.#line.close();
     const flight = this.#flight;
     if (flight === undefined) {
@@ -251,13 +262,16 @@ export class SandboxSession {
     const runaway = this.#worker.runawaySandbox;
     // Closed whatever the cause: a worker told to stop may still be running, and must start nothing more.
     const neverStarted = this.#line.closeGate(flight.executionId);
+    // Its caller already has its answer (an abort): no result has said that the state is gone, so the
+    // next one must, whatever killed the worker.
+    if (flight.callerSettled) this.#lostState = this.#ran;
     this.#land(flight);
     if (flight.callerSettled) return;
     if (flight.watchdogFired) flight.resolve(watchdogOutcome());
     else if (runaway === undefined || runaway === this.#sandboxId) flight.reject(error);
     else {
       if (neverStarted) this.#lostState = this.#ran;
-      flight.reject(neighbourRunaway(neverStarted));
+      flight.reject(neighbourRunaway(neverStarted ? 'waiting' : 'started'));
     }
   }
 

@@ -1,5 +1,7 @@
 import { tool, z } from '@tinyagent/core';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SEED_STEP } from './execution-inputs.ts';
+import type { RunStep } from './execution-inputs.ts';
 import { JsExecutor } from './js-executor.ts';
 import { SandboxError } from './sandbox-error.ts';
 import { resolveLimits } from './sandbox-limits.ts';
@@ -14,6 +16,21 @@ import { SandboxSession } from './sandbox-session.ts';
 const WATCHDOG_MS = 1000;
 const FAR_DEADLINE = { timeoutMs: 60_000 };
 const RESTARTED = '(the sandbox had to be restarted: it was reset, and variables from earlier steps are gone.)';
+// A test waits for up to two watchdog periods and starts up to three workers: on a busy machine that is
+// far beyond vitest's default 5 s, and a timeout says nothing about the behaviour under test.
+const TEST_TIMEOUT_MS = 30_000;
+
+const pools: WorkerPool[] = [];
+// Closed even when a test fails, so that no worker outlives it.
+afterEach(() => {
+  for (const pool of pools.splice(0)) pool.close();
+});
+
+function watchdogPool(): WorkerPool {
+  const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+  pools.push(pool);
+  return pool;
+}
 
 // A tool the runaway code calls first, so that the test knows its execution holds the worker.
 function beginning(): { began: Promise<undefined>; tool: ReturnType<typeof tool> } {
@@ -37,9 +54,9 @@ function tallying(): { calls: Map<string, number>; tool: ReturnType<typeof tool>
   return { calls, tool: tally };
 }
 
-describe('the watchdog', () => {
+describe('the watchdog', { timeout: TEST_TIMEOUT_MS }, () => {
   it('moves the queued runs of a runaway’s neighbours to a fresh worker, each run once, and tells idle ones of the reset', async () => {
-    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const pool = watchdogPool();
     const { began, tool: begin } = beginning();
     const { calls, tool: tally } = tallying();
     const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
@@ -71,11 +88,10 @@ describe('the watchdog', () => {
     ]);
     expect((await idle.run('typeof kept')).output).toBe(`'undefined'\n${RESTARTED}`);
     expect(pool.liveWorkers()).not.toContain(worker);
-    pool.close();
   });
 
   it('ends a queued run with a SandboxError blaming the neighbour when runaway code gets its fresh worker replaced too', async () => {
-    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const pool = watchdogPool();
     const { began, tool: begin } = beginning();
     const { calls, tool: tally } = tallying();
     const first = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
@@ -113,11 +129,10 @@ describe('the watchdog', () => {
     expect(calls.size).toBe(0);
     // The run after it is an ordinary one.
     expect((await innocent.run('tally({ who: "again" })')).output).toBe("'again'");
-    pool.close();
   });
 
   it('lets a result the worker posted before a late watchdog win, and keeps the worker', async () => {
-    const pool = new WorkerPool(1, { watchdogAfterMs: WATCHDOG_MS });
+    const pool = watchdogPool();
     const worker = pool.place();
     const session = await SandboxSession.open(worker, resolveLimits({}), ['stall']);
     let stalledPast = false;
@@ -152,6 +167,74 @@ describe('the watchdog', () => {
     expect(worker.death).toBeUndefined();
     expect(pool.liveWorkers()).toEqual([worker]);
     session.close();
-    pool.close();
+  });
+
+  it('moves a run whose sandbox was lost while it took its seed through a step', async () => {
+    const pool = watchdogPool();
+    const { began, tool: begin } = beginning();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const innocent = new JsExecutor({ pool });
+    await runaway.warm();
+    await innocent.run('globalThis.kept = 1');
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    // A durable run's seed is a step (a PostgreSQL commit under DBOS): here it lasts until the watchdog has
+    // replaced the worker that holds the innocent run's sandbox.
+    const slowSeed: RunStep = async (name, work) => {
+      if (name === SEED_STEP) await looping;
+      return work();
+    };
+    const result = await innocent.run('typeof kept', { runStep: slowSeed });
+
+    expect((await looping).output).toContain('TimeoutError');
+    expect(result.output).toBe(`'undefined'\n${RESTARTED}`);
+    expect((await innocent.run('typeof kept')).output).toBe("'undefined'");
+  });
+
+  it('moves the run queued behind an execution its caller gave up, and its result tells of the reset', async () => {
+    const pool = watchdogPool();
+    const { began, tool: begin } = beginning();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const innocent = new JsExecutor({ pool });
+    await runaway.warm();
+    await innocent.run('globalThis.kept = 1');
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    const controller = new AbortController();
+    const givenUp = innocent.run('2', { signal: controller.signal });
+    // Without a step seam, the run reaches its sandbox in microtasks: after one turn of the event loop its
+    // execution waits in the worker, behind the loop.
+    await new Promise((resolve) => setImmediate(resolve));
+    const reason = new Error('the user left');
+    controller.abort(reason);
+    await expect(givenUp).rejects.toBe(reason);
+    // It waits for the given-up execution to stop, which happens when the watchdog replaces the worker.
+    const next = await innocent.run('typeof kept');
+
+    expect((await looping).output).toContain('TimeoutError');
+    expect(next.output).toBe(`'undefined'\n${RESTARTED}`);
+    expect((await innocent.run('typeof kept')).output).toBe("'undefined'");
+  });
+
+  it('says that a sandbox being created was lost, not moved, when warm() meets a runaway neighbour', async () => {
+    const pool = watchdogPool();
+    const { began, tool: begin } = beginning();
+    const runaway = new JsExecutor({ tools: [begin], pool, limits: FAR_DEADLINE });
+    const late = new JsExecutor({ pool });
+    await runaway.warm();
+
+    const looping = runaway.run('began(); for (;;) {}');
+    await began;
+    const warming = late.warm().catch((error: unknown) => error);
+
+    expect((await looping).output).toContain('TimeoutError');
+    const failure = await warming;
+    expect(SandboxError.isInstance(failure)).toBe(true);
+    expect((failure as Error).message).toContain('this sandbox was still being created on it and did nothing wrong');
+    expect((failure as Error).message).not.toContain('moved');
+    // The executor is not spoilt: its first run opens a fresh sandbox.
+    expect((await late.run('1 + 1')).output).toBe('2');
   });
 });

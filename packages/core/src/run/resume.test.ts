@@ -109,7 +109,10 @@ describe('snapshots and resume', () => {
     const [first] = snapshots;
     if (first === undefined) throw new Error('the run took no snapshot');
 
-    expect(() => first.tools.push({ name: 'extra', schemaHash: 'x' })).toThrow(TypeError);
+    // The type says read-only; the test checks that a caller who casts that away changes nothing.
+    expect(() =>
+      (first.tools as { name: string; schemaHash: string }[]).push({ name: 'extra', schemaHash: 'x' }),
+    ).toThrow(TypeError);
     expect(() => {
       (first.tools[0] as { name: string }).name = 'renamed';
     }).toThrow(TypeError);

@@ -35,9 +35,9 @@ export interface RunSnapshot {
   usage: RunUsage;
   /**
    * The agent's tools, each with a hash of its argument schema: a snapshot resumes only with the same.
-   * Frozen, list and entries: every snapshot of one agent shares it (copy it to change it).
+   * Read-only: the snapshots an agent takes in one process share one frozen list (copy it to change it).
    */
-  tools: { name: string; schemaHash: string }[];
+  tools: readonly Readonly<{ name: string; schemaHash: string }>[];
   /** The conversation so far, known secrets redacted. */
   transcript: ChatMessage[];
   /** Every completed model call, tool call and agent step, in order. */
@@ -64,7 +64,7 @@ export function toolFingerprints(tools: Iterable<Tool>): RunSnapshot['tools'] {
       schemaHash: createHash('sha256').update(JSON.stringify(entry.jsonSchema)).digest('hex').slice(0, 32),
     }),
   );
-  return Object.freeze(fingerprints) as RunSnapshot['tools'];
+  return Object.freeze(fingerprints);
 }
 
 /**

@@ -1,10 +1,14 @@
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { z as zod3 } from 'zod3';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import { registerSecret } from '../secrets.ts';
 import { callTool, createRunScope, isTool, tool } from './tool.ts';
 import type { Tool, ToolContext } from './tool.ts';
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
 
 const echo = tool({
   name: 'echo',
@@ -147,6 +151,14 @@ describe('tool run results', () => {
     expect(((await rejectionOf(leaky.run({ fail: true }))) as Error).message).toBe(
       "Tool 'leaky' failed: upstream refused [redacted]",
     );
+  });
+
+  it("redacts the environment's key as it is at each call, even one set during a run", async () => {
+    const run = createRunScope();
+    vi.stubEnv('OPENAI_API_KEY', 'sk-env-tool-run-1');
+    expect(await echo.run({ value: 'sk-env-tool-run-1' }, { run })).toBe('[redacted]');
+    vi.stubEnv('OPENAI_API_KEY', 'sk-env-tool-run-2');
+    expect(await echo.run({ value: 'sk-env-tool-run-2' }, { run })).toBe('[redacted]');
   });
 
   it('wraps even thrown values whose fields throw in a ToolExecutionError', async () => {

@@ -133,7 +133,6 @@ try {
   model?.disconnect();
 }
 
-// One process per contestant and repeat; the order rotates between repeats.
 // 16b in one process; then 16c, each variant alone in a process, the pairs' order alternating.
 async function collectTracingOff(): Promise<TracingOffSamples> {
   const job = { kind: 'tracing-off', quick, modelURL } satisfies MeasureJob;
@@ -171,6 +170,7 @@ async function collectCodeAgent(): Promise<CodeAgentSamples> {
   return { ...sandbox, scale };
 }
 
+// One process per contestant and repeat; the order rotates between repeats.
 async function collectThroughput(): Promise<ThroughputSamples[]> {
   const results: ThroughputSamples[] = [];
   for (let repeat = 0; repeat < settings.throughputRepeats; repeat += 1) {

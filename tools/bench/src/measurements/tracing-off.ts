@@ -22,7 +22,7 @@ import { TOOL_TURNS, createAddTask, decideReply, modelForLatency } from '../scen
 import type { BenchSettings } from '../settings.ts';
 import { median, pairedRatio } from '../stats.ts';
 import type { Table } from '../table.ts';
-import { meanRatio, tracingOffHttpTable } from './tracing-off-http.ts';
+import { tracingOffHttpTable } from './tracing-off-http.ts';
 import type { TracingOffHttpSample } from './tracing-off-http.ts';
 
 const VARIANTS = [
@@ -183,13 +183,6 @@ export function reportTracingOff(samples: TracingOffSamples): MeasurementReport 
     MAX_SHARE_OF_FLOOR * floor,
     ' µs',
   );
-  if (samples.http === undefined) return { tables: [table], targets: [target], invalid };
-  const overHttp = checkTarget(
-    '@tinyagent/otel installed, no SDK: CPU per turn over HTTP ≤ 1.02× without it (processes in pairs)',
-    meanRatio(samples.http),
-    '≤',
-    1 + MAX_SHARE_OF_FLOOR,
-    '×',
-  );
-  return { tables: [table, tracingOffHttpTable(samples.http)], targets: [target, overHttp], invalid };
+  const tables = samples.http === undefined ? [table] : [table, tracingOffHttpTable(samples.http)];
+  return { tables, targets: [target], invalid };
 }

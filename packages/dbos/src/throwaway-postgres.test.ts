@@ -37,6 +37,7 @@ describe('findPostgres', () => {
     expect(message).toContain('Set DATABASE_URL to a server whose user may create databases');
     expect(message).not.toContain('hunter2');
   });
+
   it('says DATABASE_URL cannot be read, repeating neither it nor its password, when pg cannot parse it', async () => {
     process.env.DATABASE_URL = 'postgres://someone:hunter2-secret@[bad/app';
     const error = await findPostgres('this test').then(

@@ -4,7 +4,7 @@
 // path, before the source condition applies: it imports nothing from the workspace, only Node and pg.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -41,9 +41,18 @@ export async function findPostgres(purpose: string): Promise<string> {
   let client: pg.Client;
   try {
     client = new pg.Client({ connectionString: serverUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  } catch {
-    // Neither the URL nor pg's error about it (which may hold the URL, password and all) is repeated.
-    throw new Error(`No PostgreSQL for ${purpose}: ${source} is not a URL pg can read. ${HOW_TO_PROVIDE_POSTGRES}`);
+  } catch (error) {
+    if (error instanceof TypeError || (error as { code?: unknown }).code === 'ERR_INVALID_URL') {
+      // eslint-disable-next-line preserve-caught-error -- the parser's error holds the URL, password and all
+      throw new Error(`No PostgreSQL for ${purpose}: ${source} is not a URL pg can read. ${HOW_TO_PROVIDE_POSTGRES}`);
+    }
+    // Anything else (a TLS file the URL names, missing) names a path, not a secret.
+    throw new Error(
+      `No PostgreSQL for ${purpose}: ${source} could not be used (${describe(error)}). ${HOW_TO_PROVIDE_POSTGRES}`,
+      {
+        cause: error,
+      },
+    );
   }
   try {
     await client.connect();
@@ -61,7 +70,7 @@ export async function findPostgres(purpose: string): Promise<string> {
 }
 
 async function startWithScript(purpose: string): Promise<string> {
-  if (!existsSync(SCRIPT) || !existsSync(WORKSPACE_FILE)) {
+  if (!existsSync(SCRIPT) || statSync(WORKSPACE_FILE, { throwIfNoEntry: false })?.isFile() !== true) {
     throw new Error(
       `No PostgreSQL for ${purpose}: DATABASE_URL is not set, and ensure-postgres.sh is not here to start one. ${HOW_TO_PROVIDE_POSTGRES}`,
     );

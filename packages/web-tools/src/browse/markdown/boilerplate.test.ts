@@ -21,6 +21,14 @@ describe('pruneBoilerplate', () => {
     expect(text).toBe('The council voted on Tuesday to rebuild the old bridge over the river, after years of debate.');
   });
 
+  it("removes disclosure boxes and other sites' recommendation widgets, as trafilatura's discard rules do", () => {
+    const text = pruned(
+      `<p class="product-disclosure">We recommend the best products through an independent review process.</p>${STORY}` +
+        '<div class="OUTBRAIN">Promoted stories</div><div id="taboola-below">Around the web</div>',
+    );
+    expect(text).toBe('The council voted on Tuesday to rebuild the old bridge over the river, after years of debate.');
+  });
+
   it('keeps a wrapper with such a name when it holds most of the text', () => {
     expect(pruned(`<div class="entry-meta-wrapper">${STORY}</div>`)).toContain('The council voted');
   });
@@ -31,6 +39,22 @@ describe('pruneBoilerplate', () => {
     expect(pruned(`${STORY}${figure}${long}`)).not.toContain('Photo: AFP');
     expect(pruned(`${STORY}${figure}${long}`)).toContain('tells the story');
     expect(pruned(`${STORY}${figure}`, true)).toContain('Photo: AFP');
+  });
+
+  it('drops a credit or copyright line with the short caption it ends, and the text around it stays', () => {
+    const credit =
+      '<div class="media"><div>Lee Elder at the Masters in 1975. | &copy; Augusta National/Getty Images</div></div>';
+    const footer = '<p>© Example News 2019</p>';
+    const text = pruned(`${STORY}${credit}${STORY}${footer}`);
+    expect(text).not.toContain('Getty');
+    expect(text).not.toContain('Lee Elder');
+    expect(text).not.toContain('Example News');
+    expect(text.match(/The council voted/g)).toHaveLength(2);
+    // A paragraph longer than a caption keeps its ©: it is the story's, whatever it mentions.
+    const long = `<p>${'The court heard that the © sign was printed on every copy. '.repeat(5)}</p>`;
+    expect(pruned(`${STORY}${long}`)).toContain('© sign');
+    // Captions stay when images do, and credits with them.
+    expect(pruned(`${STORY}${credit}`, true)).toContain('Getty');
   });
 
   it('keeps the captions of a slideshow, where they hold half of the text or more', () => {

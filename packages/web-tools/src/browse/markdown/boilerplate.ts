@@ -34,6 +34,14 @@ const FURNITURE_NAMES = [
   'recommend',
   'textbox',
   'hide',
+  // Disclosure and disclaimer boxes ("We recommend the best products…"); then consent banners and
+  // other companies' recommendation widgets, from trafilatura's rules.
+  'disclosure',
+  'disclaimer',
+  'consent',
+  'outbrain',
+  'taboola',
+  'most-popular',
 ];
 
 // Image captions and credits ("Photo: AFP / …"), for a reader who does not see the image. A long
@@ -41,6 +49,12 @@ const FURNITURE_NAMES = [
 const CAPTION_NAMES = ['caption', 'credit', 'legend', 'img', 'image', 'photo', 'picture'];
 const MAX_CAPTION_CHARS = 250;
 const MIN_GALLERY_CAPTION_SHARE = 0.5;
+
+// A credit or copyright line ("Foto © Peter Steiger", "… | © Getty Images", "© Shabka 2019") says who
+// owns a picture or the page, not what the story says: the largest short block around a © goes,
+// with the caption it ends. Only so many are looked at: a page may be full of them.
+const COPYRIGHT_SIGN = '©';
+const MAX_CREDIT_LINES = 100;
 
 // Date, time and reading-time lines ("Updated: 03.04.2020", "5 min read"): short elements only,
 // for `date` and `time` are parts of longer names too.
@@ -99,6 +113,7 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base:
         !isDateline(element, paragraphTexts));
     if (furniture && removable(element)) removeWithLabel(element, base);
   }
+  if (!keepCaptions && !gallery) removeCreditLines(root, removable, base);
   for (const list of [...root.querySelectorAll('ul, ol')]) {
     if (root.contains(list) && linkShare(list) >= MIN_LIST_LINK_SHARE && removable(list)) removeWithLabel(list, base);
   }
@@ -107,6 +122,35 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base:
       removeWithLabel(paragraph, base);
   }
   dropEmptySections(root);
+}
+
+function removeCreditLines(root: HTMLElement, removable: (element: Element) => boolean, base: string): void {
+  for (const text of textNodesWith(root, COPYRIGHT_SIGN, MAX_CREDIT_LINES)) {
+    if (!root.contains(text)) continue;
+    let block: Element | undefined;
+    // Climbs while the text stays a caption's length: each step reads a block of at most that much,
+    // and the last one read, the first too long, is read once.
+    for (let node = text.parentElement; node !== null && node !== root; node = node.parentElement) {
+      if (textLength(node) > MAX_CAPTION_CHARS) break;
+      block = node;
+    }
+    if (block !== undefined && removable(block)) removeWithLabel(block, base);
+  }
+}
+
+// The first `max` text nodes under `root` that contain `sign`, in document order; an explicit
+// stack, not recursion: the tree may be deep.
+function textNodesWith(root: Element, sign: string, max: number): Text[] {
+  const found: Text[] = [];
+  const stack: Node[] = [root];
+  for (let node = stack.pop(); node !== undefined && found.length < max; node = stack.pop()) {
+    if (node.nodeType === 3) {
+      if ((node.textContent ?? '').includes(sign)) found.push(node as Text);
+    } else {
+      for (let child = node.lastChild; child !== null; child = child.previousSibling) stack.push(child);
+    }
+  }
+  return found;
 }
 
 /** Whether an element's class or id names page furniture or an image caption. */

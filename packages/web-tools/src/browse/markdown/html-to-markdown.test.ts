@@ -144,6 +144,11 @@ describe('createMarkdownConverter', () => {
     expect(markdown).toBe(`a\n\nb\n\nc${'\u00a0'.repeat(40)}d\n\n\`\`\`\ne\nf\n\`\`\``);
   });
 
+  it('drops soft hyphens, written raw or as &shy;, so that the words read whole', () => {
+    const { markdown } = plain(page('<p>Wäh&shy;rend Sie über den Markt schlen\u00addern</p>'), 'https://x.test/');
+    expect(markdown).toBe('Während Sie über den Markt schlendern');
+  });
+
   it("cannot be made to put a page's own noncharacters back as whitespace", () => {
     const { markdown } = plain(page(`<pre>\ufdd00\ufdd1${' '.repeat(40)}x</pre>`), 'https://x.test/');
     expect(markdown).toBe(`\`\`\`\n\ufffd0\ufffd${' '.repeat(40)}x\n\`\`\``);

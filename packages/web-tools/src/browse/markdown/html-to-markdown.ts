@@ -1,5 +1,6 @@
 import { Readability } from '@mozilla/readability';
 import { pruneBoilerplate } from './boilerplate.ts';
+import { removeServerErrors } from './server-errors.ts';
 import { completeArticle, findCandidates } from './article-candidates.ts';
 import { createTurndown, JUNK_ELEMENTS } from './markdown-rules.ts';
 import type { KeepOptions } from './markdown-rules.ts';
@@ -43,6 +44,8 @@ const PAGE_CHROME = [
 // most); a page beyond them is converted whole, which costs time in proportion to its size.
 const MAX_READABLE_DEPTH = 64;
 const MAX_READABLE_ELEMENTS = 20_000;
+
+const SOFT_HYPHEN = '\u00ad';
 
 // turndown recurses once per level: past this depth, what an element holds is kept as its text.
 const MAX_CONVERTED_DEPTH = 256;
@@ -141,6 +144,7 @@ function elementsDeeperThan(elements: Iterable<Element>, maxDepth: number): Elem
 }
 
 function convert(turndown: (root: HTMLElement) => string, root: HTMLElement, base: string, keep: KeepOptions): string {
+  removeServerErrors(root);
   flattenTableCells(root);
   // Pastebins and code playgrounds show their text in a <textarea>; as a <pre> it keeps its lines
   // (turndown collapses the whitespace of everything else before any rule sees it).
@@ -181,10 +185,12 @@ function resolveUrl(value: string, base: string): string | undefined {
 
 // Drops the spaces and tabs that end a line, and keeps at most one blank line in a row, in one pass:
 // the pattern this replaces (`/[ \t]+$/gm`) was tried at every position of a long run of spaces.
+// Soft hyphens go too: they only say where a browser may break a word, and left in they split
+// the word for whoever searches the text ("Wäh\u00adrend" is not "Während") and cost the model tokens.
 function tidy(markdown: string): string {
   const lines: string[] = [];
   let blank = false;
-  for (const line of markdown.split('\n')) {
+  for (const line of markdown.replaceAll(SOFT_HYPHEN, '').split('\n')) {
     const trimmed = trimEndOfLines(line);
     if (trimmed === '' && blank) continue;
     blank = trimmed === '';

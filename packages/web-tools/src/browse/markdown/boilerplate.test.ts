@@ -55,6 +55,8 @@ describe('pruneBoilerplate', () => {
     expect(pruned(`${STORY}${long}`)).toContain('© sign');
     // Captions stay when images do, and credits with them.
     expect(pruned(`${STORY}${credit}`, true)).toContain('Getty');
+    // A license header in a code sample is part of the sample.
+    expect(pruned(`${STORY}<pre><code>/* © 2024 Example Corp, MIT */\nrun();</code></pre>`)).toContain('MIT');
   });
 
   it('keeps the captions of a slideshow, where they hold half of the text or more', () => {

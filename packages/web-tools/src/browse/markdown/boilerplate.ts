@@ -55,6 +55,7 @@ const MIN_GALLERY_CAPTION_SHARE = 0.5;
 // with the caption it ends. Only so many are looked at: a page may be full of them.
 const COPYRIGHT_SIGN = '©';
 const MAX_CREDIT_LINES = 100;
+const NOT_CREDIT_CONTAINERS = 'pre, code, table';
 
 // Date, time and reading-time lines ("Updated: 03.04.2020", "5 min read"): short elements only,
 // for `date` and `time` are parts of longer names too.
@@ -126,7 +127,8 @@ export function pruneBoilerplate(root: HTMLElement, keepCaptions: boolean, base:
 
 function removeCreditLines(root: HTMLElement, removable: (element: Element) => boolean, base: string): void {
   for (const text of textNodesWith(root, COPYRIGHT_SIGN, MAX_CREDIT_LINES)) {
-    if (!root.contains(text)) continue;
+    // A license header in a code sample, or a © in a table of data, is what the page shows.
+    if (!root.contains(text) || text.parentElement?.closest(NOT_CREDIT_CONTAINERS) != null) continue;
     let block: Element | undefined;
     // Climbs while the text stays a caption's length: each step reads a block of at most that much,
     // and the last one read, the first too long, is read once.

@@ -29,4 +29,9 @@ describe('removeServerErrors', () => {
     expect(text).toBe('Warning: never mix bleach and ammonia, the gas they make is toxic.');
     expect(cleaned('<p><b>Warning</b>: the bridge in town is closed on line 5 of the tram.</p>')).toContain('bridge');
   });
+
+  it('keeps a warning that a tutorial shows in a code sample', () => {
+    const sample = '<pre><b>Notice</b>: Undefined variable: x in <b>/var/www/demo.php</b> on line <b>3</b></pre>';
+    expect(cleaned(sample)).toBe('Notice: Undefined variable: x in /var/www/demo.php on line 3');
+  });
 });

@@ -27,6 +27,8 @@ export function removeServerErrors(root: HTMLElement): void {
     const only = level.firstChild;
     if (only === null || only !== level.lastChild || only.nodeType !== 3) continue;
     if (!LEVELS.has((only.textContent ?? '').trim().toLowerCase()) || !root.contains(level)) continue;
+    // A tutorial shows such a warning in a code sample on purpose.
+    if (level.closest('pre, code') !== null) continue;
     const line: ChildNode[] = [level];
     let text = '';
     for (let node = level.nextSibling; node !== null && line.length <= MAX_LINE_NODES; node = node.nextSibling) {

@@ -19,8 +19,26 @@ describe('checkServers', () => {
       ],
       /Two MCP servers are named 's'/,
     ],
+    ['a misspelt field of a stdio server', [{ name: 's', command: 'x', arg: ['-v'] }], /unknown option 'arg'/],
+    [
+      'a stdio field on an HTTP server',
+      [{ name: 's', url: 'http://127.0.0.1/', env: { TOKEN: 'abc' } }],
+      /MCP server 's': unknown option 'env'.*Accepted options: headers, name, prefix, url/,
+    ],
+    [
+      'headers misspelt, which would send no credentials',
+      [{ name: 's', url: 'http://127.0.0.1/', header: { Authorization: 'Bearer abc' } }],
+      /unknown option 'header'. Did you mean 'headers'\?/,
+    ],
+    ['args given as one string', [{ name: 's', command: 'x', args: '--verbose' }], /args must be an array of strings/],
+    [
+      'an env value that is no string',
+      [{ name: 's', command: 'x', env: { PORT: 8080 } }],
+      /env\.PORT must be a string/,
+    ],
   ])('refuses %s with a ConfigurationError', (_case, servers, message) => {
     expect(() => checkServers(servers as McpServerConfig[])).toThrow(message);
+    expect(() => checkServers(servers as McpServerConfig[])).toThrow(ConfigurationError);
   });
 
   it('registers env values and header credentials whose names say they are secret, and nothing else', () => {

@@ -62,4 +62,12 @@ describe('checkServers', () => {
     await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
     await expect(failure).rejects.toThrow('connectMcp: maxPages must be a positive whole number, not 2.5.');
   });
+
+  it('refuses a deadline past what a timer can hold, which would end every call at once', async () => {
+    for (const options of [{ timeoutMs: 3_000_000_000 }, { connectTimeoutMs: 2 ** 31 }]) {
+      const failure = connectMcp([{ name: 's', command: 'x' }], options);
+      await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
+      await expect(failure).rejects.toThrow(/must be at most 2147483647 ms/);
+    }
+  });
 });

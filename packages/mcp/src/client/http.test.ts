@@ -20,7 +20,14 @@ describe('connectMcp over Streamable HTTP', () => {
     await using mcp = await connectMcp([
       { name: 'remote', url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } },
     ]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual(['wait', 'pid', 'add_tool', 'fail', 'page_filler']);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual([
+      'wait',
+      'pid',
+      'add_tool',
+      'fail',
+      'page_filler',
+      'protocol_error',
+    ]);
     expect(await named(mcp.tools, 'pid').run({})).toBe(String(process.pid));
     expect(server.authorizations.every((value) => value === `Bearer ${TOKEN}`)).toBe(true);
   });
@@ -33,8 +40,8 @@ describe('connectMcp over Streamable HTTP', () => {
     });
     await using mcp = await connectMcp([{ name: 'remote', url: server.url }], { onToolsChanged: changed });
     await named(mcp.tools, 'add_tool').run({});
-    expect((await refreshed).map((tool) => tool.name)).toContain('extra_5');
-    expect(mcp.tools.map((tool) => tool.name)).toContain('extra_5');
+    expect((await refreshed).map((tool) => tool.name)).toContain('extra_6');
+    expect(mcp.tools.map((tool) => tool.name)).toContain('extra_6');
   });
 
   it('registers the secret headers, so a refused connection never shows them', async () => {

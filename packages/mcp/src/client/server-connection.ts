@@ -168,7 +168,7 @@ export class ServerConnection {
     }
     // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
     // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
-    return new Error(redactSecrets(describe(error)));
+    return new Error(describe(error));
   }
 
   /** Closes the client and its transport (a stdio server's process ends). Safe to call twice. */
@@ -279,7 +279,8 @@ function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
 }
 
 // Core's one-line description (never throws, whatever was thrown), cut: an SDK error may quote a whole body.
+// Redacted before the cut: a secret cut in two would no longer be found, and its first part would stay.
 function describe(error: unknown): string {
-  const text = describeThrown(error);
+  const text = redactSecrets(describeThrown(error));
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

@@ -1,10 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { ToolInputError } from '@tinyagent/core';
+import { ToolInputError, createRunScope } from '@tinyagent/core';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { RecordedChatRequest } from '@tinyagent/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectMcp } from './client/connect-mcp.ts';
+import { McpServerError } from './client/mcp-server-error.ts';
 import { serveMcp } from './serve/serve-mcp.ts';
 import { LEAKED_KEY, createTestTools } from './serve/test-tools.ts';
 
@@ -77,4 +78,35 @@ describe('connectMcp against serveMcp', () => {
 
     await expect(echo?.run({ text: 'hello over stdio' })).resolves.toBe('hello over stdio');
   });
+
+  it('fails a call with an McpServerError when the server dropped the session (404), and refresh() opens a new one', async () => {
+    const server = await serveMcp(createTestTools(watcher), { name: 'served', version: '0.1.0' });
+    cleanups.push(() => server.close());
+    await using mcp = await connectMcp([{ name: 'served', url: server.url }]);
+    // serveMcp keeps the 100 newest sessions of 2025-era clients: 100 more push this one out.
+    for (let index = 0; index < 100; index += 1) await openSession(server.url);
+    const echo = mcp.tools.find((entry) => entry.name === 'echo');
+    const failure = echo?.execute({ text: 'hi' }, { signal: new AbortController().signal, run: createRunScope() });
+
+    await expect(failure).rejects.toSatisfy((error: unknown) => McpServerError.isInstance(error));
+    await expect(failure).rejects.toThrow(/'served' closed the connection .*Call refresh\(\)/);
+    await mcp.refresh();
+    await expect(echo?.run({ text: 'hello again' })).resolves.toBe('hello again');
+  });
 });
+
+// Opens a 2025-era session with a bare `initialize`, as another client would.
+async function openSession(url: string): Promise<void> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'other', version: '1.0.0' } },
+    }),
+  });
+  await response.text();
+  if (response.headers.get('mcp-session-id') === null) throw new Error(`no session opened: ${response.status}`);
+}

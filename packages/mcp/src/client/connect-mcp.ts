@@ -170,11 +170,19 @@ function buildTools(connections: readonly ServerConnection[], prefixAll: boolean
   return tools;
 }
 
+// Node's timers hold at most 2^31 - 1 ms; a longer delay fires after 1 ms, ending every call at once.
+const MAX_TIMER_MS = 2_147_483_647;
+
 function positive(value: number | undefined, fallback: number, name: string, whole = false): number {
   if (value === undefined) return fallback;
   if (!(Number.isFinite(value) && value > 0) || (whole && !Number.isInteger(value))) {
     const kind = whole ? 'a positive whole number' : 'a positive number';
     throw new ConfigurationError(`connectMcp: ${name} must be ${kind}, not ${String(value)}.`);
+  }
+  if (!whole && value > MAX_TIMER_MS) {
+    throw new ConfigurationError(
+      `connectMcp: ${name} must be at most ${MAX_TIMER_MS} ms (about 24 days), not ${String(value)}: a timer cannot wait longer.`,
+    );
   }
   return value;
 }

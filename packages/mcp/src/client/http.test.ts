@@ -1,4 +1,4 @@
-import { redactSecrets } from '@tinyagent/core';
+import { createRunScope, redactSecrets } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
 import { captureLogs } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
@@ -20,7 +20,14 @@ describe('connectMcp over Streamable HTTP', () => {
     await using mcp = await connectMcp([
       { name: 'remote', url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } },
     ]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual(['wait', 'pid', 'add_tool', 'fail', 'page_filler']);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual([
+      'wait',
+      'pid',
+      'add_tool',
+      'fail',
+      'page_filler',
+      'protocol_error',
+    ]);
     expect(await named(mcp.tools, 'pid').run({})).toBe(String(process.pid));
     expect(server.authorizations.every((value) => value === `Bearer ${TOKEN}`)).toBe(true);
   });
@@ -33,8 +40,8 @@ describe('connectMcp over Streamable HTTP', () => {
     });
     await using mcp = await connectMcp([{ name: 'remote', url: server.url }], { onToolsChanged: changed });
     await named(mcp.tools, 'add_tool').run({});
-    expect((await refreshed).map((tool) => tool.name)).toContain('extra_5');
-    expect(mcp.tools.map((tool) => tool.name)).toContain('extra_5');
+    expect((await refreshed).map((tool) => tool.name)).toContain('extra_6');
+    expect(mcp.tools.map((tool) => tool.name)).toContain('extra_6');
   });
 
   it('registers the secret headers, so a refused connection never shows them', async () => {
@@ -60,4 +67,50 @@ describe('connectMcp over Streamable HTTP', () => {
       /^MCP server 'gone' could not be started or reached: /,
     );
   });
+
+  it('fails a call in flight with an McpServerError when the server goes away, and refresh() connects again', async () => {
+    using logs = captureLogs();
+    const server = await startHttpFixture();
+    const port = Number(new URL(server.url).port);
+    await using mcp = await connectMcp([{ name: 'remote', url: server.url }]);
+    const call = named(mcp.tools, 'wait').run({});
+    await until(() => server.lines.includes('wait started'));
+    await server.close();
+    // Well before the 60 s deadline: the connection is known to be gone once a request cannot reach it.
+    await expect(call).rejects.toThrow(
+      "Tool 'wait' failed: McpServerError: MCP server 'remote' closed the connection (the server went away).",
+    );
+    const later = named(mcp.tools, 'pid').execute({}, { signal: new AbortController().signal, run: createRunScope() });
+    await expect(later).rejects.toSatisfy((error) => McpServerError.isInstance(error));
+    expect(logs.lines.map((line) => line.message)).toContain(
+      "MCP server 'remote' closed the connection (the server went away). Call refresh() on the MCP connection to start it again.",
+    );
+    await using restarted = await startHttpFixture(undefined, port);
+    await mcp.refresh();
+    expect(await named(mcp.tools, 'pid').run({})).toBe(String(process.pid));
+    expect(restarted.lines).toEqual([]);
+  });
+
+  it('fails the next call with an McpServerError when the server restarted between calls, and refresh() connects again', async () => {
+    using _logs = captureLogs();
+    const server = await startHttpFixture();
+    const port = Number(new URL(server.url).port);
+    await using mcp = await connectMcp([{ name: 'remote', url: server.url }]);
+    await server.close();
+    await using restarted = await startHttpFixture(undefined, port);
+    const failure = named(mcp.tools, 'pid').execute(
+      {},
+      { signal: new AbortController().signal, run: createRunScope() },
+    );
+    await expect(failure).rejects.toSatisfy((error) => McpServerError.isInstance(error));
+    await expect(failure).rejects.toThrow(/Call refresh\(\)/);
+    await mcp.refresh();
+    expect(await named(mcp.tools, 'pid').run({})).toBe(String(process.pid));
+    expect(restarted.authorizations.length).toBeGreaterThan(0);
+  });
 });
+
+// Resolves once `done()` holds, checking as events are handled (no sleeping).
+async function until(done: () => boolean): Promise<void> {
+  while (!done()) await new Promise((resolve) => setImmediate(resolve));
+}

@@ -19,8 +19,26 @@ describe('checkServers', () => {
       ],
       /Two MCP servers are named 's'/,
     ],
+    ['a misspelt field of a stdio server', [{ name: 's', command: 'x', arg: ['-v'] }], /unknown option 'arg'/],
+    [
+      'a stdio field on an HTTP server',
+      [{ name: 's', url: 'http://127.0.0.1/', env: { TOKEN: 'abc' } }],
+      /MCP server 's': unknown option 'env'.*Accepted options: headers, name, prefix, url/,
+    ],
+    [
+      'headers misspelt, which would send no credentials',
+      [{ name: 's', url: 'http://127.0.0.1/', header: { Authorization: 'Bearer abc' } }],
+      /unknown option 'header'. Did you mean 'headers'\?/,
+    ],
+    ['args given as one string', [{ name: 's', command: 'x', args: '--verbose' }], /args must be an array of strings/],
+    [
+      'an env value that is no string',
+      [{ name: 's', command: 'x', env: { PORT: 8080 } }],
+      /env\.PORT must be a string/,
+    ],
   ])('refuses %s with a ConfigurationError', (_case, servers, message) => {
     expect(() => checkServers(servers as McpServerConfig[])).toThrow(message);
+    expect(() => checkServers(servers as McpServerConfig[])).toThrow(ConfigurationError);
   });
 
   it('registers env values and header credentials whose names say they are secret, and nothing else', () => {
@@ -43,5 +61,13 @@ describe('checkServers', () => {
     const failure = connectMcp([{ name: 's', command: 'x' }], { maxPages: 2.5 });
     await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
     await expect(failure).rejects.toThrow('connectMcp: maxPages must be a positive whole number, not 2.5.');
+  });
+
+  it('refuses a deadline past what a timer can hold, which would end every call at once', async () => {
+    for (const options of [{ timeoutMs: 3_000_000_000 }, { connectTimeoutMs: 2 ** 31 }]) {
+      const failure = connectMcp([{ name: 's', command: 'x' }], options);
+      await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
+      await expect(failure).rejects.toThrow(/must be at most 2147483647 ms/);
+    }
   });
 });

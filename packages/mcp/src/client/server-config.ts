@@ -1,4 +1,5 @@
 import { ConfigurationError, registerSecret } from '@tinyagent/core';
+import { checkOptionKeys } from '@tinyagent/core/internal';
 
 /** An MCP server started as a child process and spoken to over its stdin and stdout. */
 export interface McpStdioServerConfig {
@@ -32,6 +33,22 @@ export interface McpHttpServerConfig {
 export type McpServerConfig = McpStdioServerConfig | McpHttpServerConfig;
 
 const SERVER_NAME = /^[a-zA-Z0-9_-]{1,32}$/;
+
+const STDIO_KEYS = Object.keys({
+  name: true,
+  command: true,
+  args: true,
+  env: true,
+  cwd: true,
+  prefix: true,
+} satisfies Record<keyof McpStdioServerConfig, true>);
+
+const HTTP_KEYS = Object.keys({
+  name: true,
+  url: true,
+  headers: true,
+  prefix: true,
+} satisfies Record<keyof McpHttpServerConfig, true>);
 
 // Names of variables and headers whose values are credentials. A path or a flag registered as a
 // secret would be redacted from every tool result, so only these are registered by default.
@@ -74,7 +91,10 @@ function checkServer(server: McpServerConfig): void {
       `MCP server '${name}' needs either \`command\` (a stdio server) or \`url\` (a Streamable HTTP server), not ${hasCommand ? 'both' : 'neither'}.`,
     );
   }
+  // A misspelt field (`header`, `arg`) would drop credentials or arguments without a word.
+  checkOptionKeys(server, hasUrl ? HTTP_KEYS : STDIO_KEYS, `MCP server '${name}'`);
   if (isHttpServer(server)) {
+    checkStrings(name, 'headers', server.headers);
     if (!URL.canParse(String(server.url))) {
       throw new ConfigurationError(`MCP server '${name}': url ${JSON.stringify(String(server.url))} is not a URL.`);
     }
@@ -84,6 +104,28 @@ function checkServer(server: McpServerConfig): void {
     }
   } else if (typeof server.command !== 'string' || server.command === '') {
     throw new ConfigurationError(`MCP server '${name}': command must be the executable to start.`);
+  } else {
+    // Spread as it is, one string would become one argument per character.
+    const args: unknown = server.args;
+    if (args !== undefined && !(Array.isArray(args) && args.every((arg) => typeof arg === 'string'))) {
+      throw new ConfigurationError(`MCP server '${name}': args must be an array of strings, e.g. ['--verbose'].`);
+    }
+    checkStrings(name, 'env', server.env);
+  }
+}
+
+// env and headers: every value a string (a number would not be checked for secrets, nor sent as given).
+function checkStrings(name: string, field: string, values: unknown): void {
+  if (values === undefined) return;
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+    throw new ConfigurationError(`MCP server '${name}': ${field} must be an object of strings.`);
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string') {
+      throw new ConfigurationError(
+        `MCP server '${name}': ${field}.${key} must be a string, not ${typeof value}; write it as a string.`,
+      );
+    }
   }
 }
 

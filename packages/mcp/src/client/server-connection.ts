@@ -70,7 +70,10 @@ export class ServerConnection {
     };
     this.#client = client;
     try {
-      await client.connect(this.#createTransport(), { timeout: this.#options.connectTimeoutMs, ...withSignal(signal) });
+      await client.connect(this.#createTransport(client), {
+        timeout: this.#options.connectTimeoutMs,
+        ...withSignal(signal),
+      });
       await this.listTools(signal);
     } catch (error) {
       this.#client = undefined;
@@ -165,7 +168,7 @@ export class ServerConnection {
     }
     // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
     // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
-    return new Error(redactSecrets(describe(error)));
+    return new Error(describe(error));
   }
 
   /** Closes the client and its transport (a stdio server's process ends). Safe to call twice. */
@@ -195,11 +198,12 @@ export class ServerConnection {
     return this.#client;
   }
 
-  #createTransport(): Transport {
+  #createTransport(client: Client): Transport {
     const { config } = this;
     if (isHttpServer(config)) {
       return new StreamableHTTPClientTransport(new URL(config.url), {
         requestInit: { headers: { ...config.headers } },
+        fetch: (url, init) => this.#fetchWatching(client, url, init),
       });
     }
     const transport = new StdioClientTransport({
@@ -216,9 +220,32 @@ export class ServerConnection {
     return transport;
   }
 
+  // The SDK's HTTP transport never closes by itself: when the server goes away, a call in flight
+  // waits for its deadline, and every later one fails with a bare "fetch failed" that refresh() does
+  // not take for a crash. A request that cannot reach the server, or that names a session the server
+  // no longer knows (404: it restarted), ends the connection as an exited process does.
+  async #fetchWatching(client: Client, url: string | URL, init?: RequestInit): Promise<Response> {
+    let response: Response;
+    try {
+      response = await fetch(url, init);
+    } catch (error) {
+      if (init?.signal?.aborted !== true) this.#lost(client);
+      throw error;
+    }
+    if (response.status === 404 && new Headers(init?.headers).has('mcp-session-id')) this.#lost(client);
+    return response;
+  }
+
+  #lost(client: Client): void {
+    if (this.#closed || client !== this.#client || this.#failure !== undefined) return;
+    this.#onClosed(client);
+    // Closing rejects the calls in flight; they fail with the failure just set.
+    void client.close().catch(() => undefined);
+  }
+
   #onClosed(client: Client): void {
-    // A client replaced by a reconnect, or closed on purpose, is no failure.
-    if (this.#closed || client !== this.#client) return;
+    // A client replaced by a reconnect, or closed on purpose, is no failure; nor is a second report of one.
+    if (this.#closed || client !== this.#client || this.#failure !== undefined) return;
     // Kept lines were redacted whole (StderrLog), so cutting them here leaves no part of a key.
     const lines = this.#stderr?.lastLines() ?? [];
     const tail = lines.length === 0 ? '' : ` Its last stderr: ${lines.map((line) => line.slice(0, 200)).join(' | ')}.`;
@@ -252,7 +279,8 @@ function withSignal(signal: AbortSignal | undefined): { signal?: AbortSignal } {
 }
 
 // Core's one-line description (never throws, whatever was thrown), cut: an SDK error may quote a whole body.
+// Redacted before the cut: a secret cut in two would no longer be found, and its first part would stay.
 function describe(error: unknown): string {
-  const text = describeThrown(error);
+  const text = redactSecrets(describeThrown(error));
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }

@@ -35,14 +35,28 @@ describe('connectMcp with a stdio fixture server', () => {
 
   it('follows nextCursor through every page of tools/list', async () => {
     await using mcp = await connectMcp([fixture()]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual(['wait', 'pid', 'add_tool', 'fail', 'page_filler']);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual([
+      'wait',
+      'pid',
+      'add_tool',
+      'fail',
+      'page_filler',
+      'protocol_error',
+    ]);
   });
 
   it('leaves out a tool whose name becomes that of an earlier tool of the same server, saying so', async () => {
     await using mcp = await connectMcp([
       fixtureServer('stdio-fixture.ts', 'fixture', { FIXTURE_EXTRA_TOOLS: 'add.tool' }),
     ]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual(['wait', 'pid', 'add_tool', 'fail', 'page_filler']);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual([
+      'wait',
+      'pid',
+      'add_tool',
+      'fail',
+      'page_filler',
+      'protocol_error',
+    ]);
     expect(logs.lines.map((line) => line.message)).toContain(
       "mcp: the tool 'add.tool' of server 'fixture' is left out: its name would be 'add_tool', the name of the tool 'add_tool' of server 'fixture'.",
     );
@@ -92,8 +106,8 @@ describe('connectMcp with a stdio fixture server', () => {
     });
     await named(mcp.tools, 'add_tool').run({});
     await refreshed;
-    expect(changes[0]).toContain('extra_5');
-    expect(mcp.tools.map((tool) => tool.name)).toContain('extra_5');
+    expect(changes[0]).toContain('extra_6');
+    expect(mcp.tools.map((tool) => tool.name)).toContain('extra_6');
   });
 
   it('fails calls with an McpServerError after the server dies, and refresh() starts it again', async () => {
@@ -150,6 +164,25 @@ describe('connectMcp with a stdio fixture server', () => {
       .catch((thrown: unknown) => thrown);
     expect((error as Error).message).not.toContain(SECRET);
     expect(JSON.stringify(logs.lines)).not.toContain(SECRET);
+  });
+
+  it('redacts a secret in a server error before cutting it, leaving no part of it', async () => {
+    await using mcp = await connectMcp([fixture()]);
+    const protocolError = named(mcp.tools, 'protocol_error');
+    // execute, not run: the error as the connection gives it, before core adds its "Tool '…' failed: ".
+    const message = async (text: string): Promise<string> => {
+      try {
+        await protocolError.execute({ message: text }, { signal: new AbortController().signal, run: createRunScope() });
+        return 'no error';
+      } catch (error) {
+        return (error as Error).message;
+      }
+    };
+    // Where the server's text starts in the error, to put the secret across the 500-character cut.
+    const start = (await message('^')).indexOf('^');
+    const straddling = await message(`${'.'.repeat(500 - start - 10)}${SECRET} and more`);
+    expect(straddling).toContain('…');
+    expect(straddling).not.toContain(SECRET.slice(0, 10));
   });
 
   it('ends the child process on close', async () => {

@@ -52,13 +52,19 @@ export interface HttpFixture extends AsyncDisposable {
   readonly url: string;
   /** The Authorization headers of the requests received, in order. */
   readonly authorizations: (string | undefined)[];
+  /** What the fixture server logged (`wait started`, …), in order. */
+  readonly lines: string[];
   close(): Promise<void>;
 }
 
-/** Starts the fixture server behind node's http server, on an ephemeral port of 127.0.0.1. */
-export async function startHttpFixture(token?: string): Promise<HttpFixture> {
+/**
+ * Starts the fixture server behind node's http server on 127.0.0.1, on `port` (default: an ephemeral
+ * one; a test that restarts a server gives the port it had).
+ */
+export async function startHttpFixture(token?: string, port = 0): Promise<HttpFixture> {
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: () => randomUUID() });
-  const server = createFixtureServer(() => undefined);
+  const lines: string[] = [];
+  const server = createFixtureServer((line) => lines.push(line));
   await server.connect(transport);
   const authorizations: (string | undefined)[] = [];
   const http = createServer((incoming, outgoing) => {
@@ -74,13 +80,13 @@ export async function startHttpFixture(token?: string): Promise<HttpFixture> {
       .then((answer) => writeWebResponse(answer, outgoing))
       .catch(() => outgoing.destroy());
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  const { port } = http.address() as AddressInfo;
+  await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
+  const address = http.address() as AddressInfo;
   const close = async (): Promise<void> => {
     await transport.close();
     await server.close();
     http.closeAllConnections();
     await new Promise<void>((resolve) => http.close(() => resolve()));
   };
-  return { url: `http://127.0.0.1:${port}/mcp`, authorizations, close, [Symbol.asyncDispose]: close };
+  return { url: `http://127.0.0.1:${address.port}/mcp`, authorizations, lines, close, [Symbol.asyncDispose]: close };
 }

@@ -246,6 +246,13 @@ describe('serveMcp over HTTP: the endpoint', () => {
     await expect(serveMcp([echo], { host: '0.0.0.0' })).rejects.toThrow(/allowedHosts/);
   });
 
+  it('refuses a toolTimeoutMs past what a timer can hold, which would end every call at once', async () => {
+    const echo = tool({ name: 'echo', description: 'Echoes.', execute: () => 'x' });
+    const failure = serveMcp([echo], { toolTimeoutMs: 3_000_000_000 });
+    await expect(failure).rejects.toThrow(ConfigurationError);
+    await expect(failure).rejects.toThrow(/toolTimeoutMs must be at most 2147483647 ms/);
+  });
+
   it('closes with await using', async () => {
     const echo = tool({ name: 'echo', description: 'Echoes.', execute: () => 'x' });
     let url: string;

@@ -14,7 +14,7 @@ import type {
 } from '@tinyagent/core';
 import * as names from './gen-ai-attributes.ts';
 import { forgetPausedRun, pausedRunLink, rememberPausedRun } from './paused-runs.ts';
-import { boundedJson, exceptionOf, statusMessage, textMessages } from './span-content.ts';
+import { boundedJson, boundedName, exceptionOf, statusMessage, textMessages } from './span-content.ts';
 import type { ContentPolicy } from './span-content.ts';
 
 interface OpenSpan {
@@ -97,7 +97,7 @@ export class RunTracer {
         return;
       case 'approval-resolved':
         run.span.addEvent('tinyagent.approval.resolved', {
-          [names.ATTR_GEN_AI_TOOL_CALL_ID]: known.callId,
+          [names.ATTR_GEN_AI_TOOL_CALL_ID]: boundedName(known.callId),
           'tinyagent.approval.approved': known.approved,
         });
         return;
@@ -197,7 +197,9 @@ export class RunTracer {
     run.chat = undefined;
     const { span } = chat;
     span.setAttribute(names.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [event.finishReason]);
-    if (event.responseModel !== undefined) span.setAttribute(names.ATTR_GEN_AI_RESPONSE_MODEL, event.responseModel);
+    if (event.responseModel !== undefined) {
+      span.setAttribute(names.ATTR_GEN_AI_RESPONSE_MODEL, boundedName(event.responseModel));
+    }
     if (event.usage !== undefined) {
       span.setAttribute(names.ATTR_GEN_AI_USAGE_INPUT_TOKENS, event.usage.inputTokens);
       span.setAttribute(names.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, event.usage.outputTokens);
@@ -216,15 +218,17 @@ export class RunTracer {
   }
 
   #toolStart(run: TracedRun, event: ToolStartEvent): void {
+    // The model's choice, even for a tool the agent does not have.
+    const toolName = boundedName(event.toolName);
     const attributes: Attributes = {
       [names.ATTR_GEN_AI_OPERATION_NAME]: names.OPERATION_EXECUTE_TOOL,
-      [names.ATTR_GEN_AI_TOOL_NAME]: event.toolName,
-      [names.ATTR_GEN_AI_TOOL_CALL_ID]: event.toolCallId,
+      [names.ATTR_GEN_AI_TOOL_NAME]: toolName,
+      [names.ATTR_GEN_AI_TOOL_CALL_ID]: boundedName(event.toolCallId),
       [names.ATTR_GEN_AI_TOOL_TYPE]: 'function',
       [names.ATTR_GEN_AI_CONVERSATION_ID]: event.runId,
       'tinyagent.step': event.step,
     };
-    const name = `${names.OPERATION_EXECUTE_TOOL} ${event.toolName}`;
+    const name = `${names.OPERATION_EXECUTE_TOOL} ${toolName}`;
     const open = this.#child(run, name, SpanKind.INTERNAL, attributes);
     if (this.#captures(open.span)) {
       // Core has redacted the arguments already; bounded here.
@@ -259,10 +263,10 @@ export class RunTracer {
   #approvalRequested(run: TracedRun, event: ApprovalRequestedEvent): void {
     const { approval } = event;
     const attributes: Attributes = {
-      [names.ATTR_GEN_AI_TOOL_CALL_ID]: approval.callId,
+      [names.ATTR_GEN_AI_TOOL_CALL_ID]: boundedName(approval.callId),
       'tinyagent.approval.kind': approval.kind,
     };
-    if (approval.kind === 'tool-call') attributes[names.ATTR_GEN_AI_TOOL_NAME] = approval.toolName;
+    if (approval.kind === 'tool-call') attributes[names.ATTR_GEN_AI_TOOL_NAME] = boundedName(approval.toolName);
     run.span.addEvent('tinyagent.approval.requested', attributes);
   }
 
@@ -284,7 +288,7 @@ export class RunTracer {
       open.span.end();
     }
     if (result.state === 'awaiting_approval') {
-      const waiting = (result.pendingApprovals ?? []).map((pending) => pending.callId);
+      const waiting = (result.pendingApprovals ?? []).map((pending) => boundedName(pending.callId));
       span.addEvent('tinyagent.run.paused', { 'tinyagent.approval.call_ids': waiting });
       rememberPausedRun(event.runId, span.spanContext());
     } else {

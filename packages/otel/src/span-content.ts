@@ -48,6 +48,16 @@ export function exceptionOf(error: Error): Exception {
   };
 }
 
+// Names and ids a model or its server chose (a tool's name, a call's id, the model that answered)
+// are on spans whatever the content policy, in span names too: redacted, and bounded, since a reply
+// can make them as long as it likes.
+const NAME_LIMIT = 256;
+
+/** A name or id from a model's reply, for a span's name or attribute: redacted and short. */
+export function boundedName(text: string): string {
+  return boundedText(text, NAME_LIMIT);
+}
+
 /** An error's message for a span status: redacted and short. */
 export function statusMessage(text: string): string {
   return boundedText(text, 500);

@@ -14,7 +14,7 @@ import type {
 } from '@tinyagent/core';
 import * as names from './gen-ai-attributes.ts';
 import { forgetPausedRun, pausedRunLink, rememberPausedRun } from './paused-runs.ts';
-import { boundedJson, boundedName, exceptionOf, statusMessage, textMessages } from './span-content.ts';
+import { boundedJson, boundedName, exceptionOf, replyMessages, statusMessage, textMessages } from './span-content.ts';
 import type { ContentPolicy } from './span-content.ts';
 
 interface OpenSpan {
@@ -107,7 +107,8 @@ export class RunTracer {
       case 'final-answer':
         if (this.#captures(run.span)) {
           const text = boundedJson(known.answer.value, this.#settings.content.maxLength);
-          run.span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, textMessages('assistant', text, Infinity));
+          const message = textMessages('assistant', text, Infinity, 'stop');
+          run.span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, message);
         }
         return;
       case 'run-end':
@@ -204,15 +205,8 @@ export class RunTracer {
       span.setAttribute(names.ATTR_GEN_AI_USAGE_INPUT_TOKENS, event.usage.inputTokens);
       span.setAttribute(names.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, event.usage.outputTokens);
     }
-    const { content } = this.#settings;
     if (this.#captures(span)) {
-      const parts: unknown[] = [];
-      if (event.content !== null) parts.push({ type: 'text', content: event.content });
-      for (const call of event.toolCalls) {
-        parts.push({ type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments });
-      }
-      const message = [{ role: 'assistant', parts, finish_reason: event.finishReason }];
-      span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, boundedJson(message, content.maxLength));
+      span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, replyMessages(event, this.#settings.content.maxLength));
     }
     span.end();
   }

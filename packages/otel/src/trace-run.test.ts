@@ -344,6 +344,13 @@ describe('traceRun', () => {
     expect(() => traceRun({ capture: true } as never)).toThrow(/unknown option 'capture'/);
     expect(() => traceRun({ maxContentLength: 0 })).toThrow(ConfigurationError);
     expect(() => traceRun({ captureContent: 'yes' as never })).toThrow(/captureContent must be true or false/);
+    // A tracer where a provider belongs: the mistake is named, not a TypeError from inside.
+    expect(() => traceRun({ tracerProvider: provider.getTracer('app') as never })).toThrow(
+      /tracerProvider must be a TracerProvider/,
+    );
+    expect(() => traceRun({ tracerProvider: 'global' as never })).toThrow(ConfigurationError);
+    expect(() => traceRun(null as never)).toThrow(/traceRun takes an options object/);
+    expect(() => traceRun(true as never)).toThrow(ConfigurationError);
   });
 
   it('refuses to trace a second run with the same options', async () => {

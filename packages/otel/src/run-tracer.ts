@@ -62,9 +62,10 @@ export class RunTracer {
   spanOfStep(id: string): OpenSpan | undefined {
     const run = this.rootRunId === undefined ? undefined : this.#runs.get(this.rootRunId);
     if (run === undefined) return undefined;
-    if (id.endsWith('/model')) return run.chat;
-    const marker = id.indexOf('/tool/');
-    return marker === -1 ? undefined : run.tools.get(id.slice(marker + '/tool/'.length));
+    // Read from the front: a call's id is the model's to choose, and may itself end in `/model`.
+    const step = id.slice(id.indexOf('/') + 1);
+    if (step === 'model') return run.chat;
+    return step.startsWith('tool/') ? run.tools.get(step.slice('tool/'.length)) : undefined;
   }
 
   /** Reads one event of the run. */

@@ -1,4 +1,5 @@
-import { registerSecret } from '@tinyagent/core';
+import { trace } from '@opentelemetry/api';
+import { registerSecret, tool, z } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { traceRun } from './trace-run.ts';
 import { createAgent, finishedSpans, provider, startServer } from './test-fixtures.ts';
@@ -72,5 +73,29 @@ describe('names and ids from the model', () => {
 
     expect(finishedSpans().map((span) => span.name)).toContain(`execute_tool ${'x'.repeat(256)}…[truncated]`);
     for (const text of spanTexts()) expect(text.length).toBeLessThanOrEqual(BOUND);
+  });
+
+  it('runs a tool inside its span whatever its call id, even one that ends like a model step', async () => {
+    const inTool: (string | undefined)[] = [];
+    const lookup = tool({
+      name: 'lookup',
+      description: 'Looks a name up.',
+      parameters: z.object({}),
+      execute: () => {
+        inTool.push(trace.getActiveSpan()?.spanContext().spanId);
+        return 'found';
+      },
+    });
+    const server = await startServer({
+      script: [{ toolCalls: [{ id: 'functions.lookup/model', name: 'lookup', arguments: {} }] }, 'Done.'],
+    });
+
+    await createAgent(server, { toolCalling: 'native', tools: [lookup] }).run('Look it up.', {
+      ...traceRun({ tracerProvider: provider }),
+    });
+
+    const toolSpan = finishedSpans().find((span) => span.name === 'execute_tool lookup');
+    expect(toolSpan?.attributes['gen_ai.tool.call.id']).toBe('functions.lookup/model');
+    expect(inTool).toEqual([toolSpan?.spanContext().spanId]);
   });
 });

@@ -14,7 +14,7 @@ import type {
 } from '@tinyagent/core';
 import * as names from './gen-ai-attributes.ts';
 import { forgetPausedRun, pausedRunLink, rememberPausedRun } from './paused-runs.ts';
-import { boundedJson, exceptionOf, statusMessage, textMessages } from './span-content.ts';
+import { boundedJson, boundedName, exceptionOf, replyMessages, statusMessage, textMessages } from './span-content.ts';
 import type { ContentPolicy } from './span-content.ts';
 
 interface OpenSpan {
@@ -62,9 +62,10 @@ export class RunTracer {
   spanOfStep(id: string): OpenSpan | undefined {
     const run = this.rootRunId === undefined ? undefined : this.#runs.get(this.rootRunId);
     if (run === undefined) return undefined;
-    if (id.endsWith('/model')) return run.chat;
-    const marker = id.indexOf('/tool/');
-    return marker === -1 ? undefined : run.tools.get(id.slice(marker + '/tool/'.length));
+    // Read from the front: a call's id is the model's to choose, and may itself end in `/model`.
+    const step = id.slice(id.indexOf('/') + 1);
+    if (step === 'model') return run.chat;
+    return step.startsWith('tool/') ? run.tools.get(step.slice('tool/'.length)) : undefined;
   }
 
   /** Reads one event of the run. */
@@ -97,7 +98,7 @@ export class RunTracer {
         return;
       case 'approval-resolved':
         run.span.addEvent('tinyagent.approval.resolved', {
-          [names.ATTR_GEN_AI_TOOL_CALL_ID]: known.callId,
+          [names.ATTR_GEN_AI_TOOL_CALL_ID]: boundedName(known.callId),
           'tinyagent.approval.approved': known.approved,
         });
         return;
@@ -107,7 +108,8 @@ export class RunTracer {
       case 'final-answer':
         if (this.#captures(run.span)) {
           const text = boundedJson(known.answer.value, this.#settings.content.maxLength);
-          run.span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, textMessages('assistant', text, Infinity));
+          const message = textMessages('assistant', text, Infinity, 'stop');
+          run.span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, message);
         }
         return;
       case 'run-end':
@@ -197,34 +199,31 @@ export class RunTracer {
     run.chat = undefined;
     const { span } = chat;
     span.setAttribute(names.ATTR_GEN_AI_RESPONSE_FINISH_REASONS, [event.finishReason]);
-    if (event.responseModel !== undefined) span.setAttribute(names.ATTR_GEN_AI_RESPONSE_MODEL, event.responseModel);
+    if (event.responseModel !== undefined) {
+      span.setAttribute(names.ATTR_GEN_AI_RESPONSE_MODEL, boundedName(event.responseModel));
+    }
     if (event.usage !== undefined) {
       span.setAttribute(names.ATTR_GEN_AI_USAGE_INPUT_TOKENS, event.usage.inputTokens);
       span.setAttribute(names.ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, event.usage.outputTokens);
     }
-    const { content } = this.#settings;
     if (this.#captures(span)) {
-      const parts: unknown[] = [];
-      if (event.content !== null) parts.push({ type: 'text', content: event.content });
-      for (const call of event.toolCalls) {
-        parts.push({ type: 'tool_call', id: call.id, name: call.name, arguments: call.arguments });
-      }
-      const message = [{ role: 'assistant', parts, finish_reason: event.finishReason }];
-      span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, boundedJson(message, content.maxLength));
+      span.setAttribute(names.ATTR_GEN_AI_OUTPUT_MESSAGES, replyMessages(event, this.#settings.content.maxLength));
     }
     span.end();
   }
 
   #toolStart(run: TracedRun, event: ToolStartEvent): void {
+    // The model's choice, even for a tool the agent does not have.
+    const toolName = boundedName(event.toolName);
     const attributes: Attributes = {
       [names.ATTR_GEN_AI_OPERATION_NAME]: names.OPERATION_EXECUTE_TOOL,
-      [names.ATTR_GEN_AI_TOOL_NAME]: event.toolName,
-      [names.ATTR_GEN_AI_TOOL_CALL_ID]: event.toolCallId,
+      [names.ATTR_GEN_AI_TOOL_NAME]: toolName,
+      [names.ATTR_GEN_AI_TOOL_CALL_ID]: boundedName(event.toolCallId),
       [names.ATTR_GEN_AI_TOOL_TYPE]: 'function',
       [names.ATTR_GEN_AI_CONVERSATION_ID]: event.runId,
       'tinyagent.step': event.step,
     };
-    const name = `${names.OPERATION_EXECUTE_TOOL} ${event.toolName}`;
+    const name = `${names.OPERATION_EXECUTE_TOOL} ${toolName}`;
     const open = this.#child(run, name, SpanKind.INTERNAL, attributes);
     if (this.#captures(open.span)) {
       // Core has redacted the arguments already; bounded here.
@@ -259,10 +258,10 @@ export class RunTracer {
   #approvalRequested(run: TracedRun, event: ApprovalRequestedEvent): void {
     const { approval } = event;
     const attributes: Attributes = {
-      [names.ATTR_GEN_AI_TOOL_CALL_ID]: approval.callId,
+      [names.ATTR_GEN_AI_TOOL_CALL_ID]: boundedName(approval.callId),
       'tinyagent.approval.kind': approval.kind,
     };
-    if (approval.kind === 'tool-call') attributes[names.ATTR_GEN_AI_TOOL_NAME] = approval.toolName;
+    if (approval.kind === 'tool-call') attributes[names.ATTR_GEN_AI_TOOL_NAME] = boundedName(approval.toolName);
     run.span.addEvent('tinyagent.approval.requested', attributes);
   }
 
@@ -284,7 +283,7 @@ export class RunTracer {
       open.span.end();
     }
     if (result.state === 'awaiting_approval') {
-      const waiting = (result.pendingApprovals ?? []).map((pending) => pending.callId);
+      const waiting = (result.pendingApprovals ?? []).map((pending) => boundedName(pending.callId));
       span.addEvent('tinyagent.run.paused', { 'tinyagent.approval.call_ids': waiting });
       rememberPausedRun(event.runId, span.spanContext());
     } else {

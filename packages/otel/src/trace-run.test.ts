@@ -227,7 +227,10 @@ describe('traceRun', () => {
     const run = spanNamed('invoke_agent ReactAgent');
     expect(run.status.code).toBe(SpanStatusCode.ERROR);
     expect(run.attributes).toMatchObject({ 'error.type': 'RunAbortedError', 'tinyagent.run.state': 'aborted' });
-    expect(spanNamed('execute_tool waits').status.code).toBe(SpanStatusCode.ERROR);
+    // Cut short, not thrown: its tool-end comes before the run's end, with no error of its own.
+    const waited = spanNamed('execute_tool waits');
+    expect(waited.status).toMatchObject({ code: SpanStatusCode.ERROR, message: 'Aborted: the user left' });
+    expect(waited.attributes['error.type']).toBe('ToolError');
   });
 
   it('shows an approval pause as events, and links the resumed run to the paused one', async () => {
@@ -344,6 +347,13 @@ describe('traceRun', () => {
     expect(() => traceRun({ capture: true } as never)).toThrow(/unknown option 'capture'/);
     expect(() => traceRun({ maxContentLength: 0 })).toThrow(ConfigurationError);
     expect(() => traceRun({ captureContent: 'yes' as never })).toThrow(/captureContent must be true or false/);
+    // A tracer where a provider belongs: the mistake is named, not a TypeError from inside.
+    expect(() => traceRun({ tracerProvider: provider.getTracer('app') as never })).toThrow(
+      /tracerProvider must be a TracerProvider/,
+    );
+    expect(() => traceRun({ tracerProvider: 'global' as never })).toThrow(ConfigurationError);
+    expect(() => traceRun(null as never)).toThrow(/traceRun takes an options object/);
+    expect(() => traceRun(true as never)).toThrow(ConfigurationError);
   });
 
   it('refuses to trace a second run with the same options', async () => {

@@ -61,6 +61,10 @@ const DEFAULT_MAX_CONTENT_LENGTH = 8_192;
  * unknown or invalid options.
  */
 export function traceRun(options: TraceRunOptions = {}): TracedRunOptions {
+  // Typed as the options, but called from JavaScript too: `traceRun(true)` must not trace silently.
+  if (typeof (options as unknown) !== 'object' || (options as unknown) === null) {
+    throw new ConfigurationError('traceRun takes an options object such as { captureContent: true }, or nothing.');
+  }
   checkOptionKeys(options, OPTION_KEYS, 'traceRun');
   const { captureContent = false, maxContentLength = DEFAULT_MAX_CONTENT_LENGTH, providerName = 'openai' } = options;
   if (typeof captureContent !== 'boolean') {
@@ -81,6 +85,13 @@ export function traceRun(options: TraceRunOptions = {}): TracedRunOptions {
   const own = options.onEvent;
   if (own !== undefined && typeof own !== 'function') {
     throw new ConfigurationError('traceRun: onEvent must be a function that receives each event.');
+  }
+  const given = options.tracerProvider as Partial<TracerProvider> | null | undefined;
+  if (given !== undefined && typeof given?.getTracer !== 'function') {
+    throw new ConfigurationError(
+      "traceRun: tracerProvider must be a TracerProvider (your SDK's, with getTracer), not a tracer; " +
+        'leave it out to use the globally registered one.',
+    );
   }
   const provider = options.tracerProvider ?? trace.getTracerProvider();
   const tracer = new RunTracer({

@@ -7,9 +7,9 @@ export { getPromptFallback, renderPrompt } from './prompts.ts';
 export { describeThrown, resultToJson } from './tools/stringify.ts';
 export { isTool } from './tools/tool.ts';
 export { toolFailureError } from './tools/tool-failure.ts';
+export { checkMilliseconds, MAX_DELAY_MS } from './run/milliseconds.ts';
 export {
   createAgentModel,
-  checkMilliseconds,
   collectTools,
   checkAgentOptions,
   AGENT_MODEL_OPTION_KEYS,

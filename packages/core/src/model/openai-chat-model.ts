@@ -3,6 +3,7 @@ import { raceAbort, sleep, throwIfAborted } from '../abort.ts';
 import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from '../errors.ts';
 import { getLogger } from '../logger.ts';
+import { checkMilliseconds, describeValue, isDelay, MAX_DELAY_MS } from '../run/milliseconds.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
@@ -111,6 +112,7 @@ export class OpenAIChatModel implements ChatModel {
   /** Creates the model; configuration is checked at the first call (see `resolveOpenAIConnection`). */
   constructor(options: OpenAIChatModelOptions = {}) {
     checkOptionKeys(options, OPTION_KEYS, 'OpenAIChatModel');
+    checkRetryOptions(options);
     this.#options = options;
     this.modelName = options.model ?? DEFAULT_MODEL;
     // Typed by shape for the caller; used as this SDK's client, whose chat API every major version shares.
@@ -310,6 +312,29 @@ export class OpenAIChatModel implements ChatModel {
     this.#server = stripCredentials(this.#client.baseURL);
     return this.#client;
   }
+}
+
+// A delay that is not a number, or longer than a timer can wait, would make each wait last 1 ms
+// (Node's timers fall back to it) and a deadline end every call at once.
+function checkRetryOptions(options: OpenAIChatModelOptions): void {
+  const { maxRetries, retryDelayMs, maxRetryDelayMs } = options;
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0)) {
+    throw new ConfigurationError(
+      `OpenAIChatModel: maxRetries must be a whole number of at least 0; got ${String(maxRetries)}.`,
+    );
+  }
+  for (const [name, value] of [
+    ['retryDelayMs', retryDelayMs],
+    ['maxRetryDelayMs', maxRetryDelayMs],
+  ] as const) {
+    if (value !== undefined && !(value === 0 || isDelay(value))) {
+      throw new ConfigurationError(
+        `OpenAIChatModel: ${name} must be 0 (retry at once) or a number of milliseconds up to ${MAX_DELAY_MS} ` +
+          `(about 24.8 days, the longest a timer can wait); got ${describeValue(value)}.`,
+      );
+    }
+  }
+  checkMilliseconds('OpenAIChatModel: timeoutMs', options.timeoutMs);
 }
 
 function identity<T>(value: T): T {

@@ -88,3 +88,22 @@ describe('OpenAIChatModel configuration', () => {
     );
   });
 });
+
+describe('OpenAIChatModel options', () => {
+  it.each([
+    ['a negative maxRetries', { maxRetries: -1 }, /maxRetries must be a whole number of at least 0; got -1/],
+    ['a fractional maxRetries', { maxRetries: 1.5 }, /maxRetries must be a whole number/],
+    ['a retryDelayMs that is no number', { retryDelayMs: '500' }, /retryDelayMs must be 0 .*; got "500"\.$/],
+    ['a negative maxRetryDelayMs', { maxRetryDelayMs: -1 }, /maxRetryDelayMs must be 0 \(retry at once\) or/],
+    // Node fires a longer timer after 1 ms: every call would time out at once.
+    ['a timeoutMs no timer can wait', { timeoutMs: 3_000_000_000 }, /timeoutMs must be .* at most 2147483647/],
+    ['a maxRetryDelayMs no timer can wait', { maxRetryDelayMs: 2 ** 31 }, /up to 2147483647/],
+  ])('refuses %s with a ConfigurationError', (_case, options, message) => {
+    const error = configurationError(() => new OpenAIChatModel({ env: {}, ...(options as object) }));
+    expect(error.message).toMatch(message);
+  });
+
+  it('takes retry delays of 0, for retries at once', () => {
+    expect(new OpenAIChatModel({ env: {}, retryDelayMs: 0, maxRetryDelayMs: 0 }).modelName).toBe('gpt-4o-mini');
+  });
+});

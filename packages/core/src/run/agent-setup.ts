@@ -1,5 +1,6 @@
 import type { ChatModel } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
+import { checkMilliseconds } from './milliseconds.ts';
 import { OpenAIChatModel, resolveOpenAIConnection } from '../model/openai-chat-model.ts';
 import type { OpenAIClientLike } from '../model/openai-chat-model.ts';
 import { isTool } from '../tools/tool.ts';
@@ -92,12 +93,6 @@ export function createAgentModel(options: AgentModelOptions): ChatModel {
     client: options.client,
     maxRetries,
   });
-}
-
-/** Throws a ConfigurationError unless `value` is undefined or a positive number of milliseconds. */
-export function checkMilliseconds(name: string, value: number | undefined): void {
-  if (value === undefined || (typeof value === 'number' && Number.isFinite(value) && value > 0)) return;
-  throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { AgentEvent } from './agent-events.ts';
 import type { ChatMessage } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
+import { checkMilliseconds } from './milliseconds.ts';
 import type { StepRunner } from './step-runner.ts';
 import type { OutputSchema } from './structured-output.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
@@ -115,10 +116,7 @@ export function checkRunInput(task: unknown, maxSteps: number, options: RunOptio
     throw new ConfigurationError(`maxSteps must be a positive integer; got ${String(maxSteps)}.`);
   }
   for (const name of ['timeoutMs', 'toolTimeoutMs', 'modelTimeoutMs'] as const) {
-    const value = options[name];
-    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-      throw new ConfigurationError(`${name} must be a positive number of milliseconds; got ${String(value)}.`);
-    }
+    checkMilliseconds(name, options[name]);
   }
   if (options.deltas !== undefined && typeof options.deltas !== 'boolean') {
     throw new ConfigurationError(`deltas must be true or false; got ${String(options.deltas)}.`);

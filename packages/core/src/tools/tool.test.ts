@@ -319,6 +319,7 @@ describe('tool definitions', () => {
     ['parameters that are not a zod object', { ...valid, parameters: z.string() }, /must be a zod object schema/],
     ['a zero timeout', { ...valid, timeoutMs: 0 }, /timeoutMs must be a positive number/],
     ['a negative timeout', { ...valid, timeoutMs: -1 }, /timeoutMs must be a positive number/],
+    ['a timeout no timer can wait', { ...valid, timeoutMs: 2 ** 31 }, /timeoutMs must be .* at most 2147483647/],
     ['an unrepresentable schema', { ...valid, parameters: z.object({ at: z.date() }) }, /cannot be described.*JSON/],
   ])('throws a ConfigurationError for %s', (_case, definition, message) => {
     expect(() => tool(definition as unknown as Parameters<typeof tool>[0])).toThrow(message);

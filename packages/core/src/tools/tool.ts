@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { abortReason, stopWaiting, throwIfAborted, whenAborted } from '../abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
+import { delayProblem, isDelay } from '../run/milliseconds.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { redactSecrets } from '../secrets.ts';
 import { readInputSchema, readOutputSchema } from './json-schema-input.ts';
@@ -116,8 +117,8 @@ function createTool(options: AnyToolOptions): Tool {
   if (typeof execute !== 'function') {
     throw new ConfigurationError(`Tool '${name}' needs an execute function.`);
   }
-  if (timeoutMs !== undefined && !(Number.isFinite(timeoutMs) && timeoutMs > 0)) {
-    throw new ConfigurationError(`Tool '${name}': timeoutMs must be a positive number of milliseconds.`);
+  if (timeoutMs !== undefined && !isDelay(timeoutMs)) {
+    throw new ConfigurationError(delayProblem(`Tool '${name}': timeoutMs`, timeoutMs));
   }
   if (typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
     throw new ConfigurationError(

@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { ConfigurationError } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
-import { checkOptionKeys, describeThrown, getLogger } from '@tinyagent/core/internal';
+import { checkOptionKeys, describeThrown, getLogger, MAX_DELAY_MS } from '@tinyagent/core/internal';
 import { createMcpTool, toolName } from './mcp-tool.ts';
 import { checkServers } from './server-config.ts';
 import type { McpServerConfig } from './server-config.ts';
@@ -170,18 +170,16 @@ function buildTools(connections: readonly ServerConnection[], prefixAll: boolean
   return tools;
 }
 
-// Node's timers hold at most 2^31 - 1 ms; a longer delay fires after 1 ms, ending every call at once.
-const MAX_TIMER_MS = 2_147_483_647;
-
 function positive(value: number | undefined, fallback: number, name: string, whole = false): number {
   if (value === undefined) return fallback;
   if (!(Number.isFinite(value) && value > 0) || (whole && !Number.isInteger(value))) {
     const kind = whole ? 'a positive whole number' : 'a positive number';
     throw new ConfigurationError(`connectMcp: ${name} must be ${kind}, not ${String(value)}.`);
   }
-  if (!whole && value > MAX_TIMER_MS) {
+  // Node fires a longer timer after 1 ms, which would end every call at once.
+  if (!whole && value > MAX_DELAY_MS) {
     throw new ConfigurationError(
-      `connectMcp: ${name} must be at most ${MAX_TIMER_MS} ms (about 24 days), not ${String(value)}: a timer cannot wait longer.`,
+      `connectMcp: ${name} must be at most ${MAX_DELAY_MS} ms (about 24.8 days, the longest a timer can wait), not ${String(value)}.`,
     );
   }
   return value;

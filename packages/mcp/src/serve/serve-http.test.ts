@@ -250,7 +250,7 @@ describe('serveMcp over HTTP: the endpoint', () => {
     const echo = tool({ name: 'echo', description: 'Echoes.', execute: () => 'x' });
     const failure = serveMcp([echo], { toolTimeoutMs: 3_000_000_000 });
     await expect(failure).rejects.toThrow(ConfigurationError);
-    await expect(failure).rejects.toThrow(/toolTimeoutMs must be at most 2147483647 ms/);
+    await expect(failure).rejects.toThrow(/toolTimeoutMs must be .* at most 2147483647/);
   });
 
   it('closes with await using', async () => {

@@ -60,7 +60,6 @@ export type { McpHttpServer };
 const COMMON_KEYS = ['transport', 'name', 'version', 'toolTimeoutMs'];
 const HTTP_KEYS = [...COMMON_KEYS, 'host', 'port', 'allowedHosts', 'maxBodyBytes'];
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * Serves TinyAgent tools as an MCP server, over Streamable HTTP on 127.0.0.1 (default) or over
@@ -83,12 +82,6 @@ export async function serveMcp(
     throw new ConfigurationError(`serveMcp: transport must be 'http' or 'stdio', not ${String(options.transport)}.`);
   }
   checkMilliseconds('serveMcp: toolTimeoutMs', options.toolTimeoutMs);
-  // Node's timers hold at most 2^31 - 1 ms; a longer deadline fires after 1 ms, failing every call.
-  if (options.toolTimeoutMs !== undefined && options.toolTimeoutMs > MAX_TIMER_MS) {
-    throw new ConfigurationError(
-      `serveMcp: toolTimeoutMs must be at most ${MAX_TIMER_MS} ms (about 24 days), not ${options.toolTimeoutMs}.`,
-    );
-  }
   const factory = createToolServerFactory({
     tools: toolsByName(tools),
     name: options.name ?? 'tinyagent',

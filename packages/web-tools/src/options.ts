@@ -1,5 +1,12 @@
 import { ConfigurationError } from '@tinyagent/core';
 import type { z } from '@tinyagent/core';
+import { MAX_DELAY_MS } from '@tinyagent/core/internal';
+
+/** The longest `timeoutMs` a factory takes: Node fires a longer timer after 1 ms, ending every call at once. */
+export { MAX_DELAY_MS };
+
+/** The message of a `timeoutMs` past MAX_DELAY_MS. */
+export const DELAY_BOUND = `must be at most ${MAX_DELAY_MS} ms (about 24.8 days), the longest a timer can wait`;
 
 /**
  * Validates a factory's options with its zod schema; bad options are a programming error, so they

@@ -205,6 +205,8 @@ describe('web_browse', () => {
       /createWebBrowse: invalid options: timeoutMs: .*; maxBytes: /,
     );
     expect(() => createWebBrowse({ timeout: 5 } as WebBrowseOptions)).toThrow(/Unrecognized key: "timeout"/);
+    // Node fires a longer timer after 1 ms: every page would time out at once.
+    expect(() => createWebBrowse({ timeoutMs: 3_000_000_000 })).toThrow(/timeoutMs: must be at most 2147483647 ms/);
     expect(() => createWebBrowse({ allowedAddresses: ['intranet'] })).toThrow(
       /allowedAddresses.0: must be an IP address/,
     );

@@ -8,7 +8,7 @@ import { parseCidr } from './address-ranges.ts';
 import { openPage } from '../fetch-page.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from '../http-client.ts';
 import { sharedConversionPool } from './markdown/convert-pool.ts';
-import { parseOptions } from '../options.ts';
+import { DELAY_BOUND, MAX_DELAY_MS, parseOptions } from '../options.ts';
 import { takeWindow } from './page-window.ts';
 import type { PageWindow } from './page-window.ts';
 import { readPage } from './read-page.ts';
@@ -44,7 +44,7 @@ export interface WebBrowseOptions {
 }
 
 const optionsSchema = z.strictObject({
-  timeoutMs: z.number().positive().default(10_000),
+  timeoutMs: z.number().positive().max(MAX_DELAY_MS, DELAY_BOUND).default(10_000),
   maxBytes: z
     .int()
     .positive()

@@ -242,6 +242,7 @@ describe('web_search on Brave Search', () => {
 describe('createWebSearch options', () => {
   it('throws ConfigurationError for invalid options', () => {
     expect(() => createWebSearch({ count: 0 })).toThrow(ConfigurationError);
+    expect(() => createWebSearch({ timeoutMs: 2 ** 31 })).toThrow(/timeoutMs: must be at most 2147483647 ms/);
     expect(() => createWebSearch({ count: 21 })).toThrow(/count: /);
     expect(() => createWebSearch({ endpoint: 'api.search.brave.com' })).toThrow(
       /createBraveBackend: invalid options: endpoint: must be an http or https URL/,

@@ -11,7 +11,7 @@ import {
   MAX_URL_CHARS,
 } from '../clip-text.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from '../http-client.ts';
-import { parseOptions } from '../options.ts';
+import { DELAY_BOUND, MAX_DELAY_MS, parseOptions } from '../options.ts';
 import { htmlToPlainText } from './plain-text.ts';
 import { describeRequestError } from '../request-errors.ts';
 import { createSearchContext } from './search-backend.ts';
@@ -57,7 +57,7 @@ const optionsSchema = z
     count: z.int().min(1).max(20).default(3),
     country: z.string().trim().min(2).optional(),
     searchLang: z.string().trim().min(2).optional(),
-    timeoutMs: z.number().positive().default(10_000),
+    timeoutMs: z.number().positive().max(MAX_DELAY_MS, DELAY_BOUND).default(10_000),
     maxRetryWaitMs: z.number().min(0).default(2_000),
     userAgent: z.string().trim().min(1).default(DEFAULT_USER_AGENT),
   })

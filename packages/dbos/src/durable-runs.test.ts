@@ -186,6 +186,21 @@ describe('bad input', () => {
     ).rejects.toThrow(/agents.counter is not an agent/);
   });
 
+  it('refuses a run id no run has, in every call of its handle, instead of waiting for it forever', async () => {
+    const missing = runs().run('missing');
+    const unknown = /No durable run has the id 'missing'/;
+    await expect(missing.status()).rejects.toThrow(unknown);
+    await expect(missing.result()).rejects.toThrow(ConfigurationError);
+    await expect(missing.result()).rejects.toThrow(unknown);
+    await expect(missing.cancel()).rejects.toThrow(unknown);
+    await expect(runs().cancel('missing')).rejects.toThrow(ConfigurationError);
+    const readMissing = async () => {
+      for await (const event of missing.events()) throw new Error(`An event of no run: ${event.type}`);
+    };
+    await expect(readMissing()).rejects.toThrow(ConfigurationError);
+    await expect(readMissing()).rejects.toThrow(unknown);
+  }, 10_000);
+
   it('refuses a second worker in one process', async () => {
     const { agents, close } = createTestAgents(database.databaseUrl, '');
     await expect(startDurableWorker({ databaseUrl: database.databaseUrl, agents })).rejects.toThrow(

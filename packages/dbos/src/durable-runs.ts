@@ -52,7 +52,7 @@ export interface DurableRuns extends AsyncDisposable {
    * does not wait for that call (unknown run, decided already, or not paused yet).
    */
   approve(runId: string, callId: string, decision: ApprovalDecision): Promise<void>;
-  /** Cancels run `runId`, wherever it runs or waits. */
+  /** Cancels run `runId`, wherever it runs or waits. Throws ConfigurationError for an id no run has. */
   cancel(runId: string): Promise<void>;
   /** The events of run `runId` (see DurableRunHandle.events). */
   events<Custom extends CustomEvent = never>(runId: string): AsyncIterable<DurableRunEvent<Custom>>;

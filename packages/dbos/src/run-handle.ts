@@ -12,7 +12,10 @@ export interface DurableRunHandle {
   readonly runId: string;
   /** Where the run is now. Throws ConfigurationError for an id no run has. */
   status(): Promise<DurableRunStatus>;
-  /** What the run waits for: empty unless its status is `awaiting_approval`. */
+  /**
+   * What the run waits for: empty unless its status is `awaiting_approval` (or `queued`, when
+   * `recoverRuns` re-queued it while it waited), and always once the run ended.
+   */
   pendingApprovals(): Promise<PendingApproval[]>;
   /**
    * Waits for the run to end and resolves with its outcome, however the agent's run ended. Rejects
@@ -35,8 +38,12 @@ export interface DurableRunHandle {
 
 /** The DurableRunHandle of run `runId`, read through `client`, polling every `pollingIntervalMs`. */
 export function createRunHandle(client: DBOSClient, runId: string, pollingIntervalMs: number): DurableRunHandle {
-  const pendingApprovals = async (): Promise<PendingApproval[]> =>
-    (await client.getEvent<PendingApproval[]>(runId, PENDING_APPROVALS_EVENT, { timeoutSeconds: 0 })) ?? [];
+  // The event keeps the last pause's list after the run ends (cancelled while it waited, say): an
+  // ended run waits for nothing. A queued one may: recoverRuns re-queues a run paused for approval.
+  const waitingFor = async (workflowStatus: string | undefined): Promise<PendingApproval[]> =>
+    workflowStatus === undefined || !ACTIVE_STATUSES.has(workflowStatus)
+      ? []
+      : ((await client.getEvent<PendingApproval[]>(runId, PENDING_APPROVALS_EVENT, { timeoutSeconds: 0 })) ?? []);
   // DBOS waits on an id no workflow has as on a run not yet ended: forever. So the id is looked up first.
   const checkExists = async (): Promise<void> => {
     if ((await client.getWorkflow(runId)) === undefined) throw unknownRunError(runId);
@@ -51,7 +58,7 @@ export function createRunHandle(client: DBOSClient, runId: string, pollingInterv
         case 'DELAYED':
           return 'queued';
         case 'PENDING':
-          return (await pendingApprovals()).length > 0 ? 'awaiting_approval' : 'running';
+          return (await waitingFor(workflow.status)).length > 0 ? 'awaiting_approval' : 'running';
         case 'SUCCESS':
           return 'finished';
         case 'CANCELLED':
@@ -60,7 +67,7 @@ export function createRunHandle(client: DBOSClient, runId: string, pollingInterv
           return 'failed';
       }
     },
-    pendingApprovals,
+    pendingApprovals: async () => waitingFor((await client.getWorkflow(runId))?.status),
     result: async () => {
       await checkExists();
       try {
@@ -104,6 +111,9 @@ async function* readEvents<Custom extends CustomEvent>(
     throw error;
   }
 }
+
+// The DBOS statuses of a run that has not ended: queued, delayed, or running (or paused) on a worker.
+const ACTIVE_STATUSES: ReadonlySet<string> = new Set(['ENQUEUED', 'DELAYED', 'PENDING']);
 
 /** The ConfigurationError of a run id that no run has. */
 export function unknownRunError(runId: string, cause?: unknown): ConfigurationError {

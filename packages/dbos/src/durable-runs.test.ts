@@ -1,3 +1,6 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -200,6 +203,24 @@ describe('bad input', () => {
     await expect(readMissing()).rejects.toThrow(ConfigurationError);
     await expect(readMissing()).rejects.toThrow(unknown);
   }, 10_000);
+
+  it('fails at once, saying what to do, when no PostgreSQL answers at databaseUrl', async () => {
+    // A port nothing listens on: DBOS would retry every call on it, silently, for ever.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const databaseUrl = `postgres://someone:a-password-nobody-may-see@127.0.0.1:${String(port)}/app`;
+
+    const refused: unknown = await connectDurableRuns({ databaseUrl }).then(
+      (client) => client.close(),
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ConfigurationError);
+    expect(String(refused)).toMatch(new RegExp(`could not connect to PostgreSQL at 127\\.0\\.0\\.1:${String(port)}`));
+    expect(String(refused)).toMatch(/ECONNREFUSED/);
+    expect(inspect(refused, { depth: 5 })).not.toContain('a-password-nobody-may-see');
+  });
 
   it('refuses a second worker in one process', async () => {
     const { agents, close } = createTestAgents(database.databaseUrl, '');

@@ -2,7 +2,7 @@ import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError, stringifyResult } from '@tinyagent/core';
 import type { ApprovalDecision, CustomEvent } from '@tinyagent/core';
 import { checkOptionKeys } from '@tinyagent/core/internal';
-import { readDatabaseUrl } from './database-url.ts';
+import { checkDatabaseReachable, readDatabaseUrl } from './database-url.ts';
 import { createDbosLogger } from './dbos-logger.ts';
 import { createRunHandle } from './run-handle.ts';
 import type { DurableRunHandle } from './run-handle.ts';
@@ -87,10 +87,14 @@ export const DEFAULT_APPLICATION_NAME = 'tinyagent';
 /**
  * Connects to the durable runs of an application, without running any: for a web server, a UI or a
  * script that submits runs, follows them, approves and cancels. Workers (`startDurableWorker`) run them.
+ * Rejects with ConfigurationError when no PostgreSQL answers at `databaseUrl` or it refuses the login.
  */
 export async function connectDurableRuns(options: DurableRunsOptions): Promise<DurableRuns> {
   checkOptionKeys(options, DURABLE_RUNS_OPTION_KEYS, 'connectDurableRuns');
-  return openDurableRuns(readDurableRunsOptions(options, 'connectDurableRuns'));
+  const settings = readDurableRunsOptions(options, 'connectDurableRuns');
+  // A worker's DBOS.launch fails on its own when nothing answers; a DBOS client would wait for ever.
+  await checkDatabaseReachable(settings.databaseUrl, 'connectDurableRuns');
+  return openDurableRuns(settings);
 }
 
 /** DurableRunsOptions checked, with every default filled in. */

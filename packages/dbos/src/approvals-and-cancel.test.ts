@@ -86,6 +86,11 @@ describe('cancel from another process', () => {
     await expect(handle.result()).rejects.toThrow(RunAbortedError);
     expect(await handle.status()).toBe('cancelled');
     expect(await executionCount('pay-cancelled')).toBe(0);
+    // It waits for nothing now: a late decision is refused, not sent to a run that will never take it.
+    expect(await handle.pendingApprovals()).toEqual([]);
+    const late = client().approve(handle.runId, 'call_pay', { approved: true });
+    await expect(late).rejects.toThrow(ConfigurationError);
+    await expect(late).rejects.toThrow(/was cancelled: it waits for no decision/);
   });
 
   it('stops a running run on the worker that holds it, aborting the tool in flight', async () => {

@@ -1,5 +1,9 @@
-import { ConfigurationError, registerSecret } from '@tinyagent/core';
+import pg from 'pg';
+import { ConfigurationError, redactSecrets, registerSecret } from '@tinyagent/core';
 import { describeThrown } from '@tinyagent/core/internal';
+
+// Long enough for a distant server at a busy moment; a refused port answers at once.
+const CONNECT_TIMEOUT_MS = 10_000;
 
 /**
  * Checks a PostgreSQL URL and registers its password as a secret, so that no log line, error or event
@@ -40,4 +44,29 @@ export function readDatabaseUrl(value: unknown, owner: string): string {
   }
   registerSecret(password);
   return value;
+}
+
+/**
+ * Connects once to `databaseUrl` (read by `readDatabaseUrl`) and throws a ConfigurationError saying
+ * what failed when no server answers or it refuses the login. DBOS's client retries a refused
+ * connection without end and without a word, so a wrong host or port would hang every call.
+ */
+export async function checkDatabaseReachable(databaseUrl: string, owner: string): Promise<void> {
+  let client: pg.Client | undefined;
+  try {
+    client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    await client.connect();
+  } catch (error) {
+    const url = new URL(databaseUrl);
+    // pg's messages name the host and user; redacted all the same, and the original (which may hold
+    // the parsed configuration) is not kept as the cause.
+    const reason = redactSecrets(describeThrown(error));
+    throw new ConfigurationError(
+      `${owner}: could not connect to PostgreSQL at ${url.host}${url.pathname} (${reason}). Start the server, ` +
+        'or fix databaseUrl (host, port, database, user and password).',
+      { cause: new Error(reason) },
+    );
+  } finally {
+    await client?.end().catch(() => undefined);
+  }
 }

@@ -1,3 +1,6 @@
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import { DBOS } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError } from '@tinyagent/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -184,6 +187,39 @@ describe('bad input', () => {
     await expect(
       startDurableWorker({ databaseUrl: database.databaseUrl, agents: { counter: { run: () => undefined } as never } }),
     ).rejects.toThrow(/agents.counter is not an agent/);
+  });
+
+  it('refuses a run id no run has, in every call of its handle, instead of waiting for it forever', async () => {
+    const missing = runs().run('missing');
+    const unknown = /No durable run has the id 'missing'/;
+    await expect(missing.status()).rejects.toThrow(unknown);
+    await expect(missing.result()).rejects.toThrow(ConfigurationError);
+    await expect(missing.result()).rejects.toThrow(unknown);
+    await expect(missing.cancel()).rejects.toThrow(unknown);
+    await expect(runs().cancel('missing')).rejects.toThrow(ConfigurationError);
+    const readMissing = async () => {
+      for await (const event of missing.events()) throw new Error(`An event of no run: ${event.type}`);
+    };
+    await expect(readMissing()).rejects.toThrow(ConfigurationError);
+    await expect(readMissing()).rejects.toThrow(unknown);
+  }, 10_000);
+
+  it('fails at once, saying what to do, when no PostgreSQL answers at databaseUrl', async () => {
+    // A port nothing listens on: DBOS would retry every call on it, silently, for ever.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    const databaseUrl = `postgres://someone:a-password-nobody-may-see@127.0.0.1:${String(port)}/app`;
+
+    const refused: unknown = await connectDurableRuns({ databaseUrl }).then(
+      (client) => client.close(),
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(ConfigurationError);
+    expect(String(refused)).toMatch(new RegExp(`could not connect to PostgreSQL at 127\\.0\\.0\\.1:${String(port)}`));
+    expect(String(refused)).toMatch(/ECONNREFUSED/);
+    expect(inspect(refused, { depth: 5 })).not.toContain('a-password-nobody-may-see');
   });
 
   it('refuses a second worker in one process', async () => {

@@ -2,9 +2,9 @@ import { DBOSClient } from '@dbos-inc/dbos-sdk';
 import { ConfigurationError, stringifyResult } from '@tinyagent/core';
 import type { ApprovalDecision, CustomEvent } from '@tinyagent/core';
 import { checkOptionKeys } from '@tinyagent/core/internal';
-import { readDatabaseUrl } from './database-url.ts';
+import { checkDatabaseReachable, readDatabaseUrl } from './database-url.ts';
 import { createDbosLogger } from './dbos-logger.ts';
-import { createRunHandle, unknownRunError } from './run-handle.ts';
+import { createRunHandle } from './run-handle.ts';
 import type { DurableRunHandle } from './run-handle.ts';
 import { APPROVAL_TOPIC, WORKFLOW_NAME } from './run-workflow.ts';
 import type { RunInput } from './run-workflow.ts';
@@ -49,10 +49,11 @@ export interface DurableRuns extends AsyncDisposable {
   /**
    * Sends the decision on call `callId` of a run that waits for approval; the run goes on, on whichever
    * worker takes it, once every call it waits for is decided. Throws ConfigurationError when the run
-   * does not wait for that call (unknown run, decided already, or not paused yet).
+   * does not wait for that call (unknown run, decided already, not paused yet, or ended: cancelled
+   * while it waited, say).
    */
   approve(runId: string, callId: string, decision: ApprovalDecision): Promise<void>;
-  /** Cancels run `runId`, wherever it runs or waits. */
+  /** Cancels run `runId`, wherever it runs or waits. Throws ConfigurationError for an id no run has. */
   cancel(runId: string): Promise<void>;
   /** The events of run `runId` (see DurableRunHandle.events). */
   events<Custom extends CustomEvent = never>(runId: string): AsyncIterable<DurableRunEvent<Custom>>;
@@ -86,10 +87,14 @@ export const DEFAULT_APPLICATION_NAME = 'tinyagent';
 /**
  * Connects to the durable runs of an application, without running any: for a web server, a UI or a
  * script that submits runs, follows them, approves and cancels. Workers (`startDurableWorker`) run them.
+ * Rejects with ConfigurationError when no PostgreSQL answers at `databaseUrl` or it refuses the login.
  */
 export async function connectDurableRuns(options: DurableRunsOptions): Promise<DurableRuns> {
   checkOptionKeys(options, DURABLE_RUNS_OPTION_KEYS, 'connectDurableRuns');
-  return openDurableRuns(readDurableRunsOptions(options, 'connectDurableRuns'));
+  const settings = readDurableRunsOptions(options, 'connectDurableRuns');
+  // A worker's DBOS.launch fails on its own when nothing answers; a DBOS client would wait for ever.
+  await checkDatabaseReachable(settings.databaseUrl, 'connectDurableRuns');
+  return openDurableRuns(settings);
 }
 
 /** DurableRunsOptions checked, with every default filled in. */
@@ -134,7 +139,13 @@ export async function openDurableRuns(settings: DurableRunsSettings): Promise<Du
       const pending = await handle(runId).pendingApprovals();
       const waitedFor = pending.find((approval) => approval.callId === callId);
       if (waitedFor === undefined) {
-        if ((await client.getWorkflow(runId)) === undefined) throw unknownRunError(runId);
+        // Throws for an unknown run; an ended one waits for nothing, and a decision sent to it is lost.
+        const status = await handle(runId).status();
+        if (status === 'finished' || status === 'failed' || status === 'cancelled') {
+          throw new ConfigurationError(
+            `Durable run ${runId} ${status === 'cancelled' ? 'was cancelled' : `has ${status}`}: it waits for no decision.`,
+          );
+        }
         const waiting = pending.map((approval) => approval.callId).join(', ');
         throw new ConfigurationError(
           `Durable run ${runId} does not wait for a decision on '${callId}'${waiting === '' ? ' (it waits for none now)' : `; it waits for: ${waiting}`}. Wait for its approval-requested event or status 'awaiting_approval' first.`,

@@ -31,7 +31,7 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
   var mapSize = uncurry(describeProperty(Map.prototype, 'size').get);
   var setSize = uncurry(describeProperty(Set.prototype, 'size').get);
   var identifier = /^[A-Za-z_$][\w$]*$/, classSource = /^class[\s{]/;
-  var MAX_ITEMS = 100, MAX_DEPTH = 2;
+  var MAX_ITEMS = 100, MAX_DEPTH = 2, MAX_STACK = 4096;
 
   function append(list, item) { list[list.length] = item; }
   function joined(list, separator) {
@@ -128,11 +128,15 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
     return inspectObject(value, depth, seen);
   }
 
+  // One character past the limit crosses, so that the host knows the text was longer and says it was cut.
+  function bounded(text) {
+    return text.length > maxLine ? slice(text, 0, maxLine + 1) : text;
+  }
+
   function formatLine(args) {
     var parts = [];
     for (var i = 0; i < args.length; i++) append(parts, inspect(args[i], 0, [], false));
-    var line = joined(parts, ' ');
-    return line.length > maxLine ? slice(line, 0, maxLine + 1) : line;
+    return bounded(joined(parts, ' '));
   }
 
   var log = function () { print(formatLine(arguments)); };
@@ -197,15 +201,18 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
     throw error;
   };
 
+  // The last expression and a thrown error are as much the model's reading as console output: cut
+  // here like it, so that a huge value never crosses whole. The host only looks for a line in the stack.
   function describeError(error) {
     if (error instanceof ErrorClass) {
-      return stringify({ name: StringOf(error.name), message: StringOf(error.message), stack: StringOf(error.stack || '') });
+      var stack = slice(StringOf(error.stack || ''), 0, MAX_STACK);
+      return stringify({ name: bounded(StringOf(error.name)), message: bounded(StringOf(error.message)), stack: stack });
     }
-    return stringify({ name: 'Uncaught', message: inspect(error, 0, [], true), stack: '' });
+    return stringify({ name: 'Uncaught', message: bounded(inspect(error, 0, [], true)), stack: '' });
   }
 
   return {
-    describe: function (value) { return inspect(value, 0, [], true); },
+    describe: function (value) { return bounded(inspect(value, 0, [], true)); },
     describeError: describeError
   };
 })`;

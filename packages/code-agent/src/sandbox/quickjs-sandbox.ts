@@ -294,7 +294,11 @@ export class QuickJSSandbox {
       return { name: 'InternalError', message: 'out of memory', line: undefined };
     }
     const line = /code\.js:(\d+)/.exec(parsed.stack)?.[1];
-    return { name: parsed.name, message: parsed.message, line: line === undefined ? undefined : Number(line) };
+    return {
+      name: this.#bounded(parsed.name),
+      message: this.#bounded(parsed.message),
+      line: line === undefined ? undefined : Number(line),
+    };
   }
 
   #memoryNearlyFull(): boolean {
@@ -311,7 +315,16 @@ export class QuickJSSandbox {
       return '[the value could not be shown]';
     }
     using text = described.value;
-    return context.getString(text);
+    return this.#bounded(context.getString(text));
+  }
+
+  // The last expression's value and a thrown error are what the model reads, like console output, and
+  // cut at the same limit; the guest sent at most one character more, which says that there was more.
+  #bounded(text: string): string {
+    const { maxOutputChars } = this.#settings.limits;
+    return text.length <= maxOutputChars
+      ? text
+      : `${text.slice(0, maxOutputChars)}\n[output cut at ${maxOutputChars} characters]`;
   }
 
   #requireEngine(): Engine {

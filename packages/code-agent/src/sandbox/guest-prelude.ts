@@ -21,7 +21,7 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
   var describeProperty = Object.getOwnPropertyDescriptor, defineProperty = Object.defineProperty;
   var isView = ArrayBuffer.isView, isNaNValue = isNaN, StringOf = String;
   var ErrorClass = Error, TypeErrorClass = TypeError, PromiseClass = Promise, MapClass = Map, SetClass = Set;
-  var DateClass = Date, RegExpClass = RegExp;
+  var DateClass = Date, RegExpClass = RegExp, InternalErrorClass = InternalError;
   var replace = uncurry(String.prototype.replace), slice = uncurry(String.prototype.slice);
   var charAt = uncurry(String.prototype.charAt), test = uncurry(RegExp.prototype.test);
   var functionText = uncurry(Function.prototype.toString), symbolText = uncurry(Symbol.prototype.toString);
@@ -203,12 +203,31 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
 
   // The last expression and a thrown error are as much the model's reading as console output: cut
   // here like it, so that a huge value never crosses whole. The host only looks for a line in the stack.
-  function describeError(error) {
+  function describeThrown(error) {
     if (error instanceof ErrorClass) {
       var stack = slice(StringOf(error.stack || ''), 0, MAX_STACK);
       return stringify({ name: bounded(StringOf(error.name)), message: bounded(StringOf(error.message)), stack: stack });
     }
     return stringify({ name: 'Uncaught', message: bounded(inspect(error, 0, [], true)), stack: '' });
+  }
+
+  var UNSHOWN = stringify({ name: 'Uncaught', message: '[the thrown value could not be shown]', stack: '' });
+
+  // The host reads a description that fails as memory exhausted (the one failure a description of
+  // plain data can have), and resets the sandbox: a getter, toString or Proxy of the thrown value
+  // that throws must not pass for that. Only QuickJS's own out-of-memory error (or the null it throws
+  // when it cannot even allocate that) goes on; checking it runs no code of the model's.
+  function describeError(error) {
+    try {
+      return describeThrown(error);
+    } catch (failure) {
+      var memory = false;
+      try {
+        memory = failure === null || (failure instanceof InternalErrorClass && failure.message === 'out of memory');
+      } catch (ignored) {}
+      if (memory) throw failure;
+      return UNSHOWN;
+    }
   }
 
   return {

@@ -274,17 +274,20 @@ export class QuickJSSandbox {
   }
 
   #failed(state: ExecutionState, handle: QuickJSHandle): ExecutionOutcome {
-    const error = this.#readError(handle);
+    const error = this.#readError(state, handle);
     handle.dispose();
     return { ...state.outcome(undefined), error };
   }
 
-  #readError(handle: QuickJSHandle): GuestError {
+  #readError(state: ExecutionState, handle: QuickJSHandle): GuestError {
     const { context, describeError } = this.#requireEngine();
     const described = context.callFunction(describeError, context.undefined, handle);
     if (described.error !== undefined) {
       described.error.dispose();
-      // Describing the error failed too: nearly always because memory is exhausted.
+      // A hostile getter of the error ran until the deadline or an abort stopped it; the outcome
+      // says which, and the sandbox is as it was.
+      if (state.timedOut || state.aborted) return { name: 'InternalError', message: 'interrupted', line: undefined };
+      // Otherwise the guest's describeError let through only an exhausted memory.
       return { name: 'InternalError', message: 'out of memory', line: undefined };
     }
     using json = described.value;

@@ -64,3 +64,48 @@ describe('the bridge out of the sandbox', () => {
     expect(calls).toEqual([5]);
   });
 });
+
+describe('what the model reads back', () => {
+  // A 4 MB string: a tool's page of text, say, left as the last expression or thrown.
+  const BIG = '"x".repeat(4_000_000)';
+  const cases: Record<string, string> = {
+    'the value of the last expression': BIG,
+    'a thrown error’s message': `throw new Error(${BIG})`,
+    'a thrown error’s name': `const error = new Error("boom"); error.name = ${BIG}; throw error`,
+    'a thrown string': `throw ${BIG}`,
+  };
+
+  for (const [what, code] of Object.entries(cases)) {
+    it(`cuts ${what} at maxOutputChars, as it cuts console output`, async () => {
+      using executor = new JsExecutor({ limits: { maxOutputChars: 1000 } });
+
+      const result = await executor.run(code);
+
+      expect(result.output.length).toBeLessThan(1200);
+      expect(result.output).toContain('cut at 1000 characters]');
+    });
+  }
+
+  it('crosses to the host already cut: the outcome stays small', async () => {
+    const limits = resolveLimits({ maxOutputChars: 1000 });
+    const session = await SandboxSession.open(resolvePool(undefined, 'the test').place(), limits, []);
+    try {
+      const request = {
+        typescript: false,
+        signal: undefined,
+        seed: [1, 2, 3, 4] as const,
+        onToolCall: () => Promise.resolve({ ok: true as const, kind: 'undefined' as const }),
+      };
+      const value = await session.execute({ ...request, code: '"x".repeat(4_000_000)' });
+      const thrown = await session.execute({
+        ...request,
+        code: 'const e = new Error("y".repeat(4_000_000)); e.name = "n".repeat(4_000_000); e.stack = "s".repeat(4_000_000); throw e',
+      });
+
+      expect(JSON.stringify(value).length).toBeLessThan(5000);
+      expect(JSON.stringify(thrown).length).toBeLessThan(20_000);
+    } finally {
+      session.close();
+    }
+  });
+});

@@ -21,7 +21,7 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
   var describeProperty = Object.getOwnPropertyDescriptor, defineProperty = Object.defineProperty;
   var isView = ArrayBuffer.isView, isNaNValue = isNaN, StringOf = String;
   var ErrorClass = Error, TypeErrorClass = TypeError, PromiseClass = Promise, MapClass = Map, SetClass = Set;
-  var DateClass = Date, RegExpClass = RegExp;
+  var DateClass = Date, RegExpClass = RegExp, InternalErrorClass = InternalError;
   var replace = uncurry(String.prototype.replace), slice = uncurry(String.prototype.slice);
   var charAt = uncurry(String.prototype.charAt), test = uncurry(RegExp.prototype.test);
   var functionText = uncurry(Function.prototype.toString), symbolText = uncurry(Symbol.prototype.toString);
@@ -31,7 +31,7 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
   var mapSize = uncurry(describeProperty(Map.prototype, 'size').get);
   var setSize = uncurry(describeProperty(Set.prototype, 'size').get);
   var identifier = /^[A-Za-z_$][\w$]*$/, classSource = /^class[\s{]/;
-  var MAX_ITEMS = 100, MAX_DEPTH = 2;
+  var MAX_ITEMS = 100, MAX_DEPTH = 2, MAX_STACK = 4096;
 
   function append(list, item) { list[list.length] = item; }
   function joined(list, separator) {
@@ -128,11 +128,15 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
     return inspectObject(value, depth, seen);
   }
 
+  // One character past the limit crosses, so that the host knows the text was longer and says it was cut.
+  function bounded(text) {
+    return text.length > maxLine ? slice(text, 0, maxLine + 1) : text;
+  }
+
   function formatLine(args) {
     var parts = [];
     for (var i = 0; i < args.length; i++) append(parts, inspect(args[i], 0, [], false));
-    var line = joined(parts, ' ');
-    return line.length > maxLine ? slice(line, 0, maxLine + 1) : line;
+    return bounded(joined(parts, ' '));
   }
 
   var log = function () { print(formatLine(arguments)); };
@@ -197,15 +201,37 @@ export const GUEST_PRELUDE = String.raw`(function (host) {
     throw error;
   };
 
-  function describeError(error) {
+  // The last expression and a thrown error are as much the model's reading as console output: cut
+  // here like it, so that a huge value never crosses whole. The host only looks for a line in the stack.
+  function describeThrown(error) {
     if (error instanceof ErrorClass) {
-      return stringify({ name: StringOf(error.name), message: StringOf(error.message), stack: StringOf(error.stack || '') });
+      var stack = slice(StringOf(error.stack || ''), 0, MAX_STACK);
+      return stringify({ name: bounded(StringOf(error.name)), message: bounded(StringOf(error.message)), stack: stack });
     }
-    return stringify({ name: 'Uncaught', message: inspect(error, 0, [], true), stack: '' });
+    return stringify({ name: 'Uncaught', message: bounded(inspect(error, 0, [], true)), stack: '' });
+  }
+
+  var UNSHOWN = stringify({ name: 'Uncaught', message: '[the thrown value could not be shown]', stack: '' });
+
+  // The host reads a description that fails as memory exhausted (the one failure a description of
+  // plain data can have), and resets the sandbox: a getter, toString or Proxy of the thrown value
+  // that throws must not pass for that. Only QuickJS's own out-of-memory error (or the null it throws
+  // when it cannot even allocate that) goes on; checking it runs no code of the model's.
+  function describeError(error) {
+    try {
+      return describeThrown(error);
+    } catch (failure) {
+      var memory = false;
+      try {
+        memory = failure === null || (failure instanceof InternalErrorClass && failure.message === 'out of memory');
+      } catch (ignored) {}
+      if (memory) throw failure;
+      return UNSHOWN;
+    }
   }
 
   return {
-    describe: function (value) { return inspect(value, 0, [], true); },
+    describe: function (value) { return bounded(inspect(value, 0, [], true)); },
     describeError: describeError
   };
 })`;

@@ -277,4 +277,18 @@ describe('JsExecutor', () => {
       'JsExecutor.run needs the code as a string, not number: pass the source text.',
     );
   });
+
+  it('refuses an unknown run option with a ConfigurationError, never running the code without it', async () => {
+    let calls = 0;
+    const counted = tool({ name: 'counted', description: 'Counts.', execute: () => ++calls });
+    using executor = new JsExecutor({ tools: [counted] });
+
+    const deadline = executor.run('counted()', { timeoutMs: 50 } as never);
+    await expect(deadline).rejects.toBeInstanceOf(ConfigurationError);
+    await expect(deadline).rejects.toThrow(/JsExecutor\.run: unknown option 'timeoutMs'\. .*limits: \{ timeoutMs \}/);
+    await expect(executor.run('counted()', { singal: AbortSignal.abort() } as never)).rejects.toThrow(
+      "Did you mean 'signal'?",
+    );
+    expect(calls).toBe(0);
+  });
 });

@@ -66,6 +66,22 @@ export interface ExecutionOptions {
   runStep?: RunStep | undefined;
 }
 
+const EXECUTION_OPTION_KEYS = Object.keys({
+  signal: true,
+  typescript: true,
+  run: true,
+  onToolStart: true,
+  onToolEnd: true,
+  invokeTool: true,
+  runStep: true,
+} satisfies Record<keyof ExecutionOptions, true>);
+
+// A deadline per run is the natural guess; the executor's limits hold it.
+const EXECUTION_OPTION_HINTS = {
+  timeoutMs:
+    "An execution is bounded by the executor's sandbox limit: new JsExecutor({ limits: { timeoutMs } }); stop one run early with signal.",
+};
+
 let nextExecutorId = 1;
 
 /**
@@ -113,7 +129,8 @@ export class JsExecutor implements Disposable {
   /**
    * Runs `code` to completion. Errors of the code come back in the result, for the model to read;
    * rejects only when the signal aborts (with its reason), the sandbox itself fails (SandboxError), or
-   * the call is a mistake: the executor was disposed or `code` is not a string (ConfigurationError).
+   * the call is a mistake: the executor was disposed, `code` is not a string or an option is unknown
+   * (ConfigurationError).
    * Runs on one executor are queued: one at a time.
    */
   run(code: string, options: ExecutionOptions = {}): Promise<ExecutionResult> {
@@ -132,6 +149,7 @@ export class JsExecutor implements Disposable {
         `JsExecutor.run needs the code as a string, not ${(code as unknown) === null ? 'null' : typeof code}: pass the source text.`,
       );
     }
+    checkOptionKeys(options, EXECUTION_OPTION_KEYS, 'JsExecutor.run', EXECUTION_OPTION_HINTS);
     options.signal?.throwIfAborted();
     const { runStep } = options;
     // Before the session: under DBOS the seed is a step (a real wait), during which a neighbour's runaway

@@ -274,17 +274,20 @@ export class QuickJSSandbox {
   }
 
   #failed(state: ExecutionState, handle: QuickJSHandle): ExecutionOutcome {
-    const error = this.#readError(handle);
+    const error = this.#readError(state, handle);
     handle.dispose();
     return { ...state.outcome(undefined), error };
   }
 
-  #readError(handle: QuickJSHandle): GuestError {
+  #readError(state: ExecutionState, handle: QuickJSHandle): GuestError {
     const { context, describeError } = this.#requireEngine();
     const described = context.callFunction(describeError, context.undefined, handle);
     if (described.error !== undefined) {
       described.error.dispose();
-      // Describing the error failed too: nearly always because memory is exhausted.
+      // A hostile getter of the error ran until the deadline or an abort stopped it; the outcome
+      // says which, and the sandbox is as it was.
+      if (state.timedOut || state.aborted) return { name: 'InternalError', message: 'interrupted', line: undefined };
+      // Otherwise the guest's describeError let through only an exhausted memory.
       return { name: 'InternalError', message: 'out of memory', line: undefined };
     }
     using json = described.value;
@@ -294,7 +297,11 @@ export class QuickJSSandbox {
       return { name: 'InternalError', message: 'out of memory', line: undefined };
     }
     const line = /code\.js:(\d+)/.exec(parsed.stack)?.[1];
-    return { name: parsed.name, message: parsed.message, line: line === undefined ? undefined : Number(line) };
+    return {
+      name: this.#bounded(parsed.name),
+      message: this.#bounded(parsed.message),
+      line: line === undefined ? undefined : Number(line),
+    };
   }
 
   #memoryNearlyFull(): boolean {
@@ -311,7 +318,16 @@ export class QuickJSSandbox {
       return '[the value could not be shown]';
     }
     using text = described.value;
-    return context.getString(text);
+    return this.#bounded(context.getString(text));
+  }
+
+  // The last expression's value and a thrown error are what the model reads, like console output, and
+  // cut at the same limit; the guest sent at most one character more, which says that there was more.
+  #bounded(text: string): string {
+    const { maxOutputChars } = this.#settings.limits;
+    return text.length <= maxOutputChars
+      ? text
+      : `${text.slice(0, maxOutputChars)}\n[output cut at ${maxOutputChars} characters]`;
   }
 
   #requireEngine(): Engine {

@@ -54,4 +54,30 @@ describe('sandbox limits', () => {
     // The loop spins for a minute; the result arriving at all (within the test's timeout) is the stop at work.
     expect(result.output).toBe('Execution error: TimeoutError: the code ran longer than 150 ms and was stopped');
   });
+
+  it('does not call an error that cannot be read out of memory, and keeps the sandbox', async () => {
+    using executor = new JsExecutor();
+    await executor.run('globalThis.kept = "from step 1"');
+    const throwing =
+      'const error = new Error("x"); Object.defineProperty(error, "message", { get() { throw 1 } }); throw error';
+
+    const getter = await executor.run(throwing);
+    const proxy = await executor.run('throw new Proxy(new Error("x"), { get() { throw 1 } })');
+
+    expect(getter.output).toBe('Execution error: Uncaught: [the thrown value could not be shown]');
+    expect(proxy.output).toBe('Execution error: Uncaught: [the thrown value could not be shown]');
+    expect((await executor.run('kept')).output).toBe("'from step 1'");
+  });
+
+  it('reports a timeout, not memory, when reading the thrown error runs past the deadline', async () => {
+    using executor = new JsExecutor({ limits: { timeoutMs: 150 } });
+    await executor.run('globalThis.kept = "from step 1"');
+
+    const result = await executor.run(
+      'const error = new Error("x"); Object.defineProperty(error, "message", { get() { for (;;) {} } }); throw error',
+    );
+
+    expect(result.output).toBe('Execution error: TimeoutError: the code ran longer than 150 ms and was stopped');
+    expect((await executor.run('kept')).output).toBe("'from step 1'");
+  });
 });

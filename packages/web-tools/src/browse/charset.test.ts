@@ -44,6 +44,16 @@ describe('decodeBody', () => {
     expect(decodeBody(new Uint8Array([0x61, 0xff, 0x62]), 'text/plain', false)).toBe('a\ufffdb');
   });
 
+  it('reads the <meta> declaration when the Content-Type names a charset no decoder knows, as browsers do', () => {
+    // "Привет" in windows-1251, from a server whose header says `charset=none`.
+    const html = new Uint8Array([
+      ...new TextEncoder().encode('<meta charset="windows-1251"><p>'),
+      ...[0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2],
+    ]);
+    expect(decodeBody(html, 'text/html; charset=none', true)).toContain('Привет');
+    expect(decodeBody(html, "text/html; charset='windows-1251'", true)).toContain('Привет');
+  });
+
   it('ignores <meta> declarations outside HTML', () => {
     expect(decodeBody(new TextEncoder().encode('<meta charset="windows-1251"> é'), 'text/plain', false)).toBe(
       '<meta charset="windows-1251"> é',

@@ -46,13 +46,16 @@ function skipSpaces(text: string, from: number): number {
 
 /**
  * Decodes a response body to text: a BOM wins, then the `Content-Type` charset, then (for HTML) a
- * `<meta>` declaration, else UTF-8. Unknown charset labels fall back to UTF-8 instead of failing;
- * invalid bytes become U+FFFD.
+ * `<meta>` declaration, else UTF-8. A label no decoder knows is passed over for the next source, as
+ * the HTML standard's encoding sniffing does; invalid bytes become U+FFFD.
  */
 export function decodeBody(bytes: Uint8Array, contentType: string, isHtml: boolean): string {
-  const declared =
-    bomCharset(bytes) ?? charsetFromContentType(contentType) ?? (isHtml ? metaCharset(bytes) : undefined);
-  return createDecoder(declared).decode(bytes);
+  const decoder =
+    decoderFor(bomCharset(bytes)) ??
+    decoderFor(charsetFromContentType(contentType)) ??
+    (isHtml ? decoderFor(metaCharset(bytes)) : undefined) ??
+    new TextDecoder('utf-8');
+  return decoder.decode(bytes);
 }
 
 // A <meta> naming UTF-16 cannot be true (the parser read it as ASCII): the standard reads UTF-8 then.
@@ -68,13 +71,12 @@ function bomCharset(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-function createDecoder(label: string | undefined): TextDecoder {
-  if (label !== undefined) {
-    try {
-      return new TextDecoder(label);
-    } catch {
-      // An unknown or unsupported label (TextDecoder throws a RangeError): UTF-8 is the best guess.
-    }
+function decoderFor(label: string | undefined): TextDecoder | undefined {
+  if (label === undefined) return undefined;
+  try {
+    return new TextDecoder(label);
+  } catch {
+    // An unknown or unsupported label (TextDecoder throws a RangeError): the next source decides.
+    return undefined;
   }
-  return new TextDecoder('utf-8');
 }

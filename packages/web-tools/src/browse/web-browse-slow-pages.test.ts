@@ -48,6 +48,19 @@ describe('web_browse on pages built to be slow', () => {
     expect(code).toBe(`URL: ${url}/code\n\n\`\`\`\nz${run}\u00a0\n\`\`\``);
     expect(await turns.stop()).toBeGreaterThan(0);
   }, 30_000);
+
+  it('reads a page with a long ordered list within the default deadline', async () => {
+    // A reference list of 25 000 items: numbering each item by its index among all of them took 30 s.
+    const items = Array.from({ length: 25_000 }, (_, index) => `<li>Source ${index + 1}</li>`).join('');
+    const { url } = await serve((_request, response) =>
+      send(response, 'text/html', `<html><body><h1>References</h1><ol>${items}</ol></body></html>`),
+    );
+
+    const result = await browser({ maxChars: 1_000_000 }).run({ url });
+
+    expect(result).toMatch(/\n1\. Source 1\n2\. Source 2\n/);
+    expect(result.endsWith('\n25000. Source 25000')).toBe(true);
+  }, 30_000);
 });
 
 describe('web_browse past its deadline', () => {

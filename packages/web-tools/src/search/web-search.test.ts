@@ -243,6 +243,9 @@ describe('createWebSearch options', () => {
   it('throws ConfigurationError for invalid options', () => {
     expect(() => createWebSearch({ count: 0 })).toThrow(ConfigurationError);
     expect(() => createWebSearch({ timeoutMs: 2 ** 31 })).toThrow(/timeoutMs: must be at most 2147483647 ms/);
+    // Node fires a longer timer after 1 ms: a 429 asking for a month's wait was retried at once.
+    expect(() => createWebSearch({ maxRetryWaitMs: 2 ** 31 })).toThrow(/maxRetryWaitMs: must be at most 2147483647 ms/);
+    expect(createWebSearch({ maxRetryWaitMs: 0 }).name).toBe('web_search');
     expect(() => createWebSearch({ count: 21 })).toThrow(/count: /);
     expect(() => createWebSearch({ endpoint: 'api.search.brave.com' })).toThrow(
       /createBraveBackend: invalid options: endpoint: must be an http or https URL/,

@@ -58,7 +58,7 @@ const optionsSchema = z
     country: z.string().trim().min(2).optional(),
     searchLang: z.string().trim().min(2).optional(),
     timeoutMs: z.number().positive().max(MAX_DELAY_MS, DELAY_BOUND).default(10_000),
-    maxRetryWaitMs: z.number().min(0).default(2_000),
+    maxRetryWaitMs: z.number().min(0).max(MAX_DELAY_MS, DELAY_BOUND).default(2_000),
     userAgent: z.string().trim().min(1).default(DEFAULT_USER_AGENT),
   })
   .refine(

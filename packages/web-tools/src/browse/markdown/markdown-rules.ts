@@ -57,7 +57,7 @@ function listItem(content: string, node: HTMLElement, options: TurndownService.O
   let prefix = `${options.bulletListMarker ?? '-'} `;
   if (parent?.nodeName === 'OL') {
     const start = Number.parseInt(parent.getAttribute('start') ?? '1', 10);
-    prefix = `${(Number.isNaN(start) ? 1 : start) + [...parent.children].indexOf(node)}. `;
+    prefix = `${(Number.isNaN(start) ? 1 : start) + positionOf(node, parent)}. `;
   }
   const trimmed = trimCharacters(content, '\n');
   // As turndown's rule: a paragraph inside the item keeps one line break after it.
@@ -65,6 +65,19 @@ function listItem(content: string, node: HTMLElement, options: TurndownService.O
   const body = `${trimmed}${ending}`.replace(/\n/g, `\n${' '.repeat(prefix.length)}`);
   const needsNewline = node.nextSibling !== null && !body.endsWith('\n');
   return `${prefix}${body}${needsNewline ? '\n' : ''}`;
+}
+
+// Where each item stands among its list's children, read once per list: asking every item for its
+// index cost items² (a 10 000-item <ol> took 5 s to convert, a 20 000-item one 25 s).
+const positions = new WeakMap<Element, Map<Node, number>>();
+
+function positionOf(node: Node, list: Element): number {
+  let inList = positions.get(list);
+  if (inList === undefined) {
+    inList = new Map([...list.children].map((child, index) => [child, index]));
+    positions.set(list, inList);
+  }
+  return inList.get(node) ?? 0;
 }
 
 function fence(code: string): string {

@@ -23,7 +23,7 @@ export function gfmTables(turndown: TurndownService): void {
         .map((line) => trimCharacters(line, ' '))
         .join('<br>')
         .replace(/\|/g, '\\|');
-      const span = Math.max(1, Number.parseInt(node.getAttribute('colspan') ?? '1', 10) || 1);
+      const span = columnSpan(node);
       const prefix = node.previousElementSibling === null ? '| ' : ' ';
       return `${prefix}${text === '' ? ' ' : text} |${'  |'.repeat(span - 1)}`;
     },
@@ -99,15 +99,28 @@ function shapeOf(table: Element): TableShape {
   let shape = shapes.get(table);
   if (shape === undefined) {
     const rows = [...table.querySelectorAll('tr')].filter((row) => owningTable(row) === table);
-    const widths = rows.map((row) =>
-      cellsOf(row).reduce((sum, cell) => sum + Math.max(1, Number(cell.getAttribute('colspan') ?? 1) || 1), 0),
-    );
+    // A loop, not Math.max(...widths): a spread of a hundred thousand rows overflows the stack.
+    const columns = rows.reduce((widest, row) => Math.max(widest, rowWidth(row)), 1);
     // A data table has a header and at least one row; a single row is a page laid out in columns.
     const layout = table.querySelector('table') !== null || rows.length <= 1;
-    shape = { rows, columns: Math.max(1, ...widths), layout };
+    shape = { rows, columns, layout };
     shapes.set(table, shape);
   }
   return shape;
+}
+
+// As browsers read it (the HTML standard's table model): a leading integer, 0 or none is 1, and
+// anything above 1000 is 1000. Unclamped, one colspan="999999999" failed the whole page with
+// "Invalid string length", and colspan="1000000" made a 9 MB table of a 2 KB page.
+const MAX_COLSPAN = 1000;
+
+function columnSpan(cell: Element): number {
+  const span = Number.parseInt(cell.getAttribute('colspan') ?? '1', 10);
+  return Number.isNaN(span) || span < 1 ? 1 : Math.min(span, MAX_COLSPAN);
+}
+
+function rowWidth(row: Element): number {
+  return cellsOf(row).reduce((sum, cell) => sum + columnSpan(cell), 0);
 }
 
 function owningTable(node: Element): Element | null {

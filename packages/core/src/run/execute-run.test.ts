@@ -246,6 +246,21 @@ describe('event listeners', () => {
     expect(warnings[0]).toBe("An event listener threw on 'run-start': listener bug");
   });
 
+  it('hears an async listener that rejects, so its rejection is a warning and never unhandled', async () => {
+    const warnings = captureWarnings();
+    // Typed as the option is: an async function fits it, and is what this listener is at run time.
+    const onEvent = (async () => {
+      await Promise.resolve();
+      throw new Error('database down');
+    }) as () => void;
+
+    const result = await createTestAgent(createScriptedModel(['42'])).run(TASK, { returnResult: true, onEvent });
+
+    expect(result.state).toBe('completed');
+    await vi.waitFor(() => expect(warnings).toHaveLength(6));
+    expect(warnings[0]).toBe("An event listener threw on 'run-start': database down");
+  });
+
   it('keeps running when a listener throws a value that cannot even be described', async () => {
     const warnings = captureWarnings();
     const hostile = Object.defineProperty(new Error('mute'), 'message', {

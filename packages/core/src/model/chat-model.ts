@@ -51,7 +51,10 @@ export interface ChatRequest {
   signal?: AbortSignal | undefined;
   /** Upper bound on this request, retries included. */
   timeoutMs?: number | undefined;
-  /** Called before the model waits to retry a failed attempt, so a slow call is never silent. */
+  /**
+   * Called before the model waits to retry a failed attempt, so a slow call is never silent. A throw
+   * (or a rejected promise) is logged as a warning and does not fail the call.
+   */
   onRetry?: ((retry: ModelRetry) => void) | undefined;
   /**
    * Receives the reply as it arrives, piece by piece (see ModelDelta); the returned `ChatResponse`

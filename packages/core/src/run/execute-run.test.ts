@@ -204,6 +204,11 @@ describe('run options', () => {
     ['a timeout no timer can wait', { timeoutMs: 3_000_000_000 }, /at most 2147483647 \(about 24\.8 days/],
     ['a toolTimeoutMs of 2^31', { toolTimeoutMs: 2 ** 31 }, /toolTimeoutMs must be .* at most 2147483647/],
     ['an unknown option', { maxStep: 3 }, /maxStep/],
+    // Plain JavaScript callers: each of these was ignored, or failed inside the run with a TypeError.
+    ['an onEvent that is not a function', { onEvent: 'console' }, /^onEvent must be a function/],
+    ['a signal that is not an AbortSignal', { signal: { aborted: false } }, /^signal must be an AbortSignal/],
+    ['a verbose that is not a boolean', { verbose: 'yes' }, /^verbose must be true or false; got "yes"\./],
+    ['a returnResult that is not a boolean', { returnResult: 1 }, /^returnResult must be true or false; got 1\./],
   ])('rejects %s with a ConfigurationError before running', async (_case, options, message) => {
     const model = createScriptedModel(['42']);
     const protocol = createToolProtocol([multiply]);

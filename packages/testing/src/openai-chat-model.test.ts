@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { ModelCallError, OpenAIChatModel } from '@tinyagent/core';
 import type { ChatRequest, OpenAIChatModelOptions } from '@tinyagent/core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { captureLogs } from './capture-logs.ts';
 import { startFakeOpenAI } from './fake-openai-server.ts';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
 
@@ -374,5 +375,30 @@ describe('OpenAIChatModel retries, reported', () => {
       { attempt: 1, delayMs: 0, reason: expect.stringContaining('503') as string, status: 503 },
     ]);
     expect(JSON.stringify(retries)).not.toContain(KEY);
+  });
+
+  it('retries on when onRetry throws or rejects, warning of each, never leaving a rejection unhandled', async () => {
+    using logs = captureLogs();
+    const model = await start({
+      script: [{ status: 503, retryAfter: 0 }, { status: 503, retryAfter: 0 }, { content: '5' }],
+    });
+    let calls = 0;
+
+    const reply = await model.complete({
+      ...ask,
+      // The misuse under test: a listener that returns a rejected promise where nothing is expected.
+      // eslint-disable-next-line @typescript-eslint/no-misused-promises
+      onRetry: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('log sink down');
+        return Promise.reject(new Error('log sink still down'));
+      },
+    });
+
+    expect(reply.content).toBe('5');
+    expect(logs.warnings).toEqual([
+      "A model call's onRetry threw: log sink down",
+      "A model call's onRetry threw: log sink still down",
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { OpenAIChatModel } from '@tinyagent/core';
 import type { ChatRequest, ModelDelta, ModelRetry, OpenAIChatModelOptions } from '@tinyagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
+import { captureLogs } from './capture-logs.ts';
 import { startFakeOpenAI } from './fake-openai-server.ts';
 import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
 
@@ -156,6 +157,31 @@ describe('OpenAIChatModel with onDelta', () => {
     await expect(call).rejects.toThrow('did not finish within 200 ms');
     // The consumer, not only the server, may be what held it: the message says so.
     await expect(call).rejects.toThrow('or read the deltas faster.');
+  });
+
+  it('warns of a consumer whose promise rejects and reads on, even when one chunk made two deltas', async () => {
+    using logs = captureLogs();
+    const chunk = (delta: object, finishReason: string | null) =>
+      `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 0, model: 'fake-model', choices: [{ index: 0, delta, finish_reason: finishReason }] })}\n\n`;
+    const raw =
+      chunk({ role: 'assistant', reasoning_content: 'France, capital.', content: 'Paris.' }, null) +
+      chunk({}, 'stop') +
+      'data: [DONE]\n\n';
+    const model = await start({ script: [{ raw, contentType: 'text/event-stream' }] });
+
+    const reply = await model.complete({
+      messages: [{ role: 'user', content: 'Go.' }],
+      onDelta: async (delta) => {
+        await Promise.resolve();
+        throw new Error(`consumer lost the ${delta.type}`);
+      },
+    });
+
+    expect(reply).toMatchObject({ content: 'Paris.', reasoning: 'France, capital.', finishReason: 'stop' });
+    expect(logs.warnings).toEqual([
+      "A model call's onDelta threw: consumer lost the reasoning",
+      "A model call's onDelta threw: consumer lost the text",
+    ]);
   });
 
   it('streams paced chunks one by one', async () => {

@@ -103,6 +103,29 @@ describe.each([
   });
 });
 
+describe('provider error bodies', () => {
+  it('quotes an error given as a bare string (Hugging Face TGI), which says what to change', async () => {
+    const reason = 'Input validation error: `inputs` tokens + `max_new_tokens` must be <= 4096. Given: 5000';
+    const error = await failure(
+      { raw: JSON.stringify({ error: reason, error_type: 'validation' }), status: 422 },
+      false,
+    );
+
+    expect(error.status).toBe(422);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toBe(`The model server rejected the request with 422: ${reason}.`);
+  });
+
+  it('quotes a bare string error sent in the middle of a stream', async () => {
+    const raw = 'data: {"error":"The backend worker crashed."}\n\n';
+    const error = await failure({ raw, contentType: 'text/event-stream' }, true);
+
+    expect(error.message).toBe(
+      'The model server sent an error in the middle of its reply: The backend worker crashed.',
+    );
+  });
+});
+
 describe('streamed provider replies', () => {
   const calls = [
     { id: 'call_a', name: 'add', arguments: { a: 1, b: 2 } },

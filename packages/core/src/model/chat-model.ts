@@ -51,14 +51,18 @@ export interface ChatRequest {
   signal?: AbortSignal | undefined;
   /** Upper bound on this request, retries included. */
   timeoutMs?: number | undefined;
-  /** Called before the model waits to retry a failed attempt, so a slow call is never silent. */
+  /**
+   * Called before the model waits to retry a failed attempt, so a slow call is never silent. A throw
+   * (or a rejected promise) is logged as a warning and does not fail the call.
+   */
   onRetry?: ((retry: ModelRetry) => void) | undefined;
   /**
    * Receives the reply as it arrives, piece by piece (see ModelDelta); the returned `ChatResponse`
    * is the same as without it. A model that can stream does so whenever this is set (OpenAIChatModel
    * streams even when its `streaming` option is off); one that cannot simply calls it never. When it
    * returns a promise, a model that streams reads no further until it settles: that is how a slow
-   * consumer holds the model back instead of piling up pieces. Deltas of a failed attempt are not
+   * consumer holds the model back instead of piling up pieces. A throw or a rejected promise is
+   * logged as a warning and does not fail the call. Deltas of a failed attempt are not
    * taken back: `onRetry` says which attempt failed, and each delta names its own.
    */
   onDelta?: ((delta: ModelDelta) => void | Promise<void>) | undefined;

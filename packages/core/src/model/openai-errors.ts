@@ -133,6 +133,8 @@ const SERVER_TEXT_LIMIT = 300;
 // The server's own words: its message and, where a gateway relays another provider's error
 // (OpenRouter's `metadata.raw`), that reason too, which is often the only useful part.
 function serverMessage(body: unknown): string {
+  // Some servers (Hugging Face TGI, gateways) send `{"error": "the reason"}`: the reason is the text.
+  if (typeof body === 'string') return body.trim() === '' ? '' : `: ${sentence(body)}`;
   const { message, metadata } = fields(body);
   const { raw, provider_name: provider } = fields(metadata);
   const parts: string[] = [];

@@ -53,13 +53,25 @@ export class StreamDeltas implements StreamParts {
     this.#splitter.end();
   }
 
-  // A consumer that throws must not fail the model call it watches.
+  // A consumer that throws, or whose promise rejects, must not fail the model call it watches. One
+  // chunk can make several deltas (reasoning and text, two calls' fragments): the read waits for
+  // every promise they returned, and hears each one's rejection, which would otherwise be unhandled.
   #send(delta: ModelDelta): void {
     try {
       const wait = this.#onDelta(delta);
-      if (wait !== undefined) this.#wait = wait;
+      if (wait === undefined) return;
+      const heard = Promise.resolve(wait).then(undefined, warnDeltaFailed);
+      this.#wait = this.#wait === undefined ? heard : Promise.all([this.#wait, heard]).then(nothing);
     } catch (error) {
-      getLogger().warn(`A model call's onDelta threw: ${describeThrown(error)}`);
+      warnDeltaFailed(error);
     }
   }
+}
+
+function warnDeltaFailed(error: unknown): void {
+  getLogger().warn(`A model call's onDelta threw: ${describeThrown(error)}`);
+}
+
+function nothing(): void {
+  return undefined;
 }

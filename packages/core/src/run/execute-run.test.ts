@@ -204,6 +204,11 @@ describe('run options', () => {
     ['a timeout no timer can wait', { timeoutMs: 3_000_000_000 }, /at most 2147483647 \(about 24\.8 days/],
     ['a toolTimeoutMs of 2^31', { toolTimeoutMs: 2 ** 31 }, /toolTimeoutMs must be .* at most 2147483647/],
     ['an unknown option', { maxStep: 3 }, /maxStep/],
+    // Plain JavaScript callers: each of these was ignored, or failed inside the run with a TypeError.
+    ['an onEvent that is not a function', { onEvent: 'console' }, /^onEvent must be a function/],
+    ['a signal that is not an AbortSignal', { signal: { aborted: false } }, /^signal must be an AbortSignal/],
+    ['a verbose that is not a boolean', { verbose: 'yes' }, /^verbose must be true or false; got "yes"\./],
+    ['a returnResult that is not a boolean', { returnResult: 1 }, /^returnResult must be true or false; got 1\./],
   ])('rejects %s with a ConfigurationError before running', async (_case, options, message) => {
     const model = createScriptedModel(['42']);
     const protocol = createToolProtocol([multiply]);
@@ -244,6 +249,21 @@ describe('event listeners', () => {
     expect(result.state).toBe('completed');
     expect(warnings).toHaveLength(6);
     expect(warnings[0]).toBe("An event listener threw on 'run-start': listener bug");
+  });
+
+  it('hears an async listener that rejects, so its rejection is a warning and never unhandled', async () => {
+    const warnings = captureWarnings();
+    // Typed as the option is: an async function fits it, and is what this listener is at run time.
+    const onEvent = (async () => {
+      await Promise.resolve();
+      throw new Error('database down');
+    }) as () => void;
+
+    const result = await createTestAgent(createScriptedModel(['42'])).run(TASK, { returnResult: true, onEvent });
+
+    expect(result.state).toBe('completed');
+    await vi.waitFor(() => expect(warnings).toHaveLength(6));
+    expect(warnings[0]).toBe("An event listener threw on 'run-start': database down");
   });
 
   it('keeps running when a listener throws a value that cannot even be described', async () => {

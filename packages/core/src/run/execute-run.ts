@@ -116,6 +116,7 @@ function beginRun<Event extends CustomEvent>(
   }
   const maxSteps = options.maxSteps ?? resume?.snapshot.maxSteps ?? setup.defaultMaxSteps;
   checkRunInput(task, maxSteps, options);
+  if (resume !== undefined) checkResumedStepLimit(maxSteps, resume.snapshot, owner);
   const history = resume === undefined ? readHistory(options.history) : resume.snapshot.history;
   // Checked before the run's timeout starts: nothing after this may throw and leave its timer running.
   const output = prepareOutput(setup.output, owner);
@@ -149,6 +150,18 @@ function beginRun<Event extends CustomEvent>(
     ...(resume === undefined ? {} : { resumed: true }),
   });
   return { run, history, signal, dispose, started, onSnapshot: options.onSnapshot, outcome };
+}
+
+// The step limit counts the whole run's steps, those taken before the snapshot too: below them, a
+// resumed run would replay part of its record and stop at the limit without a new step, as if the
+// run had taken fewer steps than it did.
+function checkResumedStepLimit(maxSteps: number, snapshot: RunSnapshot, owner: string): void {
+  if (maxSteps >= snapshot.stepsTaken) return;
+  throw new ConfigurationError(
+    `${owner}: maxSteps ${maxSteps} is below the ${snapshot.stepsTaken} steps the run had taken when the ` +
+      "snapshot was taken; maxSteps counts all of the run's steps, so give at least that many (the snapshot " +
+      `has ${snapshot.maxSteps}).`,
+  );
 }
 
 // Ends a run whose steps ended with `failure` (undefined when they ended with an answer): the

@@ -234,6 +234,25 @@ describe('snapshots and resume', () => {
       );
     });
 
+    it('a step limit below the steps the run had taken, which would stop it without a new step', async () => {
+      const snapshots: RunSnapshot[] = [];
+      await createTestAgent(createScriptedModel(SCRIPT)).run(TASK, {
+        onSnapshot: (snapshot) => void snapshots.push(throughJson(snapshot)),
+      });
+      const model = createScriptedModel(['84']);
+      const agent = createTestAgent(model);
+
+      await expect(agent.resume(snapshots[1]!, { maxSteps: 1 })).rejects.toThrow(
+        "TestAgent's resume: maxSteps 1 is below the 2 steps the run had taken when the snapshot was taken",
+      );
+      await expect(agent.resume({ ...snapshots[1]!, maxSteps: 1 })).rejects.toThrow(ConfigurationError);
+      expect(model.requests).toHaveLength(0);
+      await expect(agent.resume(snapshots[1]!, { maxSteps: 2, returnResult: true })).resolves.toMatchObject({
+        state: 'step_limit_reached',
+        stepsTaken: 2,
+      });
+    });
+
     it('an unknown option, naming it', async () => {
       const snapshot = await snapshotOfStep1();
       const agent = createTestAgent(createScriptedModel(['84']));

@@ -543,13 +543,22 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   #notify(event: AgentEvent | CustomEvent): void {
-    for (const listener of this.#fields.listeners) {
-      try {
-        listener(event);
-      } catch (error) {
-        // A broken listener must not break the run it observes.
-        getLogger().warn(`An event listener threw on '${event.type}': ${describeThrown(error)}`);
-      }
-    }
+    for (const listener of this.#fields.listeners) tellListener(listener, event);
   }
+}
+
+// Typed to return nothing, but an async function fits that type: its rejection would be unhandled,
+// which ends a Node process. It is not awaited (events never wait for a listener), only heard.
+function tellListener(listener: (event: AgentEvent | CustomEvent) => unknown, event: AgentEvent | CustomEvent): void {
+  try {
+    const returned = listener(event);
+    if (returned instanceof Promise) returned.catch((error: unknown) => warnListenerFailed(event.type, error));
+  } catch (error) {
+    // A broken listener must not break the run it observes.
+    warnListenerFailed(event.type, error);
+  }
+}
+
+function warnListenerFailed(type: string, error: unknown): void {
+  getLogger().warn(`An event listener threw on '${type}': ${describeThrown(error)}`);
 }

@@ -1,7 +1,7 @@
 import type { AgentEvent } from './agent-events.ts';
 import type { ChatMessage } from '../model/chat-model.ts';
 import { ConfigurationError } from '../errors.ts';
-import { checkMilliseconds } from './milliseconds.ts';
+import { checkMilliseconds, describeValue } from './milliseconds.ts';
 import type { StepRunner } from './step-runner.ts';
 import type { OutputSchema } from './structured-output.ts';
 import type { RunSnapshot } from './run-snapshot.ts';
@@ -118,8 +118,17 @@ export function checkRunInput(task: unknown, maxSteps: number, options: RunOptio
   for (const name of ['timeoutMs', 'toolTimeoutMs', 'modelTimeoutMs'] as const) {
     checkMilliseconds(name, options[name]);
   }
-  if (options.deltas !== undefined && typeof options.deltas !== 'boolean') {
-    throw new ConfigurationError(`deltas must be true or false; got ${String(options.deltas)}.`);
+  for (const name of ['deltas', 'verbose', 'returnResult'] as const) {
+    const value: unknown = options[name];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new ConfigurationError(`${name} must be true or false; got ${describeValue(value)}.`);
+    }
+  }
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') {
+    throw new ConfigurationError('onEvent must be a function that receives each event of the run.');
+  }
+  if (options.signal !== undefined && !isAbortSignal(options.signal)) {
+    throw new ConfigurationError("signal must be an AbortSignal, such as an AbortController's signal.");
   }
   if (options.onSnapshot !== undefined && typeof options.onSnapshot !== 'function') {
     throw new ConfigurationError('onSnapshot must be a function that receives each RunSnapshot.');
@@ -139,4 +148,11 @@ export function readHistory(history: unknown): readonly ChatMessage[] {
   }
   const messages = history as readonly ChatMessage[];
   return messages[0]?.role === 'system' ? messages.slice(1) : [...messages];
+}
+
+// By shape, not `instanceof`: a signal of another realm (a test environment's, a polyfill's) works alike.
+function isAbortSignal(value: unknown): value is AbortSignal {
+  if (typeof value !== 'object' || value === null) return false;
+  const { aborted, addEventListener } = value as Partial<AbortSignal>;
+  return typeof aborted === 'boolean' && typeof addEventListener === 'function';
 }

@@ -4,7 +4,7 @@ import { captureLogs } from '@tinyagent/testing';
 import { describe, expect, it } from 'vitest';
 import { connectMcp } from './connect-mcp.ts';
 import { McpServerError } from './mcp-server-error.ts';
-import { startHttpFixture } from './test-servers.ts';
+import { FIXTURE_TOOL_NAMES, startHttpFixture } from './test-servers.ts';
 
 const TOKEN = 'http-bearer-token-9876543210';
 
@@ -20,14 +20,7 @@ describe('connectMcp over Streamable HTTP', () => {
     await using mcp = await connectMcp([
       { name: 'remote', url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } },
     ]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual([
-      'wait',
-      'pid',
-      'add_tool',
-      'fail',
-      'page_filler',
-      'protocol_error',
-    ]);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual(FIXTURE_TOOL_NAMES);
     expect(await named(mcp.tools, 'pid').run({})).toBe(String(process.pid));
     expect(server.authorizations.every((value) => value === `Bearer ${TOKEN}`)).toBe(true);
   });

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectMcp } from './connect-mcp.ts';
 import { McpServerError } from './mcp-server-error.ts';
 import { MAX_STDERR_LINE } from './stderr-lines.ts';
-import { fixtureServer } from './test-servers.ts';
+import { FIXTURE_TOOL_NAMES, fixtureServer } from './test-servers.ts';
 
 const SECRET = 'fixture-secret-0123456789';
 const fixture = (name = 'fixture') => fixtureServer('stdio-fixture.ts', name, { FIXTURE_API_TOKEN: SECRET });
@@ -35,28 +35,14 @@ describe('connectMcp with a stdio fixture server', () => {
 
   it('follows nextCursor through every page of tools/list', async () => {
     await using mcp = await connectMcp([fixture()]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual([
-      'wait',
-      'pid',
-      'add_tool',
-      'fail',
-      'page_filler',
-      'protocol_error',
-    ]);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual(FIXTURE_TOOL_NAMES);
   });
 
   it('leaves out a tool whose name becomes that of an earlier tool of the same server, saying so', async () => {
     await using mcp = await connectMcp([
       fixtureServer('stdio-fixture.ts', 'fixture', { FIXTURE_EXTRA_TOOLS: 'add.tool' }),
     ]);
-    expect(mcp.tools.map((tool) => tool.name)).toEqual([
-      'wait',
-      'pid',
-      'add_tool',
-      'fail',
-      'page_filler',
-      'protocol_error',
-    ]);
+    expect(mcp.tools.map((tool) => tool.name)).toEqual(FIXTURE_TOOL_NAMES);
     expect(logs.lines.map((line) => line.message)).toContain(
       "mcp: the tool 'add.tool' of server 'fixture' is left out: its name would be 'add_tool', the name of the tool 'add_tool' of server 'fixture'.",
     );

@@ -42,6 +42,16 @@ export function memoryServer(file: string, name = 'memory'): McpStdioServerConfi
   };
 }
 
+/** The tools the fixture server (fixtures/fixture-server.ts) lists, in its order, before any is added. */
+export const FIXTURE_TOOL_NAMES: readonly string[] = [
+  'wait',
+  'pid',
+  'add_tool',
+  'fail',
+  'page_filler',
+  'protocol_error',
+];
+
 /** A fixture server of ours (src/client/fixtures), run by node with its types stripped. */
 export function fixtureServer(file: string, name: string, env: Record<string, string> = {}): McpStdioServerConfig {
   return { name, command: process.execPath, args: [join(import.meta.dirname, 'fixtures', file)], env };

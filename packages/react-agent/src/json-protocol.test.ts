@@ -105,6 +105,29 @@ describe('ReactAgent, JSON protocol', () => {
     ]);
   });
 
+  it('corrects a malformed tool call instead of answering with its arguments', async () => {
+    const grade = tool({
+      name: 'grade',
+      description: 'Grades an answer to the quiz.',
+      parameters: z.object({ answer: z.string() }),
+      execute: ({ answer: given }) => (given === 'Paris' ? 'correct' : 'wrong'),
+    });
+    // A trailing comma, as models write: the only valid object in the text is the arguments.
+    const malformed = '{"scratchpad": "Grade it.", "tool": "grade", "arguments": {"answer": "Paris"},}';
+    const server = await startServer({
+      script: [malformed, reply({ tool: 'grade', arguments: { answer: 'Paris' } }), reply({ answer: 'Graded.' })],
+    });
+
+    const result = await createAgent(server, { tools: [grade] }).run('Grade "Paris".', { returnResult: true });
+
+    expect(result.output).toBe('Graded.');
+    expect(sentMessages(server, 1).at(-1)).toMatchObject({
+      role: 'user',
+      content: expect.stringMatching(/^Your reply could not be used: the reply was not a JSON object\./) as unknown,
+    });
+    expect(sentMessages(server, 2).at(-1)).toEqual({ role: 'user', content: 'Observation: correct' });
+  });
+
   it('caps the raised temperature at 2.0', async () => {
     const server = await startServer({ script: ['no', 'no', 'no', answer] });
 

@@ -55,6 +55,24 @@ describe('findJsonObject', () => {
     expect(findJsonObject('{"tool": "a"} {"tool": "b"}')).toEqual({ tool: 'a' });
   });
 
+  it.each([
+    ['a trailing comma', '{"tool": "grade", "arguments": {"answer": "Paris"},}'],
+    ['a missing closing brace', '{"tool": "describe_tool", "arguments": {"tool": "add"}'],
+    ['a comment', '{"tool": "grade", // check it\n "arguments": {"answer": "Paris"}}'],
+    ['an object in a list', '{"results": [{"answer": "Paris"}], oops}'],
+  ])('never takes an object nested in a malformed one for the reply: %s', (_case, text) => {
+    // The nested object is the malformed one's value, not the model's action: reading it would end
+    // the run with a tool's argument as the answer, or call another tool.
+    expect(findJsonObject(text)).toBeUndefined();
+    expect(readJsonReply(text)).toEqual({ kind: 'invalid', reason: 'the reply was not a JSON object' });
+  });
+
+  it('still finds an object behind doubled braces or a stray one', () => {
+    expect(findJsonObject('{{"answer": "doubled"}}')).toEqual({ answer: 'doubled' });
+    expect(findJsonObject('Here {"answer": "x"} is {not json}: {"answer": "after"}')).toEqual({ answer: 'x' });
+    expect(findJsonObject('Result: {see below} {"answer": "after"}')).toEqual({ answer: 'after' });
+  });
+
   it('gives up on text with only broken objects', () => {
     expect(findJsonObject('{not json} and {"also": broken}')).toBeUndefined();
     expect(findJsonObject('{'.repeat(10_000))).toBeUndefined();

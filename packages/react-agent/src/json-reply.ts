@@ -40,18 +40,37 @@ export function readJsonReply(content: string | null): JsonAction {
   return { kind: 'invalid', reason: 'the JSON object had neither "tool" nor "answer"' };
 }
 
-/** The first JSON object in `text`, or undefined when there is none. */
+/**
+ * The first JSON object in `text`, or undefined when there is none. An object that is a value inside
+ * a malformed one (after a `:`, `,` or `[`) is never taken: it is that object's arguments or data,
+ * and reading it as the reply would answer with a tool's argument or call another tool.
+ */
 export function findJsonObject(text: string): Record<string, unknown> | undefined {
   const whole = parseObject(text.trim());
   if (whole !== undefined) return whole;
+  // Where the malformed objects tried so far end; an unclosed one runs to the end of the text.
+  let malformedEnd = -1;
   let start = text.indexOf('{');
   for (let candidates = 0; start !== -1 && candidates < MAX_CANDIDATES; candidates += 1) {
-    const end = matchingBrace(text, start);
-    const object = end === -1 ? undefined : parseObject(text.slice(start, end + 1));
-    if (object !== undefined) return object;
+    if (start > malformedEnd || !isValueInObject(text, start)) {
+      const end = matchingBrace(text, start);
+      const object = end === -1 ? undefined : parseObject(text.slice(start, end + 1));
+      if (object !== undefined) return object;
+      malformedEnd = Math.max(malformedEnd, end === -1 ? text.length : end);
+    }
     start = text.indexOf('{', start + 1);
   }
   return undefined;
+}
+
+// Whether the brace at `start` opens a member value or a list item, by the character before it.
+// Doubled braces (`{{"answer": ...}}`, as prompt templates escape them) are no value: that inner
+// object is the reply.
+function isValueInObject(text: string, start: number): boolean {
+  let index = start - 1;
+  while (index >= 0 && /\s/.test(text.charAt(index))) index -= 1;
+  const before = text.charAt(index);
+  return before === ':' || before === ',' || before === '[';
 }
 
 function parseObject(text: string): Record<string, unknown> | undefined {

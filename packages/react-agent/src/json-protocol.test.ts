@@ -74,6 +74,32 @@ describe('ReactAgent, JSON protocol', () => {
     });
   });
 
+  it('calls the tool when a reply sends an empty answer next to it, instead of ending with no answer', async () => {
+    const server = await startServer({
+      script: [reply({ tool: 'get_weather', arguments: { city: 'Oslo' }, answer: '' }), answer],
+    });
+
+    const output = await createAgent(server).run('Weather in Oslo?');
+
+    expect(output).toBe('Sunny, 21 °C.');
+    expect(sentMessages(server, 1).at(-1)).toEqual({
+      role: 'user',
+      content: 'Observation: {"city":"Oslo","sky":"snow","celsius":-3}',
+    });
+  });
+
+  it('corrects an empty answer instead of ending the run with it', async () => {
+    const server = await startServer({ script: [reply({ answer: '' }), answer] });
+
+    const output = await createAgent(server).run('Weather?');
+
+    expect(output).toBe('Sunny, 21 °C.');
+    expect(sentMessages(server, 1).at(-1)).toMatchObject({
+      role: 'user',
+      content: expect.stringMatching(/^Your reply could not be used: the answer was empty\./) as unknown,
+    });
+  });
+
   it('corrects a reply that is not JSON and raises the temperature by 0.2 for the rest of the run', async () => {
     const server = await startServer({ script: ['BAD_JSON', 'Sure! The weather is nice.', weatherCall, answer] });
     const { events, onEvent } = recordEvents();

@@ -22,6 +22,19 @@ describe('readJsonReply', () => {
     expect(readJsonReply('{"tool": "search", "answer": null}')).toMatchObject({ kind: 'tool', tool: 'search' });
   });
 
+  it('ignores an empty answer, as models send it next to a tool call', () => {
+    expect(readJsonReply('{"tool": "search", "arguments": {"q": "tea"}, "answer": ""}')).toEqual({
+      kind: 'tool',
+      tool: 'search',
+      arguments: { q: 'tea' },
+      scratchpad: undefined,
+    });
+    expect(readJsonReply('{"scratchpad": "thinking...", "answer": " "}')).toEqual({
+      kind: 'scratchpad',
+      scratchpad: 'thinking...',
+    });
+  });
+
   it('reads a reply with only a scratchpad', () => {
     expect(readJsonReply('{"scratchpad": "thinking..."}')).toEqual({ kind: 'scratchpad', scratchpad: 'thinking...' });
   });
@@ -37,6 +50,8 @@ describe('readJsonReply', () => {
     ['{"scratchpad": "  "}', 'the JSON object had neither "tool" nor "answer"'],
     ['{"tool": 3}', '"tool" must be the name of a tool, as a string'],
     ['{"tool": ""}', '"tool" must be the name of a tool, as a string'],
+    ['{"answer": ""}', 'the answer was empty'],
+    ['{"answer": "\\n  "}', 'the answer was empty'],
   ])('calls %j invalid: %s', (content, reason) => {
     expect(readJsonReply(content)).toEqual({ kind: 'invalid', reason });
   });

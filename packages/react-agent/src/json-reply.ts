@@ -16,8 +16,8 @@ export const MAX_CANDIDATES = 32;
 
 /**
  * Reads a JSON-protocol reply: the first JSON object in the text (bare, in a ```json fence, or
- * surrounded by prose) and what it asks for. An `answer` wins over a `tool`; a null answer counts
- * as no answer, since models often send `"answer": null` next to a tool call.
+ * surrounded by prose) and what it asks for. An `answer` wins over a `tool`; a null or blank answer
+ * counts as no answer, since models often send `"answer": null` or `""` next to a tool call.
  */
 export function readJsonReply(content: string | null): JsonAction {
   if (content === null || content.trim() === '') return { kind: 'invalid', reason: 'the reply was empty' };
@@ -27,7 +27,10 @@ export function readJsonReply(content: string | null): JsonAction {
   // now, and the answer, the tool's arguments and the scratchpad are all read from here.
   const object = redactValue(found);
   const scratchpad = typeof object.scratchpad === 'string' ? object.scratchpad : undefined;
-  if (object.answer !== undefined && object.answer !== null) {
+  // A blank answer is no answer either: models fill in every key of the shapes they were shown, and
+  // `"answer": ""` next to a tool call would otherwise end the run with nothing.
+  const blankAnswer = typeof object.answer === 'string' && object.answer.trim() === '';
+  if (object.answer !== undefined && object.answer !== null && !blankAnswer) {
     return { kind: 'answer', answer: object.answer, scratchpad };
   }
   if (typeof object.tool === 'string' && object.tool.trim() !== '') {
@@ -37,6 +40,7 @@ export function readJsonReply(content: string | null): JsonAction {
     return { kind: 'invalid', reason: '"tool" must be the name of a tool, as a string' };
   }
   if (scratchpad !== undefined && scratchpad.trim() !== '') return { kind: 'scratchpad', scratchpad };
+  if (blankAnswer) return { kind: 'invalid', reason: 'the answer was empty' };
   return { kind: 'invalid', reason: 'the JSON object had neither "tool" nor "answer"' };
 }
 

@@ -1,4 +1,4 @@
-import { createRunScope, ToolExecutionError, ToolInputError } from '@tinyagent/core';
+import { ConfigurationError, createRunScope, ToolExecutionError, ToolInputError } from '@tinyagent/core';
 import { describe, expect, it } from 'vitest';
 import { createPlanStore, getPlanStore } from './plan-store.ts';
 import { createPlan, createPlanningTools, getPlan, updatePlan } from './planning-tools.ts';
@@ -198,5 +198,19 @@ describe('plan stores', () => {
     expect(await runJson(reviewer.getPlan.run({ plan_id: 'plan_1' }, { run: createRunScope() }))).toMatchObject({
       goal: 'Shared',
     });
+  });
+
+  it('are refused at creation when the options are not what createPlanningTools takes', () => {
+    const store = createPlanStore();
+    const refused = (options: unknown, message: string): void => {
+      const attempt = (): unknown => createPlanningTools(options as never);
+      expect(attempt).toThrow(ConfigurationError);
+      expect(attempt).toThrow(message);
+    };
+    refused({ stor: store }, "createPlanningTools: unknown option 'stor'. Did you mean 'store'?");
+    // The store itself where its options belong: its plans would have gone to a private store.
+    refused(store, 'createPlanningTools takes an options object such as { store }');
+    refused({ store: {} }, 'createPlanningTools: store must be a PlanStore, with create, update, get and list');
+    refused('plans', 'createPlanningTools takes an options object such as { store }');
   });
 });

@@ -1,4 +1,5 @@
-import { tool, z } from '@tinyagent/core';
+import { ConfigurationError, tool, z } from '@tinyagent/core';
+import { checkOptionKeys } from '@tinyagent/core/internal';
 import type { Tool, ToolContext } from '@tinyagent/core';
 import { createPlanStore, getPlanStore } from './plan-store.ts';
 import type { Plan, PlanStore } from './plan-store.ts';
@@ -84,8 +85,36 @@ export interface PlanningToolsOptions {
  * so both agents can use them; each returns the plan as a copy.
  */
 export function createPlanningTools(options: PlanningToolsOptions = {}): PlanningTools {
-  const store = options.store ?? createPlanStore();
+  const store = checkStore(options) ?? createPlanStore();
   return buildTools(() => store);
+}
+
+// Checked here, not at the first tool call: a misspelled key, or the store passed where its options
+// belong, would otherwise keep the plans in a private store without a word, and a store missing a
+// method would fail only when the model calls a tool.
+function checkStore(options: PlanningToolsOptions): PlanStore | undefined {
+  const given: unknown = options;
+  const isStore = typeof given === 'object' && given !== null && 'create' in given && 'list' in given;
+  if (typeof given !== 'object' || given === null || isStore) {
+    throw new ConfigurationError(
+      'createPlanningTools takes an options object such as { store }; pass a PlanStore as its store.',
+    );
+  }
+  checkOptionKeys(options, ['store'], 'createPlanningTools');
+  const store: unknown = options.store;
+  if (store === undefined) return undefined;
+  const methods = ['create', 'update', 'get', 'list'] as const;
+  if (typeof store !== 'object' || store === null || methods.some((name) => !isMethod(store, name))) {
+    throw new ConfigurationError(
+      'createPlanningTools: store must be a PlanStore, with create, update, get and list methods ' +
+        '(createPlanStore() makes one), or left out for a private store.',
+    );
+  }
+  return store as PlanStore;
+}
+
+function isMethod(value: object, name: string): boolean {
+  return typeof (value as Record<string, unknown>)[name] === 'function';
 }
 
 function buildTools(storeOf: (context: ToolContext) => PlanStore): PlanningTools {

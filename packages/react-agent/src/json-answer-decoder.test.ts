@@ -85,6 +85,7 @@ const REPLIES = [
   'I use {braces} in prose. {"answer": "then the object"}',
   '{"scratchpad": \'single\'} {"answer": "the second object"}',
   '{{"answer": "behind a stray brace"}}',
+  '{"tool": "grade", "arguments": {"answer": "an argument, not the answer"},}',
   '{"answer": "", "answer": "the last of duplicate keys"}',
   '{"answer": ""}',
   'no JSON at all',
@@ -147,9 +148,9 @@ describe('createJsonAnswerDecoder', () => {
     expect(decodeChunks([reply]).text).toBe('draft');
   });
 
-  it('does not read objects nested in one that turned out malformed', () => {
+  it('does not read objects nested in one that turned out malformed, as the parser does not', () => {
     const reply = '{"scratchpad": {"answer": "nested"} oops}';
-    expect(parsedAnswer(reply)).toBe('nested');
+    expect(parsedAnswer(reply)).toBe('');
     expect(decodeChunks([reply]).text).toBe('');
   });
 

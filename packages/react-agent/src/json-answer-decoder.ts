@@ -12,7 +12,9 @@
 // answer turns out malformed (the parser then reads another object, or none), or a second `answer`
 // key follows a non-empty one (JSON.parse keeps the last), the decoder stops yielding: the step's
 // parsed answer is the one that counts. Nor does it go back into an object that turned out
-// malformed: the parser would try the objects nested in it next, the decoder only those after it.
+// malformed, and the parser takes none of the values nested in one either; the decoder may still
+// read an object after the character that broke it, which the parser skips when it is a member
+// value there (`{'tool': 'x', 'arguments': {"answer": ...}}`): provisional text again.
 // The yielded text is decoded, not redacted: known secrets must be removed by whoever emits it, as
 // core does for every reply.
 import { JsonObjectScanner } from './json-object-scanner.ts';

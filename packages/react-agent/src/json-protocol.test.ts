@@ -74,6 +74,32 @@ describe('ReactAgent, JSON protocol', () => {
     });
   });
 
+  it('calls the tool when a reply sends an empty answer next to it, instead of ending with no answer', async () => {
+    const server = await startServer({
+      script: [reply({ tool: 'get_weather', arguments: { city: 'Oslo' }, answer: '' }), answer],
+    });
+
+    const output = await createAgent(server).run('Weather in Oslo?');
+
+    expect(output).toBe('Sunny, 21 °C.');
+    expect(sentMessages(server, 1).at(-1)).toEqual({
+      role: 'user',
+      content: 'Observation: {"city":"Oslo","sky":"snow","celsius":-3}',
+    });
+  });
+
+  it('corrects an empty answer instead of ending the run with it', async () => {
+    const server = await startServer({ script: [reply({ answer: '' }), answer] });
+
+    const output = await createAgent(server).run('Weather?');
+
+    expect(output).toBe('Sunny, 21 °C.');
+    expect(sentMessages(server, 1).at(-1)).toMatchObject({
+      role: 'user',
+      content: expect.stringMatching(/^Your reply could not be used: the answer was empty\./) as unknown,
+    });
+  });
+
   it('corrects a reply that is not JSON and raises the temperature by 0.2 for the rest of the run', async () => {
     const server = await startServer({ script: ['BAD_JSON', 'Sure! The weather is nice.', weatherCall, answer] });
     const { events, onEvent } = recordEvents();
@@ -103,6 +129,29 @@ describe('ReactAgent, JSON protocol', () => {
       'the reply was not a JSON object',
       'the reply was not a JSON object',
     ]);
+  });
+
+  it('corrects a malformed tool call instead of answering with its arguments', async () => {
+    const grade = tool({
+      name: 'grade',
+      description: 'Grades an answer to the quiz.',
+      parameters: z.object({ answer: z.string() }),
+      execute: ({ answer: given }) => (given === 'Paris' ? 'correct' : 'wrong'),
+    });
+    // A trailing comma, as models write: the only valid object in the text is the arguments.
+    const malformed = '{"scratchpad": "Grade it.", "tool": "grade", "arguments": {"answer": "Paris"},}';
+    const server = await startServer({
+      script: [malformed, reply({ tool: 'grade', arguments: { answer: 'Paris' } }), reply({ answer: 'Graded.' })],
+    });
+
+    const result = await createAgent(server, { tools: [grade] }).run('Grade "Paris".', { returnResult: true });
+
+    expect(result.output).toBe('Graded.');
+    expect(sentMessages(server, 1).at(-1)).toMatchObject({
+      role: 'user',
+      content: expect.stringMatching(/^Your reply could not be used: the reply was not a JSON object\./) as unknown,
+    });
+    expect(sentMessages(server, 2).at(-1)).toEqual({ role: 'user', content: 'Observation: correct' });
   });
 
   it('caps the raised temperature at 2.0', async () => {

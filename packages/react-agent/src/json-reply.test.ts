@@ -22,6 +22,19 @@ describe('readJsonReply', () => {
     expect(readJsonReply('{"tool": "search", "answer": null}')).toMatchObject({ kind: 'tool', tool: 'search' });
   });
 
+  it('ignores an empty answer, as models send it next to a tool call', () => {
+    expect(readJsonReply('{"tool": "search", "arguments": {"q": "tea"}, "answer": ""}')).toEqual({
+      kind: 'tool',
+      tool: 'search',
+      arguments: { q: 'tea' },
+      scratchpad: undefined,
+    });
+    expect(readJsonReply('{"scratchpad": "thinking...", "answer": " "}')).toEqual({
+      kind: 'scratchpad',
+      scratchpad: 'thinking...',
+    });
+  });
+
   it('reads a reply with only a scratchpad', () => {
     expect(readJsonReply('{"scratchpad": "thinking..."}')).toEqual({ kind: 'scratchpad', scratchpad: 'thinking...' });
   });
@@ -37,6 +50,8 @@ describe('readJsonReply', () => {
     ['{"scratchpad": "  "}', 'the JSON object had neither "tool" nor "answer"'],
     ['{"tool": 3}', '"tool" must be the name of a tool, as a string'],
     ['{"tool": ""}', '"tool" must be the name of a tool, as a string'],
+    ['{"answer": ""}', 'the answer was empty'],
+    ['{"answer": "\\n  "}', 'the answer was empty'],
   ])('calls %j invalid: %s', (content, reason) => {
     expect(readJsonReply(content)).toEqual({ kind: 'invalid', reason });
   });
@@ -53,6 +68,24 @@ describe('findJsonObject', () => {
 
   it('takes the first of several objects', () => {
     expect(findJsonObject('{"tool": "a"} {"tool": "b"}')).toEqual({ tool: 'a' });
+  });
+
+  it.each([
+    ['a trailing comma', '{"tool": "grade", "arguments": {"answer": "Paris"},}'],
+    ['a missing closing brace', '{"tool": "describe_tool", "arguments": {"tool": "add"}'],
+    ['a comment', '{"tool": "grade", // check it\n "arguments": {"answer": "Paris"}}'],
+    ['an object in a list', '{"results": [{"answer": "Paris"}], oops}'],
+  ])('never takes an object nested in a malformed one for the reply: %s', (_case, text) => {
+    // The nested object is the malformed one's value, not the model's action: reading it would end
+    // the run with a tool's argument as the answer, or call another tool.
+    expect(findJsonObject(text)).toBeUndefined();
+    expect(readJsonReply(text)).toEqual({ kind: 'invalid', reason: 'the reply was not a JSON object' });
+  });
+
+  it('still finds an object behind doubled braces or a stray one', () => {
+    expect(findJsonObject('{{"answer": "doubled"}}')).toEqual({ answer: 'doubled' });
+    expect(findJsonObject('Here {"answer": "x"} is {not json}: {"answer": "after"}')).toEqual({ answer: 'x' });
+    expect(findJsonObject('Result: {see below} {"answer": "after"}')).toEqual({ answer: 'after' });
   });
 
   it('gives up on text with only broken objects', () => {

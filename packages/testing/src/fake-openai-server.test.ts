@@ -231,6 +231,25 @@ describe('startFakeOpenAI', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
   });
 
+  it('paces a long stream without piling listeners on the response', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const client = await start({ script: ['a'.repeat(30)], chunkSize: 1, chunkDelayMs: 1 });
+
+      const stream = await client.chat.completions.create({ ...question, stream: true });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(text).toBe('a'.repeat(30));
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('tells clients the idle limit it keeps connections open for', async () => {
     await start({ script: [], keepAliveTimeoutMs: 60_000 });
 

@@ -161,16 +161,19 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   const wait = (ms: number, response: ServerResponse): Promise<boolean> => {
     if (ms <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve(!response.destroyed);
-      }, ms);
-      timers.add(timer);
-      response.once('close', () => {
+      const onClose = (): void => {
         clearTimeout(timer);
         timers.delete(timer);
         resolve(false);
-      });
+      };
+      // The listener goes with its timer: a paced stream waits once per chunk on the same response.
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        response.off('close', onClose);
+        resolve(!response.destroyed);
+      }, ms);
+      timers.add(timer);
+      response.once('close', onClose);
     });
   };
 

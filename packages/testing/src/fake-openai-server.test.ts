@@ -71,6 +71,26 @@ describe('startFakeOpenAI', () => {
     expect(completion.usage?.total_tokens).toBeGreaterThan(0);
   });
 
+  it('streams usage as OpenAI does: null on every chunk, the counts on a last chunk without choices', async () => {
+    const client = await start({ script: ['Hello there.', 'Hello again.'] });
+
+    const chunks = [];
+    const stream = await client.chat.completions.create({
+      ...question,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const chunk of stream) chunks.push(chunk);
+    const unasked = [];
+    for await (const chunk of await client.chat.completions.create({ ...question, stream: true })) unasked.push(chunk);
+
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage?.total_tokens).toBeGreaterThan(0);
+    expect(chunks.slice(0, -1).map((chunk) => chunk.usage)).toEqual(chunks.slice(0, -1).map(() => null));
+    expect(unasked.every((chunk) => !('usage' in chunk))).toBe(true);
+  });
+
   it('sends status errors with OpenAI-shaped bodies that become the SDK typed errors', async () => {
     const client = await start({
       script: [

@@ -88,6 +88,8 @@ export function completionChunks(
     created: CREATED,
     model,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    // OpenAI sends `usage: null` on every chunk but the last when usage was asked for.
+    ...(includeUsage ? { usage: null } : {}),
   });
   const text = contentText(reply);
   const chunks = [chunk({ role: 'assistant', content: text === null ? null : '' })];

@@ -9,7 +9,7 @@ import OpenAI, {
 import { ConfigurationError } from '@tinyagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from './fake-openai-server.ts';
-import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
+import type { FakeOpenAIOptions, FakeOpenAIServer, FakeResponse } from './fake-openai-server.ts';
 
 // These tests drive the fake server with the real `openai` SDK: whatever it answers, the SDK must
 // accept exactly as it accepts OpenAI's own replies.
@@ -295,6 +295,68 @@ describe('startFakeOpenAI', () => {
   it('needs exactly one of script and handler', async () => {
     await expect(startFakeOpenAI({})).rejects.toThrow(/exactly one of `script`/);
     await expect(startFakeOpenAI({ script: [], handler: () => 'x' })).rejects.toThrow(/exactly one/);
+  });
+
+  it('names a misspelled or misshapen script or handler instead of misreading it', async () => {
+    const refusal = (options: unknown): Promise<Error> =>
+      startFakeOpenAI(options as FakeOpenAIOptions).then(
+        async (started) => {
+          await started.close();
+          throw new Error('started');
+        },
+        (error: unknown) => error as Error,
+      );
+
+    const misspelled = await refusal({ scirpt: ['Hello'] });
+    expect(ConfigurationError.isInstance(misspelled)).toBe(true);
+    expect(misspelled.message).toMatch(/unknown option 'scirpt'\. Did you mean 'script'\?/);
+    expect((await refusal({ script: 'Hello' })).message).toContain(
+      "script must be an array of answers, one a request; got string. For one reply, write `script: ['…']`.",
+    );
+    expect((await refusal({ handler: 'Hello' })).message).toContain('handler must be a function');
+    expect(ConfigurationError.isInstance(await refusal(undefined))).toBe(true);
+  });
+
+  it('refuses a scripted answer it would misread before it listens, saying which and why', async () => {
+    const refusal = (answer: unknown): Promise<string> =>
+      startFakeOpenAI({ script: ['fine', answer as FakeResponse] }).then(
+        async (started) => {
+          await started.close();
+          return 'started';
+        },
+        (error: unknown) => (ConfigurationError.isInstance(error) ? error.message : String(error)),
+      );
+
+    expect(await refusal({ fault: 'hnag' })).toBe(
+      'startFakeOpenAI: script[1] asks for an unknown fault "hnag"; the faults are hang, reset, malformed, empty_choices, truncated_stream.',
+    );
+    expect(await refusal({ stauts: 500 })).toMatch(
+      /^startFakeOpenAI: script\[1\] has a field no reply takes: unknown option 'stauts'\. Did you mean 'status'\?/,
+    );
+    expect(await refusal({ error: new Error('down') })).toContain('`{ error }` is for createScriptedModel');
+    expect(await refusal({ status: 429, content: 'x' })).toContain(
+      "no `status` answer takes: unknown option 'content'",
+    );
+    expect(await refusal({ status: 200 })).toContain('not one from 400 to 599: 200');
+    expect(await refusal({ raw: { id: 1 } })).toContain('raw body that is not a string');
+    expect(await refusal({ content: 'x', delayMs: Number.NaN })).toContain('delayMs that is not a number');
+    expect(await refusal(undefined)).toContain('neither a reply text nor an answer object; got undefined');
+  });
+
+  it("answers a handler's misshapen answer with a non-retryable 500 that says what is wrong", async () => {
+    const client = await start({
+      handler: (request) =>
+        request.index === 0 ? ({ fault: 'hnag' } as unknown as FakeResponse) : (undefined as never),
+    });
+
+    const unknownFault = await client.chat.completions.create(question).catch((error: unknown) => error as APIError);
+    const nothing = await client.chat.completions.create(question).catch((error: unknown) => error as APIError);
+
+    expect(unknownFault).toBeInstanceOf(InternalServerError);
+    expect(unknownFault.message).toContain(`the handler's answer to request #1 asks for an unknown fault "hnag"`);
+    expect(nothing.message).toContain(
+      "the handler's answer to request #2 is neither a reply text nor an answer object; got undefined.",
+    );
   });
 
   it('refuses options it would misread, before it listens, saying which and why', async () => {

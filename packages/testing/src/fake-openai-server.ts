@@ -1,15 +1,9 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigurationError } from '@tinyagent/core';
-import {
-  checkMilliseconds,
-  checkOptionKeys,
-  checkStreamOptions,
-  createIdSequence,
-  normalizeReply,
-} from '@tinyagent/core/internal';
+import { createIdSequence, normalizeReply } from '@tinyagent/core/internal';
 import type { ScriptedReply } from '@tinyagent/core/internal';
+import { answerProblem, checkServerOptions } from './fake-server-checks.ts';
 import { sendError, sendFault, sendJson, sendRaw, sendStreamError } from './http-replies.ts';
 import { completionBody, completionChunks, errorBody } from './wire-format.ts';
 
@@ -134,13 +128,8 @@ export interface FakeOpenAIServer extends AsyncDisposable {
  * per request. Only ever loopback: tests stay hermetic.
  */
 export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAIServer> {
-  const { script, handler } = options;
-  if ((script === undefined) === (handler === undefined)) {
-    throw new TypeError(
-      'startFakeOpenAI needs exactly one of `script` (replies in order) or `handler` (a function of the request).',
-    );
-  }
   checkServerOptions(options);
+  const { script, handler } = options;
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const nextCallId = createIdSequence('call_');
@@ -199,6 +188,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       sendError(response, {
         status: 500,
         message: `Fake OpenAI server: the handler threw: ${reason}`,
+        headers: { 'x-should-retry': 'false' },
+      });
+      return;
+    }
+    // A script was checked whole at the start; a handler's answer can only be checked now.
+    const problem = handler === undefined ? undefined : answerProblem(reply);
+    if (problem !== undefined) {
+      sendError(response, {
+        status: 500,
+        message: `Fake OpenAI server: the handler's answer to request #${request.index + 1} ${problem}`,
         headers: { 'x-should-retry': 'false' },
       });
       return;
@@ -340,28 +339,4 @@ async function readBody(incoming: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of incoming) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
-}
-
-const OPTION_KEYS = [
-  'script',
-  'handler',
-  'latencyMs',
-  'models',
-  'chunkSize',
-  'chunkDelayMs',
-  'keepAliveTimeoutMs',
-  'recordRequests',
-];
-
-// A misspelled option or a NaN would otherwise give a test a server that quietly does something else.
-function checkServerOptions(options: FakeOpenAIOptions): void {
-  checkOptionKeys(options, OPTION_KEYS, 'startFakeOpenAI');
-  checkStreamOptions('startFakeOpenAI', options);
-  const { latencyMs } = options;
-  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0)) {
-    throw new ConfigurationError(
-      `startFakeOpenAI: latencyMs must be a number of milliseconds from 0; got ${String(latencyMs)}.`,
-    );
-  }
-  checkMilliseconds('startFakeOpenAI: keepAliveTimeoutMs', options.keepAliveTimeoutMs);
 }

@@ -349,12 +349,20 @@ describe('startFakeOpenAI', () => {
         request.index === 0 ? ({ fault: 'hnag' } as unknown as FakeResponse) : (undefined as never),
     });
 
-    const unknownFault = await client.chat.completions.create(question).catch((error: unknown) => error as APIError);
-    const nothing = await client.chat.completions.create(question).catch((error: unknown) => error as APIError);
+    const failed = (): Promise<unknown> =>
+      client.chat.completions.create(question).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const unknownFault = await failed();
+    const nothing = await failed();
 
     expect(unknownFault).toBeInstanceOf(InternalServerError);
-    expect(unknownFault.message).toContain(`the handler's answer to request #1 asks for an unknown fault "hnag"`);
-    expect(nothing.message).toContain(
+    expect((unknownFault as APIError).message).toContain(
+      `the handler's answer to request #1 asks for an unknown fault "hnag"`,
+    );
+    expect((unknownFault as APIError).headers?.get('x-should-retry')).toBe('false');
+    expect((nothing as APIError).message).toContain(
       "the handler's answer to request #2 is neither a reply text nor an answer object; got undefined.",
     );
   });

@@ -3,6 +3,7 @@ import OpenAI, {
   APIConnectionError,
   APIUserAbortError,
   AuthenticationError,
+  BadRequestError,
   InternalServerError,
   RateLimitError,
 } from 'openai';
@@ -289,6 +290,25 @@ describe('startFakeOpenAI', () => {
     expect(missing.status).toBe(404);
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { error: { message: string } }).error.message).toContain('not valid JSON');
+    expect(server!.requestCount).toBe(0);
+  });
+
+  it('refuses as OpenAI does a request without a model or without messages, and answers none of them', async () => {
+    const client = await start({ script: ['unused'] });
+    const failed = (body: object): Promise<unknown> =>
+      client.chat.completions.create(body as typeof question).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    const noModel = await failed({ messages: question.messages });
+    const noMessages = await failed({ model: 'fake-model', messages: [] });
+
+    expect(noModel).toBeInstanceOf(BadRequestError);
+    expect((noModel as APIError).message).toContain('you must provide a model parameter');
+    expect(noMessages).toBeInstanceOf(BadRequestError);
+    expect((noMessages as APIError).code).toBe('empty_array');
+    expect((noMessages as APIError).param).toBe('messages');
     expect(server!.requestCount).toBe(0);
   });
 

@@ -295,6 +295,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       );
       return;
     }
+    const refusal = requestProblem(body);
+    if (refusal !== undefined) {
+      sendJson(response, 400, refusal);
+      return;
+    }
     await handleChat(incoming, response, body);
   };
 
@@ -329,6 +334,23 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
     close,
     [Symbol.asyncDispose]: close,
   };
+}
+
+// What OpenAI answers with a 400 that the fake server would otherwise answer: code tested here
+// must not send, unawares, a request the real API refuses.
+function requestProblem(body: ChatCompletionBody): Record<string, unknown> | undefined {
+  if (typeof body.model !== 'string' || body.model === '') {
+    return errorBody('Fake OpenAI server: you must provide a model parameter.', 'invalid_request_error', null);
+  }
+  if (body.messages.length === 0) {
+    return errorBody(
+      "Fake OpenAI server: Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'invalid_request_error',
+      'empty_array',
+      'messages',
+    );
+  }
+  return undefined;
 }
 
 function isChatCompletionBody(body: unknown): body is ChatCompletionBody {

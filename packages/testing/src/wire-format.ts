@@ -136,8 +136,13 @@ function pieces(text: string, chunkSize: number | undefined): string[] {
 }
 
 /** An OpenAI-shaped error body. */
-export function errorBody(message: string, type: string, code: string | null): Record<string, unknown> {
-  return { error: { message, type, param: null, code } };
+export function errorBody(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): Record<string, unknown> {
+  return { error: { message, type, param, code } };
 }
 
 /** The OpenAI error `type` conventionally sent with a status. */

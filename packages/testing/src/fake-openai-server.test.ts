@@ -312,6 +312,20 @@ describe('startFakeOpenAI', () => {
     expect(server!.requestCount).toBe(0);
   });
 
+  it('refuses a body past 64 MiB with a 413, answering no chat request', async () => {
+    await start({ script: ['unused'] });
+    const padding = 'x'.repeat(64 * 1024 * 1024);
+
+    const response = await fetch(`${server!.url}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ ...question, padding }),
+    });
+
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('larger than 64 MiB');
+    expect(server!.requestCount).toBe(0);
+  });
+
   it('needs exactly one of script and handler', async () => {
     await expect(startFakeOpenAI({})).rejects.toThrow(/exactly one of `script`/);
     await expect(startFakeOpenAI({ script: [], handler: () => 'x' })).rejects.toThrow(/exactly one/);

@@ -276,6 +276,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       return;
     }
     const text = await readBody(incoming);
+    if (text === undefined) {
+      const limit = `${MAX_BODY_BYTES / 1024 / 1024} MiB`;
+      sendJson(
+        response,
+        413,
+        errorBody(`Fake OpenAI server: the request body is larger than ${limit}.`, 'invalid_request_error', null),
+      );
+      return;
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -357,8 +366,19 @@ function isChatCompletionBody(body: unknown): body is ChatCompletionBody {
   return typeof body === 'object' && body !== null && Array.isArray((body as { messages?: unknown }).messages);
 }
 
-async function readBody(incoming: IncomingMessage): Promise<string> {
+// The largest request body the fake server reads, in bytes; a larger one gets a 413. Above the 50 MB
+// OpenAI takes in one request (images included), so nothing the real API accepts is refused.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+// The body as text, or undefined past MAX_BODY_BYTES: the rest is read and dropped, so that the
+// client, still sending, hears the 413 instead of a broken connection.
+async function readBody(incoming: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
+  }
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }

@@ -3,13 +3,14 @@ import OpenAI, {
   APIConnectionError,
   APIUserAbortError,
   AuthenticationError,
+  BadRequestError,
   InternalServerError,
   RateLimitError,
 } from 'openai';
 import { ConfigurationError } from '@tinyagent/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeOpenAI } from './fake-openai-server.ts';
-import type { FakeOpenAIOptions, FakeOpenAIServer } from './fake-openai-server.ts';
+import type { FakeOpenAIOptions, FakeOpenAIServer, FakeResponse } from './fake-openai-server.ts';
 
 // These tests drive the fake server with the real `openai` SDK: whatever it answers, the SDK must
 // accept exactly as it accepts OpenAI's own replies.
@@ -69,6 +70,26 @@ describe('startFakeOpenAI', () => {
     });
     expect(completion.choices[0]!.finish_reason).toBe('tool_calls');
     expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+  });
+
+  it('streams usage as OpenAI does: null on every chunk, the counts on a last chunk without choices', async () => {
+    const client = await start({ script: ['Hello there.', 'Hello again.'] });
+
+    const chunks = [];
+    const stream = await client.chat.completions.create({
+      ...question,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    for await (const chunk of stream) chunks.push(chunk);
+    const unasked = [];
+    for await (const chunk of await client.chat.completions.create({ ...question, stream: true })) unasked.push(chunk);
+
+    const last = chunks.at(-1)!;
+    expect(last.choices).toEqual([]);
+    expect(last.usage?.total_tokens).toBeGreaterThan(0);
+    expect(chunks.slice(0, -1).map((chunk) => chunk.usage)).toEqual(chunks.slice(0, -1).map(() => null));
+    expect(unasked.every((chunk) => !('usage' in chunk))).toBe(true);
   });
 
   it('sends status errors with OpenAI-shaped bodies that become the SDK typed errors', async () => {
@@ -231,6 +252,25 @@ describe('startFakeOpenAI', () => {
     expect(performance.now() - started).toBeGreaterThanOrEqual(45);
   });
 
+  it('paces a long stream without piling listeners on the response', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => void warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const client = await start({ script: ['a'.repeat(30)], chunkSize: 1, chunkDelayMs: 1 });
+
+      const stream = await client.chat.completions.create({ ...question, stream: true });
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      await new Promise((resolve) => setImmediate(resolve));
+
+      expect(text).toBe('a'.repeat(30));
+      expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
+
   it('tells clients the idle limit it keeps connections open for', async () => {
     await start({ script: [], keepAliveTimeoutMs: 60_000 });
 
@@ -253,9 +293,112 @@ describe('startFakeOpenAI', () => {
     expect(server!.requestCount).toBe(0);
   });
 
+  it('refuses as OpenAI does a request without a model or without messages, and answers none of them', async () => {
+    const client = await start({ script: ['unused'] });
+    const failed = (body: object): Promise<unknown> =>
+      client.chat.completions.create(body as typeof question).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+
+    const noModel = await failed({ messages: question.messages });
+    const noMessages = await failed({ model: 'fake-model', messages: [] });
+
+    expect(noModel).toBeInstanceOf(BadRequestError);
+    expect((noModel as APIError).message).toContain('you must provide a model parameter');
+    expect(noMessages).toBeInstanceOf(BadRequestError);
+    expect((noMessages as APIError).code).toBe('empty_array');
+    expect((noMessages as APIError).param).toBe('messages');
+    expect(server!.requestCount).toBe(0);
+  });
+
+  it('refuses a body past 64 MiB with a 413, answering no chat request', async () => {
+    await start({ script: ['unused'] });
+    const padding = 'x'.repeat(64 * 1024 * 1024);
+
+    const response = await fetch(`${server!.url}/chat/completions`, {
+      method: 'POST',
+      body: JSON.stringify({ ...question, padding }),
+    });
+
+    expect(response.status).toBe(413);
+    expect(((await response.json()) as { error: { message: string } }).error.message).toContain('larger than 64 MiB');
+    expect(server!.requestCount).toBe(0);
+  });
+
   it('needs exactly one of script and handler', async () => {
     await expect(startFakeOpenAI({})).rejects.toThrow(/exactly one of `script`/);
     await expect(startFakeOpenAI({ script: [], handler: () => 'x' })).rejects.toThrow(/exactly one/);
+  });
+
+  it('names a misspelled or misshapen script or handler instead of misreading it', async () => {
+    const refusal = (options: unknown): Promise<Error> =>
+      startFakeOpenAI(options as FakeOpenAIOptions).then(
+        async (started) => {
+          await started.close();
+          throw new Error('started');
+        },
+        (error: unknown) => error as Error,
+      );
+
+    const misspelled = await refusal({ scirpt: ['Hello'] });
+    expect(ConfigurationError.isInstance(misspelled)).toBe(true);
+    expect(misspelled.message).toMatch(/unknown option 'scirpt'\. Did you mean 'script'\?/);
+    expect((await refusal({ script: 'Hello' })).message).toContain(
+      "script must be an array of answers, one a request; got string. For one reply, write `script: ['…']`.",
+    );
+    expect((await refusal({ handler: 'Hello' })).message).toContain('handler must be a function');
+    expect(ConfigurationError.isInstance(await refusal(undefined))).toBe(true);
+  });
+
+  it('refuses a scripted answer it would misread before it listens, saying which and why', async () => {
+    const refusal = (answer: unknown): Promise<string> =>
+      startFakeOpenAI({ script: ['fine', answer as FakeResponse] }).then(
+        async (started) => {
+          await started.close();
+          return 'started';
+        },
+        (error: unknown) => (ConfigurationError.isInstance(error) ? error.message : String(error)),
+      );
+
+    expect(await refusal({ fault: 'hnag' })).toBe(
+      'startFakeOpenAI: script[1] asks for an unknown fault "hnag"; the faults are hang, reset, malformed, empty_choices, truncated_stream.',
+    );
+    expect(await refusal({ stauts: 500 })).toMatch(
+      /^startFakeOpenAI: script\[1\] has a field no reply takes: unknown option 'stauts'\. Did you mean 'status'\?/,
+    );
+    expect(await refusal({ error: new Error('down') })).toContain('`{ error }` is for createScriptedModel');
+    expect(await refusal({ status: 429, content: 'x' })).toContain(
+      "no `status` answer takes: unknown option 'content'",
+    );
+    expect(await refusal({ status: 200 })).toContain('not one from 400 to 599: 200');
+    expect(await refusal({ raw: { id: 1 } })).toContain('raw body that is not a string');
+    expect(await refusal({ content: 'x', delayMs: Number.NaN })).toContain('delayMs that is not a number');
+    expect(await refusal(undefined)).toContain('neither a reply text nor an answer object; got undefined');
+  });
+
+  it("answers a handler's misshapen answer with a non-retryable 500 that says what is wrong", async () => {
+    const client = await start({
+      handler: (request) =>
+        request.index === 0 ? ({ fault: 'hnag' } as unknown as FakeResponse) : (undefined as never),
+    });
+
+    const failed = (): Promise<unknown> =>
+      client.chat.completions.create(question).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    const unknownFault = await failed();
+    const nothing = await failed();
+
+    expect(unknownFault).toBeInstanceOf(InternalServerError);
+    expect((unknownFault as APIError).message).toContain(
+      `the handler's answer to request #1 asks for an unknown fault "hnag"`,
+    );
+    expect((unknownFault as APIError).headers?.get('x-should-retry')).toBe('false');
+    expect((nothing as APIError).message).toContain(
+      "the handler's answer to request #2 is neither a reply text nor an answer object; got undefined.",
+    );
   });
 
   it('refuses options it would misread, before it listens, saying which and why', async () => {

@@ -1,15 +1,9 @@
 import { createServer } from 'node:http';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ConfigurationError } from '@tinyagent/core';
-import {
-  checkMilliseconds,
-  checkOptionKeys,
-  checkStreamOptions,
-  createIdSequence,
-  normalizeReply,
-} from '@tinyagent/core/internal';
+import { createIdSequence, normalizeReply } from '@tinyagent/core/internal';
 import type { ScriptedReply } from '@tinyagent/core/internal';
+import { answerProblem, checkServerOptions } from './fake-server-checks.ts';
 import { sendError, sendFault, sendJson, sendRaw, sendStreamError } from './http-replies.ts';
 import { completionBody, completionChunks, errorBody } from './wire-format.ts';
 
@@ -134,13 +128,8 @@ export interface FakeOpenAIServer extends AsyncDisposable {
  * per request. Only ever loopback: tests stay hermetic.
  */
 export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeOpenAIServer> {
-  const { script, handler } = options;
-  if ((script === undefined) === (handler === undefined)) {
-    throw new TypeError(
-      'startFakeOpenAI needs exactly one of `script` (replies in order) or `handler` (a function of the request).',
-    );
-  }
   checkServerOptions(options);
+  const { script, handler } = options;
   const requests: FakeRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const nextCallId = createIdSequence('call_');
@@ -161,16 +150,19 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   const wait = (ms: number, response: ServerResponse): Promise<boolean> => {
     if (ms <= 0) return Promise.resolve(true);
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve(!response.destroyed);
-      }, ms);
-      timers.add(timer);
-      response.once('close', () => {
+      const onClose = (): void => {
         clearTimeout(timer);
         timers.delete(timer);
         resolve(false);
-      });
+      };
+      // The listener goes with its timer: a paced stream waits once per chunk on the same response.
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        response.off('close', onClose);
+        resolve(!response.destroyed);
+      }, ms);
+      timers.add(timer);
+      response.once('close', onClose);
     });
   };
 
@@ -196,6 +188,16 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       sendError(response, {
         status: 500,
         message: `Fake OpenAI server: the handler threw: ${reason}`,
+        headers: { 'x-should-retry': 'false' },
+      });
+      return;
+    }
+    // A script was checked whole at the start; a handler's answer can only be checked now.
+    const problem = handler === undefined ? undefined : answerProblem(reply);
+    if (problem !== undefined) {
+      sendError(response, {
+        status: 500,
+        message: `Fake OpenAI server: the handler's answer to request #${request.index + 1} ${problem}`,
         headers: { 'x-should-retry': 'false' },
       });
       return;
@@ -274,6 +276,15 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
       return;
     }
     const text = await readBody(incoming);
+    if (text === undefined) {
+      const limit = `${MAX_BODY_BYTES / 1024 / 1024} MiB`;
+      sendJson(
+        response,
+        413,
+        errorBody(`Fake OpenAI server: the request body is larger than ${limit}.`, 'invalid_request_error', null),
+      );
+      return;
+    }
     let body: unknown;
     try {
       body = JSON.parse(text);
@@ -291,6 +302,11 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
         400,
         errorBody("Fake OpenAI server: 'messages' must be an array.", 'invalid_request_error', null),
       );
+      return;
+    }
+    const refusal = requestProblem(body);
+    if (refusal !== undefined) {
+      sendJson(response, 400, refusal);
       return;
     }
     await handleChat(incoming, response, body);
@@ -329,36 +345,40 @@ export async function startFakeOpenAI(options: FakeOpenAIOptions): Promise<FakeO
   };
 }
 
+// What OpenAI answers with a 400 that the fake server would otherwise answer: code tested here
+// must not send, unawares, a request the real API refuses.
+function requestProblem(body: ChatCompletionBody): Record<string, unknown> | undefined {
+  if (typeof body.model !== 'string' || body.model === '') {
+    return errorBody('Fake OpenAI server: you must provide a model parameter.', 'invalid_request_error', null);
+  }
+  if (body.messages.length === 0) {
+    return errorBody(
+      "Fake OpenAI server: Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      'invalid_request_error',
+      'empty_array',
+      'messages',
+    );
+  }
+  return undefined;
+}
+
 function isChatCompletionBody(body: unknown): body is ChatCompletionBody {
   return typeof body === 'object' && body !== null && Array.isArray((body as { messages?: unknown }).messages);
 }
 
-async function readBody(incoming: IncomingMessage): Promise<string> {
+// The largest request body the fake server reads, in bytes; a larger one gets a 413. Above the 50 MB
+// OpenAI takes in one request (images included), so nothing the real API accepts is refused.
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+// The body as text, or undefined past MAX_BODY_BYTES: the rest is read and dropped, so that the
+// client, still sending, hears the 413 instead of a broken connection.
+async function readBody(incoming: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
-  for await (const chunk of incoming) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-const OPTION_KEYS = [
-  'script',
-  'handler',
-  'latencyMs',
-  'models',
-  'chunkSize',
-  'chunkDelayMs',
-  'keepAliveTimeoutMs',
-  'recordRequests',
-];
-
-// A misspelled option or a NaN would otherwise give a test a server that quietly does something else.
-function checkServerOptions(options: FakeOpenAIOptions): void {
-  checkOptionKeys(options, OPTION_KEYS, 'startFakeOpenAI');
-  checkStreamOptions('startFakeOpenAI', options);
-  const { latencyMs } = options;
-  if (latencyMs !== undefined && !(typeof latencyMs === 'number' && Number.isFinite(latencyMs) && latencyMs >= 0)) {
-    throw new ConfigurationError(
-      `startFakeOpenAI: latencyMs must be a number of milliseconds from 0; got ${String(latencyMs)}.`,
-    );
+  let size = 0;
+  for await (const chunk of incoming) {
+    size += (chunk as Buffer).length;
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
+    else chunks.length = 0;
   }
-  checkMilliseconds('startFakeOpenAI: keepAliveTimeoutMs', options.keepAliveTimeoutMs);
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks).toString('utf8');
 }

@@ -88,6 +88,8 @@ export function completionChunks(
     created: CREATED,
     model,
     choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }],
+    // OpenAI sends `usage: null` on every chunk but the last when usage was asked for.
+    ...(includeUsage ? { usage: null } : {}),
   });
   const text = contentText(reply);
   const chunks = [chunk({ role: 'assistant', content: text === null ? null : '' })];
@@ -134,8 +136,13 @@ function pieces(text: string, chunkSize: number | undefined): string[] {
 }
 
 /** An OpenAI-shaped error body. */
-export function errorBody(message: string, type: string, code: string | null): Record<string, unknown> {
-  return { error: { message, type, param: null, code } };
+export function errorBody(
+  message: string,
+  type: string,
+  code: string | null,
+  param: string | null = null,
+): Record<string, unknown> {
+  return { error: { message, type, param, code } };
 }
 
 /** The OpenAI error `type` conventionally sent with a status. */

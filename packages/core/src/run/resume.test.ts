@@ -187,6 +187,17 @@ describe('snapshots and resume', () => {
         (s: RunSnapshot) => ({ ...s, journal: [{ id: '1/model', result: { content: 42 } }] }),
         'journal.0.result',
       ],
+      [
+        'usage below zero',
+        (s: RunSnapshot) => ({ ...s, usage: { ...s.usage, inputTokens: -100 } }),
+        'usage.inputTokens',
+      ],
+      [
+        'a pause for approval that waits for none',
+        (s: RunSnapshot) => ({ ...s, status: 'awaiting_approval', pendingApprovals: [] }),
+        "status 'awaiting_approval' lists the approvals it waits for",
+      ],
+      ['an empty run id', (s: RunSnapshot) => ({ ...s, runId: '' }), 'runId'],
     ])('%s', async (_, change, said) => {
       const snapshot = change(await snapshotOfStep1());
       const agent = createTestAgent(createScriptedModel(['84']));

@@ -124,12 +124,15 @@ function describeToolDifference(recorded: RunSnapshot['tools'], current: RunSnap
   return said.length === 0 ? undefined : said.join('; ');
 }
 
+// Counts are never below 0; a provider may report fractional tokens, so they need not be whole.
+const count = z.number().nonnegative();
+
 const runUsageSchema = z.strictObject({
-  requests: z.number(),
-  requestsWithoutUsage: z.number(),
-  inputTokens: z.number(),
-  outputTokens: z.number(),
-  totalTokens: z.number(),
+  requests: z.int().nonnegative(),
+  requestsWithoutUsage: z.int().nonnegative(),
+  inputTokens: count,
+  outputTokens: count,
+  totalTokens: count,
 });
 
 const toolCallSchema = z.strictObject({ id: z.string(), name: z.string(), arguments: z.string() });
@@ -145,7 +148,7 @@ const messageSchema = z.union([
   z.strictObject({ role: z.literal('tool'), toolCallId: z.string(), content: z.string() }),
 ]);
 
-const usageSchema = z.strictObject({ inputTokens: z.number(), outputTokens: z.number(), totalTokens: z.number() });
+const usageSchema = z.strictObject({ inputTokens: count, outputTokens: count, totalTokens: count });
 
 // What the seam recorded for a model call: a reply that passed the model check when it was made.
 const chatResponseSchema = z.strictObject({
@@ -168,7 +171,7 @@ const toolOutcomeSchema = z.strictObject({
       z.strictObject({ kind: z.enum(['string', 'json']), text: z.string() }),
     ])
     .optional(),
-  originalLength: z.number().optional(),
+  originalLength: z.int().nonnegative().optional(),
   usage: runUsageSchema.optional(),
 });
 
@@ -208,24 +211,30 @@ const pendingSchema = z.union([
   }),
 ]);
 
-const snapshotSchema: z.ZodType = z.strictObject({
-  version: z.literal(SNAPSHOT_VERSION),
-  agent: z.string(),
-  runId: z.string(),
-  task: z.string().min(1),
-  history: z.array(messageSchema),
-  maxSteps: z.int().positive(),
-  status: z.enum(['running', 'awaiting_approval']),
-  step: z.int().nonnegative(),
-  stepsTaken: z.int().nonnegative(),
-  usage: runUsageSchema,
-  tools: z.array(z.strictObject({ name: z.string(), schemaHash: z.string() })),
-  transcript: z.array(messageSchema),
-  journal: z.array(journalEntrySchema),
-  approvals: z.array(z.strictObject({ step: z.int(), callId: z.string(), decision: approvalDecisionSchema })),
-  pendingApprovals: z.array(pendingSchema),
-  subRuns: z.array(
-    z.strictObject({ step: z.int(), callId: z.string(), snapshot: z.lazy((): z.ZodType => snapshotSchema) }),
-  ),
-  takenAt: z.string(),
-});
+const snapshotSchema: z.ZodType = z
+  .strictObject({
+    version: z.literal(SNAPSHOT_VERSION),
+    agent: z.string(),
+    runId: z.string().min(1),
+    task: z.string().min(1),
+    history: z.array(messageSchema),
+    maxSteps: z.int().positive(),
+    status: z.enum(['running', 'awaiting_approval']),
+    step: z.int().nonnegative(),
+    stepsTaken: z.int().nonnegative(),
+    usage: runUsageSchema,
+    tools: z.array(z.strictObject({ name: z.string(), schemaHash: z.string() })),
+    transcript: z.array(messageSchema),
+    journal: z.array(journalEntrySchema),
+    approvals: z.array(z.strictObject({ step: z.int(), callId: z.string(), decision: approvalDecisionSchema })),
+    pendingApprovals: z.array(pendingSchema),
+    subRuns: z.array(
+      z.strictObject({ step: z.int(), callId: z.string(), snapshot: z.lazy((): z.ZodType => snapshotSchema) }),
+    ),
+    takenAt: z.string(),
+  })
+  // A run paused for approval waits for at least one decision: without one, nothing could resume it.
+  .refine((snapshot) => snapshot.status !== 'awaiting_approval' || snapshot.pendingApprovals.length > 0, {
+    message: "a snapshot with status 'awaiting_approval' lists the approvals it waits for; this one lists none",
+    path: ['pendingApprovals'],
+  });

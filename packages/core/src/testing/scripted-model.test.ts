@@ -67,6 +67,33 @@ describe('createScriptedModel', () => {
     await expect(model.complete(ask('a'))).rejects.toBe(failure);
   });
 
+  it.each([
+    ['a misspelt field', [{ contnet: 'Paris' }], /step 0: unknown option 'contnet'\. Did you mean 'content'\?/],
+    [
+      'a fake-server answer',
+      ['ok', { status: 503 }],
+      /step 1: unknown option 'status'\. The scripted model fails a call/,
+    ],
+    ['an error that is no Error', [{ error: 'down' }], /step 0: error must be an Error/],
+    ['a tool call without a name', [{ toolCalls: [{ arguments: {} }] }], /toolCalls\[0\] needs a name/],
+    [
+      'a misspelt tool call field',
+      [{ toolCalls: [{ name: 'add', args: {} }] }],
+      /toolCalls\[0\]: unknown option 'args'/,
+    ],
+    ['a script that is one string', 'Paris', /needs an array of steps/],
+  ])('refuses %s when it is made, naming the step', (_case, steps, message) => {
+    expect(() => createScriptedModel(steps as never)).toThrow(ConfigurationError);
+    expect(() => createScriptedModel(steps as never)).toThrow(message);
+  });
+
+  it("checks a function step's answer when the call is made", async () => {
+    const model = createScriptedModel([() => ({ contnet: 'Paris' }) as never]);
+    await expect(model.complete({ messages: [{ role: 'user', content: 'Capital?' }] })).rejects.toThrow(
+      /step 0: unknown option 'contnet'/,
+    );
+  });
+
   it('lets a step be a function of the request', async () => {
     const model = createScriptedModel([(request, index) => `echo ${String(request.messages[0]?.content)} #${index}`]);
 

@@ -8,6 +8,7 @@ import type { ScriptedReply } from './replies.ts';
 import { ConfigurationError } from '../errors.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { checkStreamOptions, streamScriptedReply } from './scripted-stream.ts';
+import { checkScriptedStep } from './scripted-steps.ts';
 import type { ScriptedStreamOptions } from './scripted-stream.ts';
 
 /** A recorded request: what the agent sent, with the messages copied at the time of the call. */
@@ -66,6 +67,14 @@ export function createScriptedModel(steps: readonly ScriptedStep[], options: Scr
       `createScriptedModel: modelName must be a non-empty string; got ${JSON.stringify(options.modelName)}.`,
     );
   }
+  // Typed as an array, but called from JavaScript too: a string would be read a character a call.
+  const given: unknown = steps;
+  if (!Array.isArray(given)) {
+    throw new ConfigurationError(
+      `createScriptedModel needs an array of steps, one a call; got ${typeof given}. For one reply, write ['…'].`,
+    );
+  }
+  steps.forEach(checkScriptedStep);
   const modelName = options.modelName ?? 'scripted-model';
   const requests: RecordedChatRequest[] = [];
   const nextId = createIdSequence('call_');
@@ -89,6 +98,8 @@ export function createScriptedModel(steps: readonly ScriptedStep[], options: Scr
       );
     }
     const resolved = typeof step === 'function' ? await step(recorded, index) : step;
+    // The script's own steps were checked when it was made; a function's answer only now exists.
+    if (typeof step === 'function') checkScriptedStep(resolved, index);
     if (typeof resolved === 'object' && 'error' in resolved) {
       if (resolved.delayMs !== undefined) await sleep(resolved.delayMs, signal);
       throw resolved.error;

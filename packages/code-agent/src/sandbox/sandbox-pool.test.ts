@@ -215,9 +215,12 @@ describe('the sandbox pool', () => {
     const createdBefore = created;
     await Promise.all(warming);
 
-    // The execution arrived behind thirty creations; it waited for the one in progress at most.
+    // The execution is sent behind thirty creations, a few turns after them (the run takes its seed
+    // first): on a busy machine the worker may finish a few creations before it arrives (4 seen under
+    // CI's load), and then runs it next. Run after all of them, as before the worker interleaved, it
+    // would see all thirty.
     expect(result.output).toBe('42');
-    expect(createdBefore).toBeLessThanOrEqual(2);
+    expect(createdBefore).toBeLessThan(15);
     expect(pool.loads()).toEqual([31]);
     pool.close();
   });

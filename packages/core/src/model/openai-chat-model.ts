@@ -1,15 +1,15 @@
 import OpenAI, { APIConnectionTimeoutError, APIError } from 'openai';
 import { raceAbort, sleep, throwIfAborted } from '../abort.ts';
-import type { ChatModel, ChatRequest, ChatResponse, ModelRetry } from './chat-model.ts';
+import type { ChatModel, ChatRequest, ChatResponse } from './chat-model.ts';
 import { ConfigurationError, ModelCallError } from '../errors.ts';
 import { getLogger } from '../logger.ts';
+import { callListener } from '../listeners.ts';
 import { checkMilliseconds, describeValue, isDelay, MAX_DELAY_MS } from '../run/milliseconds.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { StreamAccumulator, fromCompletion, toWireMessages, toWireTools } from './openai-mapping.ts';
 import { toModelCallError } from './openai-errors.ts';
 import { redactSecrets, registerSecret } from '../secrets.ts';
 import { StreamDeltas } from './stream-deltas.ts';
-import { describeThrown } from '../tools/stringify.ts';
 import { DeadlinePassed, withinDeadline } from './deadline.ts';
 
 /** The model used when none is named. */
@@ -177,12 +177,16 @@ export class OpenAIChatModel implements ChatModel {
       // The deadline may pass during the wait, too: that is the same timeout, not a bare AbortError.
       const remaining = deadline - performance.now();
       if (request.onRetry !== undefined) {
-        tellRetry(request.onRetry, {
-          attempt,
-          delayMs: Math.round(Math.min(delay, Math.max(0, remaining))),
-          reason: redactSecrets(failure.message),
-          status: ModelCallError.isInstance(failure) ? failure.status : undefined,
-        });
+        void callListener(
+          request.onRetry,
+          {
+            attempt,
+            delayMs: Math.round(Math.min(delay, Math.max(0, remaining))),
+            reason: redactSecrets(failure.message),
+            status: ModelCallError.isInstance(failure) ? failure.status : undefined,
+          },
+          retryListenerFailed,
+        );
       }
       await sleep(Math.min(delay, Math.max(0, remaining)), caller);
       if (delay >= remaining) throw this.#timeoutError(timeoutMs, attempt, request);
@@ -340,19 +344,8 @@ function checkRetryOptions(options: OpenAIChatModelOptions): void {
   checkMilliseconds('OpenAIChatModel: timeoutMs', options.timeoutMs);
 }
 
-// A listener that throws must not fail the call it watches, and an async one that rejects must not
-// leave the rejection unhandled (which ends a Node process): either is a warning.
-function tellRetry(onRetry: (retry: ModelRetry) => unknown, retry: ModelRetry): void {
-  try {
-    const returned = onRetry(retry);
-    if (returned instanceof Promise) returned.catch(warnRetryListenerFailed);
-  } catch (error) {
-    warnRetryListenerFailed(error);
-  }
-}
-
-function warnRetryListenerFailed(error: unknown): void {
-  getLogger().warn(`A model call's onRetry threw: ${describeThrown(error)}`);
+function retryListenerFailed(): string {
+  return "A model call's onRetry threw";
 }
 
 function identity<T>(value: T): T {

@@ -1,8 +1,7 @@
 // The pieces of a streamed reply, as the accumulator reads them, turned into the ModelDeltas a
 // request's `onDelta` receives: content split from `<think>` reasoning, each piece with its attempt.
 import type { ModelDelta } from './chat-model.ts';
-import { describeThrown } from '../tools/stringify.ts';
-import { getLogger } from '../logger.ts';
+import { callListener } from '../listeners.ts';
 import type { StreamParts } from './openai-mapping.ts';
 import { ThinkSplitter } from './think-splitter.ts';
 
@@ -55,21 +54,16 @@ export class StreamDeltas implements StreamParts {
 
   // A consumer that throws, or whose promise rejects, must not fail the model call it watches. One
   // chunk can make several deltas (reasoning and text, two calls' fragments): the read waits for
-  // every promise they returned, and hears each one's rejection, which would otherwise be unhandled.
+  // every promise they returned.
   #send(delta: ModelDelta): void {
-    try {
-      const wait = this.#onDelta(delta);
-      if (wait === undefined) return;
-      const heard = Promise.resolve(wait).then(undefined, warnDeltaFailed);
-      this.#wait = this.#wait === undefined ? heard : Promise.all([this.#wait, heard]).then(nothing);
-    } catch (error) {
-      warnDeltaFailed(error);
-    }
+    const heard = callListener(this.#onDelta, delta, deltaListenerFailed);
+    if (heard === undefined) return;
+    this.#wait = this.#wait === undefined ? heard : Promise.all([this.#wait, heard]).then(nothing);
   }
 }
 
-function warnDeltaFailed(error: unknown): void {
-  getLogger().warn(`A model call's onDelta threw: ${describeThrown(error)}`);
+function deltaListenerFailed(): string {
+  return "A model call's onDelta threw";
 }
 
 function nothing(): void {

@@ -11,8 +11,8 @@ export function isDelay(value: unknown): value is number {
   return typeof value === 'number' && value > 0 && value <= MAX_DELAY_MS;
 }
 
-/** What `name` must be, for the ConfigurationError of a deadline that is not one. */
-export function delayProblem(name: string, value: unknown): string {
+// What `name` must be, for the ConfigurationError of a deadline that is not one.
+function delayProblem(name: string, value: unknown): string {
   const bound = `at most ${MAX_DELAY_MS} (about 24.8 days, the longest a timer can wait)`;
   return `${name} must be a positive number of milliseconds, ${bound}; got ${describeValue(value)}.`;
 }

@@ -8,10 +8,10 @@ import { checkChatResponse } from '../model/chat-response-check.ts';
 import { ConfigurationError } from '../errors.ts';
 import { Finalizer } from './final-answer.ts';
 import type { FinalAnswer } from './final-answer.ts';
-import { getLogger } from '../logger.ts';
+import { callListener } from '../listeners.ts';
 import { addUsage, emptyUsage, mergeUsage } from './run-result.ts';
 import type { RunUsage } from './run-result.ts';
-import { describeThrown, stringifyResult } from '../tools/stringify.ts';
+import { stringifyResult } from '../tools/stringify.ts';
 import { createRunScope } from '../tools/tool.ts';
 import type { RunScope, Tool } from '../tools/tool.ts';
 import { redactReply, throwIfDeclined } from './model-reply.ts';
@@ -543,22 +543,11 @@ export class RunEngine<Event extends CustomEvent = never> implements AgentRun<Ev
   }
 
   #notify(event: AgentEvent | CustomEvent): void {
-    for (const listener of this.#fields.listeners) tellListener(listener, event);
+    // A broken listener must not break the run it observes; events never wait for a listener.
+    for (const listener of this.#fields.listeners) void callListener(listener, event, listenerFailed);
   }
 }
 
-// Typed to return nothing, but an async function fits that type: its rejection would be unhandled,
-// which ends a Node process. It is not awaited (events never wait for a listener), only heard.
-function tellListener(listener: (event: AgentEvent | CustomEvent) => unknown, event: AgentEvent | CustomEvent): void {
-  try {
-    const returned = listener(event);
-    if (returned instanceof Promise) returned.catch((error: unknown) => warnListenerFailed(event.type, error));
-  } catch (error) {
-    // A broken listener must not break the run it observes.
-    warnListenerFailed(event.type, error);
-  }
-}
-
-function warnListenerFailed(type: string, error: unknown): void {
-  getLogger().warn(`An event listener threw on '${type}': ${describeThrown(error)}`);
+function listenerFailed(event: AgentEvent | CustomEvent): string {
+  return `An event listener threw on '${event.type}'`;
 }

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { abortReason, stopWaiting, throwIfAborted, whenAborted } from '../abort.ts';
 import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
-import { delayProblem, isDelay } from '../run/milliseconds.ts';
+import { isThenable } from '../listeners.ts';
+import { checkMilliseconds } from '../run/milliseconds.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
 import { redactSecrets } from '../secrets.ts';
 import { readInputSchema, readOutputSchema } from './json-schema-input.ts';
@@ -117,9 +118,7 @@ function createTool(options: AnyToolOptions): Tool {
   if (typeof execute !== 'function') {
     throw new ConfigurationError(`Tool '${name}' needs an execute function.`);
   }
-  if (timeoutMs !== undefined && !isDelay(timeoutMs)) {
-    throw new ConfigurationError(delayProblem(`Tool '${name}': timeoutMs`, timeoutMs));
-  }
+  checkMilliseconds(`Tool '${name}': timeoutMs`, timeoutMs);
   if (typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
     throw new ConfigurationError(
       `Tool '${name}': needsApproval must be true, false or a function (args, context) => boolean.`,
@@ -343,14 +342,6 @@ const ASYNC_RESULT_REASON =
   'its execute returned a Promise, but tools run synchronously in the code sandbox (a function that returns ' +
   "a Promise without being declared async cannot be detected when the agent is built). Make the tool's " +
   'execute synchronous, or use ReactAgent for async tools.';
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {
   return new ToolInputError(ToolInputError.describe(toolName, issues), { toolName, issues });

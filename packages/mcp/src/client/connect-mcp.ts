@@ -1,7 +1,7 @@
 import type { Client } from '@modelcontextprotocol/client';
 import { ConfigurationError } from '@tinyagent/core';
 import type { Tool } from '@tinyagent/core';
-import { checkOptionKeys, describeThrown, getLogger, MAX_DELAY_MS } from '@tinyagent/core/internal';
+import { checkMilliseconds, checkOptionKeys, describeThrown, getLogger } from '@tinyagent/core/internal';
 import { createMcpTool, toolName } from './mcp-tool.ts';
 import { checkServers } from './server-config.ts';
 import type { McpServerConfig } from './server-config.ts';
@@ -70,11 +70,11 @@ export async function connectMcp(
 ): Promise<McpConnection> {
   checkOptionKeys(options, OPTION_KEYS, 'connectMcp');
   checkServers(servers);
-  const timeoutMs = positive(options.timeoutMs, 60_000, 'timeoutMs');
+  const timeoutMs = milliseconds(options.timeoutMs, 60_000, 'timeoutMs');
   const bounds = {
-    connectTimeoutMs: positive(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
-    maxPages: positive(options.maxPages, 20, 'maxPages', true),
-    maxTools: positive(options.maxTools, 500, 'maxTools', true),
+    connectTimeoutMs: milliseconds(options.connectTimeoutMs, 30_000, 'connectTimeoutMs'),
+    maxPages: wholeNumber(options.maxPages, 20, 'maxPages'),
+    maxTools: wholeNumber(options.maxTools, 500, 'maxTools'),
   };
   let tools: readonly Tool[] = [];
   const rebuild = (): readonly Tool[] => {
@@ -170,17 +170,16 @@ function buildTools(connections: readonly ServerConnection[], prefixAll: boolean
   return tools;
 }
 
-function positive(value: number | undefined, fallback: number, name: string, whole = false): number {
+// A deadline as every other of TinyAgent: above 0, and no longer than a timer can wait.
+function milliseconds(value: number | undefined, fallback: number, name: string): number {
+  checkMilliseconds(`connectMcp: ${name}`, value);
+  return value ?? fallback;
+}
+
+function wholeNumber(value: number | undefined, fallback: number, name: string): number {
   if (value === undefined) return fallback;
-  if (!(Number.isFinite(value) && value > 0) || (whole && !Number.isInteger(value))) {
-    const kind = whole ? 'a positive whole number' : 'a positive number';
-    throw new ConfigurationError(`connectMcp: ${name} must be ${kind}, not ${String(value)}.`);
-  }
-  // Node fires a longer timer after 1 ms, which would end every call at once.
-  if (!whole && value > MAX_DELAY_MS) {
-    throw new ConfigurationError(
-      `connectMcp: ${name} must be at most ${MAX_DELAY_MS} ms (about 24.8 days, the longest a timer can wait), not ${String(value)}.`,
-    );
+  if (!(Number.isInteger(value) && value > 0)) {
+    throw new ConfigurationError(`connectMcp: ${name} must be a positive whole number, not ${String(value)}.`);
   }
   return value;
 }

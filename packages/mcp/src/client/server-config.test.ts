@@ -67,7 +67,7 @@ describe('checkServers', () => {
     for (const options of [{ timeoutMs: 3_000_000_000 }, { connectTimeoutMs: 2 ** 31 }]) {
       const failure = connectMcp([{ name: 's', command: 'x' }], options);
       await expect(failure).rejects.toSatisfy((error) => ConfigurationError.isInstance(error));
-      await expect(failure).rejects.toThrow(/must be at most 2147483647 ms/);
+      await expect(failure).rejects.toThrow(/must be .* at most 2147483647/);
     }
   });
 });

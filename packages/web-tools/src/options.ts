@@ -2,10 +2,7 @@ import { ConfigurationError } from '@tinyagent/core';
 import type { z } from '@tinyagent/core';
 import { MAX_DELAY_MS } from '@tinyagent/core/internal';
 
-/** The longest `timeoutMs` a factory takes: Node fires a longer timer after 1 ms, ending every call at once. */
-export { MAX_DELAY_MS };
-
-/** The message of a `timeoutMs` past MAX_DELAY_MS. */
+/** The message of a delay option past MAX_DELAY_MS: Node fires a longer timer after 1 ms. */
 export const DELAY_BOUND = `must be at most ${MAX_DELAY_MS} ms (about 24.8 days), the longest a timer can wait`;
 
 /**

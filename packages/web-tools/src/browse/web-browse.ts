@@ -1,5 +1,5 @@
 import { redactSecrets, tool, z } from '@tinyagent/core';
-import { abortReason } from '@tinyagent/core/internal';
+import { abortReason, MAX_DELAY_MS } from '@tinyagent/core/internal';
 import type { RunScope, Tool } from '@tinyagent/core';
 import { BlockedAddressError, createAddressGuard } from './address-guard.ts';
 import { clipLine, clipText, MAX_ERROR_CHARS, MAX_TITLE_CHARS, MAX_URL_CHARS } from '../clip-text.ts';
@@ -8,7 +8,7 @@ import { parseCidr } from './address-ranges.ts';
 import { openPage } from '../fetch-page.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from '../http-client.ts';
 import { sharedConversionPool } from './markdown/convert-pool.ts';
-import { DELAY_BOUND, MAX_DELAY_MS, parseOptions } from '../options.ts';
+import { DELAY_BOUND, parseOptions } from '../options.ts';
 import { takeWindow } from './page-window.ts';
 import type { PageWindow } from './page-window.ts';
 import { readPage } from './read-page.ts';

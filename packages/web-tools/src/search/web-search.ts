@@ -1,5 +1,5 @@
 import { redactSecrets, registerSecret, tool, z } from '@tinyagent/core';
-import { abortReason, sleep } from '@tinyagent/core/internal';
+import { abortReason, MAX_DELAY_MS, sleep } from '@tinyagent/core/internal';
 import type { Tool } from '@tinyagent/core';
 import { createBraveBackend } from './brave-search.ts';
 import {
@@ -11,7 +11,7 @@ import {
   MAX_URL_CHARS,
 } from '../clip-text.ts';
 import { createHttpClient, DEFAULT_USER_AGENT } from '../http-client.ts';
-import { DELAY_BOUND, MAX_DELAY_MS, parseOptions } from '../options.ts';
+import { DELAY_BOUND, parseOptions } from '../options.ts';
 import { htmlToPlainText } from './plain-text.ts';
 import { describeRequestError } from '../request-errors.ts';
 import { createSearchContext } from './search-backend.ts';

@@ -59,10 +59,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 const waiting = new WeakMap<AbortSignal, Set<() => void>>();
 
 /**
- * Calls `callback` once when `signal` aborts, until `stopWaiting(signal, callback)`. For a signal
- * not aborted yet: check `signal.aborted` first.
+ * Calls `callback` once when `signal` aborts, until `stopWaiting(signal, callback)` or until it is
+ * deleted from the set returned (the cheaper way for a caller that keeps it). For a signal not
+ * aborted yet: check `signal.aborted` first.
  */
-export function whenAborted(signal: AbortSignal, callback: () => void): void {
+export function whenAborted(signal: AbortSignal, callback: () => void): Set<() => void> {
   let callbacks = waiting.get(signal);
   if (callbacks === undefined) {
     const set = new Set<() => void>();
@@ -71,6 +72,7 @@ export function whenAborted(signal: AbortSignal, callback: () => void): void {
     signal.addEventListener('abort', () => callAll(signal, set), { once: true });
   }
   callbacks.add(callback);
+  return callbacks;
 }
 
 /** Forgets a callback given to `whenAborted`; harmless when it was called already or never given. */

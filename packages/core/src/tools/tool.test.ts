@@ -117,6 +117,20 @@ describe('tool run results', () => {
     expect(text).not.toContain('[object Object]');
   });
 
+  it('rejects, never hangs, when its result cannot be turned into text at all', async () => {
+    const untouchable = new Proxy(
+      {},
+      {
+        getPrototypeOf: () => {
+          throw new Error('no prototype for you');
+        },
+      },
+    );
+    // Async, so that the text is made after a turn, away from the call's own try.
+    const odd = tool({ name: 'odd', description: 'd', execute: async () => Promise.resolve(untouchable) });
+    await expect(odd.run({})).rejects.toThrow('no prototype for you');
+  });
+
   it('wraps a thrown error in a ToolExecutionError with the original as cause', async () => {
     const failure = new RangeError('divisor is zero');
     const divide = tool({

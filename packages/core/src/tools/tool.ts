@@ -1,18 +1,16 @@
 import { z } from 'zod';
-import { abortReason, stopWaiting, throwIfAborted, whenAborted } from '../abort.ts';
-import { ConfigurationError, ToolExecutionError, ToolInputError } from '../errors.ts';
+import { throwIfAborted } from '../abort.ts';
+import { ConfigurationError, ToolInputError } from '../errors.ts';
 import type { ToolInputIssue } from '../errors.ts';
 import { isThenable } from '../listeners.ts';
 import { checkMilliseconds } from '../run/milliseconds.ts';
 import { checkOptionKeys } from '../run/option-keys.ts';
-import { redactSecrets } from '../secrets.ts';
 import { readInputSchema, readOutputSchema } from './json-schema-input.ts';
-import { describeThrown, stringifyResult } from './stringify.ts';
+import { invoke } from './pending-call.ts';
+import type { CallToolOptions } from './pending-call.ts';
 import type {
   JsonSchema,
   ToolParameters,
-  RunScope,
-  ToolContext,
   ToolRunOptions,
   ToolOptions,
   JsonSchemaToolArguments,
@@ -33,28 +31,11 @@ export type {
   Tool,
 } from './tool-types.ts';
 
+export { createRunScope } from './run-scope.ts';
+export { mayAbort } from './pending-call.ts';
+export type { CallToolOptions } from './pending-call.ts';
+
 const toolBrand = Symbol.for('@tinyagent/core/tool');
-
-/** Creates a fresh run scope with an empty store. */
-export function createRunScope(id: string = crypto.randomUUID()): RunScope {
-  return new LazyRunScope(id);
-}
-
-// The store is made when a tool first asks for it: most runs' tools keep nothing, and every run in
-// flight would hold an empty map.
-class LazyRunScope implements RunScope {
-  readonly id: string;
-  #store: Map<unknown, unknown> | undefined;
-
-  constructor(id: string) {
-    this.id = id;
-  }
-
-  get store(): Map<unknown, unknown> {
-    this.#store ??= new Map();
-    return this.#store;
-  }
-}
 
 type AnyToolOptions = ToolOptions<ToolParameters, unknown> | JsonSchemaToolOptions<unknown>;
 
@@ -86,7 +67,17 @@ export function tool<Parameters extends ToolParameters = ToolParameters, Result 
   options: ToolOptions<Parameters, Result>,
 ): Tool<z.output<Parameters>, Result>;
 export function tool(options: AnyToolOptions): Tool {
-  return createTool(options);
+  return createTool(options, false);
+}
+
+/**
+ * `tool()` for a tool whose `execute` settles by its `timeoutMs` by itself (an MCP request's own
+ * timeout, which also tells the server): core arms no second timer, and a call nothing else can
+ * abort says so to the tool through `mayAbort(context)`. Its timeout must fail with
+ * ToolExecutionError, `timedOut: true`, as core's does.
+ */
+export function deadlineKeepingTool(options: JsonSchemaToolOptions<unknown> & { timeoutMs: number }): Tool {
+  return createTool(options, true);
 }
 
 /** True when `value` is a tool made by `tool()` (from any installed copy of core). */
@@ -94,7 +85,7 @@ export function isTool(value: unknown): value is Tool {
   return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[toolBrand] === true;
 }
 
-function createTool(options: AnyToolOptions): Tool {
+function createTool(options: AnyToolOptions, keepsDeadline: boolean): Tool {
   const { name, description, execute, timeoutMs, returns, needsApproval = false } = options;
   // A misspelt option must not pass unseen: `requireApproval` would run every call unapproved.
   checkOptionKeys(options, TOOL_OPTION_KEYS, `tool '${name}'`, {
@@ -119,6 +110,9 @@ function createTool(options: AnyToolOptions): Tool {
     throw new ConfigurationError(`Tool '${name}' needs an execute function.`);
   }
   checkMilliseconds(`Tool '${name}': timeoutMs`, timeoutMs);
+  if (keepsDeadline && timeoutMs === undefined) {
+    throw new ConfigurationError(`Tool '${name}' keeps its own deadline, so it needs a timeoutMs.`);
+  }
   if (typeof needsApproval !== 'boolean' && typeof needsApproval !== 'function') {
     throw new ConfigurationError(
       `Tool '${name}': needsApproval must be true, false or a function (args, context) => boolean.`,
@@ -145,8 +139,10 @@ function createTool(options: AnyToolOptions): Tool {
 
   // What a tool returns reaches the model, the events and the transcript: a key a tool echoes (an
   // upstream error, a config dump) must not travel to another service or into a log.
-  const run = async (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> =>
-    redactSecrets(stringifyResult(await callTool(definition, payload, runOptions)));
+  // The text is made where the call settles: a `then` or an `await` here would add a promise and a
+  // turn to every call.
+  const run = (payload: unknown, runOptions: ToolRunOptions = {}): Promise<string> =>
+    callTool(definition, payload, runOptions, true) as Promise<string>;
 
   const definition: Tool = {
     name,
@@ -156,7 +152,8 @@ function createTool(options: AnyToolOptions): Tool {
     jsonSchema,
     outputSchema,
     // A promise as the declared result gives away an execute that returns one without being `async`.
-    isAsync: isAsyncFunction(execute) || (returns !== undefined && isZodPromise(returns)),
+    // A tool that keeps its own deadline waits for it: it is async whatever its execute looks like.
+    isAsync: keepsDeadline || isAsyncFunction(execute) || (returns !== undefined && isZodPromise(returns)),
     timeoutMs,
     needsApproval,
     execute: execute,
@@ -169,6 +166,7 @@ function createTool(options: AnyToolOptions): Tool {
       : (payload) => validator.safeParse(normalizePayload(name, payload));
   Object.defineProperty(definition, validatorKey, { value: validate });
   Object.defineProperty(definition, toolBrand, { value: true });
+  if (keepsDeadline) Object.defineProperty(definition, keepsDeadlineKey, { value: true });
   return Object.freeze(definition);
 }
 
@@ -215,30 +213,29 @@ const validatorKey = Symbol.for('@tinyagent/core/tool.validate');
 type ValidationResult = z.ZodSafeParseResult<unknown>;
 type Validator = (payload: unknown) => ValidationResult | Promise<ValidationResult>;
 
-/** Options of `callTool`: those of `Tool.run`, and the code sandbox's demand for a synchronous result. */
-export interface CallToolOptions extends ToolRunOptions {
-  /** Fail the call when `execute` returns a promise: the code sandbox can only wait for a value. */
-  syncOnly?: boolean | undefined;
-  /** The id of the call in its run, for the tool's context. */
-  toolCallId?: string | undefined;
-}
-
 /**
  * Validates `payload` and runs `tool` within its deadline: what `Tool.run` does before it turns the
- * result into text. Resolves with what `execute` returned, unchanged; rejects as `Tool.run` does.
+ * result into text. Resolves with what `execute` returned, unchanged (as `Tool.run`'s text, known
+ * secrets redacted, when `asText`); rejects as `Tool.run` does.
  */
-export function callTool(tool: Tool, payload: unknown, options: CallToolOptions = {}): Promise<unknown> {
+export function callTool(
+  tool: Tool,
+  payload: unknown,
+  options: CallToolOptions = {},
+  asText = false,
+): Promise<unknown> {
   // Every tool call of every run comes through here: a check that needs no waiting is followed by
   // the call in the same turn, without a promise of its own.
   try {
     throwIfAborted(options.signal);
     const checked = validatorOf(tool)(payload);
-    if (!isThenable(checked)) return invoke(tool, argumentsOf(tool.name, checked), options);
+    if (!isThenable(checked))
+      return invoke(tool, argumentsOf(tool.name, checked), options, asText, keepsOwnDeadline(tool));
     return checked.then((result) => {
       // Validation waited (async refinements), and an abort in that wait would find no listener yet:
       // the tool would start with a signal that never aborts, and its run would wait on it for ever.
       throwIfAborted(options.signal);
-      return invoke(tool, argumentsOf(tool.name, result), options);
+      return invoke(tool, argumentsOf(tool.name, result), options, asText, keepsOwnDeadline(tool));
     });
   } catch (error) {
     return Promise.reject(error);
@@ -254,6 +251,13 @@ export async function validateArguments(tool: Tool, payload: unknown): Promise<u
   return argumentsOf(tool.name, await validatorOf(tool)(payload));
 }
 
+// Under a registered symbol, like the validator: a tool made by another copy of core.
+const keepsDeadlineKey = Symbol.for('@tinyagent/core/tool.keepsDeadline');
+
+function keepsOwnDeadline(tool: Tool): boolean {
+  return (tool as unknown as Record<symbol, unknown>)[keepsDeadlineKey] === true;
+}
+
 function argumentsOf(name: string, result: ValidationResult): unknown {
   if (!result.success) throw inputError(name, toIssues(result.error.issues));
   return result.data;
@@ -267,89 +271,8 @@ function validatorOf(tool: Tool): Validator {
   return validate;
 }
 
-// One promise per call, settled by whichever comes first: the tool, its deadline or the caller's
-// abort. Every model turn runs through here, so it builds no race of promises; a tool that loses
-// keeps running (nothing can stop a function) but is observed, so its late rejection is never unhandled.
-function invoke(tool: Tool, args: unknown, options: CallToolOptions): Promise<unknown> {
-  const { name } = tool;
-  const { signal } = options;
-  // The tool's own deadline wins: its author knows how long it may take.
-  const timeoutMs = tool.timeoutMs ?? options.defaultTimeoutMs;
-  return new Promise((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const controller = new AbortController();
-    const stop = (reason: unknown): void => {
-      controller.abort(reason);
-      reject(reason);
-    };
-    let onAbort: (() => void) | undefined;
-    const settle = (): void => {
-      clearTimeout(timer);
-      if (signal !== undefined && onAbort !== undefined) stopWaiting(signal, onAbort);
-    };
-    if (signal !== undefined) {
-      onAbort = (): void => {
-        settle();
-        stop(abortReason(signal));
-      };
-      whenAborted(signal, onAbort);
-    }
-    if (timeoutMs !== undefined) {
-      timer = setTimeout(() => {
-        settle();
-        stop(
-          new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
-            toolName: name,
-            timedOut: true,
-          }),
-        );
-      }, timeoutMs);
-    }
-    const fail = (error: unknown): void => {
-      settle();
-      if (signal?.aborted === true) reject(abortReason(signal));
-      else if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) reject(error);
-      else reject(executionError(name, redactSecrets(describeThrown(error)), error));
-    };
-    const succeed = (value: unknown): void => {
-      settle();
-      resolve(value);
-    };
-    const context: ToolContext = { signal: controller.signal, run: options.run ?? createRunScope() };
-    if (options.toolCallId !== undefined) context.toolCallId = options.toolCallId;
-    let value: unknown;
-    try {
-      value = tool.execute(args, context);
-    } catch (error) {
-      // A tool that throws fails like one that rejects.
-      fail(error);
-      return;
-    }
-    if (!isThenable(value)) {
-      succeed(value);
-    } else if (options.syncOnly === true) {
-      // Nobody will await it: observe it so that its rejection is not reported as unhandled.
-      Promise.resolve(value).catch(() => undefined);
-      fail(executionError(name, ASYNC_RESULT_REASON));
-    } else {
-      // Promise.resolve: a foreign thenable's `then` may throw or call back twice; a promise's cannot.
-      Promise.resolve(value).then(succeed, fail);
-    }
-  });
-}
-
-const ASYNC_RESULT_REASON =
-  'its execute returned a Promise, but tools run synchronously in the code sandbox (a function that returns ' +
-  "a Promise without being declared async cannot be detected when the agent is built). Make the tool's " +
-  'execute synchronous, or use ReactAgent for async tools.';
-
 function inputError(toolName: string, issues: ToolInputIssue[]): ToolInputError {
   return new ToolInputError(ToolInputError.describe(toolName, issues), { toolName, issues });
-}
-
-function executionError(toolName: string, reason: string, cause?: unknown): ToolExecutionError {
-  const message = ToolExecutionError.describe(toolName, reason);
-  return new ToolExecutionError(message, cause === undefined ? { toolName } : { toolName, cause });
 }
 
 function normalizePayload(name: string, payload: unknown): unknown {

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { TinyCodeAgent } from '@tinyagent/code-agent';
+import { ConfigurationError } from '@tinyagent/core';
 import { ReactAgent } from '@tinyagent/react-agent';
 import { captureLogs, createScriptedModel, tempFiles } from '@tinyagent/testing';
 import type { RecordedChatRequest } from '@tinyagent/testing';
@@ -49,5 +51,13 @@ describe('an agent run with MCP tools', () => {
       expect.arrayContaining(['files_read_text_file', 'memory_create_entities', 'memory_read_graph']),
     );
     expect(logs.warnings).toEqual([]);
+  });
+
+  it('is refused by TinyCodeAgent like any async tool, pointing to ReactAgent', async () => {
+    using files = tempFiles('tinyagent-mcp-');
+    await using mcp = await connectMcp([filesystemServer(files.folder)]);
+    const build = (): TinyCodeAgent => new TinyCodeAgent({ tools: [...mcp.tools], chatModel: createScriptedModel([]) });
+    expect(build).toThrow(ConfigurationError);
+    expect(build).toThrow(/does not support async tools: '\w+' has an async execute.*use ReactAgent/s);
   });
 });

@@ -1,6 +1,7 @@
-import type { Tool as McpToolDefinition } from '@modelcontextprotocol/client';
-import { tool } from '@tinyagent/core';
+import type { CallToolResult, Tool as McpToolDefinition } from '@modelcontextprotocol/client';
+import { ToolExecutionError } from '@tinyagent/core';
 import type { JsonSchemaToolArguments, Tool, ToolContext } from '@tinyagent/core';
+import { deadlineKeepingTool, mayAbort } from '@tinyagent/core/internal';
 import type { ServerConnection } from './server-connection.ts';
 import { resultForModel } from './tool-result.ts';
 
@@ -25,8 +26,8 @@ export interface McpToolSource {
 }
 
 /**
- * A TinyAgent tool that calls an MCP tool. `execute` is an `async` function, so the code agent
- * refuses it like any async tool.
+ * A TinyAgent tool that calls an MCP tool. It is marked async (`isAsync`), so the code agent refuses
+ * it like any async tool.
  */
 export function createMcpTool({ server, definition, name, timeoutMs }: McpToolSource): Tool {
   const hasOutputSchema = definition.outputSchema !== undefined;
@@ -35,24 +36,34 @@ export function createMcpTool({ server, definition, name, timeoutMs }: McpToolSo
     described.trim() === ''
       ? `The tool '${definition.name.slice(0, 64)}' of the MCP server '${server.name}'.`
       : described.slice(0, MAX_DESCRIPTION_CHARS);
+  // The SDK sets a deadline on every request, and its timeout also tells the server the call is
+  // cancelled: the tool keeps that deadline, and core arms no second timer. A call that nothing
+  // else can abort (no run's signal) passes the SDK no signal to listen to.
+  const timedOut = (): Error =>
+    new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
+      toolName: name,
+      timedOut: true,
+    });
+  const convert = (result: CallToolResult): unknown => resultForModel(result, hasOutputSchema);
   // Core checks the arguments against the server's inputSchema before execute runs: a call the
   // schema rejects goes back to the model with its field paths, never to the server.
-  return tool({
+  return deadlineKeepingTool({
     name,
     description,
     // Core copies both schemas (bounded, deep) before it uses them.
     inputSchema: definition.inputSchema,
     ...(definition.outputSchema === undefined ? {} : { outputSchema: definition.outputSchema }),
     timeoutMs,
-    // The SDK's own deadline (it always sets one) is the tool's: Node keeps the timers of one duration
-    // in one list, so the SDK's costs an append where a duration of its own costs a list made and
-    // dropped per call. Core set its timer first, so of two due together core's fires first (its
-    // message, the run's events); the SDK's only catches a call made without core (`execute` called
-    // directly). `return await`: an async function that returns a promise unwraps it in two more
-    // turns than one that awaits it.
-    execute: async (args: JsonSchemaToolArguments, context: ToolContext) =>
-      await server.callTool(definition.name, args, context.signal, timeoutMs, (result) =>
-        resultForModel(result, hasOutputSchema),
+    // A plain function returning the call's promise, not an async one: that would add a promise and
+    // a turn to every call. The tool is async all the same (core marks a deadline-keeping tool so).
+    execute: (args: JsonSchemaToolArguments, context: ToolContext) =>
+      server.callTool(
+        definition.name,
+        args,
+        mayAbort(context) ? context.signal : undefined,
+        timeoutMs,
+        convert,
+        timedOut,
       ),
   });
 }

@@ -134,16 +134,18 @@ export class ServerConnection {
   }
 
   /**
-   * Calls a tool and resolves with `convert` of its result. The signal cancels the call (the server
-   * is sent `notifications/cancelled`); `timeoutMs` is the SDK's own deadline, a backstop for a call
-   * made without the tool's. What `convert` throws rejects the call as it is.
+   * Calls a tool and resolves with `convert` of its result. `timeoutMs` is the call's deadline: the
+   * SDK's own timer, which tells the server the call is cancelled, and then `timedOut` makes the
+   * error. The signal, when given, cancels the call the same way. What `convert` throws rejects the
+   * call as it is.
    */
   callTool<T>(
     name: string,
     args: Record<string, unknown>,
-    signal: AbortSignal,
+    signal: AbortSignal | undefined,
     timeoutMs: number,
     convert: (result: CallToolResult) => T,
+    timedOut: () => Error,
   ): Promise<T> {
     // One `then`, not an async function nor a catch after a then: every call of every MCP tool
     // comes through here, and each promise of the chain is allocated and awaited per call.
@@ -153,19 +155,17 @@ export class ServerConnection {
     } catch (error) {
       return Promise.reject(error);
     }
-    return client
-      .callTool({ name, arguments: args }, { signal, timeout: timeoutMs })
-      .then(convert, (error: unknown) => {
-        throw this.#callError(error, signal, timeoutMs);
-      });
+    // No signal for a call nothing can abort: the SDK would listen to it for nothing.
+    const options = signal === undefined ? { timeout: timeoutMs } : { signal, timeout: timeoutMs };
+    return client.callTool({ name, arguments: args }, options).then(convert, (error: unknown) => {
+      throw this.#callError(error, signal, timedOut);
+    });
   }
 
-  #callError(error: unknown, signal: AbortSignal, timeoutMs: number): unknown {
-    if (signal.aborted) return signal.reason;
+  #callError(error: unknown, signal: AbortSignal | undefined, timedOut: () => Error): unknown {
+    if (signal?.aborted === true) return signal.reason;
     if (this.#failure !== undefined) return this.#failure;
-    if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) {
-      return new Error(`the MCP server '${this.name}' did not answer within ${timeoutMs} ms`);
-    }
+    if (error instanceof SdkError && error.code === SdkErrorCode.RequestTimeout) return timedOut();
     // A protocol error (unknown tool, invalid params) is the server's answer: the model may fix it.
     // The SDK's error is not kept as the cause: its text may echo a header or a server's body.
     return new Error(describe(error));

@@ -74,7 +74,9 @@ describe('connectMcp with a stdio fixture server', () => {
 
   it('fails a call past the timeout with the tool deadline, and cancels it on the server', async () => {
     await using mcp = await connectMcp([fixture()], { timeoutMs: 50 });
-    await expect(named(mcp.tools, 'wait').run({})).rejects.toThrow("Tool 'wait' failed: timed out after 50 ms");
+    const failure = named(mcp.tools, 'wait').run({});
+    await expect(failure).rejects.toThrow("Tool 'wait' failed: timed out after 50 ms");
+    await expect(failure).rejects.toMatchObject({ name: 'ToolExecutionError', toolName: 'wait', timedOut: true });
     await nextLog(logs, (message) => message.endsWith('stderr: wait was cancelled'));
   });
 

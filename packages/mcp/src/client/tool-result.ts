@@ -31,6 +31,8 @@ export function resultForModel(result: CallToolResult, hasOutputSchema: boolean)
 
 function describeContent(content: readonly ContentBlock[] | undefined): string {
   if (!Array.isArray(content)) return '';
+  // Most results are one block: nothing to copy, map or join.
+  if (content.length === 1) return describeBlock(content[0] as ContentBlock);
   const parts = content.slice(0, MAX_BLOCKS).map(describeBlock);
   if (content.length > MAX_BLOCKS) parts.push(`[${content.length - MAX_BLOCKS} more content blocks left out]`);
   return parts.join('\n');

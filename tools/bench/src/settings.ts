@@ -85,9 +85,10 @@ const FULL: BenchSettings = {
   stallMs: 10_000,
   stallRepeats: 2,
   stallContestants: undefined,
-  // A call costs tens of µs: many, for batches long enough to read the CPU clock well.
+  // A call costs tens of µs: many, for batches long enough to read the CPU clock well. Rounds: a
+  // round's ratio strays ±10 % (the server's wake-ups on the other core); 30 left the median ±3 %.
   mcpWarmupCalls: 2000,
-  mcpRounds: 30,
+  mcpRounds: 90,
   mcpBatch: 1000,
   mcpConnects: 10,
   durableSteps: 10,

@@ -18,6 +18,7 @@ import type { MeasurementReport } from '../report.ts';
 import { countAnswer, createTally, failureProblem } from '../run-checked.ts';
 import type { AnswerTally } from '../run-checked.ts';
 import type { BenchSettings } from '../settings.ts';
+import { percentile } from '@tinyagent/fixtures/stats';
 import { median, pairedRatio, ratio } from '../stats.ts';
 import type { Table } from '../table.ts';
 
@@ -200,6 +201,12 @@ export function reportMcp({ calls, connects }: McpSamples): MeasurementReport {
   const byId = new Map(calls.map((entry) => [entry.id, entry]));
   const cpuVersusSdk = (id: McpCallerId): number =>
     pairedRatio(byId.get(id)?.cpuPerCallUs ?? [], byId.get('sdk')?.cpuPerCallUs ?? []);
+  // The middle half of the per-round ratios: how far one round strays, beside the median that is judged.
+  const spread = (id: McpCallerId): string => {
+    const sdk = byId.get('sdk')?.cpuPerCallUs ?? [];
+    const ratios = (byId.get(id)?.cpuPerCallUs ?? []).map((value, index) => ratio(value, sdk[index] ?? Number.NaN));
+    return `${times(percentile(ratios, 25))}–${times(percentile(ratios, 75))}`;
+  };
   const wall = (id: McpCallerId): number => median(byId.get(id)?.wallPerCallUs ?? []);
   const callTable: Table = {
     title: "11. One MCP tool call: server-everything's `echo` over stdio",
@@ -217,6 +224,10 @@ export function reportMcp({ calls, connects }: McpSamples): MeasurementReport {
       "CPU µs/call: this process's CPU per call, median of batches; its ratios are the median of per-round " +
         "ratios (rounds in a shuffled order). The server's CPU is its own process's and is not counted. Wall " +
         'µs/call: the median of every measured call, the round trip to the server included.',
+      `Per-round CPU ratios, middle half: ${calls
+        .filter((entry) => entry.id !== 'sdk')
+        .map((entry) => `${entry.id} ${spread(entry.id)}`)
+        .join(', ')}; a round's ratio strays so far with the server's wake-ups on the other core, hence many rounds.`,
       "TinyAgent's calls pass what an agent passes: its run's scope (`createRunScope()`, made once) and, for a run " +
         'that can be cancelled, its signal (never aborted here).',
       "Every caller uses one connection to one server process, started once: the SDK floor calls the SDK's " +

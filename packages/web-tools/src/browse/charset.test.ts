@@ -28,6 +28,16 @@ describe('decodeBody', () => {
     expect(charsetFromMeta(latin1(`<meta ${' '.repeat(4000)}charset`))).toBeUndefined();
   });
 
+  it('skips <meta> declarations inside comments, as the standard prescan does', () => {
+    expect(charsetFromMeta(latin1('<!-- <meta charset="koi8-r"> --><meta charset="windows-1251">'))).toBe(
+      'windows-1251',
+    );
+    expect(charsetFromMeta(latin1('<!--a--><!-- <meta charset="koi8-r"> -->'))).toBeUndefined();
+    expect(charsetFromMeta(latin1('<!-- unclosed <meta charset="koi8-r">'))).toBeUndefined();
+    expect(charsetFromMeta(latin1('<meta charset="gbk"><!-- <meta charset="koi8-r"> -->'))).toBe('gbk');
+    expect(charsetFromMeta(latin1(`${'<!---->'.repeat(500)}<meta charset="big5">`))).toBe('big5');
+  });
+
   it('reads a <meta> that claims UTF-16 as UTF-8, as browsers do', () => {
     expect(decodeBody(new TextEncoder().encode('<meta charset="utf-16"><p>é</p>'), 'text/html', true)).toContain('é');
   });

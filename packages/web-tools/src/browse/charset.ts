@@ -15,10 +15,22 @@ export function charsetFromContentType(contentType: string): string | undefined 
 export function charsetFromMeta(bytes: Uint8Array): string | undefined {
   // Latin-1 maps every byte to one character, so ASCII markup reads the same in any ASCII-compatible encoding.
   const head = new TextDecoder('latin1').decode(bytes.subarray(0, META_PRESCAN_BYTES)).toLowerCase();
-  for (let start = head.indexOf('<meta'); start >= 0; start = head.indexOf('<meta', start + 5)) {
+  let start = head.indexOf('<meta');
+  // A comment is skipped whole, as the standard's prescan does: a page's commented-out <meta> (an old
+  // template's, say) must not decide how the rest is read.
+  let comment = head.indexOf('<!--');
+  while (start >= 0) {
+    if (comment >= 0 && comment < start) {
+      const close = head.indexOf('-->', comment + 4);
+      if (close < 0) return undefined;
+      if (start < close) start = head.indexOf('<meta', close + 3);
+      comment = head.indexOf('<!--', close + 3);
+      continue;
+    }
     const end = head.indexOf('>', start);
     const label = declaredCharset(head.slice(start, end < 0 ? head.length : end));
     if (label !== undefined) return label;
+    start = head.indexOf('<meta', start + 5);
   }
   return undefined;
 }

@@ -86,7 +86,7 @@ const FULL: BenchSettings = {
   stallRepeats: 2,
   stallContestants: undefined,
   // A call costs tens of µs: many, for batches long enough to read the CPU clock well. Rounds: a
-  // round's ratio strays ±10 % (the server's wake-ups on the other core); 30 left the median ±3 %.
+  // round's ratio strays ±10 % on this machine, even pinned to one core; 30 left the median ±3 %.
   mcpWarmupCalls: 2000,
   mcpRounds: 90,
   mcpBatch: 1000,

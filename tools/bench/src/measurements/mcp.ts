@@ -227,7 +227,7 @@ export function reportMcp({ calls, connects }: McpSamples): MeasurementReport {
       `Per-round CPU ratios, middle half: ${calls
         .filter((entry) => entry.id !== 'sdk')
         .map((entry) => `${entry.id} ${spread(entry.id)}`)
-        .join(', ')}; a round's ratio strays so far with the server's wake-ups on the other core, hence many rounds.`,
+        .join(', ')}; one round's ratio strays this far on this machine, hence many rounds.`,
       "TinyAgent's calls pass what an agent passes: its run's scope (`createRunScope()`, made once) and, for a run " +
         'that can be cancelled, its signal (never aborted here).',
       "Every caller uses one connection to one server process, started once: the SDK floor calls the SDK's " +

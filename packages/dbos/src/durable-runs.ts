@@ -4,6 +4,7 @@ import type { ApprovalDecision, CustomEvent } from '@tinyagent/core';
 import { checkOptionKeys } from '@tinyagent/core/internal';
 import { checkDatabaseReachable, readDatabaseUrl } from './database-url.ts';
 import { createDbosLogger } from './dbos-logger.ts';
+import { explainMissingTables } from './missing-tables.ts';
 import { createRunHandle } from './run-handle.ts';
 import type { DurableRunHandle } from './run-handle.ts';
 import { APPROVAL_TOPIC, WORKFLOW_NAME } from './run-workflow.ts';
@@ -88,6 +89,8 @@ export const DEFAULT_APPLICATION_NAME = 'tinyagent';
  * Connects to the durable runs of an application, without running any: for a web server, a UI or a
  * script that submits runs, follows them, approves and cancels. Workers (`startDurableWorker`) run them.
  * Rejects with ConfigurationError when no PostgreSQL answers at `databaseUrl` or it refuses the login.
+ * Until a worker has started against the database (it creates DBOS's tables), every call rejects with
+ * a ConfigurationError that says so; the same client works once one has.
  */
 export async function connectDurableRuns(options: DurableRunsOptions): Promise<DurableRuns> {
   checkOptionKeys(options, DURABLE_RUNS_OPTION_KEYS, 'connectDurableRuns');
@@ -119,7 +122,7 @@ export async function openDurableRuns(settings: DurableRunsSettings): Promise<Du
   });
   const handle = (runId: string) => createRunHandle(client, runId, pollingIntervalMs);
   const close = () => client.destroy();
-  return {
+  const runs: DurableRuns = {
     submit: async (agent, task, submitOptions = {}) => {
       const input = readSubmission(agent, task, submitOptions);
       const enqueued = await client.enqueue(
@@ -168,6 +171,7 @@ export async function openDurableRuns(settings: DurableRunsSettings): Promise<Du
     close,
     [Symbol.asyncDispose]: close,
   };
+  return explainMissingTables(runs, databaseUrl);
 }
 
 function readSubmission(agent: unknown, task: unknown, options: SubmitOptions): RunInput {

@@ -1,5 +1,6 @@
 import { createServer } from 'node:net';
 import { inspect } from 'node:util';
+import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createThrowawayDatabase, findPostgres, queryRows } from './throwaway-postgres.ts';
 
@@ -60,6 +61,19 @@ describe('createThrowawayDatabase', () => {
     await database.drop();
     const left = await queryRows(serverUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [name]);
     expect(left).toEqual([]);
+  });
+
+  it('waits for a connection still open to close before it drops, instead of terminating it', async () => {
+    const database = await createThrowawayDatabase(inject('databaseUrl'), 'tinyagent_throwaway');
+    const client = new pg.Client({ connectionString: database.url });
+    const errors: unknown[] = [];
+    client.on('error', (error) => errors.push(error));
+    await client.connect();
+    const dropping = database.drop();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await client.end();
+    await dropping;
+    expect(errors).toEqual([]);
   });
 
   it('refuses a prefix that is not a plain lower-case identifier, creating nothing', async () => {

@@ -92,7 +92,10 @@ async function startWithScript(purpose: string): Promise<string> {
 export interface ThrowawayDatabase {
   /** Its URL, with the server URL's user and password. */
   readonly url: string;
-  /** Drops it, with whatever connections are still open to it. */
+  /**
+   * Drops it: after the connections still open to it have closed, or after 5 s with whatever is
+   * still open (closed by force).
+   */
   drop(): Promise<void>;
 }
 
@@ -112,9 +115,28 @@ export async function createThrowawayDatabase(serverUrl: string, prefix: string)
   return {
     url: url.toString(),
     drop: async () => {
+      await waitForConnectionsToClose(serverUrl, name);
       await queryRows(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     },
   };
+}
+
+// A pool that is still ending its connections (DBOS's, after shutdown resolved) has taken its error
+// listeners off them: a connection the drop terminates then throws an uncaught 57P01 into the process.
+const CLOSE_WAIT_MS = 5_000;
+const CLOSE_POLL_MS = 50;
+
+async function waitForConnectionsToClose(serverUrl: string, name: string): Promise<void> {
+  const until = Date.now() + CLOSE_WAIT_MS;
+  while (Date.now() < until) {
+    const [row] = await queryRows<{ open: number }>(
+      serverUrl,
+      'SELECT count(*)::int AS open FROM pg_stat_activity WHERE datname = $1',
+      [name],
+    );
+    if (row === undefined || row.open === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, CLOSE_POLL_MS));
+  }
 }
 
 /** Runs one statement on `databaseUrl`, on a connection of its own, and returns its rows. */

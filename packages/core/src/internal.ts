@@ -5,7 +5,7 @@ export { getLogger } from './logger.ts';
 export { escapeControls } from './terminal-text.ts';
 export { getPromptFallback, renderPrompt } from './prompts.ts';
 export { describeThrown, resultToJson } from './tools/stringify.ts';
-export { deadlineKeepingTool, isTool, mayAbort } from './tools/tool.ts';
+export { deadlineKeepingTool, isTool, mayAbort, toolTimeoutError } from './tools/tool.ts';
 export { toolFailureError } from './tools/tool-failure.ts';
 export { checkMilliseconds, MAX_DELAY_MS } from './run/milliseconds.ts';
 export {

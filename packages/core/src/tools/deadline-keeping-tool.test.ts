@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigurationError, ToolExecutionError } from '../errors.ts';
-import { callTool, deadlineKeepingTool, mayAbort, tool } from './tool.ts';
+import { ConfigurationError } from '../errors.ts';
+import { callTool, deadlineKeepingTool, mayAbort, tool, toolTimeoutError } from './tool.ts';
 import type { ToolContext } from './tool.ts';
 
 const schema = { type: 'object', properties: {} };
@@ -49,19 +49,21 @@ describe('deadlineKeepingTool', () => {
     await expect(slow.run({})).resolves.toBe('finished');
   });
 
-  it("passes the tool's timeout error on as it is", async () => {
-    const timedOut = new ToolExecutionError("Tool 'own' failed: timed out after 5 ms", {
-      toolName: 'own',
-      timedOut: true,
-    });
+  it("fails with the tool's own timeout error, which core's deadline would have beaten", async () => {
+    const timedOut = toolTimeoutError('own', 5);
     const own = deadlineKeepingTool({
       name: 'own',
       description: 'd',
       inputSchema: schema,
       timeoutMs: 5,
-      execute: () => Promise.reject(timedOut),
+      // Later than the timeoutMs: a timer of core's would fail the call first, with an error of its own.
+      execute: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 40));
+        throw timedOut;
+      },
     });
     await expect(own.run({})).rejects.toBe(timedOut);
+    expect(timedOut).toMatchObject({ message: "Tool 'own' failed: timed out after 5 ms", timedOut: true });
   });
 
   it('is async whatever its execute looks like, so the code agent refuses it', () => {

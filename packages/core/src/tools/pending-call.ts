@@ -41,7 +41,7 @@ export function invoke(
   keepsDeadline: boolean,
 ): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    new PendingCall(tool, options, asText, resolve, reject).start(tool, args, options, keepsDeadline);
+    new PendingCall(tool.name, options.signal, asText, resolve, reject).start(tool, args, options, keepsDeadline);
   });
 }
 
@@ -57,14 +57,14 @@ class PendingCall {
   readonly #controller = new AbortController();
 
   constructor(
-    tool: Tool,
-    options: CallToolOptions,
+    name: string,
+    callerSignal: AbortSignal | undefined,
     asText: boolean,
     resolve: (value: unknown) => void,
     reject: (reason: unknown) => void,
   ) {
-    this.#name = tool.name;
-    this.#callerSignal = options.signal;
+    this.#name = name;
+    this.#callerSignal = callerSignal;
     this.#asText = asText;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -128,13 +128,7 @@ class PendingCall {
   }
 
   timeUp(timeoutMs: number): void {
-    const name = this.#name;
-    this.#stop(
-      new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
-        toolName: name,
-        timedOut: true,
-      }),
-    );
+    this.#stop(toolTimeoutError(this.#name, timeoutMs));
   }
 
   succeed(value: unknown): void {
@@ -161,6 +155,17 @@ class PendingCall {
     else if (ToolExecutionError.isInstance(error) || ToolInputError.isInstance(error)) this.#reject(error);
     else this.#reject(executionError(this.#name, redactSecrets(describeThrown(error)), error));
   }
+}
+
+/**
+ * The error of a tool call past its deadline: core's, and the one a tool that keeps its own deadline
+ * (`deadlineKeepingTool`) must fail with, so that both read the same to the model and the events.
+ */
+export function toolTimeoutError(toolName: string, timeoutMs: number): ToolExecutionError {
+  return new ToolExecutionError(ToolExecutionError.describe(toolName, `timed out after ${timeoutMs} ms`), {
+    toolName,
+    timedOut: true,
+  });
 }
 
 // A module function, so that arming a deadline allocates no closure.

@@ -32,7 +32,7 @@ export type {
 } from './tool-types.ts';
 
 export { createRunScope } from './run-scope.ts';
-export { mayAbort } from './pending-call.ts';
+export { mayAbort, toolTimeoutError } from './pending-call.ts';
 export type { CallToolOptions } from './pending-call.ts';
 
 const toolBrand = Symbol.for('@tinyagent/core/tool');
@@ -74,7 +74,7 @@ export function tool(options: AnyToolOptions): Tool {
  * `tool()` for a tool whose `execute` settles by its `timeoutMs` by itself (an MCP request's own
  * timeout, which also tells the server): core arms no second timer, and a call nothing else can
  * abort says so to the tool through `mayAbort(context)`. Its timeout must fail with
- * ToolExecutionError, `timedOut: true`, as core's does.
+ * `toolTimeoutError`, as core's does.
  */
 export function deadlineKeepingTool(options: JsonSchemaToolOptions<unknown> & { timeoutMs: number }): Tool {
   return createTool(options, true);

@@ -1,7 +1,6 @@
 import type { CallToolResult, Tool as McpToolDefinition } from '@modelcontextprotocol/client';
-import { ToolExecutionError } from '@tinyagent/core';
 import type { JsonSchemaToolArguments, Tool, ToolContext } from '@tinyagent/core';
-import { deadlineKeepingTool, mayAbort } from '@tinyagent/core/internal';
+import { deadlineKeepingTool, mayAbort, toolTimeoutError } from '@tinyagent/core/internal';
 import type { ServerConnection } from './server-connection.ts';
 import { resultForModel } from './tool-result.ts';
 
@@ -39,11 +38,7 @@ export function createMcpTool({ server, definition, name, timeoutMs }: McpToolSo
   // The SDK sets a deadline on every request, and its timeout also tells the server the call is
   // cancelled: the tool keeps that deadline, and core arms no second timer. A call that nothing
   // else can abort (no run's signal) passes the SDK no signal to listen to.
-  const timedOut = (): Error =>
-    new ToolExecutionError(ToolExecutionError.describe(name, `timed out after ${timeoutMs} ms`), {
-      toolName: name,
-      timedOut: true,
-    });
+  const timedOut = (): Error => toolTimeoutError(name, timeoutMs);
   const convert = (result: CallToolResult): unknown => resultForModel(result, hasOutputSchema);
   // Core checks the arguments against the server's inputSchema before execute runs: a call the
   // schema rejects goes back to the model with its field paths, never to the server.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stopWaiting, whenAborted } from './abort.ts';
+import { whenAborted } from './abort.ts';
 
 describe('whenAborted', () => {
   it('calls every waiting callback once, in order, and none that stopped waiting', () => {
@@ -9,9 +9,9 @@ describe('whenAborted', () => {
     const second = (): void => void calls.push('second');
     const gone = (): void => void calls.push('gone');
     whenAborted(controller.signal, first);
-    whenAborted(controller.signal, gone);
+    const waiting = whenAborted(controller.signal, gone);
     whenAborted(controller.signal, second);
-    stopWaiting(controller.signal, gone);
+    waiting.delete(gone);
     controller.abort();
     controller.abort();
     expect(calls).toEqual(['first', 'second']);
@@ -28,8 +28,7 @@ describe('whenAborted', () => {
     };
     for (let index = 0; index < 100; index += 1) {
       const callback = (): void => undefined;
-      whenAborted(signal, callback);
-      stopWaiting(signal, callback);
+      whenAborted(signal, callback).delete(callback);
     }
     expect(added).toBe(1);
   });

@@ -59,9 +59,8 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 const waiting = new WeakMap<AbortSignal, Set<() => void>>();
 
 /**
- * Calls `callback` once when `signal` aborts, until `stopWaiting(signal, callback)` or until it is
- * deleted from the set returned (the cheaper way for a caller that keeps it). For a signal not
- * aborted yet: check `signal.aborted` first.
+ * Calls `callback` once when `signal` aborts, until it is deleted from the set returned (the one
+ * all waiters on that signal share). For a signal not aborted yet: check `signal.aborted` first.
  */
 export function whenAborted(signal: AbortSignal, callback: () => void): Set<() => void> {
   let callbacks = waiting.get(signal);
@@ -73,11 +72,6 @@ export function whenAborted(signal: AbortSignal, callback: () => void): Set<() =
   }
   callbacks.add(callback);
   return callbacks;
-}
-
-/** Forgets a callback given to `whenAborted`; harmless when it was called already or never given. */
-export function stopWaiting(signal: AbortSignal, callback: () => void): void {
-  waiting.get(signal)?.delete(callback);
 }
 
 function callAll(signal: AbortSignal, callbacks: Set<() => void>): void {

@@ -40,6 +40,7 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
   );
 }
 
-function nothing(): void {
+/** Does nothing: a `then` handler that drops a value without a closure per call. */
+export function nothing(): void {
   return undefined;
 }

@@ -1,7 +1,7 @@
 // The pieces of a streamed reply, as the accumulator reads them, turned into the ModelDeltas a
 // request's `onDelta` receives: content split from `<think>` reasoning, each piece with its attempt.
 import type { ModelDelta } from './chat-model.ts';
-import { callListener } from '../listeners.ts';
+import { callListener, nothing } from '../listeners.ts';
 import type { StreamParts } from './openai-mapping.ts';
 import { ThinkSplitter } from './think-splitter.ts';
 
@@ -64,8 +64,4 @@ export class StreamDeltas implements StreamParts {
 
 function deltaListenerFailed(): string {
   return "A model call's onDelta threw";
-}
-
-function nothing(): void {
-  return undefined;
 }

@@ -57,16 +57,21 @@ export async function checkDatabaseReachable(databaseUrl: string, owner: string)
     client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
     await client.connect();
   } catch (error) {
-    const url = new URL(databaseUrl);
     // pg's messages name the host and user; redacted all the same, and the original (which may hold
     // the parsed configuration) is not kept as the cause.
     const reason = redactSecrets(describeThrown(error));
     throw new ConfigurationError(
-      `${owner}: could not connect to PostgreSQL at ${url.host}${url.pathname} (${reason}). Start the server, ` +
+      `${owner}: could not connect to PostgreSQL at ${databaseLocation(databaseUrl)} (${reason}). Start the server, ` +
         'or fix databaseUrl (host, port, database, user and password).',
       { cause: new Error(reason) },
     );
   } finally {
     await client?.end().catch(() => undefined);
   }
+}
+
+/** Where a database is, for a message: host, port and database name, never its user or password. */
+export function databaseLocation(databaseUrl: string): string {
+  const url = new URL(databaseUrl);
+  return `${url.host}${url.pathname}`;
 }

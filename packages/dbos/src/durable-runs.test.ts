@@ -8,29 +8,26 @@ import { startDurableWorker } from './durable-worker.ts';
 import type { DurableWorker } from './durable-worker.ts';
 import { connectDurableRuns } from './durable-runs.ts';
 import type { DurableRunEvent } from './durable-types.ts';
-import { approveTask, countExecutions, countTask, createTestAgents } from './test-support/test-agents.ts';
+import {
+  approveTask,
+  countExecutions,
+  countTask,
+  createTestAgents,
+  startTestWorker,
+} from './test-support/test-agents.ts';
 import { queryRows } from './throwaway-postgres.ts';
 import { useTestDatabase } from './test-support/test-setup.ts';
 
 const database = useTestDatabase('tinyagent_dbos_runs');
 let worker: DurableWorker | undefined;
-let closeAgents: () => Promise<void> = () => Promise.resolve();
+let closeWorker: () => Promise<void> = () => Promise.resolve();
 
 beforeAll(async () => {
-  const test = createTestAgents(database.databaseUrl, '');
-  closeAgents = test.close;
-  worker = await startDurableWorker({
-    databaseUrl: database.databaseUrl,
-    agents: test.agents,
-    applicationVersion: 'tests',
-    executorId: 'runs',
-    pollingIntervalMs: 50,
-  });
+  ({ worker, close: closeWorker } = await startTestWorker(database.databaseUrl, 'runs'));
 });
 
 afterAll(async () => {
-  await worker?.close();
-  await closeAgents();
+  await closeWorker();
 });
 
 function runs(): DurableWorker {

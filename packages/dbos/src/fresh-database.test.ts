@@ -3,22 +3,18 @@ import { ConfigurationError } from '@tinyagent/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectDurableRuns } from './durable-runs.ts';
 import type { DurableRuns } from './durable-runs.ts';
-import { startDurableWorker } from './durable-worker.ts';
-import type { DurableWorker } from './durable-worker.ts';
 import { hasUndefinedTable } from './missing-tables.ts';
-import { countTask, createTestAgents } from './test-support/test-agents.ts';
+import { countTask, startTestWorker } from './test-support/test-agents.ts';
 import { useTestDatabase } from './test-support/test-setup.ts';
 
 // A database no worker has started against: DBOS's tables are not there until a worker's launch makes them.
 const database = useTestDatabase('tinyagent_dbos_fresh');
 let client: DurableRuns | undefined;
-let worker: DurableWorker | undefined;
-let closeAgents: () => Promise<void> = () => Promise.resolve();
+let closeWorker: () => Promise<void> = () => Promise.resolve();
 
 afterAll(async () => {
   await client?.close();
-  await worker?.close();
-  await closeAgents();
+  await closeWorker();
 });
 
 async function failureOf(work: () => Promise<unknown>): Promise<unknown> {
@@ -58,15 +54,7 @@ describe('a client on a database no durable worker has started against', () => {
 
   it('works, the same client, once a worker has started against the database', async () => {
     if (client === undefined) throw new Error('The first test did not connect.');
-    const test = createTestAgents(database.databaseUrl, '');
-    closeAgents = test.close;
-    worker = await startDurableWorker({
-      databaseUrl: database.databaseUrl,
-      agents: test.agents,
-      applicationVersion: 'tests',
-      executorId: 'fresh',
-      pollingIntervalMs: 50,
-    });
+    ({ close: closeWorker } = await startTestWorker(database.databaseUrl, 'fresh'));
     const handle = await client.submit('counter', countTask('fresh', 1));
     await expect(handle.result()).resolves.toMatchObject({ state: 'completed', output: 'counted 1' });
   });

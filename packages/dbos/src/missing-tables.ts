@@ -1,5 +1,6 @@
 import { ConfigurationError, redactSecrets } from '@tinyagent/core';
 import type { CustomEvent } from '@tinyagent/core';
+import { databaseLocation } from './database-url.ts';
 import type { DurableRuns } from './durable-runs.ts';
 import type { DurableRunHandle } from './run-handle.ts';
 
@@ -59,11 +60,9 @@ export function explainMissingTables(runs: DurableRuns, databaseUrl: string): Du
 }
 
 function missingTablesError(databaseUrl: string, cause: unknown): ConfigurationError {
-  const url = new URL(databaseUrl);
-  // Host, port and database only: the URL's user and password stay out of the message.
   return new ConfigurationError(
     redactSecrets(
-      `The PostgreSQL database at ${url.host}${url.pathname} has no DBOS tables yet: no durable worker has started ` +
+      `The PostgreSQL database at ${databaseLocation(databaseUrl)} has no DBOS tables yet: no durable worker has started ` +
         'against it, and only a worker creates them. Start one (startDurableWorker with the same databaseUrl) once, ' +
         'then retry; this client works from then on.',
     ),

@@ -12,6 +12,8 @@ import { ReactAgent } from '@tinyagent/react-agent';
 import { createScriptedModel } from '@tinyagent/testing';
 import type { ScriptedReply } from '@tinyagent/testing';
 import type { DurableAgent } from '../durable-types.ts';
+import { startDurableWorker } from '../durable-worker.ts';
+import type { DurableWorker } from '../durable-worker.ts';
 import { queryRows } from '../throwaway-postgres.ts';
 
 /** The tables the test agents write to; made once per test database. */
@@ -200,4 +202,26 @@ export function countNotes(folder: string, tag: string): Record<number, number> 
     counts[Number(line)] = (counts[Number(line)] ?? 0) + 1;
   }
   return counts;
+}
+
+/** A worker in this process with the test agents, polling every 50 ms; `close` ends it, then the agents. */
+export async function startTestWorker(
+  databaseUrl: string,
+  executorId: string,
+): Promise<{ worker: DurableWorker; close: () => Promise<void> }> {
+  const test = createTestAgents(databaseUrl, '');
+  const worker = await startDurableWorker({
+    databaseUrl,
+    agents: test.agents,
+    applicationVersion: 'tests',
+    executorId,
+    pollingIntervalMs: 50,
+  });
+  return {
+    worker,
+    close: async () => {
+      await worker.close();
+      await test.close();
+    },
+  };
 }

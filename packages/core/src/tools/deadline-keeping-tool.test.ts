@@ -18,6 +18,23 @@ function contextTool(keepsDeadline: boolean, timeoutMs?: number) {
     : tool({ ...options, timeoutMs });
 }
 
+/**
+ * A deadline-keeping tool of timeoutMs 5 that settles 40 ms in, with `end()`: a timer of core's would
+ * have failed it first, with an error of its own.
+ */
+function lateTool(end: () => string) {
+  return deadlineKeepingTool({
+    name: 'late',
+    description: 'd',
+    inputSchema: schema,
+    timeoutMs: 5,
+    execute: async () => {
+      await new Promise((resolve) => setTimeout(resolve, 40));
+      return end();
+    },
+  });
+}
+
 describe('deadlineKeepingTool', () => {
   it('arms no timer of core, where a tool with the same timeoutMs gets one', async () => {
     vi.useFakeTimers();
@@ -36,34 +53,16 @@ describe('deadlineKeepingTool', () => {
   });
 
   it("settles by the tool's own deadline: core does not fail it when its timeoutMs has passed", async () => {
-    const slow = deadlineKeepingTool({
-      name: 'slow',
-      description: 'd',
-      inputSchema: schema,
-      timeoutMs: 5,
-      execute: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        return 'finished';
-      },
-    });
-    await expect(slow.run({})).resolves.toBe('finished');
+    await expect(lateTool(() => 'finished').run({})).resolves.toBe('finished');
   });
 
   it("fails with the tool's own timeout error, which core's deadline would have beaten", async () => {
-    const timedOut = toolTimeoutError('own', 5);
-    const own = deadlineKeepingTool({
-      name: 'own',
-      description: 'd',
-      inputSchema: schema,
-      timeoutMs: 5,
-      // Later than the timeoutMs: a timer of core's would fail the call first, with an error of its own.
-      execute: async () => {
-        await new Promise((resolve) => setTimeout(resolve, 40));
-        throw timedOut;
-      },
+    const timedOut = toolTimeoutError('late', 5);
+    const own = lateTool(() => {
+      throw timedOut;
     });
     await expect(own.run({})).rejects.toBe(timedOut);
-    expect(timedOut).toMatchObject({ message: "Tool 'own' failed: timed out after 5 ms", timedOut: true });
+    expect(timedOut).toMatchObject({ message: "Tool 'late' failed: timed out after 5 ms", timedOut: true });
   });
 
   it('is async whatever its execute looks like, so the code agent refuses it', () => {
